@@ -1,0 +1,176 @@
+// Moves the current position through a recorded execution: the step rules (Stepper) combined with what
+// stops a run (Triggers). It knows nothing of DAP: each move returns where to stop and why, or that the
+// recording ended, plus the logpoint output produced on the way.
+
+import type { ExceptionEvent, Execution } from '../core/execution.ts';
+import { StatementIndex } from './statement-index.ts';
+import { Stepper } from './stepping.ts';
+import { Triggers, type Event, type LogLine, type Trigger } from './triggers.ts';
+
+export type StopReason =
+  | 'entry'
+  | 'step'
+  | 'breakpoint'
+  | 'exception'
+  | 'pause'
+  | 'data breakpoint'
+  | 'instruction breakpoint';
+
+export interface Stop {
+  readonly step: number;
+  readonly reason: StopReason;
+  readonly hitBreakpointIds?: readonly number[];
+  readonly exception?: ExceptionEvent;
+  /** Shown with the stop, e.g. the error of a breakpoint condition. */
+  readonly text?: string;
+}
+
+export type Move =
+  | { readonly kind: 'stop'; readonly stop: Stop; readonly logs: readonly LogLine[]; readonly logsTruncated: boolean }
+  | { readonly kind: 'end'; readonly logs: readonly LogLine[]; readonly logsTruncated: boolean };
+
+export type Granularity = 'statement' | 'instruction';
+
+const LOG_LIMIT = 1000;
+const HISTORY_LIMIT = 10_000;
+
+export class Navigator {
+  readonly index: StatementIndex;
+  readonly stepper: Stepper;
+  readonly triggers: Triggers;
+  /** Forward steps taken, so a step back returns exactly to where the last one started. */
+  private history: { from: number; to: number }[] = [];
+
+  constructor(readonly execution: Execution) {
+    this.index = new StatementIndex(execution);
+    this.stepper = new Stepper(execution, this.index);
+    this.triggers = new Triggers(execution);
+  }
+
+  get entryStep(): number {
+    return this.index.entryStep;
+  }
+
+  /** Where a launch stops: on entry, or at the first breakpoint/exception, or the end. */
+  start(stopOnEntry: boolean): Move {
+    this.history = [];
+    if (stopOnEntry) return this.stopAt({ step: this.entryStep, reason: 'entry' });
+    return this.forward(-1, undefined, 'step');
+  }
+
+  continue(from: number): Move {
+    return this.forward(from, undefined, 'step');
+  }
+
+  next(from: number, granularity: Granularity = 'statement'): Move {
+    if (granularity === 'instruction') return this.instructionForward(from);
+    return this.recorded(from, this.forward(from, this.stepper.next(from), 'step'));
+  }
+
+  stepIn(from: number, granularity: Granularity = 'statement'): Move {
+    if (granularity === 'instruction') return this.instructionForward(from);
+    return this.recorded(from, this.forward(from, this.stepper.stepIn(from), 'step'));
+  }
+
+  stepOut(from: number, granularity: Granularity = 'statement'): Move {
+    // Out of the current frame is the same at both granularities.
+    void granularity;
+    return this.recorded(from, this.forward(from, this.stepper.stepOut(from), 'step'));
+  }
+
+  stepBack(from: number, granularity: Granularity = 'statement'): Move {
+    if (granularity === 'instruction') {
+      if (from <= 0) return this.stopAt({ step: 0, reason: 'entry' });
+      return this.backward(from, from - 1);
+    }
+    const last = this.history[this.history.length - 1];
+    let target: number;
+    if (last && last.to === from) {
+      this.history.pop();
+      target = last.from;
+    } else {
+      target = this.stepper.stepBack(from) ?? this.entryStep;
+    }
+    if (target >= from) return this.stopAt({ step: from, reason: 'entry' });
+    return this.backward(from, target);
+  }
+
+  reverseContinue(from: number): Move {
+    const event = from > 0 ? this.triggers.find(from, 0, false) : undefined;
+    if (event) return this.stopAt(this.eventStop(event));
+    return this.stopAt({ step: Math.min(from, this.entryStep), reason: 'entry' });
+  }
+
+  /** Steps where execution arrives at any of these lines (statement starts), sorted. */
+  lineHits(lineIds: readonly number[]): Int32Array {
+    const wanted = new Set(lineIds);
+    const { startSteps, startLines } = this.index;
+    const out: number[] = [];
+    for (let i = 0; i < startSteps.length; i++) if (wanted.has(startLines[i]!)) out.push(startSteps[i]!);
+    return Int32Array.from(out);
+  }
+
+  /** Steps executing the instruction at (codeId, pc), sorted. */
+  instructionHits(codeId: number, pc: number): Int32Array {
+    const x = this.execution;
+    const out: number[] = [];
+    for (let step = 0; step < x.stepCount; step++) if (x.pc(step) === pc && x.codeId(step) === codeId) out.push(step);
+    return Int32Array.from(out);
+  }
+
+  private instructionForward(from: number): Move {
+    const to = from + 1;
+    if (to >= this.execution.stepCount) return this.forward(from, undefined, 'step');
+    return this.forward(from, to, 'step');
+  }
+
+  /**
+   * Run forwards from `from` (exclusive) to `target` (or the end), stopping earlier at a breakpoint or a
+   * chosen exception. Logpoints on the way print.
+   */
+  private forward(from: number, target: number | undefined, reason: StopReason): Move {
+    const end = this.execution.stepCount - 1;
+    const limit = target ?? end;
+    const event = limit > from ? this.triggers.find(from, limit, true) : undefined;
+    const stopStep = event ? event.step : target;
+    const { lines, truncated } = this.triggers.logs(from, stopStep ?? end, LOG_LIMIT);
+    if (event) return { kind: 'stop', stop: this.eventStop(event), logs: lines, logsTruncated: truncated };
+    if (target === undefined) return { kind: 'end', logs: lines, logsTruncated: truncated };
+    return { kind: 'stop', stop: { step: target, reason }, logs: lines, logsTruncated: truncated };
+  }
+
+  /** Run backwards from `from` (exclusive) to `target`, stopping later at a breakpoint or exception. */
+  private backward(from: number, target: number): Move {
+    const event = this.triggers.find(from, target, false);
+    if (event) return this.stopAt(this.eventStop(event));
+    return this.stopAt({ step: target, reason: 'step' });
+  }
+
+  private recorded(from: number, move: Move): Move {
+    if (move.kind === 'stop') {
+      this.history.push({ from, to: move.stop.step });
+      if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    }
+    return move;
+  }
+
+  private stopAt(stop: Stop): Move {
+    return { kind: 'stop', stop, logs: [], logsTruncated: false };
+  }
+
+  private eventStop(event: Event): Stop {
+    if (event.type === 'exception') return { step: event.step, reason: 'exception', exception: event.exception };
+    const kinds = new Set(event.triggers.map((t: Trigger) => t.kind));
+    const reason: StopReason = kinds.has('breakpoint')
+      ? 'breakpoint'
+      : kinds.has('data breakpoint')
+        ? 'data breakpoint'
+        : 'instruction breakpoint';
+    return {
+      step: event.step,
+      reason,
+      hitBreakpointIds: event.triggers.map((t) => t.id),
+      ...(event.error ? { text: `Breakpoint condition failed: ${event.error}` } : {}),
+    };
+  }
+}
