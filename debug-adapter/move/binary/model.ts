@@ -291,6 +291,8 @@ export interface FunctionDefinition {
 export interface ScriptBody {
   readonly typeParameters: readonly AbilitySet[];
   readonly parameters: SignatureIndex;
+  /** Aptos v8+ scripts may declare resource access specifiers. */
+  readonly accessSpecifiers?: readonly AccessSpecifier[];
   readonly code: CodeUnit;
 }
 
