@@ -1,8 +1,117 @@
-// Decoding values of every Solidity type from the stack, memory, calldata and storage into Variable trees.
+// Rendering decoded Solidity values as Variable trees: one line of text per value, children (struct
+// members, array elements, mapping entries) produced lazily a page at a time.
 
+import { getAddress } from 'viem';
 import type { Children, ValueFormat, Variable } from '../../core/execution.ts';
-import type { DecodeContext, Location, SolType, SolcStorageLayout, StateVariable } from './model.ts';
+import {
+  isValueType,
+  memoryReference,
+  typeLabel,
+  type DecodeContext,
+  type Location,
+  type SolType,
+  type SolcStorageLayout,
+  type StateVariable,
+} from './model.ts';
+import {
+  Unreadable,
+  arrayLength,
+  elementLocation,
+  memberLocation,
+  preimagesEndingWith,
+  readByteArray,
+  readValueWord,
+  resolve,
+  wordAt,
+  type Resolved,
+} from './layout.ts';
 import type { TypeRegistry } from './types.ts';
+
+/** Bytes of a string/bytes value shown inline; longer values are cut with their full length stated. */
+const INLINE_BYTES = 1024;
+/** Elements or members shown in a one-line preview of an array or struct. */
+const PREVIEW_ITEMS = 8;
+
+/** One value-type word as text: `42`, `-1`, `true`, `0xAbC…` (checksummed), `0x00ff`, `Color.Red`. */
+export function formatWord(type: SolType, word: bigint, format: ValueFormat): string {
+  switch (type.kind) {
+    case 'uint': {
+      const value = BigInt.asUintN(type.bits, word);
+      return format.hex ? `0x${value.toString(16)}` : value.toString();
+    }
+    case 'int': {
+      const value = BigInt.asIntN(type.bits, word);
+      if (!format.hex) return value.toString();
+      return value < 0n ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+    }
+    case 'bool':
+      return word !== 0n ? 'true' : 'false';
+    case 'address':
+    case 'contract':
+      return getAddress(`0x${BigInt.asUintN(160, word).toString(16).padStart(40, '0')}`);
+    case 'fixedBytes':
+      return `0x${BigInt.asUintN(256, word).toString(16).padStart(64, '0').slice(0, type.size * 2)}`;
+    case 'enum': {
+      const value = BigInt.asUintN(8, word);
+      const member = type.members[Number(value)];
+      return member !== undefined ? `${type.name}.${member}` : `${type.name}(${value}) (out of range)`;
+    }
+    case 'userDefined':
+      return formatWord(type.underlying, word, format);
+    case 'function': {
+      if (type.external) {
+        const hex = BigInt.asUintN(256, word).toString(16).padStart(64, '0');
+        return `${getAddress(`0x${hex.slice(0, 40)}`)}.0x${hex.slice(40, 48)}`;
+      }
+      return `internal function @ 0x${BigInt.asUintN(64, word).toString(16)}`;
+    }
+    default:
+      return `0x${BigInt.asUintN(256, word).toString(16)}`;
+  }
+}
+
+/** Text of a string/bytes value: quoted UTF-8 with escapes, hex when not valid UTF-8 (or for `bytes`). */
+function formatByteArray(type: SolType, bytes: Uint8Array, length: number): string {
+  const cut = length > bytes.length ? ` … (${length} bytes)` : '';
+  if (type.kind === 'string') {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cut !== '' });
+      return `${JSON.stringify(text)}${cut}`;
+    } catch {
+      return `${toHex(bytes)} (invalid UTF-8)${cut}`;
+    }
+  }
+  return `${toHex(bytes)}${cut}`;
+}
+
+function toHex(bytes: Uint8Array): string {
+  let hex = '0x';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+function locationSuffix(type: SolType, location: Resolved): string {
+  if (isValueType(type) || type.kind === 'mapping') return '';
+  switch (location.kind) {
+    case 'memory':
+      return ' memory';
+    case 'calldata':
+      return ' calldata';
+    case 'storage':
+      return location.transient ? ' transient' : ' storage';
+    default:
+      return '';
+  }
+}
+
+function unavailable(name: string, type: SolType, reason: string, evaluateName?: string): Variable {
+  return { name, value: `unavailable (${reason})`, type: typeLabel(type), evaluateName, hint: 'unavailable' };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Unreadable) return error.message;
+  throw error;
+}
 
 /**
  * Decode one value. `evaluateName` defaults to `name`; children get `name.member` / `name[i]` / `name[key]`.
@@ -14,26 +123,261 @@ export function decodeValue(
   location: Location,
   ctx: DecodeContext,
   format: ValueFormat,
-  evaluateName?: string,
+  evaluateName: string | undefined = name,
 ): Variable {
-  void [name, type, location, ctx, format, evaluateName];
-  throw new Error('decodeValue: being implemented');
+  let resolved: Resolved;
+  try {
+    resolved = resolve(type, location, ctx);
+  } catch (error) {
+    return unavailable(name, type, reasonOf(error), evaluateName);
+  }
+  return decodeResolved(name, type, resolved, ctx, format, evaluateName);
+}
+
+/** Decode a value whose location has been resolved. Exported for the evaluator. */
+export function decodeResolved(
+  name: string,
+  type: SolType,
+  location: Resolved,
+  ctx: DecodeContext,
+  format: ValueFormat,
+  evaluateName: string | undefined,
+): Variable {
+  const label = typeLabel(type) + locationSuffix(type, location);
+  try {
+    if (type.kind === 'unsupported') return unavailable(name, type, `cannot decode type ${type.label}`, evaluateName);
+    if (isValueType(type)) {
+      if (type.kind === 'function' && type.external && location.kind === 'value') {
+        // On the stack an external function pointer takes two words (address, selector); we only see one.
+        return unavailable(name, type, 'external function pointer on the stack', evaluateName);
+      }
+      const word = readValueWord(type, location, ctx);
+      return { name, value: formatWord(type, word, format), type: label, evaluateName };
+    }
+    switch (type.kind) {
+      case 'string':
+      case 'bytes': {
+        const { bytes, length } = readByteArray(location, ctx, INLINE_BYTES);
+        const reference = location.kind === 'memory' ? memoryReference(location.offset + 32) : undefined;
+        return { name, value: formatByteArray(type, bytes, length), type: label, evaluateName, memoryReference: reference };
+      }
+      case 'array': {
+        const length = arrayLength(type, location, ctx);
+        const children = arrayChildren(type, location, length, ctx, evaluateName);
+        return {
+          name,
+          value: preview(children, length, '[', ']', format),
+          type: label,
+          evaluateName,
+          memoryReference: location.kind === 'memory' ? memoryReference(location.offset) : undefined,
+          children,
+        };
+      }
+      case 'struct': {
+        const children = structChildren(type, location, ctx, evaluateName);
+        return {
+          name,
+          value: preview(children, type.members.length, '{', '}', format, true),
+          type: label,
+          evaluateName,
+          memoryReference: location.kind === 'memory' ? memoryReference(location.offset) : undefined,
+          children,
+        };
+      }
+      case 'mapping': {
+        if (location.kind !== 'storage') return unavailable(name, type, 'mappings exist only in storage', evaluateName);
+        const children = mappingChildren(type, location, ctx, evaluateName);
+        const count = children.named;
+        return {
+          name,
+          value: `mapping (${count} key${count === 1 ? '' : 's'} seen)`,
+          type: label,
+          evaluateName,
+          children,
+        };
+      }
+    }
+  } catch (error) {
+    return unavailable(name, type, reasonOf(error), evaluateName);
+  }
+  return unavailable(name, type, 'cannot decode', evaluateName);
+}
+
+/** `[1, 2, 3]`, `{amount: 5, owner: 0x…}`; composite children appear by their own short value. */
+function preview(children: Children, total: number, open: string, close: string, format: ValueFormat, named = false): string {
+  const shown = Math.min(total, PREVIEW_ITEMS);
+  const items = children.get(undefined, 0, shown, format).map((child) => {
+    const value = child.children ? child.type ?? '…' : child.value;
+    return named ? `${child.name}: ${value}` : value;
+  });
+  const more = total > shown ? `, … (${total} ${named ? 'members' : 'items'})` : '';
+  return `${open}${items.join(', ')}${more}${close}`;
+}
+
+function pageBounds(total: number, start: number, count: number): [number, number] {
+  const from = Math.max(0, Math.min(total, start));
+  return [from, Math.max(from, Math.min(total, from + Math.max(0, count)))];
+}
+
+function arrayChildren(
+  type: SolType & { kind: 'array' },
+  location: Resolved,
+  length: number,
+  ctx: DecodeContext,
+  evaluateName: string | undefined,
+): Children {
+  return {
+    named: 0,
+    indexed: length,
+    get(kind, start, count, format) {
+      if (kind === 'named') return [];
+      const [from, to] = pageBounds(length, start, count);
+      const out: Variable[] = [];
+      for (let i = from; i < to; i++) {
+        const childName = `[${i}]`;
+        const childEval = evaluateName === undefined ? undefined : `${evaluateName}[${i}]`;
+        try {
+          out.push(decodeResolved(childName, type.base, elementLocation(type, location, i, ctx), ctx, format, childEval));
+        } catch (error) {
+          out.push(unavailable(childName, type.base, reasonOf(error), childEval));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+function structChildren(
+  type: SolType & { kind: 'struct' },
+  location: Resolved,
+  ctx: DecodeContext,
+  evaluateName: string | undefined,
+): Children {
+  const members = type.members;
+  return {
+    named: members.length,
+    indexed: 0,
+    get(kind, start, count, format) {
+      if (kind === 'indexed') return [];
+      const [from, to] = pageBounds(members.length, start, count);
+      const out: Variable[] = [];
+      for (let i = from; i < to; i++) {
+        const member = members[i]!;
+        const childEval = evaluateName === undefined ? undefined : `${evaluateName}.${member.name}`;
+        try {
+          out.push(decodeResolved(member.name, member.type, memberLocation(type, location, i, ctx), ctx, format, childEval));
+        } catch (error) {
+          out.push(unavailable(member.name, member.type, reasonOf(error), childEval));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** A mapping key recovered from an observed KECCAK256 input `key . slot`. */
+interface MappingEntry {
+  readonly key: string; // as an expression: 0xAbC…, 42, "text", 0x1234
+  readonly slot: bigint;
+}
+
+/** The key of `preimage` when it is a well-formed key of `keyType` (clean high bits, right length), else undefined. */
+export function mappingKeyText(keyType: SolType, keyBytes: Uint8Array): string | undefined {
+  if (keyType.kind === 'string') {
+    try {
+      return JSON.stringify(new TextDecoder('utf-8', { fatal: true }).decode(keyBytes));
+    } catch {
+      return undefined; // a string key that is not UTF-8 cannot be written as an expression; show it as bytes
+    }
+  }
+  if (keyType.kind === 'bytes') return toHex(keyBytes);
+  if (keyBytes.length !== 32) return undefined;
+  const word = wordAt(keyBytes, 0);
+  if (!isCleanWord(keyType, word)) return undefined;
+  if (keyType.kind === 'enum') return BigInt.asUintN(8, word).toString();
+  return formatWord(keyType, word, { hex: false });
+}
+
+/** True when `word` is how Solidity stores a value of `type` in a word (no dirty bits). */
+function isCleanWord(type: SolType, word: bigint): boolean {
+  switch (type.kind) {
+    case 'uint':
+      return word >> BigInt(type.bits) === 0n;
+    case 'int':
+      return BigInt.asUintN(256, BigInt.asIntN(type.bits, word)) === word;
+    case 'bool':
+      return word <= 1n;
+    case 'address':
+    case 'contract':
+      return word >> 160n === 0n;
+    case 'fixedBytes':
+      return (word & ((1n << BigInt(8 * (32 - type.size))) - 1n)) === 0n;
+    case 'enum':
+      return word < BigInt(type.members.length);
+    case 'userDefined':
+      return isCleanWord(type.underlying, word);
+    default:
+      return false;
+  }
+}
+
+function mappingChildren(
+  type: SolType & { kind: 'mapping' },
+  location: Resolved & { kind: 'storage' },
+  ctx: DecodeContext,
+  evaluateName: string | undefined,
+): Children {
+  const entries: MappingEntry[] = [];
+  for (const { hash, preimage } of preimagesEndingWith(ctx, location.slot)) {
+    const key = mappingKeyText(type.key, preimage.subarray(0, preimage.length - 32));
+    if (key !== undefined) entries.push({ key, slot: hash });
+  }
+  return {
+    named: entries.length,
+    indexed: 0,
+    get(kind, start, count, format) {
+      if (kind === 'indexed') return [];
+      const [from, to] = pageBounds(entries.length, start, count);
+      return entries.slice(from, to).map((entry) => {
+        const childName = `[${entry.key}]`;
+        const childEval = evaluateName === undefined ? undefined : `${evaluateName}[${entry.key}]`;
+        const at: Resolved = { kind: 'storage', slot: entry.slot, byteOffset: 0, transient: location.transient };
+        return decodeResolved(childName, type.value, at, ctx, format, childEval);
+      });
+    },
+  };
 }
 
 /** The contract state scope: every state variable, decoded lazily page by page. */
 export function decodeStateVariables(variables: readonly StateVariable[], ctx: DecodeContext): Children {
-  void [variables, ctx];
-  throw new Error('decodeStateVariables: being implemented');
+  return {
+    named: variables.length,
+    indexed: 0,
+    get(kind, start, count, format) {
+      if (kind === 'indexed') return [];
+      const [from, to] = pageBounds(variables.length, start, count);
+      return variables.slice(from, to).map((variable) =>
+        decodeValue(
+          variable.name,
+          variable.type,
+          { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
+          ctx,
+          format,
+        ),
+      );
+    },
+  };
 }
 
 /** State variables of one contract from solc's storageLayout (or transientStorageLayout, with `transient`). */
 export function stateVariablesFromLayout(layout: SolcStorageLayout, registry: TypeRegistry, transient = false): StateVariable[] {
-  void [layout, registry, transient];
-  throw new Error('stateVariablesFromLayout: being implemented');
-}
-
-/** One value-type word as text: `42`, `-1`, `true`, `0xAbC…` (checksummed), `0x00ff`, `Color.Red`. */
-export function formatWord(type: SolType, word: bigint, format: ValueFormat): string {
-  void [type, word, format];
-  throw new Error('formatWord: being implemented');
+  const table = layout.types ?? {};
+  return layout.storage.map((entry) => ({
+    name: entry.label,
+    contract: entry.contract,
+    type: registry.fromStorageType(entry.type, table),
+    slot: BigInt(entry.slot),
+    byteOffset: entry.offset,
+    transient,
+  }));
 }
