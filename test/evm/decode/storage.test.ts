@@ -206,7 +206,7 @@ test('mappings list the entries whose keys were hashed, nested too, with values 
   assert.equal(entry.evaluateName, `allowance[${sender}][${beef}]`);
 });
 
-test('the state layout follows solc's storageLayout, packed slot offsets included', async () => {
+test('the state layout follows the storageLayout of solc, packed slot offsets included', async () => {
   const { store, registry, storage } = await setUp();
   const layout = store.storageLayout as SolcStorageLayout;
   const variables = stateVariablesFromLayout(layout, registry);
