@@ -1,0 +1,75 @@
+// Fills in `chainstep` launch configurations before a session starts: defaults for F5 without a
+// launch.json, arguments for a named function that has parameters but no `args`, absolute paths, and the
+// Restricted Mode refusal. No debugging logic: the adapter validates everything else.
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { type Language, languageOfPath, scanFunctions } from './function-scan.ts';
+import { askArgs, configForDocument, documentLanguage } from './function-picker.ts';
+import { type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, programFor, resolvePaths } from './launch-config.ts';
+import { ensureTrusted } from './trust.ts';
+
+export class ChainstepConfigurationProvider implements vscode.DebugConfigurationProvider {
+  async resolveDebugConfiguration(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    if (!ensureTrusted()) return undefined;
+    if (isEmptyConfig(config)) {
+      // F5 with no launch.json: debug a function of the file in the editor.
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !documentLanguage(editor.document)) {
+        void vscode.window.showErrorMessage('Chainstep: open a .sol or .move file, or add a launch configuration, to debug.');
+        return undefined;
+      }
+      return configForDocument(editor.document);
+    }
+    const launch = config as ChainstepLaunch;
+    if (typeof launch.program !== 'string' || launch.program === '') {
+      void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package).`);
+      return undefined;
+    }
+    return launch;
+  }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    if (!ensureTrusted()) return undefined;
+    const resolved = resolvePaths(config as ChainstepLaunch, folder?.uri.fsPath ?? workspaceRoot());
+    // A configuration that names a function with parameters but gives no `args` (a dynamic configuration,
+    // or a hand-written one): ask for them rather than letting the call fail on the argument count.
+    if (resolved.args === undefined && typeof resolved.function === 'string' && resolved.function !== '' && resolved.program) {
+      const language = languageOfPath(resolved.program);
+      const fn = language ? findNamedFunction(language, resolved, scanFile(language, resolved.program)) : undefined;
+      if (fn && fn.params.length > 0) {
+        const args = await askArgs(fn);
+        if (args === undefined) return undefined;
+        resolved.args = args;
+      }
+    }
+    return resolved;
+  }
+
+  /** Dynamic configurations (the "Chainstep" entry of the Run and Debug picker): one per function of the active file. */
+  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
+    const document = vscode.window.activeTextEditor?.document;
+    const language = document ? documentLanguage(document) : undefined;
+    if (!document || !language) return [];
+    const functions = scanFunctions(language, document.getText());
+    const program = programFor(language, document.uri.fsPath);
+    return functions.map((fn) => configForFunction(language, program, fn, functions));
+  }
+}
+
+function scanFile(language: Language, file: string) {
+  try {
+    return scanFunctions(language, readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+function workspaceRoot(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}

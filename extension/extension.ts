@@ -1,0 +1,42 @@
+// Chainstep's VS Code entry point: thin glue that registers the debug adapter, the launch-configuration
+// provider and the "Debug" code lenses. All debugging happens in the adapter process (dist/chainstep.mjs).
+import * as vscode from 'vscode';
+import { ChainstepAdapterFactory } from './adapter-factory.ts';
+import { DEBUG_FUNCTION_COMMAND, DebugCodeLensProvider, type LensTarget } from './code-lens.ts';
+import { ChainstepConfigurationProvider } from './configuration-provider.ts';
+import { configForDocument, documentLanguage } from './function-picker.ts';
+import { DEBUG_TYPE } from './launch-config.ts';
+import { ensureTrusted } from './trust.ts';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const provider = new ChainstepConfigurationProvider();
+  const lenses = new DebugCodeLensProvider();
+  context.subscriptions.push(
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new ChainstepAdapterFactory(context.extensionPath)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.languages.registerCodeLensProvider([{ language: 'solidity' }, { language: 'move' }], lenses),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('chainstep.codeLens')) lenses.refresh();
+    }),
+    vscode.commands.registerCommand(DEBUG_FUNCTION_COMMAND, (target?: LensTarget) => debugFunction(target)),
+  );
+}
+
+export function deactivate(): void {}
+
+/** The code lens / command palette action: debug a function of a file (the lens's, or one picked). */
+async function debugFunction(target: LensTarget | undefined): Promise<void> {
+  if (!ensureTrusted()) return;
+  const document = target
+    ? await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri))
+    : vscode.window.activeTextEditor?.document;
+  if (!document || !documentLanguage(document)) {
+    void vscode.window.showErrorMessage('Chainstep: open a .sol or .move file to debug one of its functions.');
+    return;
+  }
+  const config = await configForDocument(document, target);
+  if (!config) return;
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  await vscode.debug.startDebugging(folder, config);
+}

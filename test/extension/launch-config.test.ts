@@ -1,0 +1,86 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scanMove, scanSolidity } from '../../extension/function-scan.ts';
+import {
+  configForFunction,
+  findNamedFunction,
+  isEmptyConfig,
+  parseArgs,
+  programFor,
+  resolvePaths,
+} from '../../extension/launch-config.ts';
+
+const source = `contract Vault {
+  function deposit() external payable {}
+  function withdraw(uint256 amount) external {}
+  function withdraw(uint256 amount, address to) public {}
+}`;
+
+test('a Solidity function config names the contract, the function (signature only when overloaded) and args', () => {
+  const fns = scanSolidity(source);
+  const deposit = configForFunction('solidity', '/w/Vault.sol', fns[0], fns, []);
+  assert.deepEqual(deposit, {
+    type: 'chainstep',
+    request: 'launch',
+    name: 'Debug Vault.deposit',
+    program: '/w/Vault.sol',
+    function: 'deposit',
+    contract: 'Vault',
+    args: [],
+  });
+  assert.equal(configForFunction('solidity', '/w/Vault.sol', fns[2], fns, ['1', '0x01']).function, 'withdraw(uint256,address)');
+  assert.equal(configForFunction('solidity', '/w/Vault.sol', fns[1], fns).args, undefined);
+});
+
+test('a configuration finds its function again (by name, signature, or Move module::name)', () => {
+  const fns = scanSolidity(source);
+  const launch = { type: 'chainstep', request: 'launch', name: 'x', contract: 'Vault' };
+  assert.equal(findNamedFunction('solidity', { ...launch, function: 'withdraw(uint256,address)' }, fns)?.params.length, 2);
+  assert.equal(findNamedFunction('solidity', { ...launch, function: 'deposit' }, fns)?.name, 'deposit');
+  assert.equal(findNamedFunction('solidity', { ...launch, contract: 'Other', function: 'deposit' }, fns), undefined);
+  const moveFns = scanMove('module 0x1::m { public entry fun go(n: u64) {} }');
+  assert.equal(findNamedFunction('move', { ...launch, function: 'm::go' }, moveFns)?.name, 'go');
+  assert.equal(configForFunction('move', '/pkg', moveFns[0], moveFns).function, 'm::go');
+});
+
+test('arguments typed by the user: JSON array with one element per parameter, or a message', () => {
+  assert.deepEqual(parseArgs('["0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2", 5]', ['address to', 'uint256 n']), [
+    '0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2',
+    5,
+  ]);
+  assert.deepEqual(parseArgs('  ', []), []);
+  assert.match(parseArgs('[1', ['uint256 a']) as string, /^Not JSON/);
+  assert.match(parseArgs('{"a":1}', ['uint256 a']) as string, /JSON array/);
+  assert.equal(parseArgs('[1, 2]', ['uint256 a']), 'Expected 1 argument (uint256 a), got 2');
+});
+
+test('relative program, trace and cwd resolve against the workspace folder', () => {
+  const resolved = resolvePaths(
+    { type: 'chainstep', request: 'launch', name: 'x', program: 'contracts/A.sol', cwd: 'sub', trace: 't.json' },
+    '/ws',
+  );
+  assert.equal(resolved.cwd, '/ws/sub');
+  assert.equal(resolved.program, '/ws/sub/contracts/A.sol');
+  assert.equal(resolved.trace, '/ws/sub/t.json');
+  const absolute = resolvePaths({ type: 'chainstep', request: 'launch', name: 'x', program: '/abs/B.sol' }, '/ws');
+  assert.equal(absolute.program, '/abs/B.sol');
+  assert.equal(absolute.cwd, '/ws');
+});
+
+test('F5 without launch.json hands over an empty configuration', () => {
+  assert.equal(isEmptyConfig({}), true);
+  assert.equal(isEmptyConfig({ type: 'chainstep', request: 'launch', name: 'n' }), false);
+});
+
+test('program for a Move file is its package folder (nearest Move.toml), for Solidity the file', () => {
+  const root = mkdtempSync(join(tmpdir(), 'chainstep-ext-'));
+  mkdirSync(join(root, 'pkg', 'sources', 'nested'), { recursive: true });
+  writeFileSync(join(root, 'pkg', 'Move.toml'), '[package]\nname = "pkg"\n');
+  writeFileSync(join(root, 'loose.move'), 'module 0x1::m {}');
+  assert.equal(programFor('move', join(root, 'pkg', 'sources', 'nested', 'm.move')), join(root, 'pkg'));
+  assert.equal(programFor('move', join(root, 'loose.move')), join(root, 'loose.move'));
+  assert.equal(programFor('solidity', join(root, 'A.sol')), join(root, 'A.sol'));
+});
