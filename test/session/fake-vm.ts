@@ -262,8 +262,8 @@ export class FakeExecution implements Execution {
     if (!parsed) return [];
     const size = this.trace.codeSizes.get(parsed.codeId) ?? 0;
     const out: Instruction[] = [];
-    for (let pc = parsed.pc + instructionOffset; out.length < count && pc < size; pc++) {
-      if (pc < 0) continue;
+    const first = parsed.pc + instructionOffset;
+    for (let pc = Math.max(0, first); pc < first + count && pc < size; pc++) {
       out.push({ ref: `${parsed.codeId}:${pc}`, pc, text: `OP${pc}`, bytes: pc.toString(16).padStart(2, '0') });
     }
     return out;

@@ -1,0 +1,745 @@
+// The VM-agnostic debug session: DAP requests over a recorded Execution from any Backend. It never imports a
+// backend and knows no opcode. Launch records the call once (with progress, cancellable); every later
+// request (stepping both ways, breakpoints, frames, variables, evaluate, disassembly, memory) navigates the
+// recording, so answers are immediate and "pause" has nothing to interrupt.
+
+import {
+  BreakpointEvent,
+  DebugSession,
+  ExitedEvent,
+  InitializedEvent,
+  OutputEvent,
+  ProgressEndEvent,
+  ProgressStartEvent,
+  ProgressUpdateEvent,
+  StoppedEvent,
+  TerminatedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Backend, ExceptionKind, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
+import { EvaluationError, UserError } from '../core/errors.ts';
+import { InstructionAddresses } from './addresses.ts';
+import { StopHandles } from './handles.ts';
+import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
+import { SourceTable, sourceKey } from './sources.ts';
+import { parseHitCondition, type HitCondition, type Trigger } from './triggers.ts';
+import { page, toDapEvaluation, toDapScope, toDapVariable } from './values.ts';
+
+const THREAD_ID = 1;
+
+/** DAP exception filter ids. `outOfGas` covers out of gas and invalid instructions. */
+export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'revert', label: 'Reverts', description: 'Stop where a call reverts (require, revert, custom errors).', default: true },
+  { filter: 'panic', label: 'Panics', description: 'assert, arithmetic overflow, division by zero, out-of-bounds access.', default: true },
+  { filter: 'outOfGas', label: 'Out of gas / invalid', description: 'Out of gas, or an invalid instruction.', default: true },
+  { filter: 'abort', label: 'Move aborts', description: 'Stop where a Move function aborts.', default: true },
+  {
+    filter: 'caught',
+    label: 'Also caught failures',
+    description: 'Also stop on failures a caller catches (try/catch, low-level call); otherwise only uncaught ones stop.',
+    default: false,
+  },
+];
+
+function filterKinds(filters: readonly string[]): { kinds: Set<ExceptionKind>; caught: boolean } {
+  const kinds = new Set<ExceptionKind>();
+  for (const f of filters) {
+    if (f === 'revert' || f === 'panic' || f === 'abort') kinds.add(f);
+    if (f === 'outOfGas') {
+      kinds.add('outOfGas');
+      kinds.add('invalid');
+    }
+  }
+  return { kinds, caught: filters.includes('caught') };
+}
+
+/** A source breakpoint as the client asked for it, with the id it keeps across restarts. */
+interface RequestedLine {
+  readonly id: number;
+  readonly spec: DebugProtocol.SourceBreakpoint;
+}
+
+/** One recorded execution being navigated. */
+interface Run {
+  readonly config: LaunchConfig;
+  readonly execution: Execution;
+  readonly navigator: Navigator;
+  readonly sources: SourceTable;
+  readonly addresses: InstructionAddresses;
+  /** Current stop, or undefined before the first stop and after the end. */
+  stop?: Stop;
+  handles: StopHandles;
+  ended: boolean;
+}
+
+let progressCounter = 0;
+let breakpointCounter = 0;
+
+export class ChainstepSession extends DebugSession {
+  private run: Run | undefined;
+  private launching: AbortController | undefined;
+  private clientSupportsProgress = false;
+  private configurationDone: (() => void) | undefined;
+  private readonly lineRequests = new Map<string, { source: DebugProtocol.Source; breakpoints: RequestedLine[] }>();
+  private instructionRequests: { id: number; spec: DebugProtocol.InstructionBreakpoint }[] = [];
+  private dataRequests: { id: number; spec: DebugProtocol.DataBreakpoint }[] = [];
+  private exceptionFilters: string[] = EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter);
+
+  constructor(private readonly backends: readonly Backend[]) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  // ---- errors -------------------------------------------------------------------------------------------
+
+  /** Runs a request handler: user errors become their message, anything else an internal error. */
+  private guard(response: DebugProtocol.Response, handler: () => void): void {
+    try {
+      handler();
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  private fail(response: DebugProtocol.Response, e: unknown): void {
+    if (e instanceof UserError || e instanceof EvaluationError) {
+      this.sendErrorResponse(response, { id: 1001, format: e.message, showUser: e instanceof UserError });
+      return;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.sendEvent(new OutputEvent(`Chainstep internal error: ${err.stack ?? err.message}\n`, 'stderr'));
+    this.sendErrorResponse(response, {
+      id: 1002,
+      format: `Chainstep internal error: ${err.message} (details in the Debug Console)`,
+      showUser: true,
+    });
+  }
+
+  private current(): Run & { stop: Stop } {
+    const run = this.run;
+    if (!run || run.ended || !run.stop) throw new UserError('The program is not stopped.');
+    return run as Run & { stop: Stop };
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------------
+
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    args: DebugProtocol.InitializeRequestArguments,
+  ): void {
+    this.clientSupportsProgress = args.supportsProgressReporting === true;
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsStepBack: true,
+      supportsSteppingGranularity: true,
+      supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsReadMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsLoadedSourcesRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsBreakpointLocationsRequest: true,
+      supportsDelayedStackTraceLoading: true,
+      supportsFunctionBreakpoints: false,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    void this.launch(response, args as unknown as LaunchConfig & { noDebug?: boolean });
+  }
+
+  private async launch(response: DebugProtocol.Response, config: LaunchConfig & { noDebug?: boolean }): Promise<void> {
+    this.run = undefined;
+    let execution: Execution;
+    try {
+      execution = await this.record(config);
+    } catch (e) {
+      this.fail(response, e);
+      return;
+    }
+    try {
+      this.run = this.newRun(config, execution);
+      // Configuration (breakpoints, filters) comes after `initialized`, resolved against this recording.
+      const done = new Promise<void>((resolve) => (this.configurationDone = resolve));
+      this.sendEvent(new InitializedEvent());
+      await done;
+      this.sendResponse(response);
+      if (config.noDebug) {
+        this.finish(this.run);
+        return;
+      }
+      this.apply(this.run, this.run.navigator.start(config.stopOnEntry === true), -1);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  /** Picks the backend and records the call, with progress; `terminate` cancels. */
+  private async record(config: LaunchConfig): Promise<Execution> {
+    if (typeof config.program !== 'string' || config.program === '') {
+      throw new UserError('The launch configuration needs "program": a .sol file or folder, or a Move package.');
+    }
+    const backend = this.backends.find((b) => b.accepts(config));
+    if (!backend) {
+      throw new UserError(`Chainstep cannot debug "${config.program}": expected a .sol file or folder, or a Move package.`);
+    }
+    this.launching?.abort();
+    const abort = new AbortController();
+    this.launching = abort;
+    const progressId = `chainstep-launch-${++progressCounter}`;
+    const progress = this.clientSupportsProgress;
+    if (progress) this.sendEvent(new ProgressStartEvent(progressId, 'Chainstep', `Preparing ${config.program}`));
+    try {
+      return await backend.launch(
+        config,
+        (message, fraction) => {
+          if (!progress || abort.signal.aborted) return;
+          const event = new ProgressUpdateEvent(progressId, message) as DebugProtocol.ProgressUpdateEvent;
+          if (fraction !== undefined) event.body.percentage = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+          this.sendEvent(event);
+        },
+        abort.signal,
+      );
+    } catch (e) {
+      if (abort.signal.aborted) throw new UserError('Launch cancelled.');
+      throw e;
+    } finally {
+      if (this.launching === abort) this.launching = undefined;
+      if (progress) this.sendEvent(new ProgressEndEvent(progressId));
+    }
+  }
+
+  private newRun(config: LaunchConfig, execution: Execution): Run {
+    const run: Run = {
+      config,
+      execution,
+      navigator: new Navigator(execution),
+      sources: new SourceTable(execution),
+      addresses: new InstructionAddresses(execution),
+      handles: new StopHandles(),
+      ended: false,
+    };
+    run.navigator.triggers.filters = filterKinds(this.exceptionFilters);
+    return run;
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    const done = this.configurationDone;
+    this.configurationDone = undefined;
+    done?.();
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    void (async () => {
+      const config = ((args.arguments as LaunchConfig | undefined) ?? this.run?.config) as LaunchConfig | undefined;
+      if (!config) {
+        this.fail(response, new UserError('Nothing to restart: no launch has succeeded yet.'));
+        return;
+      }
+      try {
+        const execution = await this.record(config);
+        const run = this.newRun(config, execution);
+        this.run = run;
+        this.resolveAll(run, true);
+        this.sendResponse(response);
+        this.apply(run, run.navigator.start(config.stopOnEntry === true), -1);
+      } catch (e) {
+        this.fail(response, e);
+      }
+    })();
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.launching?.abort();
+    if (this.run) this.run.ended = true;
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(
+    response: DebugProtocol.DisconnectResponse,
+    args: DebugProtocol.DisconnectArguments,
+  ): void {
+    this.launching?.abort();
+    this.run = undefined;
+    super.disconnectRequest(response, args);
+  }
+
+  // ---- moving -------------------------------------------------------------------------------------------
+
+  /** Reports a move: logpoint and program output on the way, then the stop or the end. */
+  private apply(run: Run, move: Move, from: number): void {
+    const to = move.kind === 'stop' ? move.stop.step : run.execution.stepCount - 1;
+    if (to > from) this.printProgramOutput(run, from, to);
+    for (const log of move.logs) {
+      const event = new OutputEvent(`${log.text}\n`, 'console') as DebugProtocol.OutputEvent;
+      const loc = run.execution.location(log.step);
+      if (loc) {
+        event.body.source = run.sources.toDap(loc.source);
+        event.body.line = loc.line;
+        event.body.column = loc.column;
+      }
+      this.sendEvent(event);
+    }
+    if (move.logsTruncated) this.sendEvent(new OutputEvent('(more logpoint output was left out)\n', 'console'));
+    if (move.kind === 'end') {
+      this.finish(run);
+      return;
+    }
+    run.stop = move.stop;
+    run.handles = new StopHandles();
+    const event = new StoppedEvent(move.stop.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    event.body.allThreadsStopped = true;
+    if (move.stop.hitBreakpointIds) event.body.hitBreakpointIds = [...move.stop.hitBreakpointIds];
+    if (move.stop.exception) {
+      event.body.description = `Exception: ${move.stop.exception.summary}`;
+      event.body.text = move.stop.exception.summary;
+    } else if (move.stop.text) {
+      event.body.description = move.stop.text;
+      event.body.text = move.stop.text;
+      this.sendEvent(new OutputEvent(`${move.stop.text}\n`, 'stderr'));
+    }
+    this.sendEvent(event);
+  }
+
+  private printProgramOutput(run: Run, from: number, to: number): void {
+    for (const line of run.execution.output) {
+      if (line.step > from && line.step <= to) this.sendEvent(new OutputEvent(`${line.text}\n`, 'stdout'));
+    }
+  }
+
+  /** The recording ended: report how the call ended, then exit and terminate. */
+  private finish(run: Run): void {
+    run.ended = true;
+    run.stop = undefined;
+    const o = run.execution.outcome;
+    const gas = o.gasUsed !== undefined ? ` (gas used: ${o.gasUsed})` : '';
+    const lines = [`Call ${o.summary}${gas}`, ...(o.details ?? []).map((d) => `  ${d}`)];
+    this.sendEvent(new OutputEvent(`${lines.join('\n')}\n`, o.success ? 'console' : 'stderr'));
+    this.sendEvent(new ExitedEvent(o.success ? 0 : 1));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private step(
+    response: DebugProtocol.Response,
+    move: (nav: Navigator, step: number) => Move,
+    body?: DebugProtocol.Response['body'],
+  ): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const from = run.stop.step;
+      const result = move(run.navigator, from);
+      if (body) response.body = body;
+      this.sendResponse(response);
+      this.apply(run, result, from);
+    });
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.step(response, (nav, s) => nav.continue(s), { allThreadsContinued: true });
+  }
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, (nav, s) => nav.next(s, granularity(args.granularity)));
+  }
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, (nav, s) => nav.stepIn(s, granularity(args.granularity)));
+  }
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.step(response, (nav, s) => nav.stepOut(s, granularity(args.granularity)));
+  }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.step(response, (nav, s) => nav.stepBack(s, granularity(args.granularity)));
+  }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.step(response, (nav, s) => nav.reverseContinue(s));
+  }
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    // Execution is recorded, so there is never anything running: stop again where we are.
+    this.step(response, (_nav, s) => ({ kind: 'stop', stop: { step: s, reason: 'pause' }, logs: [], logsTruncated: false }));
+  }
+
+  // ---- breakpoints --------------------------------------------------------------------------------------
+
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      const key = sourceKey(args.source);
+      const previous = this.lineRequests.get(key)?.breakpoints ?? [];
+      // Keep ids of breakpoints that stay on the same line, so the editor's breakpoint identities hold.
+      const breakpoints = (args.breakpoints ?? []).map((spec) => ({
+        id: previous.find((p) => p.spec.line === spec.line)?.id ?? ++breakpointCounter,
+        spec,
+      }));
+      this.lineRequests.set(key, { source: args.source, breakpoints });
+      response.body = { breakpoints: this.resolveLines(key) };
+      this.sendResponse(response);
+    });
+  }
+
+  /** Resolves one source's breakpoints against the current recording and installs them. */
+  private resolveLines(key: string): DebugProtocol.Breakpoint[] {
+    const request = this.lineRequests.get(key)!;
+    const run = this.run;
+    if (!run) {
+      return request.breakpoints.map(({ id, spec }) => ({
+        id,
+        verified: false,
+        line: spec.line,
+        message: 'Waiting for the program to be compiled.',
+      }));
+    }
+    const x = run.execution;
+    const source = run.sources.find(request.source);
+    const triggers: Trigger[] = [];
+    const result = request.breakpoints.map(({ id, spec }): DebugProtocol.Breakpoint => {
+      const unverified = (message: string): DebugProtocol.Breakpoint => ({ id, verified: false, line: spec.line, message });
+      if (source < 0) return unverified('This file is not part of the program being debugged.');
+      const line = x.breakableLines(source).find((l) => l >= spec.line);
+      if (line === undefined) return unverified('No code at or after this line.');
+      let hitCondition: HitCondition | undefined;
+      try {
+        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
+      } catch (e) {
+        return unverified((e as Error).message);
+      }
+      triggers.push({
+        id,
+        kind: 'breakpoint',
+        hits: run.navigator.lineHits([x.lineIdOf(source, line)]),
+        ...(spec.condition ? { condition: spec.condition } : {}),
+        ...(hitCondition ? { hitCondition } : {}),
+        ...(spec.logMessage !== undefined ? { logMessage: spec.logMessage } : {}),
+      });
+      return { id, verified: true, line, source: run.sources.toDap(source) };
+    });
+    run.navigator.triggers.setLineBreakpoints(key, triggers);
+    return result;
+  }
+
+  /** After a restart: re-resolve every breakpoint and tell the client what changed. */
+  private resolveAll(run: Run, notify: boolean): void {
+    for (const key of this.lineRequests.keys()) {
+      const resolved = this.resolveLines(key);
+      if (notify) for (const bp of resolved) this.sendEvent(new BreakpointEvent('changed', bp as DebugProtocol.Breakpoint));
+    }
+    this.installInstructionBreakpoints(run);
+    this.installDataBreakpoints(run);
+  }
+
+  protected override breakpointLocationsRequest(
+    response: DebugProtocol.BreakpointLocationsResponse,
+    args: DebugProtocol.BreakpointLocationsArguments,
+  ): void {
+    this.guard(response, () => {
+      const run = this.run;
+      const source = run ? run.sources.find(args.source) : -1;
+      const end = args.endLine ?? args.line;
+      const lines = run && source >= 0 ? run.execution.breakableLines(source).filter((l) => l >= args.line && l <= end) : [];
+      response.body = { breakpoints: lines.map((line) => ({ line })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      this.exceptionFilters = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
+      if (this.run) this.run.navigator.triggers.filters = filterKinds(this.exceptionFilters);
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setInstructionBreakpointsRequest(
+    response: DebugProtocol.SetInstructionBreakpointsResponse,
+    args: DebugProtocol.SetInstructionBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      const previous = this.instructionRequests;
+      this.instructionRequests = args.breakpoints.map((spec) => ({
+        id:
+          previous.find((p) => p.spec.instructionReference === spec.instructionReference && p.spec.offset === spec.offset)
+            ?.id ?? ++breakpointCounter,
+        spec,
+      }));
+      response.body = { breakpoints: this.run ? this.installInstructionBreakpoints(this.run) : [] };
+      this.sendResponse(response);
+    });
+  }
+
+  private installInstructionBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
+    const triggers: Trigger[] = [];
+    const result = this.instructionRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
+      const at = run.addresses.decode(spec.instructionReference, spec.offset ?? 0);
+      if (!at) return { id, verified: false, message: `Unknown instruction reference ${spec.instructionReference}.` };
+      let hitCondition: HitCondition | undefined;
+      try {
+        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
+      } catch (e) {
+        return { id, verified: false, message: (e as Error).message };
+      }
+      triggers.push({
+        id,
+        kind: 'instruction breakpoint',
+        hits: run.navigator.instructionHits(at.codeId, at.pc),
+        ...(spec.condition ? { condition: spec.condition } : {}),
+        ...(hitCondition ? { hitCondition } : {}),
+      });
+      return { id, verified: true, instructionReference: spec.instructionReference, offset: spec.offset ?? 0 };
+    });
+    run.navigator.triggers.setInstructionBreakpoints(triggers);
+    return result;
+  }
+
+  protected override dataBreakpointInfoRequest(
+    response: DebugProtocol.DataBreakpointInfoResponse,
+    args: DebugProtocol.DataBreakpointInfoArguments,
+  ): void {
+    this.guard(response, () => {
+      const run = this.current();
+      let step = run.stop.step;
+      let frameIndex = 0;
+      let container: string | undefined;
+      if (args.variablesReference) {
+        const entry = run.handles.childrenOf(args.variablesReference);
+        if (!entry) throw new UserError('That variable is from an earlier stop; refresh the Variables view.');
+        ({ step, frameIndex, container } = entry);
+      } else if (args.frameId !== undefined) {
+        const frame = run.handles.frame(args.frameId);
+        if (frame) ({ step, frameIndex } = frame);
+      }
+      const target = run.execution.dataTarget(step, frameIndex, args.name, container);
+      response.body = target
+        ? { dataId: target.dataId, description: target.description, accessTypes: ['write'], canPersist: false }
+        : { dataId: null, description: `Chainstep cannot watch writes to ${args.name}.` };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setDataBreakpointsRequest(
+    response: DebugProtocol.SetDataBreakpointsResponse,
+    args: DebugProtocol.SetDataBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      const previous = this.dataRequests;
+      this.dataRequests = args.breakpoints.map((spec) => ({
+        id: previous.find((p) => p.spec.dataId === spec.dataId)?.id ?? ++breakpointCounter,
+        spec,
+      }));
+      response.body = { breakpoints: this.run ? this.installDataBreakpoints(this.run) : [] };
+      this.sendResponse(response);
+    });
+  }
+
+  private installDataBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
+    const triggers: Trigger[] = [];
+    const result = this.dataRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
+      let hitCondition: HitCondition | undefined;
+      try {
+        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
+      } catch (e) {
+        return { id, verified: false, message: (e as Error).message };
+      }
+      triggers.push({
+        id,
+        kind: 'data breakpoint',
+        hits: run.execution.writeSteps(spec.dataId),
+        ...(spec.condition ? { condition: spec.condition } : {}),
+        ...(hitCondition ? { hitCondition } : {}),
+      });
+      return { id, verified: true };
+    });
+    run.navigator.triggers.setDataBreakpoints(triggers);
+    return result;
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    this.guard(response, () => {
+      const e = this.current().stop.exception;
+      if (!e) throw new UserError('The program did not stop on an exception.');
+      response.body = {
+        exceptionId: e.kind,
+        description: e.summary,
+        breakMode: e.caught ? 'always' : 'unhandled',
+        details: { message: e.summary, typeName: e.kind, ...(e.details ? { stackTrace: e.details } : {}) },
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- inspecting ---------------------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const fn = this.run?.config.function;
+    response.body = { threads: [{ id: THREAD_ID, name: typeof fn === 'string' && fn ? fn : 'call' }] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const step = run.stop.step;
+      const frames = run.execution.frames(step);
+      const start = args.startFrame ?? 0;
+      const end = args.levels ? Math.min(frames.length, start + args.levels) : frames.length;
+      const stackFrames: DebugProtocol.StackFrame[] = [];
+      for (let i = start; i < end; i++) {
+        const f = frames[i]!;
+        const loc = f.location;
+        stackFrames.push({
+          id: run.handles.addFrame({ step, frameIndex: i }),
+          name: f.name,
+          line: loc?.line ?? 0,
+          column: loc?.column ?? 0,
+          ...(loc ? { source: run.sources.toDap(loc.source), endLine: loc.endLine, endColumn: loc.endColumn } : {}),
+          instructionPointerReference: run.addresses.address(f.instructionRef),
+          ...(f.hint === 'subtle' || !loc ? { presentationHint: 'subtle' as const } : {}),
+        });
+      }
+      response.body = { stackFrames, totalFrames: frames.length };
+      this.sendResponse(response);
+    });
+  }
+
+  private frameOf(run: Run & { stop: Stop }, frameId: number | undefined): { step: number; frameIndex: number } {
+    if (frameId === undefined) return { step: run.stop.step, frameIndex: 0 };
+    const frame = run.handles.frame(frameId);
+    if (!frame) throw new UserError('That stack frame is from an earlier stop.');
+    return frame;
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const { step, frameIndex } = this.frameOf(run, args.frameId);
+      const ctx = { handles: run.handles, step, frameIndex };
+      response.body = { scopes: run.execution.scopes(step, frameIndex).map((s) => toDapScope(s, ctx)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const entry = run.handles.childrenOf(args.variablesReference);
+      if (!entry) throw new UserError('These variables are from an earlier stop.');
+      const ctx = { handles: run.handles, step: entry.step, frameIndex: entry.frameIndex };
+      const values = page(entry, args, formatOf(args.format));
+      response.body = { variables: values.map((v) => toDapVariable(v, ctx)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const { step, frameIndex } = this.frameOf(run, args.frameId);
+      const value = run.execution.evaluate(step, frameIndex, args.expression, formatOf(args.format));
+      response.body = toDapEvaluation(value, { handles: run.handles, step, frameIndex });
+      this.sendResponse(response);
+    });
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const offset = args.offset ?? 0;
+      if (offset < 0) throw new UserError('Memory offsets start at 0.');
+      const bytes = run.execution.readMemory(run.stop.step, args.memoryReference, offset, args.count);
+      response.body = {
+        address: `0x${offset.toString(16)}`,
+        data: Buffer.from(bytes).toString('base64'),
+        unreadableBytes: Math.max(0, args.count - bytes.length),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const ref = run.addresses.ref(args.memoryReference);
+      if (ref === undefined) throw new UserError(`Unknown instruction reference ${args.memoryReference}.`);
+      const offset = args.instructionOffset ?? 0;
+      const count = args.instructionCount;
+      const found = run.execution.disassemble(ref, offset, count);
+      const instructions: DebugProtocol.DisassembledInstruction[] = found.map((ins) => ({
+        address: run.addresses.address(ins.ref),
+        instruction: ins.text,
+        ...(ins.bytes !== undefined ? { instructionBytes: ins.bytes } : {}),
+        ...(ins.symbol !== undefined && args.resolveSymbols !== false ? { symbol: ins.symbol } : {}),
+        ...(ins.location
+          ? {
+              location: run.sources.toDap(ins.location.source),
+              line: ins.location.line,
+              column: ins.location.column,
+              endLine: ins.location.endLine,
+              endColumn: ins.location.endColumn,
+            }
+          : {}),
+      }));
+      // The client expects exactly `count` rows aligned to the request: pad where the code has no more.
+      let before = 0;
+      if (offset < 0) {
+        const wanted = Math.min(-offset, count);
+        before = wanted - run.execution.disassemble(ref, offset, wanted).length;
+      }
+      const pad = (address: bigint): DebugProtocol.DisassembledInstruction => ({
+        address: `0x${(address < 0n ? 0n : address).toString(16)}`,
+        instruction: '',
+        presentationHint: 'invalid',
+      });
+      const first = instructions[0] ? BigInt(instructions[0].address) : 0n;
+      const head = Array.from({ length: before }, (_, i) => pad(first - BigInt(before - i)));
+      const rows = [...head, ...instructions];
+      const last = rows.length ? BigInt(rows[rows.length - 1]!.address) : 0n;
+      for (let i = 1; rows.length < count; i++) rows.push(pad(last + BigInt(i)));
+      response.body = { instructions: rows.slice(0, count) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    this.guard(response, () => {
+      const run = this.run;
+      if (!run) throw new UserError('No program is loaded.');
+      const content = run.sources.content(args.sourceReference || (args.source?.sourceReference ?? 0), args.source?.path);
+      if (content === undefined) throw new UserError('This source is not available.');
+      response.body = { content, mimeType: 'text/plain' };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    response.body = { sources: this.run ? this.run.sources.all() : [] };
+    this.sendResponse(response);
+  }
+}
+
+function granularity(g: DebugProtocol.SteppingGranularity | undefined): Granularity {
+  return g === 'instruction' ? 'instruction' : 'statement';
+}
+
+function formatOf(format: DebugProtocol.ValueFormat | undefined): ValueFormat {
+  return { hex: format?.hex === true };
+}

@@ -1,0 +1,254 @@
+// The DAP session end to end over the fake VM: what a DAP client sees for each request.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { fakeBackend } from './fake-vm.ts';
+import { launch, move, nextEvent, serve, where } from './dap-helpers.ts';
+
+const PROGRAM = '/fake/Main.fake';
+const source = { path: PROGRAM };
+
+test('stop on entry, stack trace, stepping both ways by line', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM, stopOnEntry: true });
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'entry');
+    assert.deepEqual(await where(dc).then((w) => [w.line, w.name, w.path]), [2, 'Main.main', PROGRAM]);
+
+    await move(dc, (a) => dc.nextRequest(a), 'step');
+    assert.equal((await where(dc)).line, 4);
+    await move(dc, (a) => dc.stepInRequest(a), 'step');
+    const inAdd = await where(dc);
+    assert.deepEqual(inAdd.frames.map((f) => [f.name, f.line]), [['Main.add', 12], ['Main.main', 4]]);
+    await move(dc, (a) => dc.stepOutRequest(a), 'step');
+    assert.equal((await where(dc)).line, 4);
+    await move(dc, (a) => dc.nextRequest(a), 'step');
+    assert.equal((await where(dc)).line, 5);
+    await move(dc, (a) => dc.stepBackRequest(a), 'step');
+    assert.equal((await where(dc)).line, 4);
+    await move(dc, (a) => dc.nextRequest({ ...a, granularity: 'instruction' }), 'step');
+    const frame = (await where(dc)).frames[0]!;
+    assert.match(frame.instructionPointerReference ?? '', /^0x[0-9a-f]+$/);
+  } finally {
+    await close();
+  }
+});
+
+test('breakpoints: blank line moves to the next line with code, unknown lines unverified, hits and reverse continue', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    let breakpoints: DebugProtocol.Breakpoint[] = [];
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM }, async () => {
+      breakpoints = (await dc.setBreakpointsRequest({ source, breakpoints: [{ line: 3 }, { line: 6 }, { line: 40 }] })).body
+        .breakpoints;
+    });
+    assert.deepEqual(breakpoints.map((b) => [b.verified, b.line]), [[true, 4], [true, 6], [false, 40]]);
+    assert.match(breakpoints[2]!.message ?? '', /No code/);
+    const first = (await stopped) as DebugProtocol.StoppedEvent;
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.deepEqual(first.body.hitBreakpointIds, [breakpoints[0]!.id]);
+    assert.equal((await where(dc)).line, 4);
+    await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
+    assert.equal((await where(dc)).line, 6);
+    await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'breakpoint');
+    assert.equal((await where(dc)).line, 6);
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'breakpoint');
+    assert.equal((await where(dc)).line, 4);
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'entry');
+    assert.equal((await where(dc)).line, 2);
+
+    // A file that is not part of the program.
+    const other = await dc.setBreakpointsRequest({ source: { path: '/elsewhere/X.fake' }, breakpoints: [{ line: 1 }] });
+    assert.equal(other.body.breakpoints[0]!.verified, false);
+  } finally {
+    await close();
+  }
+});
+
+test('scopes page large arrays, format hex, evaluate with errors, memory and disassembly', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM }, () =>
+      dc.setBreakpointsRequest({ source, breakpoints: [{ line: 6 }] }),
+    );
+    await stopped;
+    const frameId = (await where(dc)).frames[0]!.id;
+    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+    assert.deepEqual(scopes.map((s) => [s.name, s.presentationHint, s.expensive]), [
+      ['Locals', 'locals', false],
+      ['Frame 0', 'registers', true],
+      ['Memory', undefined, false],
+    ]);
+    const locals = (await dc.variablesRequest({ variablesReference: scopes[0]!.variablesReference })).body.variables;
+    assert.deepEqual(locals.map((v) => `${v.name}=${v.value}`), ['i=0', 'total=0', 'x=1', 'y=3']);
+    const hex = (await dc.variablesRequest({ variablesReference: scopes[0]!.variablesReference, format: { hex: true } })).body
+      .variables;
+    assert.equal(hex.find((v) => v.name === 'y')!.value, '0x3');
+
+    const big = (await dc.variablesRequest({ variablesReference: scopes[1]!.variablesReference })).body.variables[0]!;
+    assert.equal(big.indexedVariables, 5000);
+    const pageOf = (await dc.variablesRequest({ variablesReference: big.variablesReference, filter: 'indexed', start: 4000, count: 3 }))
+      .body.variables;
+    assert.deepEqual(pageOf.map((v) => v.name), ['[4000]', '[4001]', '[4002]']);
+
+    assert.equal((await dc.evaluateRequest({ expression: 'x + 2', frameId, context: 'watch' })).body.result, '3');
+    assert.equal((await dc.evaluateRequest({ expression: 'y', frameId, context: 'hover', format: { hex: true } })).body.result, '0x3');
+    const expandable = await dc.evaluateRequest({ expression: 'big', frameId, context: 'repl' });
+    assert.ok(expandable.body.variablesReference > 0);
+    assert.equal(expandable.body.indexedVariables, 5000);
+    await assert.rejects(dc.evaluateRequest({ expression: 'nope', frameId, context: 'watch' }), /unknown identifier 'nope'/);
+
+    const memRef = (await dc.variablesRequest({ variablesReference: scopes[2]!.variablesReference })).body.variables[0]!
+      .memoryReference!;
+    const mem = await dc.customRequest('readMemory', { memoryReference: memRef, offset: 60, count: 8 });
+    const bytes = Buffer.from(mem.body.data, 'base64');
+    assert.equal(bytes.length, 4);
+    assert.equal(mem.body.unreadableBytes, 4);
+
+    const ip = (await where(dc)).frames[0]!.instructionPointerReference!;
+    const dis = await dc.customRequest('disassemble', { memoryReference: ip, instructionOffset: -2, instructionCount: 5 });
+    const rows = dis.body.instructions as DebugProtocol.DisassembledInstruction[];
+    assert.equal(rows.length, 5);
+    assert.equal(rows[2]!.address, ip, 'the current instruction is in the middle');
+    const pc = Number(BigInt(ip) & 0xffffffffn);
+    assert.deepEqual(rows.map((r) => r.instruction), [pc - 2, pc - 1, pc, pc + 1, pc + 2].map((p) => `OP${p}`));
+
+    // The start of the code: rows before it are placeholders, so the current one stays aligned.
+    const start = await dc.customRequest('disassemble', { memoryReference: ip, instructionOffset: -pc - 3, instructionCount: 5 });
+    assert.deepEqual(
+      (start.body.instructions as DebugProtocol.DisassembledInstruction[]).map((r) => r.presentationHint ?? r.instruction),
+      ['invalid', 'invalid', 'invalid', 'OP0', 'OP1'],
+    );
+
+    // Handles from an earlier stop are refused, not misread.
+    await move(dc, (a) => dc.nextRequest(a));
+    await assert.rejects(dc.variablesRequest({ variablesReference: scopes[0]!.variablesReference }), /earlier stop/);
+  } finally {
+    await close();
+  }
+});
+
+test('conditions, logpoints, data and instruction breakpoints through DAP', async () => {
+  const { dc, output, close } = await serve([fakeBackend]);
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM }, () =>
+      dc.setBreakpointsRequest({
+        source,
+        breakpoints: [{ line: 5, logMessage: 'loop i={i}' }, { line: 6, condition: 'i == 2' }],
+      }),
+    );
+    await stopped;
+    const frameId = (await where(dc)).frames[0]!.id;
+    assert.equal((await dc.evaluateRequest({ expression: 'i', frameId })).body.result, '2');
+    assert.deepEqual(
+      output.filter((o) => o.startsWith('loop')),
+      // i is written by the loop header itself, so the first arrival has none yet; the stop (i == 2 on
+      // line 6) comes before the fourth arrival at the header.
+      ["loop i=<unknown identifier 'i'>\n", 'loop i=0\n', 'loop i=1\n'],
+    );
+    assert.ok(output.includes('total 1\n'), 'program output up to the stop is printed');
+
+    const locals = (await dc.scopesRequest({ frameId })).body.scopes[0]!;
+    const info = await dc.customRequest('dataBreakpointInfo', { variablesReference: locals.variablesReference, name: 'total' });
+    assert.equal(info.body.dataId, 'var:total');
+    const set = await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId }] });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    await dc.setBreakpointsRequest({ source, breakpoints: [] });
+    await move(dc, (a) => dc.continueRequest(a), 'data breakpoint');
+    assert.equal((await where(dc)).line, 6);
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'data breakpoint');
+    await dc.customRequest('setDataBreakpoints', { breakpoints: [] });
+
+    const fresh = (await dc.scopesRequest({ frameId: (await where(dc)).frames[0]!.id })).body.scopes[0]!;
+    const none = await dc.customRequest('dataBreakpointInfo', { variablesReference: fresh.variablesReference, name: 'nosuch' });
+    assert.equal(none.body.dataId, null);
+    assert.match(none.body.description, /cannot watch/);
+
+    // An instruction breakpoint on the current instruction: back to the entry, then continue to it.
+    const ip = (await where(dc)).frames[0]!.instructionPointerReference!;
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: ip }] });
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'entry');
+    await move(dc, (a) => dc.continueRequest(a), 'instruction breakpoint');
+    assert.equal((await where(dc)).frames[0]!.instructionPointerReference, ip);
+  } finally {
+    await close();
+  }
+});
+
+test('exceptions stop with exceptionInfo; the end reports the outcome and terminates', async () => {
+  const { dc, output, close } = await serve([fakeBackend]);
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM, failure: { kind: 'revert', caught: false } }, () =>
+      dc.setExceptionBreakpointsRequest({ filters: ['revert'] }),
+    );
+    const event = (await stopped) as DebugProtocol.StoppedEvent;
+    assert.equal(event.body.reason, 'exception');
+    assert.equal((await where(dc)).line, 17);
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.deepEqual([info.body.exceptionId, info.body.description, info.body.breakMode], ['revert', 'failed: revert', 'unhandled']);
+
+    const exited = nextEvent(dc, 'exited');
+    const terminated = nextEvent(dc, 'terminated');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+    await terminated;
+    assert.ok(output.some((o) => o.startsWith('Call returned (true) (gas used: 21000)')));
+  } finally {
+    await close();
+  }
+});
+
+test('bad input: user errors are shown as is, internal errors say so; the adapter keeps working', async () => {
+  const { dc, output, close } = await serve([fakeBackend]);
+  try {
+    await assert.rejects(launch(dc, { program: '/fake/missing.fake' }), /file not found: \/fake\/missing.fake/);
+    await assert.rejects(launch(dc, { program: '/fake/x.txt' }), /cannot debug "\/fake\/x.txt"/);
+    await assert.rejects(launch(dc, { program: '/fake/crash.fake' }), /internal error: boom inside the backend/);
+    assert.ok(output.some((o) => o.includes('TypeError: boom inside the backend')), 'stack in the debug console');
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM, stopOnEntry: true });
+    await stopped;
+    assert.equal((await where(dc)).line, 2);
+    await assert.rejects(dc.exceptionInfoRequest({ threadId: 1 }), /did not stop on an exception/);
+  } finally {
+    await close();
+  }
+});
+
+test('terminate cancels a launch that is still recording; restart records again', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    await dc.initializeRequest({ adapterID: 'chainstep', pathFormat: 'path', supportsProgressReporting: true });
+    const progress = nextEvent(dc, 'progressStart');
+    const launched = dc.launchRequest({ program: '/fake/slow.fake' } as DebugProtocol.LaunchRequestArguments);
+    await progress;
+    await dc.terminateRequest({});
+    await assert.rejects(launched, /Launch cancelled/);
+
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM, stopOnEntry: true }, () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: 9 }] }));
+    await stopped;
+    await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
+    assert.equal((await where(dc)).line, 9);
+    const again = nextEvent(dc, 'stopped');
+    await dc.customRequest('restart', { arguments: { program: PROGRAM, stopOnEntry: true } });
+    assert.equal(((await again) as DebugProtocol.StoppedEvent).body.reason, 'entry');
+    assert.equal((await where(dc)).line, 2);
+    await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
+    assert.equal((await where(dc)).line, 9, 'breakpoints survive the restart');
+
+    const content = await dc.sourceRequest({ sourceReference: 2 });
+    assert.match(content.body.content, /^helper line 1\n/);
+    const loaded = await dc.customRequest('loadedSources', {});
+    assert.equal(loaded.body.sources.length, 2);
+    assert.equal(loaded.body.sources[1].presentationHint, 'deemphasize');
+  } finally {
+    await close();
+  }
+});
