@@ -70,5 +70,5 @@ test('activation, trust and packaging fields', () => {
   assert.ok(existsSync(join(root, 'LICENSE')));
   const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
   assert.match(ignore, /^\*\*$/m, '.vscodeignore starts from excluding everything');
-  for (const kept of ['dist/**', 'syntaxes/**', 'snippets/**', 'language-configuration/**']) assert.ok(ignore.includes(`!${kept}`), kept);
+  for (const kept of ['dist/*.cjs', 'dist/*.mjs', 'dist/node_modules/**', 'syntaxes/**', 'snippets/**', 'language-configuration/**']) assert.ok(ignore.includes(`!${kept}`), kept);
 });

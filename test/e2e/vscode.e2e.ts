@@ -1,0 +1,164 @@
+// End to end in the real VS Code workbench (code-server + Chromium): the packaged .vsix highlights a .sol
+// file, a breakpoint set in the gutter stops an F5 session on its line, step over moves on, the Variables
+// view shows a decoded value, and a workspace in Restricted Mode refuses to debug.
+// Run with `npm run test:e2e` (builds the .vsix and installs code-server first). Screenshots of every check
+// land in test-results/.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { cursorLine, goToLine, missingPrerequisites, openFile, openWorkbench, runCommand, type Workbench } from './workbench.ts';
+
+const COUNTER = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice A counter the end-to-end test debugs.
+contract Counter {
+    uint256 public count;
+
+    function add(uint256 amount) public returns (uint256) {
+        uint256 doubled = amount * 2;
+        count += doubled;
+        return count;
+    }
+}
+`;
+const BREAKPOINT_LINE = 9;
+const NEXT_LINE = 10;
+
+/** A small workspace with one contract and a launch configuration that calls `add(21)`. */
+function makeWorkspace(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-ws-'));
+  mkdirSync(join(folder, 'contracts'));
+  mkdirSync(join(folder, '.vscode'));
+  writeFileSync(join(folder, 'contracts', 'Counter.sol'), COUNTER);
+  writeFileSync(
+    join(folder, '.vscode', 'launch.json'),
+    JSON.stringify(
+      {
+        version: '0.2.0',
+        configurations: [
+          {
+            type: 'chainstep',
+            request: 'launch',
+            name: 'Debug Counter.add',
+            program: '${workspaceFolder}/contracts/Counter.sol',
+            contract: 'Counter',
+            function: 'add',
+            args: ['21'],
+          },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  return folder;
+}
+
+const missing = missingPrerequisites();
+
+async function withWorkbench(trust: boolean, body: (workbench: Workbench, folder: string) => Promise<void>): Promise<void> {
+  const folder = makeWorkspace();
+  const workbench = await openWorkbench({ folder, trust });
+  try {
+    await body(workbench, folder);
+  } catch (error) {
+    await workbench.screenshot(`failure-${trust ? 'restricted' : 'trusted'}`).catch(() => undefined);
+    const log = workbench.log().split('\n').slice(-40).join('\n');
+    throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${log}`, { cause: error });
+  } finally {
+    await workbench.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The scopes "Developer: Inspect Editor Tokens and Scopes" shows for the token under the cursor. */
+async function inspectScopes(page: Page): Promise<string> {
+  await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+  const widget = page.locator('.token-inspect-widget');
+  await widget.waitFor();
+  const text = await widget.innerText();
+  await page.keyboard.press('Escape');
+  return text;
+}
+
+test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { skip: missing, timeout: 240_000 }, async () => {
+  await withWorkbench(false, async (workbench) => {
+    const { page } = workbench;
+    await openFile(page, 'Counter.sol');
+
+    // Highlighting comes from our grammar: the token under the cursor carries its TextMate scopes.
+    await goToLine(page, 5);
+    const scopes = await inspectScopes(page);
+    await workbench.screenshot('1-highlighting');
+    assert.match(scopes, /storage\.type\.contract\.solidity/);
+    assert.match(scopes, /source\.solidity/);
+    const lineTokens = await page.locator('.view-line', { hasText: 'contract Counter' }).locator('span > span').evaluateAll(
+      (spans) => new Set(spans.map((span) => span.className)).size,
+    );
+    assert.ok(lineTokens >= 2, `the "contract Counter" line is drawn in ${lineTokens} token colour(s)`);
+
+    // A breakpoint on the first line of add(), set like a user does (Go to Line, Toggle Breakpoint).
+    await goToLine(page, BREAKPOINT_LINE);
+    await runCommand(page, 'Debug: Toggle Breakpoint');
+    await page.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified').first().waitFor();
+    await workbench.screenshot('2-breakpoint');
+
+    // F5 runs the launch.json configuration: compile, deploy, record, stop on the breakpoint.
+    await page.keyboard.press('F5');
+    const topFrame = page.locator('.debug-call-stack .monaco-list-row').first();
+    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    await page.locator('.debug-call-stack .monaco-list-row .line-number', { hasText: new RegExp(`^${BREAKPOINT_LINE}(:|$)`) }).first().waitFor({ timeout: 90_000 });
+    await workbench.screenshot('3-stopped');
+    assert.match(await topFrame.innerText(), /add/);
+    assert.equal(await cursorLine(page), BREAKPOINT_LINE);
+    await page.locator('.debug-top-stack-frame-line').first().waitFor();
+
+    // The Variables view shows the decoded parameter.
+    const amount = page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first();
+    await amount.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('4-variables');
+    assert.match(await amount.innerText(), /\b21\b/);
+
+    // Step over moves to the next line.
+    await page.keyboard.press('F10');
+    await page.locator('.debug-call-stack .monaco-list-row .line-number', { hasText: new RegExp(`^${NEXT_LINE}(:|$)`) }).first().waitFor({ timeout: 30_000 });
+    await workbench.screenshot('5-stepped');
+    assert.equal(await cursorLine(page), NEXT_LINE);
+
+    // Stop ends the session.
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await workbench.screenshot('6-stopped-session');
+  });
+});
+
+test('Restricted Mode: the folder is not trusted, so F5 starts nothing', { skip: missing, timeout: 180_000 }, async () => {
+  await withWorkbench(true, async (workbench) => {
+    const { page } = workbench;
+    // A new folder asks for trust first: answer "No" to enter Restricted Mode.
+    await page.getByRole('button', { name: /No, I don.t trust the authors/ }).click({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
+    await openFile(page, 'Counter.sol');
+    // Highlighting still works: it executes nothing.
+    await goToLine(page, 5);
+    assert.match(await inspectScopes(page), /storage\.type\.contract\.solidity/);
+
+    // F5: VS Code itself asks for trust first; cancelling must leave no session running.
+    await page.keyboard.press('F5');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /trust/i });
+    await dialog.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('7-restricted-trust-prompt');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // The "Debug" code lens / command path does not go through that prompt: Chainstep refuses by itself.
+    await runCommand(page, 'Chainstep: Debug Function…');
+    const refusal = page.locator('.notifications-toasts .notification-toast', { hasText: 'Chainstep does not debug in Restricted Mode' });
+    await refusal.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500); // let the toast finish sliding in, for a readable screenshot
+    await workbench.screenshot('8-restricted-refusal');
+    assert.equal(await page.locator('.debug-toolbar').isVisible(), false, 'a debug session started in Restricted Mode');
+  });
+});
