@@ -1,0 +1,155 @@
+// What the backend needs from solc's AST: which function a source offset is in (to name internal frames),
+// which ranges are whole definitions (never a place to stop), and where a function's parameters, return
+// variables and locals sit on the stack relative to its entry.
+import type { AstNode } from './compile.ts';
+
+export interface Src {
+  readonly start: number;
+  readonly length: number;
+  readonly file: number;
+}
+
+export function parseSrc(src: string): Src {
+  const [s, l, f] = src.split(':').map(Number);
+  return { start: s!, length: l!, file: f! };
+}
+
+export interface FunctionInfo {
+  readonly node: AstNode;
+  /** "Vault.withdraw", "Math.mulDiv", "Vault.constructor", "Vault.onlyOwner" (modifiers). */
+  readonly name: string;
+  readonly contract: string;
+  readonly src: Src;
+}
+
+/** A variable on the stack of a function: `slot` counts from the function's frame base (see localsOf). */
+export interface StackVariable {
+  readonly name: string;
+  readonly declaration: AstNode;
+  readonly slot: number;
+  readonly slots: number;
+  /** Source range in which the variable is visible: from its declaration to the end of its block. */
+  readonly visibleFrom: number;
+  readonly visibleTo: number;
+}
+
+export interface FunctionLayout {
+  readonly params: readonly StackVariable[];
+  readonly returns: readonly StackVariable[];
+  /** Locals: `slot` counts from the first word after the return variables. */
+  readonly locals: readonly StackVariable[];
+  readonly paramSlots: number;
+  readonly returnSlots: number;
+}
+
+/** Stack words a variable takes: dynamic calldata arrays/bytes/strings and external function pointers take two. */
+export function stackSlots(declaration: AstNode): number {
+  const typeString = String((declaration.typeDescriptions as { typeString?: string } | undefined)?.typeString ?? '');
+  if (declaration.storageLocation === 'calldata') {
+    if (/^(bytes|string) calldata$/.test(typeString) || /\[\] calldata$/.test(typeString)) return 2;
+  }
+  if (/^function .*external/.test(typeString)) return 2;
+  return 1;
+}
+
+export class SourceAst {
+  readonly functions: FunctionInfo[] = [];
+  /** "start:length" of function, modifier and contract definitions. */
+  readonly wholeRanges = new Set<string>();
+  private readonly layouts = new Map<AstNode, FunctionLayout>();
+
+  constructor(readonly ast: AstNode) {
+    this.walk(ast, '');
+  }
+
+  private walk(node: AstNode, contract: string): void {
+    if (node.nodeType === 'ContractDefinition') {
+      contract = String(node.name);
+      this.wholeRanges.add(rangeKey(node.src));
+    } else if (node.nodeType === 'FunctionDefinition' || node.nodeType === 'ModifierDefinition') {
+      const kind = node.kind as string | undefined;
+      const fnName = kind === 'constructor' || kind === 'fallback' || kind === 'receive' ? kind : String(node.name || kind);
+      this.functions.push({ node, name: contract ? `${contract}.${fnName}` : fnName, contract, src: parseSrc(node.src) });
+      this.wholeRanges.add(rangeKey(node.src));
+    }
+    for (const child of node.nodes ?? []) this.walk(child, contract);
+  }
+
+  /** The innermost function or modifier whose range contains `offset`. */
+  functionAt(offset: number): FunctionInfo | undefined {
+    let best: FunctionInfo | undefined;
+    for (const f of this.functions) {
+      if (f.src.start <= offset && offset < f.src.start + f.src.length && (!best || f.src.length < best.src.length)) best = f;
+    }
+    return best;
+  }
+
+  layoutOf(fn: AstNode): FunctionLayout {
+    let layout = this.layouts.get(fn);
+    if (!layout) { layout = computeLayout(fn); this.layouts.set(fn, layout); }
+    return layout;
+  }
+}
+
+function rangeKey(src: string): string {
+  const s = parseSrc(src);
+  return `${s.start}:${s.length}`;
+}
+
+function declarationsOf(list: unknown): AstNode[] {
+  const params = (list as { parameters?: AstNode[] } | undefined)?.parameters ?? [];
+  return params;
+}
+
+function computeLayout(fn: AstNode): FunctionLayout {
+  const end = parseSrc(fn.src);
+  const fnEnd = end.start + end.length;
+  const place = (decls: AstNode[]): { vars: StackVariable[]; total: number } => {
+    let slot = 0;
+    const vars: StackVariable[] = [];
+    for (const d of decls) {
+      const slots = stackSlots(d);
+      if (d.name) vars.push({ name: String(d.name), declaration: d, slot, slots, visibleFrom: end.start, visibleTo: fnEnd });
+      slot += slots;
+    }
+    return { vars, total: slot };
+  };
+  const params = place(declarationsOf(fn.parameters));
+  const returns = place(declarationsOf(fn.returnParameters));
+  const locals: StackVariable[] = [];
+  // Walk the body in order; a block's variables are popped at its end, so siblings reuse their slots.
+  const visit = (node: unknown, live: number, scopeEnd: number): number => {
+    if (!node || typeof node !== 'object') return live;
+    if (Array.isArray(node)) { for (const n of node) live = visit(n, live, scopeEnd); return live; }
+    const n = node as AstNode;
+    switch (n.nodeType) {
+      case 'VariableDeclarationStatement': {
+        const src = parseSrc(n.src);
+        for (const d of (n.declarations as (AstNode | null)[] | undefined) ?? []) {
+          if (!d) { live += 1; continue; }
+          const slots = stackSlots(d);
+          locals.push({ name: String(d.name), declaration: d, slot: live, slots, visibleFrom: src.start + src.length, visibleTo: scopeEnd });
+          live += slots;
+        }
+        return live;
+      }
+      case 'Block': case 'UncheckedBlock': {
+        const s = parseSrc(n.src);
+        visit(n.statements, live, s.start + s.length);
+        return live;
+      }
+      case 'ForStatement': case 'WhileStatement': case 'DoWhileStatement': case 'IfStatement': case 'TryStatement': case 'TryCatchClause': {
+        const s = parseSrc(n.src);
+        let inner = live;
+        for (const key of ['initializationExpression', 'body', 'trueBody', 'falseBody', 'clauses', 'block']) {
+          if (key in n) inner = key === 'initializationExpression' ? visit(n[key], inner, s.start + s.length) : (visit(n[key], inner, s.start + s.length), inner);
+        }
+        return live;
+      }
+      default:
+        return live;
+    }
+  };
+  visit(fn.body, 0, fnEnd);
+  return { params: params.vars, returns: returns.vars, locals, paramSlots: params.total, returnSlots: returns.total };
+}

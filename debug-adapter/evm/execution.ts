@@ -1,0 +1,661 @@
+// The recorded EVM call as the session sees it (core/execution.ts): O(1) per-step columns for stepping
+// scans, frames from call contexts and jump markers, and scopes rebuilt on demand from checkpoints.
+import { decodeEventLog, toFunctionSelector, type Abi } from 'viem';
+import type {
+  Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope,
+  SourceFile, SourceRange, ValueFormat, Variable,
+} from '../core/execution.ts';
+import { EvaluationError } from '../core/errors.ts';
+import { bytesToHex, describeRevert, formatReturn, formatValue, signatureOf } from './abi.ts';
+import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
+import { parseSrc } from './ast.ts';
+import type { AbiItem, CompiledProject } from './compile.ts';
+import {
+  decodeStateVariables, decodeValue, evaluateExpression, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
+  memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type SolcStorageLayout,
+  type StateVariable,
+} from './decode/index.ts';
+import { instructionText, OPCODES, Op } from './opcodes.ts';
+import { StorageKind, type CallContext, type Recording } from './recording.ts';
+import { rebuildState, type FrameState } from './state.ts';
+import { CodeUnits, JUMP_IN, JUMP_OUT, SourceTable, type CodeUnit } from './units.ts';
+
+interface FrameRecord {
+  readonly ctx: number;
+  readonly parent: number;
+  readonly depth: number;
+  readonly callStep: number;
+  entryStep: number;
+  /** Stack height (in the context) when the function's body was entered: its parameters are just below. */
+  entryHeight: number;
+  fn?: FunctionInfo;
+  ast?: SourceAst;
+  name: string;
+  readonly external: boolean;
+}
+
+export interface EvmCallInfo {
+  readonly project: CompiledProject;
+  readonly recording: Recording;
+  /** The function called, for decoding its return value. */
+  readonly fn?: AbiItem;
+  /** Storage as it was before the call: "<address>:<slot hex>" is not needed; a function reading it. */
+  readonly initialStorage: (address: string, slot: bigint) => bigint;
+}
+
+const short = (a: string): string => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+const word = (v: bigint): string => `0x${v.toString(16).padStart(64, '0')}`;
+
+function listChildren(vars: readonly Variable[]): Children {
+  return {
+    named: vars.length,
+    indexed: 0,
+    get: (kind, start, count) => (kind === 'indexed' ? [] : vars.slice(start, start + count)),
+  };
+}
+
+export class EvmExecution implements Execution {
+  readonly vm = 'evm' as const;
+  readonly sources: readonly SourceFile[];
+  readonly stepCount: number;
+  readonly exceptions: ExceptionEvent[] = [];
+  readonly outcome: Outcome;
+  readonly output: OutputLine[] = [];
+
+  private readonly rec: Recording;
+  private readonly table: SourceTable;
+  private readonly units: CodeUnits;
+  private readonly pcs: Uint16Array;
+  private readonly ctxOf: Uint32Array;
+  private readonly codeOfCtx: Uint32Array;
+  private readonly lineTables: Int32Array[] = [];
+  readonly frameOf: Uint32Array;
+  private readonly frameDepth: Uint16Array;
+  private readonly frameRecords: FrameRecord[] = [];
+  private readonly registry: TypeRegistry;
+  private readonly revertedAt: Float64Array;
+  private storageIndex?: Map<string, number[]>;
+  private readonly selectors = new Map<AbiItem[] | readonly AbiItem[], Map<string, AbiItem>>();
+  private stateCache?: { ctx: number; step: number; state: FrameState };
+
+  constructor(private readonly info: EvmCallInfo) {
+    const rec = info.recording;
+    this.rec = rec;
+    this.table = new SourceTable(info.project);
+    this.units = new CodeUnits(info.project, this.table);
+    this.stepCount = rec.stepCount;
+    this.pcs = rec.pc.data;
+    this.ctxOf = rec.context.data;
+    this.codeOfCtx = new Uint32Array(rec.contexts.length);
+    for (const ctx of rec.contexts) {
+      if (ctx.firstStep < 0) continue;
+      ctx.codeId = this.units.unitFor(ctx.code, ctx.isCreate, ctx.codeAddress || ctx.address);
+      this.codeOfCtx[ctx.id] = ctx.codeId;
+    }
+    for (const u of this.units.units) this.lineTables.push(u.lineIds);
+    this.sources = this.table.files;
+    this.registry = new TypeRegistry(Object.fromEntries(info.project.sources.map((s) => [s.unit, { ast: s.ast }])));
+    this.revertedAt = new Float64Array(rec.contexts.length);
+    for (const ctx of rec.contexts) {
+      const own = ctx.error !== undefined ? ctx.endStep : Infinity;
+      this.revertedAt[ctx.id] = Math.min(own, ctx.parent >= 0 ? this.revertedAt[ctx.parent]! : Infinity);
+    }
+    this.frameOf = new Uint32Array(this.stepCount);
+    this.buildFrames();
+    this.frameDepth = Uint16Array.from(this.frameRecords.map((f) => f.depth));
+    this.outcome = this.buildOutcome();
+    this.buildExceptions();
+    this.buildOutput();
+  }
+
+  // ---- per-step columns (O(1), allocation-free) ----
+
+  lineId(step: number): number {
+    return this.lineTables[this.codeOfCtx[this.ctxOf[step]!]!]![this.pcs[step]!]!;
+  }
+  depth(step: number): number {
+    return this.frameDepth[this.frameOf[step]!]!;
+  }
+  codeId(step: number): number {
+    return this.codeOfCtx[this.ctxOf[step]!]!;
+  }
+  pc(step: number): number {
+    return this.pcs[step]!;
+  }
+  /** Gas left before the instruction at `step`. */
+  gasLeft(step: number): number {
+    return this.rec.gas.data[step]!;
+  }
+  context(step: number): CallContext {
+    return this.rec.contexts[this.ctxOf[step]!]!;
+  }
+  opcode(step: number): number {
+    return this.unitAt(step).code[this.pcs[step]!] ?? 0;
+  }
+  private unitAt(step: number): CodeUnit {
+    return this.units.units[this.codeId(step)]!;
+  }
+
+  location(step: number): SourceRange | undefined {
+    return this.units.location(this.unitAt(step), this.pcs[step]!);
+  }
+  instructionRef(step: number): string {
+    return `${this.codeId(step)}:${this.pcs[step]}`;
+  }
+  parseInstructionRef(ref: string): { codeId: number; pc: number } | undefined {
+    const m = /^(\d+):(\d+)$/.exec(ref);
+    if (!m) return undefined;
+    const codeId = Number(m[1]), pc = Number(m[2]);
+    const unit = this.units.units[codeId];
+    if (!unit || pc > unit.code.length) return undefined;
+    return { codeId, pc };
+  }
+  breakableLines(source: number): readonly number[] {
+    return this.table.breakableLines(source);
+  }
+  lineIdOf(source: number, line: number): number {
+    return this.table.lineIdOf(source, line);
+  }
+  /** (source, line) of a line id. */
+  lineOf(lineId: number): { source: number; line: number } {
+    return { source: this.table.lineSource[lineId]!, line: this.table.lineNumber[lineId]! };
+  }
+
+  // ---- frames ----
+
+  private selectorMap(abi: readonly AbiItem[]): Map<string, AbiItem> {
+    let map = this.selectors.get(abi);
+    if (!map) {
+      map = new Map();
+      for (const item of abi) if (item.type === 'function') map.set(toFunctionSelector(signatureOf(item)), item);
+      this.selectors.set(abi, map);
+    }
+    return map;
+  }
+
+  /** The ABI function a context's calldata selects, if its code is a compiled contract. */
+  calledFunction(ctx: CallContext): AbiItem | undefined {
+    const unit = this.units.units[ctx.codeId];
+    if (!unit?.contract || ctx.isCreate || ctx.calldata.length < 4) return undefined;
+    return this.selectorMap(unit.contract.abi).get(bytesToHex(ctx.calldata.subarray(0, 4)));
+  }
+
+  private externalName(ctx: CallContext): string {
+    const unit = this.units.units[ctx.codeId];
+    if (!unit?.contract) return `${short(ctx.codeAddress || ctx.address)} (unknown code)`;
+    if (ctx.isCreate) return `${unit.contract.name}.constructor`;
+    const fn = this.calledFunction(ctx);
+    if (fn) return `${unit.contract.name}.${fn.name}`;
+    return `${unit.contract.name}.${ctx.calldata.length === 0 ? 'receive' : 'fallback'}`;
+  }
+
+  private functionAtPc(unit: CodeUnit, pc: number): { fn?: FunctionInfo; ast?: SourceAst } {
+    const e = unit.entries?.[unit.indexByPc[pc]!];
+    if (!e || e.file < 0) return {};
+    const source = unit.fileToSource.get(e.file);
+    const ast = source === undefined ? undefined : this.table.info[source]!.ast;
+    return { fn: ast?.functionAt(e.start), ast };
+  }
+
+  private buildFrames(): void {
+    const rec = this.rec;
+    const n = this.stepCount;
+    const ctxFrame = new Int32Array(rec.contexts.length).fill(-1);
+    const height = new Int32Array(rec.contexts.length);
+    const absorbed = new Uint8Array(rec.contexts.length);
+    const pcs = this.pcs, ctxOf = this.ctxOf, frameOf = this.frameOf;
+    const frames = this.frameRecords;
+    const units = this.units.units;
+    for (let s = 0; s < n; s++) {
+      const c = ctxOf[s]!;
+      let f = ctxFrame[c]!;
+      if (f < 0) {
+        const ctx = rec.contexts[c]!;
+        const parent = ctx.callStep >= 0 ? frameOf[ctx.callStep]! : -1;
+        frames.push({
+          ctx: c, parent, depth: parent >= 0 ? frames[parent]!.depth + 1 : 0, callStep: ctx.callStep, entryStep: s,
+          entryHeight: 0, name: this.externalName(ctx), external: true,
+        });
+        f = ctxFrame[c] = frames.length - 1;
+      }
+      frameOf[s] = f;
+      const unit = units[this.codeOfCtx[c]!]!;
+      const pc = pcs[s]!;
+      const op = unit.code[pc] ?? 0;
+      const info = OPCODES[op]!;
+      const h = (height[c] = height[c]! - info.pops + info.pushes);
+      if (op !== Op.JUMP) continue;
+      const jump = unit.jumps[pc]!;
+      if (jump === JUMP_IN && s + 1 < n && ctxOf[s + 1] === c) {
+        const { fn, ast } = this.functionAtPc(unit, pcs[s + 1]!);
+        const frame = frames[f]!;
+        const selected = this.calledFunction(rec.contexts[c]!);
+        if (frame.external && !absorbed[c] && fn && selected && fn.node.name === selected.name && frame.name.endsWith(`.${selected.name}`)) {
+          // The dispatcher entering the called function's body: same frame, now with its parameters.
+          absorbed[c] = 1;
+          frame.fn = fn; frame.ast = ast; frame.entryHeight = h; frame.entryStep = s + 1;
+          continue;
+        }
+        frames.push({ ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: h, fn, ast, name: fn?.name ?? `${unit.name}.<internal>`, external: false });
+        ctxFrame[c] = frames.length - 1;
+      } else if (jump === JUMP_OUT) {
+        const frame = frames[f]!;
+        if (!frame.external) ctxFrame[c] = frame.parent;
+      }
+    }
+  }
+
+  frames(step: number): Frame[] {
+    const out: Frame[] = [];
+    if (step < 0 || step >= this.stepCount) return out;
+    let f = this.frameOf[step]!;
+    let at = step;
+    while (f >= 0 && at >= 0) {
+      const rec = this.frameRecords[f]!;
+      const unit = this.unitAt(at);
+      out.push({ name: rec.name, location: this.location(at), instructionRef: this.instructionRef(at), step: at, hint: unit.contract ? 'normal' : 'subtle' });
+      at = rec.callStep;
+      f = rec.parent;
+    }
+    return out;
+  }
+
+  private frameAt(step: number, frameIndex: number): { rec: FrameRecord; at: number } | undefined {
+    let f = this.frameOf[step]!;
+    let at = step;
+    for (let i = 0; f >= 0 && at >= 0; i++) {
+      const rec = this.frameRecords[f]!;
+      if (i === frameIndex) return { rec, at };
+      at = rec.callStep;
+      f = rec.parent;
+    }
+    return undefined;
+  }
+
+  // ---- state at a step ----
+
+  stateAt(step: number): FrameState {
+    const c = this.ctxOf[step]!;
+    const cached = this.stateCache;
+    if (cached && cached.ctx === c && cached.step === step) return cached.state;
+    const state = rebuildState(this.rec, this.rec.contexts[c]!, step);
+    this.stateCache = { ctx: c, step, state };
+    return state;
+  }
+
+  /** Returndata buffer before `step`: the output of the last call the context made that had ended. */
+  returnDataAt(step: number): Uint8Array {
+    const c = this.ctxOf[step]!;
+    let best: CallContext | undefined;
+    for (const ctx of this.rec.contexts) if (ctx.parent === c && ctx.endStep <= step && ctx.callStep < step && (!best || ctx.callStep > best.callStep)) best = ctx;
+    return best ? (best.isCreate && !best.error ? new Uint8Array(0) : best.returnData) : new Uint8Array(0);
+  }
+
+  private storageKey(transient: boolean, address: string, slot: bigint): string {
+    return `${transient ? 't' : 's'}${address}:${slot.toString(16)}`;
+  }
+
+  private storageEntries(): Map<string, number[]> {
+    if (!this.storageIndex) {
+      const index = new Map<string, number[]>();
+      const rec = this.rec;
+      for (let i = 0; i < rec.storageStep.length; i++) {
+        const kind = rec.storageKind.data[i]!;
+        const ctx = this.rec.contexts[this.ctxOf[rec.storageStep.data[i]!]!]!;
+        const key = this.storageKey(kind >= StorageKind.TLoad, ctx.address, rec.storageSlot[i]!);
+        let list = index.get(key);
+        if (!list) index.set(key, (list = []));
+        list.push(i);
+      }
+      this.storageIndex = index;
+    }
+    return this.storageIndex;
+  }
+
+  /** A storage word of `address` before `step`, with writes of reverted calls undone. */
+  storageAt(address: string, slot: bigint, step: number, transient = false): bigint {
+    const rec = this.rec;
+    const list = this.storageEntries().get(this.storageKey(transient, address, slot));
+    const initial = transient ? 0n : this.info.initialStorage(address, slot);
+    if (!list) return initial;
+    const first = list[0]!;
+    let value = rec.storageKind.data[first]! === StorageKind.Load || rec.storageKind.data[first]! === StorageKind.TLoad ? rec.storageValue[first]! : rec.storagePrevious[first]!;
+    for (const i of list) {
+      const s = rec.storageStep.data[i]!;
+      if (s >= step) break;
+      const kind = rec.storageKind.data[i]!;
+      if (kind !== StorageKind.Store && kind !== StorageKind.TStore) continue;
+      if (this.revertedAt[this.ctxOf[s]!]! <= step) continue;
+      value = rec.storageValue[i]!;
+    }
+    return value;
+  }
+
+  private view(step: number): EvmStateView {
+    const state = this.stateAt(step);
+    const ctx = this.context(step);
+    const preimages = this.rec.preimages;
+    return {
+      stackSize: () => state.stack.length,
+      stackWord: (i) => state.stack[i] ?? 0n,
+      memorySize: () => state.memory.length,
+      memory: (offset, length) => {
+        const out = new Uint8Array(length);
+        if (offset < state.memory.length) out.set(state.memory.subarray(offset, Math.min(offset + length, state.memory.length)));
+        return out;
+      },
+      calldata: () => ctx.calldata,
+      storage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step),
+      transientStorage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step, true),
+      keccakPreimages: function* (): Iterable<KeccakPreimage> {
+        for (const [hash, preimage] of preimages) yield { hash, preimage };
+      },
+    };
+  }
+
+  private decodeContext(step: number): DecodeContext {
+    return { view: this.view(step), storageAddress: BigInt(this.context(step).address || '0x0') };
+  }
+
+  /** Variables of the frame: parameters, return variables, visible locals (with stack positions). */
+  private frameVariables(rec: FrameRecord, at: number): { params: StackVariable[]; returns: StackVariable[]; locals: StackVariable[]; base: number; retBase: number; localBase: number } | undefined {
+    if (!rec.fn || !rec.ast || rec.entryStep > at) return undefined;
+    const layout = rec.ast.layoutOf(rec.fn.node);
+    const base = rec.entryHeight - layout.paramSlots;
+    const retBase = rec.entryHeight;
+    const localBase = rec.entryHeight + layout.returnSlots;
+    const unit = this.unitAt(at);
+    const e = unit.entries?.[unit.indexByPc[this.pcs[at]!]!];
+    const size = this.stateAt(at).stack.length;
+    const fnFile = rec.fn.src.file;
+    const offset = e && e.file === fnFile ? e.start : -1;
+    const locals = layout.locals.filter((l) => offset >= l.visibleFrom && offset < l.visibleTo && localBase + l.slot + l.slots <= size);
+    const returns = layout.returns.filter((r) => retBase + r.slot + r.slots <= size);
+    return { params: [...layout.params], returns, locals, base, retBase, localBase };
+  }
+
+  private stackVariable(v: StackVariable, index: number, ctx: DecodeContext, format: ValueFormat): Variable {
+    const { type, dataLocation } = this.registry.fromVariableDeclaration(v.declaration);
+    return decodeValue(v.name, type, { kind: 'stack', index, pointsTo: dataLocation }, ctx, format);
+  }
+
+  private stateVariables(step: number): StateVariable[] {
+    const unit = this.unitAt(step);
+    const layout = unit.contract?.storageLayout as SolcStorageLayout | undefined;
+    if (!layout || !layout.storage) return [];
+    try {
+      return stateVariablesFromLayout(layout, this.registry);
+    } catch {
+      return [];
+    }
+  }
+
+  scopes(step: number, frameIndex: number): Scope[] {
+    const found = this.frameAt(step, frameIndex);
+    if (!found) return [];
+    const { rec, at } = found;
+    const format: ValueFormat = { hex: false };
+    const scopes: Scope[] = [];
+    const ctx = this.rec.contexts[rec.ctx]!;
+    const decodeCtx = this.decodeContext(at);
+    const vars = this.frameVariables(rec, at);
+    if (vars) {
+      const params = [
+        ...vars.params.map((p) => this.stackVariable(p, vars.base + p.slot, decodeCtx, format)),
+      ];
+      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: lazy(() => params) });
+      const locals = [
+        ...vars.returns.map((r) => this.stackVariable(r, vars.retBase + r.slot, decodeCtx, format)),
+        ...vars.locals.map((l) => this.stackVariable(l, vars.localBase + l.slot, decodeCtx, format)),
+      ];
+      scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: listChildren(locals) });
+    }
+    const stateVars = this.stateVariables(at);
+    if (stateVars.length > 0) scopes.push({ name: 'State', expensive: false, children: decodeStateVariables(stateVars, decodeCtx) });
+    scopes.push(...this.rawScopes(at, ctx));
+    return scopes;
+  }
+
+  private rawScopes(at: number, ctx: CallContext): Scope[] {
+    const state = this.stateAt(at);
+    const stack = state.stack;
+    const stackVars = (): Variable[] => stack.map((_, i) => {
+      const v = stack[stack.length - 1 - i]!;
+      return { name: `[${i}]`, value: word(v), type: 'uint256' };
+    });
+    const rows = (data: Uint8Array, ref?: (o: number) => string, start = 0): Variable[] => {
+      const out: Variable[] = [];
+      for (let o = start; o < data.length; o += 32) {
+        const chunk = data.subarray(o, Math.min(o + 32, data.length));
+        out.push({ name: `0x${o.toString(16).padStart(4, '0')}`, value: bytesToHex(chunk), memoryReference: ref?.(o) });
+      }
+      return out;
+    };
+    const calldata = ctx.calldata;
+    const calldataVars = (): Variable[] => calldata.length >= 4
+      ? [{ name: 'selector', value: bytesToHex(calldata.subarray(0, 4)) }, ...rows(calldata.subarray(4)).map((v, i) => ({ ...v, name: `0x${(4 + i * 32).toString(16).padStart(4, '0')}` }))]
+      : rows(calldata);
+    const storageVars = (): Variable[] => {
+      const slots = new Set<bigint>();
+      const r = this.rec;
+      for (let i = 0; i < r.storageStep.length; i++) {
+        const s = r.storageStep.data[i]!;
+        if (s >= at) break;
+        if (r.storageKind.data[i]! <= StorageKind.Store && this.rec.contexts[this.ctxOf[s]!]!.address === ctx.address) slots.add(r.storageSlot[i]!);
+      }
+      return [...slots].map((slot) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) }));
+    };
+    const gas = this.rec.gas.data[at]!;
+    const evm = (): Variable[] => [
+      { name: 'pc', value: String(this.pcs[at]) },
+      { name: 'opcode', value: instructionText(this.unitAt(at).code, this.pcs[at]!) },
+      { name: 'gas left', value: String(gas) },
+      { name: 'gas used', value: String(ctx.gasLimit - BigInt(gas)) },
+      { name: 'depth', value: String(ctx.depth) },
+      { name: 'address', value: ctx.address },
+      ...(ctx.codeAddress && ctx.codeAddress !== ctx.address ? [{ name: 'code address', value: ctx.codeAddress }] : []),
+      { name: 'caller', value: ctx.caller },
+      { name: 'value', value: String(ctx.value) },
+      { name: 'call kind', value: ctx.kind },
+    ];
+    return [
+      { name: 'Stack', kind: 'registers', expensive: false, children: lazy(stackVars) },
+      { name: 'Memory', expensive: true, children: lazy(() => rows(state.memory, (o) => memoryReference(o))) },
+      { name: 'Calldata', expensive: true, children: lazy(calldataVars) },
+      { name: 'Returndata', expensive: true, children: lazy(() => rows(this.returnDataAt(at))) },
+      { name: 'Storage', expensive: true, children: lazy(storageVars) },
+      { name: 'EVM', kind: 'registers', expensive: false, children: lazy(evm) },
+    ];
+  }
+
+  // ---- disassembly ----
+
+  disassemble(ref: string, instructionOffset: number, count: number): Instruction[] {
+    const parsed = this.parseInstructionRef(ref);
+    if (!parsed) return [];
+    const unit = this.units.units[parsed.codeId]!;
+    const base = unit.indexByPc[Math.min(parsed.pc, unit.code.length)]!;
+    const out: Instruction[] = [];
+    for (let i = base + instructionOffset; i < base + instructionOffset + count; i++) {
+      if (i < 0 || i >= unit.instructions.length) continue;
+      const pc = unit.instructions[i]!;
+      const size = 1 + OPCODES[unit.code[pc]!]!.immediate;
+      out.push({
+        ref: `${unit.id}:${pc}`, pc, text: instructionText(unit.code, pc),
+        bytes: bytesToHex(unit.code.subarray(pc, pc + size)).slice(2), symbol: unit.name, location: this.units.location(unit, pc),
+      });
+    }
+    return out;
+  }
+
+  // ---- outcome, exceptions, output ----
+
+  private allAbis(): (readonly AbiItem[])[] {
+    return this.info.project.contracts.map((c) => c.abi);
+  }
+
+  private buildOutcome(): Outcome {
+    const top = this.rec.contexts[0];
+    if (!top) return { success: true, summary: 'nothing ran' };
+    const gasUsed = top.gasUsed;
+    if (top.error === undefined) {
+      const outputs = this.info.fn?.outputs ?? [];
+      return { success: true, summary: `returned ${formatReturn(outputs, top.returnData)}`, gasUsed };
+    }
+    return { success: false, summary: `${this.failureText(top)}`, gasUsed, details: top.returnData.length ? [`revert data: ${bytesToHex(top.returnData)}`] : undefined };
+  }
+
+  private failureText(ctx: CallContext): string {
+    if (ctx.error === 'revert') return `reverted: ${describeRevert(ctx.returnData, this.allAbis()).summary}`;
+    if (ctx.error === 'out of gas') return 'out of gas';
+    return `failed: ${ctx.error}`;
+  }
+
+  private buildExceptions(): void {
+    for (const ctx of this.rec.contexts) {
+      if (ctx.error === undefined || ctx.firstStep < 0) continue;
+      let kind: ExceptionKind;
+      let summary: string;
+      if (ctx.error === 'revert') {
+        const d = describeRevert(ctx.returnData, this.allAbis());
+        kind = d.panic ? 'panic' : 'revert';
+        summary = d.summary;
+      } else if (ctx.error === 'out of gas') { kind = 'outOfGas'; summary = 'out of gas'; }
+      else { kind = 'invalid'; summary = ctx.error; }
+      let caught = false;
+      for (let p = ctx.parent; p >= 0; p = this.rec.contexts[p]!.parent) if (this.rec.contexts[p]!.error === undefined) { caught = true; break; }
+      let step = ctx.endStep - 1;
+      while (step > ctx.firstStep && this.ctxOf[step] !== ctx.id) step--;
+      this.exceptions.push({
+        step, kind, caught, summary,
+        details: `in ${this.externalName(ctx)} at ${ctx.address}${ctx.returnData.length ? `; data ${bytesToHex(ctx.returnData)}` : ''}`,
+      });
+    }
+    this.exceptions.sort((a, b) => a.step - b.step);
+  }
+
+  private buildOutput(): void {
+    const abis = this.allAbis();
+    for (const log of this.rec.logs) {
+      if (this.revertedAt[this.ctxOf[log.step]!]! < Infinity) continue;
+      let text = `log from ${log.address}: topics [${log.topics.map(word).join(', ')}] data ${bytesToHex(log.data)}`;
+      for (const abi of abis) {
+        try {
+          const decoded = decodeEventLog({ abi: abi as Abi, topics: log.topics.map(word) as [`0x${string}`], data: bytesToHex(log.data) as `0x${string}` });
+          const args = decoded.args as unknown;
+          const rendered = Array.isArray(args) ? args.map(formatValue).join(', ')
+            : args && typeof args === 'object' ? Object.entries(args).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ') : '';
+          text = `emit ${decoded.eventName}(${rendered})`;
+          break;
+        } catch {
+          // not this ABI
+        }
+      }
+      this.output.push({ step: log.step, text });
+    }
+  }
+
+  // ---- evaluate, data breakpoints, memory ----
+
+  private environment(step: number, frameIndex: number): EvalEnvironment & { names: () => Map<string, { v: StackVariable | StateVariable; index?: number }> } {
+    const found = this.frameAt(step, frameIndex);
+    const names = new Map<string, { v: StackVariable | StateVariable; index?: number }>();
+    const at = found?.at ?? step;
+    for (const s of this.stateVariables(at)) names.set(s.name, { v: s });
+    if (found) {
+      const vars = this.frameVariables(found.rec, found.at);
+      if (vars) {
+        for (const p of vars.params) names.set(p.name, { v: p, index: vars.base + p.slot });
+        for (const r of vars.returns) names.set(r.name, { v: r, index: vars.retBase + r.slot });
+        for (const l of vars.locals) names.set(l.name, { v: l, index: vars.localBase + l.slot });
+      }
+    }
+    const ctx = this.context(at);
+    return {
+      names: () => names,
+      lookup: (name) => {
+        const entry = names.get(name);
+        if (!entry) return undefined;
+        if (entry.index !== undefined) {
+          const { type, dataLocation } = this.registry.fromVariableDeclaration((entry.v as StackVariable).declaration);
+          return { type, location: { kind: 'stack', index: entry.index, pointsTo: dataLocation } };
+        }
+        const s = entry.v as StateVariable;
+        return { type: s.type, location: { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
+      },
+      global: (name) => {
+        switch (name) {
+          case 'msg.sender': return BigInt(ctx.caller || '0x0');
+          case 'msg.value': return ctx.value;
+          case 'msg.sig': return ctx.calldata.length >= 4 ? BigInt(bytesToHex(ctx.calldata.subarray(0, 4))) : 0n;
+          case 'this': return BigInt(ctx.address || '0x0');
+          case 'tx.origin': return BigInt(this.rec.contexts[0]?.caller || '0x0');
+          case 'tx.gasprice': return 0n;
+          case 'block.chainid': return 1n;
+          default: return undefined;
+        }
+      },
+    };
+  }
+
+  evaluate(step: number, frameIndex: number, expression: string, format: ValueFormat): Variable {
+    const found = this.frameAt(step, frameIndex);
+    const at = found?.at ?? step;
+    const env = this.environment(step, frameIndex);
+    const ctx = this.decodeContext(at);
+    try {
+      return evaluateExpression(expression, env, ctx, format);
+    } catch (e) {
+      if (e instanceof EvaluationError) throw e;
+      // The evaluator is not available: plain identifiers still work.
+      const name = expression.trim();
+      const value = env.lookup(name);
+      if (!value) throw new EvaluationError(`unknown identifier "${name}"`);
+      return decodeValue(name, value.type, value.location, ctx, format);
+    }
+  }
+
+  dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
+    if (container) return undefined;
+    const found = this.frameAt(step, frameIndex);
+    const at = found?.at ?? step;
+    const s = this.stateVariables(at).find((v) => v.name === name);
+    if (!s) return undefined;
+    const address = this.context(at).address;
+    return { dataId: `storage:${address}:${s.slot.toString(16)}`, description: `${name} (storage slot ${s.slot} of ${short(address)})` };
+  }
+
+  writeSteps(dataId: string): readonly number[] {
+    const m = /^storage:(0x[0-9a-f]+):([0-9a-f]+)$/.exec(dataId);
+    if (!m) return [];
+    const list = this.storageEntries().get(this.storageKey(false, m[1]!, BigInt(`0x${m[2]}`))) ?? [];
+    return list.filter((i) => this.rec.storageKind.data[i] === StorageKind.Store).map((i) => this.rec.storageStep.data[i]!);
+  }
+
+  readMemory(step: number, memoryRef: string, offset: number, count: number): Uint8Array {
+    const base = parseMemoryReference(memoryRef);
+    if (base === undefined || step < 0 || step >= this.stepCount) return new Uint8Array(0);
+    const memory = this.stateAt(step).memory;
+    const start = base + offset;
+    if (start < 0 || start >= memory.length) return new Uint8Array(0);
+    return memory.slice(start, Math.min(memory.length, start + count));
+  }
+
+  /** Retained bytes of the recording (for the benchmark). */
+  retainedBytes(): number {
+    return this.rec.retainedBytes() + this.frameOf.byteLength + this.frameRecords.length * 120;
+  }
+}
+
+function lazy(make: () => Variable[]): Children {
+  let vars: Variable[] | undefined;
+  const get = (): Variable[] => (vars ??= make());
+  return {
+    get named() { return get().length; },
+    indexed: 0,
+    get: (kind, start, count) => (kind === 'indexed' ? [] : get().slice(start, start + count)),
+  };
+}
+
+export { hex, parseSrc };

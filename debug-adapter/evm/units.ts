@@ -1,0 +1,216 @@
+// Code units: each distinct code that ran (a contract's runtime code, or init code), matched to the compiled
+// contract it came from, with its source map resolved into per-pc tables: line ids (for stepping scans),
+// jump markers (for internal frames) and source ranges.
+import type { SourceFile, SourceRange } from '../core/execution.ts';
+import { SourceAst } from './ast.ts';
+import type { CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
+import { instructionOffsets } from './opcodes.ts';
+import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
+
+export const JUMP_IN = 1;
+export const JUMP_OUT = 2;
+
+export interface CodeUnit {
+  readonly id: number;
+  readonly code: Uint8Array;
+  readonly contract?: CompiledContract;
+  readonly isCreation: boolean;
+  /** "Vault", "Vault (constructor)", or the address for unknown code. */
+  readonly name: string;
+  readonly instructions: Uint32Array;
+  readonly indexByPc: Uint32Array;
+  /** Per byte offset: dense line id or -1. */
+  readonly lineIds: Int32Array;
+  /** Per byte offset: JUMP_IN / JUMP_OUT / 0. */
+  readonly jumps: Uint8Array;
+  readonly entries?: readonly SourceMapEntry[];
+  /** solc file index in this unit's source map -> index in Execution.sources. */
+  readonly fileToSource: ReadonlyMap<number, number>;
+}
+
+interface SourceInfo {
+  readonly file: SourceFile;
+  readonly lines: LineIndex;
+  readonly ast?: SourceAst;
+  readonly generated: boolean;
+}
+
+/** The sources of an execution and the dense (source, line) ids. */
+export class SourceTable {
+  readonly files: SourceFile[] = [];
+  readonly info: SourceInfo[] = [];
+  private readonly byUnitId = new Map<number, number>();
+  private readonly generated = new Map<string, number>();
+  private readonly lineIdByKey = new Map<number, number>();
+  readonly lineSource: number[] = [];
+  readonly lineNumber: number[] = [];
+  private readonly breakable = new Map<number, Set<number>>();
+
+  constructor(project: CompiledProject) {
+    for (const s of project.sources) {
+      this.byUnitId.set(s.id, this.files.length);
+      const name = s.path.split(/[\\/]/).pop() ?? s.unit;
+      this.add({ path: s.path, name, readOnly: false }, s.content, new SourceAst(s.ast), false);
+    }
+  }
+
+  private add(file: SourceFile, text: string, ast: SourceAst | undefined, generated: boolean): number {
+    this.files.push(file);
+    this.info.push({ file, lines: new LineIndex(text), ast, generated });
+    return this.files.length - 1;
+  }
+
+  userSource(solcId: number): number | undefined {
+    return this.byUnitId.get(solcId);
+  }
+
+  generatedSource(contract: string, g: GeneratedSource): number {
+    const key = `${g.name}\n${g.contents}`;
+    let index = this.generated.get(key);
+    if (index === undefined) {
+      const path = `generated/${contract}/${g.name}`;
+      index = this.add({ path, name: g.name, content: g.contents, readOnly: true }, g.contents, undefined, true);
+      this.generated.set(key, index);
+    }
+    return index;
+  }
+
+  lineId(source: number, line: number): number {
+    const key = source * 0x1000000 + line;
+    let id = this.lineIdByKey.get(key);
+    if (id === undefined) {
+      id = this.lineSource.length;
+      this.lineIdByKey.set(key, id);
+      this.lineSource.push(source);
+      this.lineNumber.push(line);
+      let set = this.breakable.get(source);
+      if (!set) this.breakable.set(source, (set = new Set()));
+      set.add(line);
+    }
+    return id;
+  }
+
+  lineIdOf(source: number, line: number): number {
+    return this.lineIdByKey.get(source * 0x1000000 + line) ?? -1;
+  }
+
+  breakableLines(source: number): number[] {
+    return [...(this.breakable.get(source) ?? [])].sort((a, b) => a - b);
+  }
+
+  range(source: number, start: number, length: number): SourceRange {
+    const lines = this.info[source]!.lines;
+    const a = lines.position(start), b = lines.position(start + Math.max(0, length));
+    return { source, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+}
+
+/** Parses a hex bytecode object; placeholders (`__$…$__`) become zero bytes whose positions are masked. */
+function objectBytes(hex: string): { bytes: Uint8Array; mask: Uint8Array } {
+  const h = hex.startsWith('0x') ? hex.slice(2) : hex;
+  const bytes = new Uint8Array(h.length >> 1), mask = new Uint8Array(h.length >> 1);
+  for (let i = 0; i < bytes.length; i++) {
+    const pair = h.substr(i * 2, 2);
+    if (pair.startsWith('_') || pair.endsWith('_') || pair.includes('$')) mask[i] = 1;
+    else bytes[i] = parseInt(pair, 16);
+  }
+  return { bytes, mask };
+}
+
+function matches(code: Uint8Array, obj: { bytes: Uint8Array; mask: Uint8Array }, exactLength: boolean, extraMask: [number, number][]): boolean {
+  if (obj.bytes.length === 0) return false;
+  if (exactLength ? code.length !== obj.bytes.length : code.length < obj.bytes.length) return false;
+  const masked = new Uint8Array(obj.bytes.length);
+  for (const [s, l] of extraMask) masked.fill(1, s, Math.min(s + l, masked.length));
+  for (let i = 0; i < obj.bytes.length; i++) if (!obj.mask[i] && !masked[i] && code[i] !== obj.bytes[i]) return false;
+  return true;
+}
+
+export class CodeUnits {
+  readonly units: CodeUnit[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly objects = new Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>();
+
+  constructor(private readonly project: CompiledProject, private readonly sources: SourceTable) {}
+
+  /** The unit of `code` (deduplicated by content and kind), created on first sight. */
+  unitFor(code: Uint8Array, isCreation: boolean, address: string): number {
+    const key = `${isCreation ? 'i' : 'r'}${hexKey(code)}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const contract = this.match(code, isCreation);
+    const id = this.units.length;
+    this.units.push(this.build(id, code, contract, isCreation, address));
+    this.byKey.set(key, id);
+    return id;
+  }
+
+  private match(code: Uint8Array, isCreation: boolean): CompiledContract | undefined {
+    for (const c of this.project.contracts) {
+      let o = this.objects.get(c);
+      if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; this.objects.set(c, o); }
+      if (isCreation) {
+        if (matches(code, o.init, false, [])) return c;
+      } else {
+        const immutables: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
+        // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
+        if (o.runtime.bytes[0] === 0x73) immutables.push([1, 20]);
+        if (matches(code, o.runtime, true, immutables)) return c;
+      }
+    }
+    return undefined;
+  }
+
+  private build(id: number, code: Uint8Array, contract: CompiledContract | undefined, isCreation: boolean, address: string): CodeUnit {
+    const instructions = instructionOffsets(code);
+    const indexByPc = instructionIndexByPc(code);
+    const lineIds = new Int32Array(code.length + 1).fill(-1);
+    const jumps = new Uint8Array(code.length + 1);
+    const fileToSource = new Map<number, number>();
+    let entries: SourceMapEntry[] | undefined;
+    if (contract) {
+      const output = isCreation ? contract.bytecode : contract.deployedBytecode;
+      entries = decompressSourceMap(output.sourceMap ?? '');
+      for (const s of this.project.sources) fileToSource.set(s.id, this.sources.userSource(s.id)!);
+      for (const g of output.generatedSources ?? []) fileToSource.set(g.id, this.sources.generatedSource(contract.name, g));
+      for (const pc of instructions) {
+        const e = entries[indexByPc[pc]!];
+        if (!e) continue;
+        if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT;
+        lineIds[pc] = this.lineIdOfEntry(e, fileToSource);
+      }
+    }
+    const name = contract ? (isCreation ? `${contract.name} (constructor)` : contract.name) : `${address || 'unknown'} (unknown code)`;
+    return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource };
+  }
+
+  /** -1 where a user should not stop: no source, generated helpers, ranges that are a whole definition. */
+  private lineIdOfEntry(e: SourceMapEntry, fileToSource: ReadonlyMap<number, number>): number {
+    if (e.file < 0 || e.start < 0) return -1;
+    const source = fileToSource.get(e.file);
+    if (source === undefined) return -1;
+    const info = this.sources.info[source]!;
+    if (info.generated || !info.ast) return -1;
+    if (info.ast.wholeRanges.has(`${e.start}:${e.length}`)) return -1;
+    return this.sources.lineId(source, info.lines.line(e.start));
+  }
+
+  /** Source range of the instruction at `pc`, or undefined. */
+  location(unit: CodeUnit, pc: number): SourceRange | undefined {
+    const e = unit.entries?.[unit.indexByPc[pc]!];
+    if (!e || e.file < 0 || e.start < 0) return undefined;
+    const source = unit.fileToSource.get(e.file);
+    if (source === undefined) return undefined;
+    return this.sources.range(source, e.start, e.length);
+  }
+}
+
+function hexKey(code: Uint8Array): string {
+  // Content key: length plus a cheap 53-bit hash; collisions are resolved by comparing lengths and hash pairs.
+  let h1 = 0x811c9dc5, h2 = 0;
+  for (let i = 0; i < code.length; i++) {
+    h1 = Math.imul(h1 ^ code[i]!, 0x01000193);
+    h2 = (h2 * 31 + code[i]!) | 0;
+  }
+  return `${code.length}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
+}
