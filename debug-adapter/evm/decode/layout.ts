@@ -25,10 +25,13 @@ export class Unreadable extends Error {
 const WORD = 32;
 const MAX_LENGTH = 2n ** 32n;
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The big-endian word at `offset` (zeros past the end). One BigInt parse: this runs for every preimage. */
 export function wordAt(bytes: Uint8Array, offset: number): bigint {
-  let value = 0n;
-  for (let i = 0; i < WORD; i++) value = (value << 8n) | BigInt(bytes[offset + i] ?? 0);
-  return value;
+  let hex = '0x';
+  for (let i = 0; i < WORD; i++) hex += HEX[bytes[offset + i] ?? 0];
+  return BigInt(hex);
 }
 
 export function wordToBytes(word: bigint): Uint8Array {
@@ -333,13 +336,20 @@ export function mappingValueSlot(mappingSlot: bigint, keyEncoding: Uint8Array): 
 
 /** Observed KECCAK256 inputs indexed by their last word (the mapping slot of `key . slot`). */
 const preimageIndex = new WeakMap<object, Map<bigint, KeccakPreimage[]>>();
+const indexedLength = new WeakMap<object, number>();
 
 export function preimagesEndingWith(ctx: DecodeContext, slot: bigint): readonly KeccakPreimage[] {
-  let index = preimageIndex.get(ctx.view);
+  // Indexed once per view, or once per preimage collection when the view hands out the same array each time
+  // (views are often rebuilt per request; the collection only grows when the recording does).
+  const source = ctx.view.keccakPreimages();
+  const key: object = Array.isArray(source) ? source : ctx.view;
+  let index = preimageIndex.get(key);
+  if (index && Array.isArray(source) && indexedLength.get(key) !== source.length) index = undefined;
   if (!index) {
     index = new Map();
+    if (Array.isArray(source)) indexedLength.set(key, source.length);
     const seen = new Set<bigint>();
-    for (const entry of ctx.view.keccakPreimages()) {
+    for (const entry of source) {
       if (entry.preimage.length < WORD || seen.has(entry.hash)) continue;
       seen.add(entry.hash);
       const last = wordAt(entry.preimage, entry.preimage.length - WORD);
@@ -347,7 +357,7 @@ export function preimagesEndingWith(ctx: DecodeContext, slot: bigint): readonly 
       if (list) list.push(entry);
       else index.set(last, [entry]);
     }
-    preimageIndex.set(ctx.view, index);
+    preimageIndex.set(key, index);
   }
   return index.get(BigInt.asUintN(256, slot)) ?? [];
 }

@@ -83,7 +83,10 @@ export interface EvmStateView {
   storage(address: bigint, slot: bigint): bigint;
   /** A transient storage word of `address` as it is at the step. */
   transientStorage(address: bigint, slot: bigint): bigint;
-  /** KECCAK256 inputs seen so far in the whole run (any frame), for mapping keys. May be called repeatedly. */
+  /**
+   * KECCAK256 inputs seen so far in the whole run (any frame), for mapping keys. May be called repeatedly.
+   * Returning the same array object each time lets the decoders index it once instead of once per view.
+   */
   keccakPreimages(): Iterable<KeccakPreimage>;
 }
 

@@ -69,7 +69,8 @@ export class TypeRegistry {
   byId(id: number, fallbackName = `#${id}`): SolType {
     const node = this.nodes.get(id);
     if (!node) return { kind: 'unsupported', label: fallbackName };
-    const name = String(node.name ?? fallbackName);
+    // Canonical names ("Store.Order") match solc's storageLayout labels and tell same-named types apart.
+    const name = String(node.canonicalName ?? node.name ?? fallbackName);
     switch (node.nodeType) {
       case 'EnumDefinition':
         return {

@@ -54,7 +54,9 @@ export function formatWord(type: SolType, word: bigint, format: ValueFormat): st
     case 'enum': {
       const value = BigInt.asUintN(8, word);
       const member = type.members[Number(value)];
-      return member !== undefined ? `${type.name}.${member}` : `${type.name}(${value}) (out of range)`;
+      // Written as in source: `Color.Red` (the enum's own name, without its contract's).
+      const short = type.name.slice(type.name.lastIndexOf('.') + 1);
+      return member !== undefined ? `${short}.${member}` : `${short}(${value}) (out of range)`;
     }
     case 'userDefined':
       return formatWord(type.underlying, word, format);

@@ -151,7 +151,7 @@ test('a storage pointer local shows the storage value it points to', async () =>
   const { ctx, returned } = await stopAtProbe(chain, address, abi, 'inStorage', []);
   const decl = declarations.get('inStorage')!;
   const b = decodeValue('b', decl.get('b')!.type, { kind: 'stack', index: 4, pointsTo: 'storage' }, ctx, { hex: false });
-  assert.equal(b.type, 'Bag storage');
+  assert.equal(b.type, 'Frames.Bag storage');
   const [id, name] = returned as [bigint, string];
   assert.deepEqual(plain(b), { id: String(id), name: JSON.stringify(name), items: ['8'], p: { x: '3', y: '-3' } });
   assert.equal(child(b, 'items').evaluateName, 'b.items');
