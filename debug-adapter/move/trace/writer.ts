@@ -1,0 +1,181 @@
+// A Tracer that writes the Sui trace format (version 3, JSON Lines) exactly as the Move VM does:
+// one event per line, effects after their Instruction event (the interpreter reports them first, so
+// they are buffered, already snapshotted, until the instruction is reported), u64/u128 as bare
+// numbers, u256 as 32 little-endian bytes, addresses as 64 hex digits, references as their location
+// plus a snapshot of the root value they point into.
+import type { TracedFrame, Tracer } from '../vm/tracer.ts';
+import { TRACE_NAMES } from '../vm/opcodes.ts';
+import { substitute, toTypeTag, type RuntimeType } from '../vm/types.ts';
+import { Reference, Signer, StructValue, UInt, VariantValue, VectorValue, type Value } from '../vm/values.ts';
+import type { StructTag, TraceLocation, TraceMoveValue, TraceValue, TypeTagWithRefs } from './format.ts';
+import { stringifyCompact } from './json.ts';
+
+export const TRACE_FORMAT_VERSION = 3;
+
+export class TraceWriter implements Tracer {
+  /** Output lines, the header first. */
+  readonly lines: string[] = [stringifyCompact({ version: TRACE_FORMAT_VERSION })];
+  /** Index the next event will get. */
+  private count = 0;
+  private pending: unknown[] = [];
+
+  /** The whole trace as JSON Lines text. */
+  text(): string {
+    return this.lines.join('\n') + '\n';
+  }
+
+  private emit(event: unknown): void {
+    this.lines.push(stringifyCompact(event));
+    this.count++;
+  }
+
+  private flush(): void {
+    for (const e of this.pending) this.emit(e);
+    this.pending = [];
+  }
+
+  openFrame(frame: TracedFrame, args: readonly Value[], gasLeft: number): void {
+    this.flush();
+    const fn = frame.fn;
+    const withRefs = (t: RuntimeType): TypeTagWithRefs => {
+      const s = substitute(t, frame.typeArgs);
+      return s.kind === 'reference'
+        ? { type_: toTypeTag(s.to), ref_type: s.mutable ? 'Mut' : 'Imm' }
+        : { type_: toTypeTag(s), ref_type: null };
+    };
+    (frame as { traceId: number }).traceId = this.count;
+    this.emit({
+      OpenFrame: {
+        frame: {
+          frame_id: this.count,
+          function_name: fn.name,
+          module: { address: fn.module.address, name: fn.module.name },
+          version_id: fn.module.address,
+          binary_member_index: fn.defIndex,
+          type_instantiation: frame.typeArgs.map(toTypeTag),
+          parameters: args.map(traceValue),
+          return_types: fn.returns.map(withRefs),
+          locals_types: fn.localTypes.map(withRefs),
+          is_native: fn.isNative,
+        },
+        gas_left: gasLeft,
+      },
+    });
+  }
+
+  closeFrame(frame: TracedFrame, returns: readonly Value[], gasLeft: number): void {
+    this.flush();
+    this.emit({ CloseFrame: { frame_id: frame.traceId, return_: returns.map(traceValue), gas_left: gasLeft } });
+  }
+
+  instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
+    this.emit({ Instruction: { type_parameters: typeArgs.map(toTypeTag), pc, gas_left: gasLeft, instruction: TRACE_NAMES[opcode] ?? `OP_${opcode}` } });
+    this.flush();
+  }
+
+  pop(value: Value): void {
+    this.pending.push({ Effect: { Pop: traceValue(value) } });
+  }
+
+  push(value: Value): void {
+    this.pending.push({ Effect: { Push: traceValue(value) } });
+  }
+
+  readLocal(frame: TracedFrame, local: number, value: Value, moved: boolean): void {
+    this.pending.push({ Effect: { Read: { location: { Local: [frame.traceId, local] }, root_value_read: traceValue(value), moved } } });
+  }
+
+  writeLocal(frame: TracedFrame, local: number, value: Value): void {
+    this.pending.push({ Effect: { Write: { location: { Local: [frame.traceId, local] }, root_value_after_write: traceValue(value) } } });
+  }
+
+  readRef(ref: Reference): void {
+    this.pending.push({ Effect: { Read: { location: location(ref), root_value_read: { RuntimeValue: { value: moveValue(ref.root().get()) } }, moved: false } } });
+  }
+
+  writeRef(ref: Reference): void {
+    this.pending.push({ Effect: { Write: { location: location(ref), root_value_after_write: { RuntimeValue: { value: moveValue(ref.root().get()) } } } } });
+  }
+
+  dataLoad(ref: Reference): number {
+    // Natives load data outside any instruction: the effect is written right after those pending.
+    const id = this.count + this.pending.length;
+    this.pending.push({ Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: moveValue(ref.get()) } } });
+    return id;
+  }
+
+  error(status: string): void {
+    this.flush();
+    this.emit({ Effect: { ExecutionError: status } });
+  }
+}
+
+/** The trace location of a reference: Local / Global at the root, Indexed for every field or element step. */
+export function location(ref: Reference): TraceLocation {
+  if (ref.parent) return { Indexed: [location(ref.parent), ref.index] };
+  if (ref.globalId >= 0) return { Global: ref.globalId };
+  return { Local: [ref.frame?.traceId ?? -1, ref.index] };
+}
+
+export function traceValue(v: Value): TraceValue {
+  if (v instanceof Reference) {
+    const body = { location: location(v), snapshot: moveValue(v.root().get()) };
+    return v.mutable ? { MutRef: body } : { ImmRef: body };
+  }
+  return { RuntimeValue: { value: moveValue(v) } };
+}
+
+function structTag(t: { def: { address: string; module: string; name: string }; typeArgs: readonly RuntimeType[] }): StructTag {
+  return { address: t.def.address, module: t.def.module, name: t.def.name, type_args: t.typeArgs.map(toTypeTag) };
+}
+
+/** A value as the trace's SerializableMoveValue. u256 becomes its 32 little-endian bytes. */
+export function moveValue(v: Value): TraceMoveValue {
+  switch (typeof v) {
+    case 'bigint':
+      return { type: 'U64', value: v };
+    case 'boolean':
+      return { type: 'Bool', value: v };
+    case 'string':
+      return { type: 'Address', value: v };
+  }
+  if (v instanceof UInt) {
+    switch (v.width) {
+      case 8:
+        return { type: 'U8', value: Number(v.v) };
+      case 16:
+        return { type: 'U16', value: Number(v.v) };
+      case 32:
+        return { type: 'U32', value: Number(v.v) };
+      case 128:
+        return { type: 'U128', value: v.v };
+      default: {
+        const bytes: number[] = [];
+        let x = v.v;
+        for (let i = 0; i < 32; i++, x >>= 8n) bytes.push(Number(x & 0xffn));
+        return { type: 'U256', value: bytes as unknown as bigint };
+      }
+    }
+  }
+  if (v instanceof StructValue) {
+    const names = v.type.def.fields;
+    return { type: 'Struct', value: { type_: structTag(v.type), fields: v.fields.map((f, i) => [names[i]?.name ?? `field${i}`, moveValue(f)] as const) } };
+  }
+  if (v instanceof VariantValue) {
+    const variant = v.type.def.variants[v.tag];
+    return {
+      type: 'Variant',
+      value: {
+        type_: structTag(v.type),
+        variant_name: variant?.name ?? `variant${v.tag}`,
+        tag: v.tag,
+        fields: v.fields.map((f, i) => [variant?.fields[i]?.name ?? `field${i}`, moveValue(f)] as const),
+      },
+    };
+  }
+  if (v instanceof VectorValue) return { type: 'Vector', value: v.items.map(moveValue) };
+  if (v instanceof Signer) return { type: 'Address', value: v.address };
+  if (v instanceof Reference) return moveValue(v.get());
+  // A moved-out local has no value; the real VM never reports one, keep the trace well-formed anyway.
+  return { type: 'Vector', value: [] };
+}

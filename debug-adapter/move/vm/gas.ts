@@ -1,0 +1,120 @@
+// The gas schedule: Sui's tiered model (sui-types gas_model/tables.rs, as `sui move test` runs it).
+//
+// Every instruction is charged    tier(instructions) * 1  +  tier(stack size) * size added  +  tier(stack height) * pushes,
+// where each tier multiplier grows with the running total of instructions executed, the abstract size
+// of the operand stack, and its height. Per-instruction pushes / pops / sizes follow the real meter
+// (see `Charges` below; sizes from values.ts `abstractSize`). Natives add their own cost (natives.ts).
+// Amounts are internal gas units, the unit of `gas_left` in Sui traces; unit tests start with 1e9.
+import { VMError } from './status.ts';
+
+/** Tier tables: sorted [threshold, multiplier] pairs. */
+export interface CostTable {
+  readonly instructionTiers: readonly (readonly [number, number])[];
+  readonly stackHeightTiers: readonly (readonly [number, number])[];
+  readonly stackSizeTiers: readonly (readonly [number, number])[];
+}
+
+/** Sui `initial_cost_schedule_v5`, the table Move unit tests run with. */
+export const SUI_COST_TABLE_V5: CostTable = {
+  instructionTiers: [[0, 1], [20_000, 2], [50_000, 10], [100_000, 50], [200_000, 100], [10_000_000, 1000]],
+  stackHeightTiers: [[0, 1], [1_000, 2], [10_000, 10]],
+  stackSizeTiers: [[0, 1], [100_000, 2], [500_000, 5], [1_000_000, 100], [100_000_000, 1000]],
+};
+
+/** Gas budget of a Sui unit test, in internal units (what the traces' first `gas_left` shows). */
+export const DEFAULT_GAS_BUDGET = 1_000_000_000n;
+
+/** Fixed sizes the meter uses (tiered_gas_schedule.rs). `Type::size()` of every primitive type is 1. */
+export const GasSize = {
+  PRIMITIVE_TYPE: 1,
+  REFERENCE: 8,
+  STRUCT: 2,
+  VECTOR: 8,
+} as const;
+
+/** Multiplier and next threshold for a running total (the tier whose threshold is the largest <= value). */
+function tier(tiers: readonly (readonly [number, number])[], value: number): [mult: number, next: number] {
+  let mult = 1;
+  let next = Infinity;
+  for (const [start, m] of tiers) {
+    if (start <= value) mult = m;
+    else {
+      next = start;
+      break;
+    }
+  }
+  return [mult, next];
+}
+
+/**
+ * Gas state of one execution. Counters are plain numbers (they stay far below 2^53); `gasLeft` is a
+ * number too and converted to bigint only for reports.
+ */
+export class GasMeter {
+  gasLeft: number;
+  readonly initial: number;
+  private instructions = 0;
+  private stackHeight = 0;
+  private stackSize = 0;
+  private instrMult: number;
+  private instrNext: number;
+  private heightMult: number;
+  private heightNext: number;
+  private sizeMult: number;
+  private sizeNext: number;
+  private nativeCalls = 0;
+
+  constructor(
+    budget: bigint = DEFAULT_GAS_BUDGET,
+    private readonly table: CostTable = SUI_COST_TABLE_V5,
+    /** False: count nothing (gas is not charged). */
+    readonly metered = true,
+  ) {
+    this.gasLeft = Number(budget);
+    this.initial = this.gasLeft;
+    [this.instrMult, this.instrNext] = tier(table.instructionTiers, 0);
+    [this.heightMult, this.heightNext] = tier(table.stackHeightTiers, 0);
+    [this.sizeMult, this.sizeNext] = tier(table.stackSizeTiers, 0);
+  }
+
+  get used(): number {
+    return this.initial - this.gasLeft;
+  }
+
+  /** The core charge: `instructions` executed, `pushes` onto / `pops` off the stack, `incrSize` bytes added. */
+  charge(instructions: number, pushes: number, pops: number, incrSize: number): void {
+    if (!this.metered) return;
+    this.stackHeight += pushes;
+    if (this.stackHeight > this.heightNext) [this.heightMult, this.heightNext] = tier(this.table.stackHeightTiers, this.stackHeight);
+    this.instructions += instructions;
+    if (this.instructions > this.instrNext) [this.instrMult, this.instrNext] = tier(this.table.instructionTiers, this.instructions);
+    this.stackSize += incrSize;
+    if (this.stackSize > this.sizeNext) [this.sizeMult, this.sizeNext] = tier(this.table.stackSizeTiers, this.stackSize);
+    const cost = this.instrMult * instructions + this.sizeMult * incrSize + this.heightMult * pushes;
+    this.deduct(cost);
+    this.stackHeight = this.stackHeight > pops ? this.stackHeight - pops : 0;
+  }
+
+  /** Deducts an amount directly (native costs); OUT_OF_GAS when it does not fit. */
+  deduct(amount: number): void {
+    if (!this.metered) return;
+    if (amount > this.gasLeft) {
+      this.gasLeft = 0;
+      throw new VMError('OUT_OF_GAS', 'out of gas');
+    }
+    this.gasLeft -= amount;
+  }
+
+  /** After a native returns: pushes of its results, then its own cost (counted as instructions past a threshold, as the real meter does). */
+  chargeNative(amount: number, pushes: number, pushSize: number): void {
+    this.nativeCalls++;
+    if (this.nativeCalls > NATIVE_FUNCTION_THRESHOLD) this.charge(amount, pushes, 0, pushSize);
+    else {
+      this.charge(0, pushes, 0, pushSize);
+      this.deduct(amount);
+    }
+  }
+}
+
+/** After this many native calls, native costs also count as instructions (tiered_gas_schedule.rs). */
+const NATIVE_FUNCTION_THRESHOLD = 700;
