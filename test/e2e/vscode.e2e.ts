@@ -25,6 +25,11 @@ contract Counter {
     }
 }
 `;
+const COUNTER_MOVE = `module 0x42::counter {
+    #[test]
+    fun test_add() { assert!(1 + 1 == 2, 0); }
+}
+`;
 const BREAKPOINT_LINE = 9;
 const NEXT_LINE = 10;
 
@@ -34,6 +39,8 @@ function makeWorkspace(): string {
   mkdirSync(join(folder, 'contracts'));
   mkdirSync(join(folder, '.vscode'));
   writeFileSync(join(folder, 'contracts', 'Counter.sol'), COUNTER);
+  mkdirSync(join(folder, 'move', 'sources'), { recursive: true });
+  writeFileSync(join(folder, 'move', 'sources', 'counter.move'), COUNTER_MOVE);
   writeFileSync(
     join(folder, '.vscode', 'launch.json'),
     JSON.stringify(
@@ -75,6 +82,22 @@ async function withWorkbench(trust: boolean, body: (workbench: Workbench, folder
   }
 }
 
+/** Waits until the top frame of the call stack is on `line` (the view shows "line:column"). */
+async function frameAtLine(page: Page, line: number, timeout = 30_000): Promise<void> {
+  await page
+    .locator('.debug-call-stack .monaco-list-row')
+    .first()
+    .locator('.line-number', { hasText: new RegExp(`^${line}(:|$)`) })
+    .waitFor({ timeout });
+}
+
+/** Expands a scope of the Variables view (the first one is expanded by VS Code already). */
+async function expandScope(page: Page, name: string): Promise<void> {
+  const row = page.locator('.debug-variables .monaco-list-row', { hasText: name }).first();
+  await row.waitFor();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+}
+
 /** The scopes "Developer: Inspect Editor Tokens and Scopes" shows for the token under the cursor. */
 async function inspectScopes(page: Page): Promise<string> {
   await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
@@ -100,6 +123,12 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
       (spans) => new Set(spans.map((span) => span.className)).size,
     );
     assert.ok(lineTokens >= 2, `the "contract Counter" line is drawn in ${lineTokens} token colour(s)`);
+    await openFile(page, 'counter.move');
+    await goToLine(page, 1);
+    const moveScopes = await inspectScopes(page);
+    assert.match(moveScopes, /storage\.type\.module\.move/);
+    assert.match(moveScopes, /source\.move/);
+    await openFile(page, 'Counter.sol');
 
     // A breakpoint on the first line of add(), set like a user does (Go to Line, Toggle Breakpoint).
     await goToLine(page, BREAKPOINT_LINE);
@@ -111,7 +140,7 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
     await page.keyboard.press('F5');
     const topFrame = page.locator('.debug-call-stack .monaco-list-row').first();
     await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
-    await page.locator('.debug-call-stack .monaco-list-row .line-number', { hasText: new RegExp(`^${BREAKPOINT_LINE}(:|$)`) }).first().waitFor({ timeout: 90_000 });
+    await frameAtLine(page, BREAKPOINT_LINE, 90_000);
     await workbench.screenshot('3-stopped');
     assert.match(await topFrame.innerText(), /add/);
     assert.equal(await cursorLine(page), BREAKPOINT_LINE);
@@ -123,16 +152,42 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
     await workbench.screenshot('4-variables');
     assert.match(await amount.innerText(), /\b21\b/);
 
-    // Step over moves to the next line.
+    // Step over moves to the next line, and the local computed by the previous line is decoded.
     await page.keyboard.press('F10');
-    await page.locator('.debug-call-stack .monaco-list-row .line-number', { hasText: new RegExp(`^${NEXT_LINE}(:|$)`) }).first().waitFor({ timeout: 30_000 });
-    await workbench.screenshot('5-stepped');
+    await frameAtLine(page, NEXT_LINE);
     assert.equal(await cursorLine(page), NEXT_LINE);
+    await expandScope(page, 'Locals');
+    const doubled = page.locator('.debug-variables .monaco-list-row', { hasText: 'doubled' }).first();
+    await doubled.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('5-stepped');
+    assert.match(await doubled.innerText(), /\b42\b/);
+
+    // Step back (toolbar button) returns to the breakpoint line.
+    await page.locator('.debug-toolbar .codicon-debug-step-back').click();
+    await frameAtLine(page, BREAKPOINT_LINE);
+    await workbench.screenshot('6-stepped-back');
+    assert.equal(await cursorLine(page), BREAKPOINT_LINE);
 
     // Stop ends the session.
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-    await workbench.screenshot('6-stopped-session');
+
+    // The "Debug" code lens above add() asks for its argument and debugs that call (stopping on the same
+    // breakpoint, now with the typed value).
+    await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Debug' }).first().click();
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('["5"]');
+    await page.keyboard.press('Enter');
+    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    await frameAtLine(page, BREAKPOINT_LINE);
+    const amountFromLens = page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first();
+    await amountFromLens.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('7-code-lens-session');
+    assert.match(await amountFromLens.innerText(), /\b5\b/);
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await workbench.screenshot('8-session-ended');
   });
 });
 
