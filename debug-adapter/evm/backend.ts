@@ -7,7 +7,7 @@ import type { Backend, Execution, LaunchConfig, Progress } from '../core/executi
 import { UserError } from '../core/errors.ts';
 import { describeRevert, encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
-import { compile, type CompiledContract, type CompiledProject } from './compile.ts';
+import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
 import { EvmExecution } from './execution.ts';
 import { Cancelled, record } from './recorder.ts';
 
@@ -82,7 +82,20 @@ function optionalString(config: LaunchConfig, field: string): string | undefined
   return v;
 }
 
-export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<EvmExecution> {
+/** Everything before the debugged call: compiled, deployed, set up. */
+export interface PreparedCall {
+  readonly project: CompiledProject;
+  readonly contract: CompiledContract;
+  readonly fn: AbiItem;
+  readonly chain: Chain;
+  readonly address: string;
+  readonly from: string;
+  readonly calldata: Uint8Array;
+  readonly value: bigint;
+  readonly gasLimit: bigint;
+}
+
+export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<PreparedCall> {
   if (typeof config.program !== 'string' || config.program === '') throw new UserError('program: expected the path of a .sol file or a folder');
   const fnName = optionalString(config, 'function');
   const remappings = config.remappings;
@@ -111,8 +124,10 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
 
   progress(`Deploying ${contract.name}`, 0.2);
   const chain = await Chain.create();
-  const initCode = await linkedInitCode(chain, contract, project.contracts, from, gasLimit, new Map());
-  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), gasLimit);
+  // Deployment and set-up are not what the user debugs: a small `gasLimit` must not starve them.
+  const setupGas = gasLimit > DEFAULT_GAS_LIMIT ? gasLimit : DEFAULT_GAS_LIMIT;
+  const initCode = await linkedInitCode(chain, contract, project.contracts, from, setupGas, new Map());
+  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas);
   const abis = project.contracts.map((c) => c.abi);
 
   for (const [i, raw] of setup.entries()) {
@@ -122,7 +137,7 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
     if (typeof s.function !== 'string') throw new UserError(`${field}.function: expected a function name or signature`);
     const sfn = findFunction(contract.abi, s.function, contract.name, `${field}.function`);
     const data = encodeCall(sfn, s.args ?? [], `${field}.args`);
-    const result = await chain.call({ from: parseFrom(s.from, `${field}.from`), to: address, data, value: parseAmount(s.value, `${field}.value`), gasLimit });
+    const result = await chain.call({ from: parseFrom(s.from, `${field}.from`), to: address, data, value: parseAmount(s.value, `${field}.value`), gasLimit: setupGas });
     const error = result.execResult.exceptionError;
     if (error) {
       const why = error.error === 'revert' ? describeRevert(result.execResult.returnValue, abis).summary : error.error;
@@ -130,6 +145,11 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
     }
   }
 
+  return { project, contract, fn, chain, address, from, calldata, value, gasLimit };
+}
+
+export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<EvmExecution> {
+  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepareCall(config, progress, cancel);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
   let recorded;

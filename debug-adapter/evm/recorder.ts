@@ -80,6 +80,8 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   let cur: CallContext | undefined;
   let curRs: RunState | undefined;
   let nextCheckpoint = 0;
+  // Gas left after the last completed instruction: the gas before an instruction that fails on its base fee.
+  let gasAfter = 0n;
   const pending: CallContext[] = []; // message stack
   const runStates = new Map<number, RunState>(); // run state of each live context, to resume the parent
   const scratch = new Uint8Array(32);
@@ -223,6 +225,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
             const extra = before(rs);
             orig(rs, common);
             after(rs, step, len > 0 ? off : 0, len, extra);
+            gasAfter = rs.gasLeft;
           }
           : async (rs, common) => {
             const step = recordInHandler(rs);
@@ -230,6 +233,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
             const extra = before(rs);
             await orig(rs, common);
             after(rs, step, len > 0 ? off : 0, len, extra);
+            gasAfter = rs.gasLeft;
           };
         break;
       }
@@ -245,6 +249,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
           await orig(rs, common);
           putValue(top(rs));
           if (len > 0 || Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(step, rs, off, len);
+          gasAfter = rs.gasLeft;
         };
         break;
       }
@@ -255,12 +260,14 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
           await orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
           putValue(top(rs));
+          gasAfter = rs.gasLeft;
         } : (rs: RunState, common: unknown) => {
           const step = recordInHandler(rs);
           const slot = top(rs);
           orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
           putValue(top(rs));
+          gasAfter = rs.gasLeft;
         }) as Handler;
         break;
       case Op.SSTORE: case Op.TSTORE:
@@ -271,16 +278,17 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
           const previous = code === Op.SSTORE ? await rs.interpreter.storageLoad(key, false, false) : rs.interpreter.transientStorageLoad(key);
           await orig(rs, common);
           storage(step, code === Op.SSTORE ? StorageKind.Store : StorageKind.TStore, slot, value, bytesToBig(previous));
+          gasAfter = rs.gasLeft;
         };
         break;
       default:
         opHandler = pushesValue
           ? (info.isAsync
-            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); putValue(top(rs)); }
-            : (rs, common) => { recordInHandler(rs); orig(rs, common); putValue(top(rs)); })
+            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; }
+            : (rs, common) => { recordInHandler(rs); orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; })
           : (info.isAsync
-            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); }
-            : (rs, common) => { recordInHandler(rs); orig(rs, common); });
+            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); gasAfter = rs.gasLeft; }
+            : (rs, common) => { recordInHandler(rs); orig(rs, common); gasAfter = rs.gasLeft; });
     }
     const gasHandler: GasHandler = dynamic
       ? (rs, gas, common) => { begin(rs, rs.programCounter, Number(rs.gasLeft)); return origGas(rs, gas, common); }
@@ -300,6 +308,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         const previous = code === Op.TSTORE ? bytesToBig(rs.interpreter.transientStorageLoad(word(slot))) : 0n;
         orig(rs, common);
         storage(step, code === Op.SSTORE ? StorageKind.Store : StorageKind.TStore, slot, value, previous);
+        gasAfter = rs.gasLeft;
       };
     }
   }
@@ -370,7 +379,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       const op = rs.code[rs.programCounter];
       const entry = op === undefined ? undefined : wrapped.get(op);
       if (op !== undefined && !entry?.opcodeInfo.dynamicGas && (error === 'out of gas' || error === 'invalid opcode')) {
-        begin(rs, rs.programCounter, Number(rs.gasLeft));
+        begin(rs, rs.programCounter, Number(gasAfter));
       }
     }
     ctx.endStep = n;

@@ -51,6 +51,8 @@ export interface EvalEnvironment {
    * `block.timestamp`, `block.chainid`, `block.coinbase`, `block.basefee`, `block.gaslimit`, `this`; undefined when unknown.
    */
   global(name: string): bigint | undefined;
+  /** Optional: a declared type by name (`Color`, `Store.Color`), so enum members (`Color.Red`) can be written. */
+  typeByName?(name: string): SolType | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -396,6 +398,8 @@ class Evaluator {
       if (word === undefined) throw new EvaluationError(`${key} is not available here`);
       return { type, location: { kind: 'value', word } };
     }
+    const enumValue = this.enumMember(expression);
+    if (enumValue) return enumValue;
     const value = this.evaluate(object);
     const type = value.type;
     if (expression.member === 'length' && (type.kind === 'array' || type.kind === 'bytes' || type.kind === 'string')) {
@@ -412,6 +416,23 @@ class Evaluator {
       return { type: type.members[index]!.type, location: this.read(() => memberLocation(type, at, index, this.ctx)) };
     }
     throw new EvaluationError(`${typeLabel(type)} has no member '${expression.member}'`);
+  }
+
+  /** `Color.Red` / `Store.Color.Red` when the path names an enum type (and not a variable). */
+  private enumMember(expression: Expression & { kind: 'member' }): EvalValue | undefined {
+    const names: string[] = [];
+    let object: Expression = expression.object;
+    while (object.kind === 'member') {
+      names.unshift(object.member);
+      object = object.object;
+    }
+    if (object.kind !== 'identifier' || !this.env.typeByName || this.env.lookup(object.name)) return undefined;
+    names.unshift(object.name);
+    const type = this.env.typeByName(names.join('.'));
+    if (!type || type.kind !== 'enum') return undefined;
+    const index = type.members.indexOf(expression.member);
+    if (index < 0) throw new EvaluationError(`${type.name} has no member '${expression.member}'`);
+    return { type, location: { kind: 'value', word: BigInt(index) } };
   }
 
   private index(expression: Expression & { kind: 'index' }): EvalValue {

@@ -65,6 +65,22 @@ export class TypeRegistry {
     return this.nodes.get(id);
   }
 
+  /**
+   * A declared type by name: `Color`, `Store.Color` (canonical), for enums, structs, contracts and user-defined
+   * value types. A bare name that several contracts declare is ambiguous and gives undefined.
+   */
+  byName(name: string): SolType | undefined {
+    let found: number | undefined;
+    for (const [id, node] of this.nodes) {
+      if (node.canonicalName === name || (node.nodeType === 'ContractDefinition' && node.name === name)) return this.byId(id);
+      if (node.name === name) {
+        if (found !== undefined) return undefined;
+        found = id;
+      }
+    }
+    return found === undefined ? undefined : this.byId(found);
+  }
+
   /** A declared type by AST id (struct, enum, contract, user-defined value type). */
   byId(id: number, fallbackName = `#${id}`): SolType {
     const node = this.nodes.get(id);

@@ -44,6 +44,7 @@ async function environment(options: { forgetPreimages?: boolean } = {}) {
       return variable && { type: variable.type, location: { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset } };
     },
     global: (name) => globals[name],
+    typeByName: (name) => fixture.registry.byName(name),
   };
   const read = (name: string, args: unknown[] = []) => fixture.chain.read(fixture.address, fixture.store.abi, name, args);
   const evaluate = (text: string, hex = false) => evaluateExpression(text, env, ctx, { hex });
@@ -107,6 +108,9 @@ test('arithmetic and comparisons on decoded values', async () => {
     ['color == 2', 'true'],
     ['tag == 0xdeadbeef', 'true'],
     ['self == this', 'true'],
+    ['color == Color.Blue', 'true'],
+    ['color != Store.Color.Red', 'true'],
+    ['Color.Green', 'Color.Green'],
     ['uint8(300)', '44'],
     ['int8(255)', '-1'],
     ['balances[msg.sender] + balances[0xbeef] == 105', 'true'],
@@ -169,6 +173,7 @@ test('bad expressions are EvaluationErrors with a clear message', async () => {
     ['1 / 0', /^division by zero$/],
     ['2 ** 300', /^arithmetic overflow/],
     ['msg.foo', /^unknown member 'foo' of msg$/],
+    ['Color.Purple', /^Store\.Color has no member 'Purple'$/],
     ['msg', /^'msg' needs a member/],
     ['keccak256(1)', /^unknown function 'keccak256'/],
     ['uint8(1, 2)', /takes one argument/],

@@ -1,0 +1,99 @@
+// The recording rebuilds, at every step, exactly the state the EVM itself reports through its (slow) `step`
+// event for the same call on an identically prepared chain.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchEvm, prepareCall } from '../../debug-adapter/evm/backend.ts';
+import type { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const program = path.join(here, 'contracts', 'Pair.sol');
+const signal = new AbortController().signal;
+
+interface Observed { pc: number; depth: number; gasLeft: bigint; stack: bigint[]; memory: Uint8Array; op: string }
+
+async function observe(config: Record<string, unknown>): Promise<Observed[]> {
+  const p = await prepareCall({ program, ...config }, () => {}, signal);
+  const seen: Observed[] = [];
+  p.chain.evm.events.on('step', (e: { pc: number; depth: number; gasLeft: bigint; stack: bigint[]; memory: Uint8Array; opcode: { name: string } }) => {
+    seen.push({ pc: e.pc, depth: e.depth, gasLeft: e.gasLeft, stack: [...e.stack], memory: e.memory.slice(), op: e.opcode.name });
+  });
+  await p.chain.call({ from: p.from, to: p.address, data: p.calldata, value: p.value, gasLimit: p.gasLimit });
+  return seen;
+}
+
+async function compare(config: Record<string, unknown>): Promise<EvmExecution> {
+  const expected = await observe(config);
+  const ex = await launchEvm({ program, ...config }, () => {}, signal);
+  assert.equal(ex.stepCount, expected.length, 'one recorded step per executed instruction');
+  for (let s = 0; s < ex.stepCount; s++) {
+    const e = expected[s]!;
+    assert.equal(ex.pc(s), e.pc, `pc at step ${s}`);
+    assert.equal(ex.context(s).depth, e.depth, `call depth at step ${s}`);
+    assert.equal(BigInt(ex.gasLeft(s)), e.gasLeft, `gas left at step ${s} (${e.op})`);
+    const state = ex.stateAt(s);
+    assert.deepEqual(state.stack, e.stack, `stack at step ${s} (${e.op})`);
+    assert.deepEqual([...state.memory], [...e.memory], `memory at step ${s} (${e.op})`);
+  }
+  return ex;
+}
+
+test('stack, memory, gas and pc at every step equal the EVM step event (internal, library and external calls)', async () => {
+  const ex = await compare({ function: 'run', args: ['3'] });
+  assert.equal(ex.outcome.success, true);
+  assert.equal(ex.outcome.summary, 'returned (total: 9)');
+  assert.deepEqual(ex.output.map((o) => o.text), ['emit Bumped(by: 0x5FbDB2315678afecb367f032d93F642f64180aa3, amount: 9)']);
+});
+
+test('a revert with a custom error is recorded where it happens, with its decoded reason', async () => {
+  const ex = await compare({ function: 'fail', args: [5] });
+  assert.equal(ex.outcome.success, false);
+  assert.equal(ex.outcome.summary, 'reverted: NotEnough(requested: 5, available: 0)');
+  assert.equal(ex.exceptions.length, 1);
+  const [e] = ex.exceptions;
+  assert.equal(e!.kind, 'revert');
+  assert.equal(e!.step, ex.stepCount - 1);
+  assert.equal(ex.location(e!.step)?.line, 54);
+});
+
+test('an arithmetic overflow is a panic with its meaning', async () => {
+  const ex = await compare({ function: 'overflow', args: [10] });
+  assert.equal(ex.exceptions[0]?.kind, 'panic');
+  assert.equal(ex.exceptions[0]?.summary, 'Panic(0x11): arithmetic overflow or underflow');
+});
+
+test('an endless loop stops when gas runs out, on the failing instruction', async () => {
+  const ex = await compare({ function: 'burn', gasLimit: 30000 });
+  assert.equal(ex.outcome.success, false);
+  assert.equal(ex.outcome.summary, 'out of gas');
+  const e = ex.exceptions[0]!;
+  assert.equal(e.kind, 'outOfGas');
+  assert.equal(e.step, ex.stepCount - 1);
+  // The loop `while (true) {}` (line 62) jumps back at its closing brace (line 63).
+  assert.ok([62, 63].includes(ex.location(e.step)!.line), `failing line ${ex.location(e.step)!.line}`);
+  assert.equal(ex.frames(e.step)[0]?.name, 'Caller.burn');
+});
+
+test('storage writes are visible from the step after them, and data breakpoints find the writes', async () => {
+  const ex = await launchEvm({ program, function: 'run', args: [2] }, () => {}, signal);
+  // `counter` is set in the constructor, never in this call.
+  const target = ex.dataTarget(0, 0, 'counter');
+  assert.ok(target);
+  assert.deepEqual(ex.writeSteps(target.dataId), []);
+  // The Counter's `count` is written once, inside the nested call.
+  const bumpStep = [...Array(ex.stepCount).keys()].find((s) => ex.frames(s)[0]?.name === 'Counter.bump')!;
+  const countTarget = ex.dataTarget(bumpStep, 0, 'count')!;
+  const countWrites = ex.writeSteps(countTarget.dataId);
+  assert.equal(countWrites.length, 1);
+  const w = countWrites[0]!;
+  const address = ex.context(w).address;
+  assert.equal(ex.storageAt(address, 0n, w), 0n);
+  assert.equal(ex.storageAt(address, 0n, w + 1), 4n);
+});
+
+test('cancelling stops the recording', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(launchEvm({ program, function: 'burn' }, () => {}, controller.signal), /cancelled/);
+});
