@@ -206,7 +206,7 @@ test('fuzz: random expressions only ever fail with EvaluationError, and terminat
   const random = new Random(20261125);
   const atoms = ['numbers', 'orders', 'balances', 'allowance', 'byName', 'order', 'small', 'negative', 'flag', 'shortText',
     'msg', 'sender', 'block', 'number', 'length', 'x', 'fills', 'owner', '0', '1', '3', '0xbeef', '"alice"', "'k'", '2e3',
-    'address', 'uint8', 'true', 'self', 'this', 'tag', 'points', 'color', 'minInt', 'big', 'nosuch', '99999999999999999999'];
+    'address', 'uint8', 'true', 'Color', 'Red', 'self', 'this', 'tag', 'points', 'color', 'minInt', 'big', 'nosuch', '99999999999999999999'];
   const punctuation = ['.', '[', ']', '(', ')', '+', '-', '*', '/', '%', '**', '==', '!=', '<', '<=', '>', '>=', '&&', '||', '!', ',', ' ', '"', '\\', '@', '{'];
   for (let i = 0; i < 4000; i++) {
     const parts: string[] = [];
