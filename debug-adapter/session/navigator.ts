@@ -14,7 +14,9 @@ export type StopReason =
   | 'exception'
   | 'pause'
   | 'data breakpoint'
-  | 'instruction breakpoint';
+  | 'instruction breakpoint'
+  /** The last step of the recording (with the `stopAtEnd` launch option). */
+  | 'end';
 
 export interface Stop {
   readonly step: number;

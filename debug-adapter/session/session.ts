@@ -294,8 +294,15 @@ export class ChainstepSession extends DebugSession {
     }
     if (move.logsTruncated) this.sendEvent(new OutputEvent('(more logpoint output was left out)\n', 'console'));
     if (move.kind === 'end') {
-      this.finish(run);
-      return;
+      const last = run.execution.stepCount - 1;
+      // `stopAtEnd`: stay at the last step so the user can still step back, instead of ending the session.
+      if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.step !== last) {
+        const o = run.execution.outcome;
+        move = { kind: 'stop', stop: { step: last, reason: 'end', text: `End of the call: ${o.summary}` }, logs: [], logsTruncated: false };
+      } else {
+        this.finish(run);
+        return;
+      }
     }
     run.stop = move.stop;
     run.handles = new StopHandles();
@@ -308,7 +315,7 @@ export class ChainstepSession extends DebugSession {
     } else if (move.stop.text) {
       event.body.description = move.stop.text;
       event.body.text = move.stop.text;
-      this.sendEvent(new OutputEvent(`${move.stop.text}\n`, 'stderr'));
+      if (move.stop.reason !== 'end') this.sendEvent(new OutputEvent(`${move.stop.text}\n`, 'stderr'));
     }
     this.sendEvent(event);
   }
