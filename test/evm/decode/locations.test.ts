@@ -10,7 +10,15 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { hexToBytes } from '@ethereumjs/util';
 import { decodeFunctionResult, encodeFunctionData, type Abi } from 'viem';
-import { TypeRegistry, decodeValue, type DecodeContext, type SolType } from '../../../debug-adapter/evm/decode/index.ts';
+import {
+  TypeRegistry,
+  decodeValue,
+  evaluateExpression,
+  type DecodeContext,
+  type DataLocation,
+  type EvalEnvironment,
+  type SolType,
+} from '../../../debug-adapter/evm/decode/index.ts';
 import { Chain, addressBigInt, compile, toHex, viewOf, type Address } from './harness.ts';
 import { child, plain } from './tree.ts';
 
@@ -40,6 +48,17 @@ contract Frames {
         return big[9999] + bytes(m).length + copy.id + uint32(pair[1].x);
     }
 
+    function outer(uint256 n) external returns (uint256) {
+        uint256[] memory arr = new uint256[](n);
+        arr[0] = 11;
+        return inner(arr, "in");
+    }
+
+    function inner(uint256[] memory values, string memory label) internal returns (uint256 total) {
+        emit Probe();
+        total = values[0] + bytes(label).length;
+    }
+
     function inStorage() external returns (uint256, string memory) {
         bags.push();
         Bag storage b = bags[0];
@@ -50,7 +69,7 @@ contract Frames {
 }
 `;
 
-type Decl = { name: string; type: SolType };
+type Decl = { name: string; type: SolType; dataLocation?: DataLocation };
 
 let shared: ReturnType<typeof build> | undefined;
 function setUp() {
@@ -74,7 +93,7 @@ async function build() {
       declarations.set(String(n.name), fn);
     }
     if (n.nodeType === 'VariableDeclaration' && fn) {
-      fn.set(String(n.name), { name: String(n.name), type: registry.fromVariableDeclaration(n).type });
+      fn.set(String(n.name), { name: String(n.name), ...registry.fromVariableDeclaration(n) });
     }
     for (const value of Object.values(n)) walk(value, fn);
   };
@@ -173,4 +192,43 @@ test('what cannot be read truthfully is shown as unavailable with the reason', a
   const big = declarations.get('inMemory')!.get('big')!.type;
   const bogus = decodeValue('big', big, { kind: 'memory', offset: 0x40 }, ctx, { hex: false });
   assert.equal(bogus.value, 'unavailable (length runs past the end of memory)');
+});
+
+test('two frames: the caller\'s memory local and the internal callee\'s memory parameters at the same step', async () => {
+  const { chain, address, abi, declarations } = await setUp();
+  const { ctx, returned } = await stopAtProbe(chain, address, abi, 'outer', [3n]);
+  const caller = declarations.get('outer')!;
+  const callee = declarations.get('inner')!;
+  const at = (decl: Decl, index: number) =>
+    decodeValue(decl.name, decl.type, { kind: 'stack', index, pointsTo: decl.dataLocation }, ctx, { hex: false });
+  // outer: [selector, return label, n, return value, arr]; inner, called from it: [return label, values, label, total].
+  assert.equal(at(caller.get('n')!, 2).value, '3');
+  assert.deepEqual(plain(at(caller.get('arr')!, 4)), ['11', '0', '0']);
+  assert.deepEqual(plain(at(callee.get('values')!, 6)), ['11', '0', '0']);
+  assert.equal(at(callee.get('label')!, 7).value, '"in"');
+  assert.equal(at(callee.get('total')!, 8).value, '0');
+  assert.equal(returned, 11n + 2n);
+});
+
+test('expressions over calldata and memory locals', async () => {
+  const { chain, address, abi, declarations } = await setUp();
+  const { ctx } = await stopAtProbe(chain, address, abi, 'inMemory', ['hey', bag]);
+  const slots: Record<string, number> = { s: 2, bag: 4, m: 6, big: 7, copy: 8, pair: 9 };
+  const decl = declarations.get('inMemory')!;
+  const env: EvalEnvironment = {
+    lookup(name) {
+      const d = decl.get(name);
+      return d && slots[name] !== undefined ? { type: d.type, location: { kind: 'stack', index: slots[name]!, pointsTo: d.dataLocation } } : undefined;
+    },
+    global: () => undefined,
+  };
+  const evaluate = (text: string) => evaluateExpression(text, env, ctx, { hex: false }).value;
+  assert.equal(evaluate('copy.items[2] + big[9999]'), '12');
+  assert.equal(evaluate('big.length'), '10000');
+  assert.equal(evaluate('m == "hey!"'), 'true');
+  assert.equal(evaluate('bag.name'), JSON.stringify(bag.name));
+  assert.equal(evaluate('bag.items[0] * bag.p.x'), '-21');
+  assert.equal(evaluate('pair[1].y'), '-2');
+  assert.equal(evaluate('m.length'), '4');
+  assert.throws(() => evaluate('big[10000]'), /index 10000 out of range \(length 10000\)/);
 });
