@@ -5,11 +5,11 @@
 // land in test-results/.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { cursorLine, goToLine, missingPrerequisites, openFile, openWorkbench, runCommand, type Workbench } from './workbench.ts';
+import { cursorLine, goToLine, missingPrerequisites, openFile, openWorkbench, repoRoot, runCommand, type Workbench } from './workbench.ts';
 
 const COUNTER = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
@@ -67,8 +67,11 @@ function makeWorkspace(): string {
 
 const missing = missingPrerequisites();
 
-async function withWorkbench(trust: boolean, body: (workbench: Workbench, folder: string) => Promise<void>): Promise<void> {
-  const folder = makeWorkspace();
+async function withWorkbench(
+  trust: boolean,
+  body: (workbench: Workbench, folder: string) => Promise<void>,
+  folder = makeWorkspace(),
+): Promise<void> {
   const workbench = await openWorkbench({ folder, trust });
   try {
     await body(workbench, folder);
@@ -216,4 +219,34 @@ test('Restricted Mode: the folder is not trusted, so F5 starts nothing', { skip:
     await workbench.screenshot('8-restricted-refusal');
     assert.equal(await page.locator('.debug-toolbar').isVisible(), false, 'a debug session started in Restricted Mode');
   });
+});
+
+const tokenSample = join(repoRoot, 'samples', 'solidity', 'token');
+
+test('the token sample debugs with its own launch.json (stop on entry, continue to the end)', {
+  skip: missing ?? (existsSync(join(tokenSample, '.vscode', 'launch.json')) ? undefined : `${tokenSample} not found`),
+  timeout: 180_000,
+}, async () => {
+  // A copy, so nothing the workbench writes lands in the repository.
+  const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-token-'));
+  cpSync(tokenSample, folder, { recursive: true });
+  await withWorkbench(
+    false,
+    async (workbench) => {
+      const { page } = workbench;
+      await openFile(page, 'Token.sol');
+      await page.keyboard.press('F5'); // the first configuration: transfer 250, stopOnEntry
+      await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+      const topFrame = page.locator('.debug-call-stack .monaco-list-row').first();
+      await topFrame.locator('.line-number').waitFor({ timeout: 90_000 });
+      await workbench.screenshot('10-token-sample-entry');
+      assert.match(await topFrame.innerText(), /Token/);
+      // The Call Stack header says why the session paused.
+      await page.locator('.pane-header', { hasText: /Paused on entry/i }).waitFor();
+      await page.keyboard.press('F5'); // continue: the transfer succeeds and the session ends
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+      await workbench.screenshot('11-token-sample-ended');
+    },
+    folder,
+  );
 });
