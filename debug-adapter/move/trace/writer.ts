@@ -90,7 +90,10 @@ export class TraceWriter implements Tracer {
   }
 
   readRef(ref: Reference): void {
-    this.pending.push({ Effect: { Read: { location: location(ref), root_value_read: { RuntimeValue: { value: moveValue(ref.root().get()) } }, moved: false } } });
+    // The VM reports a read through a reference rooted in global data as a reference to that root.
+    const root = ref.root();
+    const value = root.globalId >= 0 ? traceValue(root) : { RuntimeValue: { value: moveValue(root.get()) } };
+    this.pending.push({ Effect: { Read: { location: location(ref), root_value_read: value, moved: false } } });
   }
 
   writeRef(ref: Reference): void {

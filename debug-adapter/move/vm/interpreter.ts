@@ -117,8 +117,8 @@ export class MoveVM {
     provider: ModuleProvider,
     private readonly options: VMOptions = {},
   ) {
-    this.loader = new Loader(provider);
     this.natives = options.natives ? new Map([...NATIVES, ...options.natives]) : NATIVES;
+    this.loader = new Loader(provider, (key) => this.natives.has(key));
   }
 
   /** Finds a function by `0x2::module::name` (or a full 64-digit address). Throws VMError MISSING_DATA. */

@@ -162,6 +162,7 @@ export class LoadedModule {
   private readonly datatypeIndex = new Map<string, LoadedDatatype>();
   private readonly handleCache: (LoadedDatatype | undefined)[] = [];
   private readonly signatureCache: (readonly RuntimeType[] | undefined)[] = [];
+  private readonly synthetic = new Map<string, LoadedFunction>();
 
   constructor(
     readonly loader: Loader,
@@ -281,8 +282,24 @@ export class LoadedModule {
     const mh = m.moduleHandles[h.module]!;
     const owner = this.loader.module(hexAddress(m.addressIdentifiers[mh.address]!), m.identifiers[mh.name]!);
     const name = m.identifiers[h.name]!;
-    const f = owner.functionByName(name);
+    const f = owner.functionByName(name) ?? owner.syntheticNative(name, h.typeParameters.length, this.signature(h.parameters), this.signature(h.returns));
     if (!f) throw new VMError('MISSING_DATA', `function ${name} not found in module ${owner.shortName}`);
+    return f;
+  }
+
+  /**
+   * A function the module does not define but the interpreter provides natively (test-only framework
+   * functions such as `tx_context::dummy`, absent from published framework snapshots). Its types come
+   * from the caller's handle. Undefined when no such native exists.
+   */
+  syntheticNative(name: string, typeParameterCount: number, parameters: readonly RuntimeType[], returns: readonly RuntimeType[]): LoadedFunction | undefined {
+    const key = `${this.address}::${this.name}::${name}`;
+    const existing = this.synthetic.get(key);
+    if (existing) return existing;
+    if (!this.loader.hasNative(key)) return undefined;
+    const definition: FunctionDefinition = { function: -1, visibility: 'public', isEntry: false, acquires: [] };
+    const f = new LoadedFunction(this, name, -1, definition, typeParameterCount, parameters, returns, parameters, [], []);
+    this.synthetic.set(key, f);
     return f;
   }
 
@@ -327,7 +344,11 @@ export class LoadedModule {
 /** Loads modules from a provider on demand and caches them. */
 export class Loader {
   private readonly modules = new Map<string, LoadedModule>();
-  constructor(readonly provider: ModuleProvider) {}
+  constructor(
+    readonly provider: ModuleProvider,
+    /** Whether a native exists for `<64 hex>::module::function` (to stand in for functions a module lacks). */
+    readonly hasNative: (key: string) => boolean = () => false,
+  ) {}
 
   module(address: string, name: string): LoadedModule {
     const key = `${address}::${name}`;
