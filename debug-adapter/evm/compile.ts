@@ -24,6 +24,8 @@ export interface GeneratedSource {
   readonly id: number;
   readonly name: string;
   readonly contents: string;
+  /** The Yul AST (YulFunctionDefinition nodes name internal helper frames). */
+  readonly ast?: unknown;
 }
 
 export interface BytecodeOutput {

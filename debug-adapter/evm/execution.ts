@@ -32,6 +32,8 @@ interface FrameRecord {
   ast?: SourceAst;
   name: string;
   readonly external: boolean;
+  /** A compiler-generated helper (Yul): shown de-emphasised. */
+  readonly generated: boolean;
 }
 
 export interface EvmCallInfo {
@@ -76,6 +78,8 @@ export class EvmExecution implements Execution {
   private readonly registry: TypeRegistry;
   private readonly revertedAt: Float64Array;
   private storageIndex?: Map<string, number[]>;
+  /** Per address: the persistent-storage slots accessed, with the step of their first access. */
+  private readonly slotsByAddress = new Map<string, { slot: bigint; first: number }[]>();
   private readonly selectors = new Map<AbiItem[] | readonly AbiItem[], Map<string, AbiItem>>();
   private stateCache?: { ctx: number; step: number; state: FrameState };
 
@@ -107,6 +111,7 @@ export class EvmExecution implements Execution {
     this.outcome = this.buildOutcome();
     this.buildExceptions();
     this.buildOutput();
+    this.storageEntries();
   }
 
   // ---- per-step columns (O(1), allocation-free) ----
@@ -190,58 +195,72 @@ export class EvmExecution implements Execution {
     return `${unit.contract.name}.${ctx.calldata.length === 0 ? 'receive' : 'fallback'}`;
   }
 
-  private functionAtPc(unit: CodeUnit, pc: number): { fn?: FunctionInfo; ast?: SourceAst } {
+  private functionAtPc(unit: CodeUnit, pc: number): { fn?: FunctionInfo; ast?: SourceAst; helper?: string } {
     const e = unit.entries?.[unit.indexByPc[pc]!];
     if (!e || e.file < 0) return {};
     const source = unit.fileToSource.get(e.file);
-    const ast = source === undefined ? undefined : this.table.info[source]!.ast;
-    return { fn: ast?.functionAt(e.start), ast };
+    if (source === undefined) return {};
+    const info = this.table.info[source]!;
+    if (info.generated) return { helper: this.table.yulFunctionAt(source, e.start) ?? info.file.name };
+    return { fn: info.ast?.functionAt(e.start), ast: info.ast };
   }
 
+  /**
+   * One pass over the steps: a frame per call context, plus internal frames between jump-in and jump-out
+   * markers. Per step it only reads the context and the unit's jump table (the scan that must stay fast).
+   */
   private buildFrames(): void {
     const rec = this.rec;
     const n = this.stepCount;
     const ctxFrame = new Int32Array(rec.contexts.length).fill(-1);
-    const height = new Int32Array(rec.contexts.length);
     const absorbed = new Uint8Array(rec.contexts.length);
     const pcs = this.pcs, ctxOf = this.ctxOf, frameOf = this.frameOf;
     const frames = this.frameRecords;
     const units = this.units.units;
+    let c = -1, f = -1;
+    let jumps: Uint8Array = new Uint8Array(0);
+    let unit: CodeUnit | undefined;
     for (let s = 0; s < n; s++) {
-      const c = ctxOf[s]!;
-      let f = ctxFrame[c]!;
-      if (f < 0) {
-        const ctx = rec.contexts[c]!;
-        const parent = ctx.callStep >= 0 ? frameOf[ctx.callStep]! : -1;
-        frames.push({
-          ctx: c, parent, depth: parent >= 0 ? frames[parent]!.depth + 1 : 0, callStep: ctx.callStep, entryStep: s,
-          entryHeight: 0, name: this.externalName(ctx), external: true,
-        });
-        f = ctxFrame[c] = frames.length - 1;
+      const cs = ctxOf[s]!;
+      if (cs !== c) {
+        if (c >= 0) ctxFrame[c] = f;
+        c = cs;
+        f = ctxFrame[c]!;
+        if (f < 0) {
+          const ctx = rec.contexts[c]!;
+          const parent = ctx.callStep >= 0 ? frameOf[ctx.callStep]! : -1;
+          frames.push({
+            ctx: c, parent, depth: parent >= 0 ? frames[parent]!.depth + 1 : 0, callStep: ctx.callStep, entryStep: s,
+            entryHeight: 0, name: this.externalName(ctx), external: true, generated: false,
+          });
+          f = frames.length - 1;
+        }
+        unit = units[this.codeOfCtx[c]!]!;
+        jumps = unit.jumps;
       }
       frameOf[s] = f;
-      const unit = units[this.codeOfCtx[c]!]!;
-      const pc = pcs[s]!;
-      const op = unit.code[pc] ?? 0;
-      const info = OPCODES[op]!;
-      const h = (height[c] = height[c]! - info.pops + info.pushes);
-      if (op !== Op.JUMP) continue;
-      const jump = unit.jumps[pc]!;
+      const jump = jumps[pcs[s]!]!;
+      if (jump === 0) continue;
       if (jump === JUMP_IN && s + 1 < n && ctxOf[s + 1] === c) {
-        const { fn, ast } = this.functionAtPc(unit, pcs[s + 1]!);
+        const { fn, ast, helper } = this.functionAtPc(unit!, pcs[s + 1]!);
         const frame = frames[f]!;
-        const selected = this.calledFunction(rec.contexts[c]!);
-        if (frame.external && !absorbed[c] && fn && selected && fn.node.name === selected.name && frame.name.endsWith(`.${selected.name}`)) {
-          // The dispatcher entering the called function's body: same frame, now with its parameters.
-          absorbed[c] = 1;
-          frame.fn = fn; frame.ast = ast; frame.entryHeight = h; frame.entryStep = s + 1;
-          continue;
+        if (frame.external && !absorbed[c] && fn) {
+          const selected = this.calledFunction(rec.contexts[c]!);
+          if (selected && fn.node.name === selected.name && frame.name.endsWith(`.${selected.name}`)) {
+            // The dispatcher entering the called function's body: same frame, now with its parameters.
+            absorbed[c] = 1;
+            frame.fn = fn; frame.ast = ast; frame.entryHeight = -1; frame.entryStep = s + 1;
+            continue;
+          }
         }
-        frames.push({ ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: h, fn, ast, name: fn?.name ?? `${unit.name}.<internal>`, external: false });
-        ctxFrame[c] = frames.length - 1;
+        frames.push({
+          ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: -1, fn, ast,
+          name: fn?.name ?? helper ?? `${unit!.name}.<internal>`, external: false, generated: !fn,
+        });
+        f = frames.length - 1;
       } else if (jump === JUMP_OUT) {
         const frame = frames[f]!;
-        if (!frame.external) ctxFrame[c] = frame.parent;
+        if (!frame.external) f = frame.parent;
       }
     }
   }
@@ -254,7 +273,7 @@ export class EvmExecution implements Execution {
     while (f >= 0 && at >= 0) {
       const rec = this.frameRecords[f]!;
       const unit = this.unitAt(at);
-      out.push({ name: rec.name, location: this.location(at), instructionRef: this.instructionRef(at), step: at, hint: unit.contract ? 'normal' : 'subtle' });
+      out.push({ name: rec.name, location: this.location(at), instructionRef: this.instructionRef(at), step: at, hint: unit.contract && !rec.generated ? 'normal' : 'subtle' });
       at = rec.callStep;
       f = rec.parent;
     }
@@ -305,7 +324,14 @@ export class EvmExecution implements Execution {
         const ctx = this.rec.contexts[this.ctxOf[rec.storageStep.data[i]!]!]!;
         const key = this.storageKey(kind >= StorageKind.TLoad, ctx.address, rec.storageSlot[i]!);
         let list = index.get(key);
-        if (!list) index.set(key, (list = []));
+        if (!list) {
+          index.set(key, (list = []));
+          if (kind <= StorageKind.Store) {
+            let slots = this.slotsByAddress.get(ctx.address);
+            if (!slots) this.slotsByAddress.set(ctx.address, (slots = []));
+            slots.push({ slot: rec.storageSlot[i]!, first: rec.storageStep.data[i]! });
+          }
+        }
         list.push(i);
       }
       this.storageIndex = index;
@@ -319,16 +345,23 @@ export class EvmExecution implements Execution {
     const list = this.storageEntries().get(this.storageKey(transient, address, slot));
     const initial = transient ? 0n : this.info.initialStorage(address, slot);
     if (!list) return initial;
-    const first = list[0]!;
-    let value = rec.storageKind.data[first]! === StorageKind.Load || rec.storageKind.data[first]! === StorageKind.TLoad ? rec.storageValue[first]! : rec.storagePrevious[first]!;
-    for (const i of list) {
-      const s = rec.storageStep.data[i]!;
-      if (s >= step) break;
-      const kind = rec.storageKind.data[i]!;
-      if (kind !== StorageKind.Store && kind !== StorageKind.TStore) continue;
-      if (this.revertedAt[this.ctxOf[s]!]! <= step) continue;
-      value = rec.storageValue[i]!;
+    const steps = rec.storageStep.data, kinds = rec.storageKind.data;
+    // The last access before the step (binary search), then back to the latest store not undone by a revert.
+    let lo = 0, hi = list.length - 1, last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (steps[list[mid]!]! < step) { last = mid; lo = mid + 1; } else hi = mid - 1;
     }
+    for (let k = last; k >= 0; k--) {
+      const i = list[k]!;
+      const kind = kinds[i]!;
+      if (kind !== StorageKind.Store && kind !== StorageKind.TStore) continue;
+      if (this.revertedAt[this.ctxOf[steps[i]!]!]! <= step) continue;
+      return rec.storageValue[i]!;
+    }
+    // No store in effect: the value before the first access.
+    const first = list[0]!;
+    const value = kinds[first] === StorageKind.Load || kinds[first] === StorageKind.TLoad ? rec.storageValue[first]! : rec.storagePrevious[first]!;
     return value;
   }
 
@@ -362,6 +395,8 @@ export class EvmExecution implements Execution {
   private frameVariables(rec: FrameRecord, at: number): { params: StackVariable[]; returns: StackVariable[]; locals: StackVariable[]; base: number; retBase: number; localBase: number } | undefined {
     if (!rec.fn || !rec.ast || rec.entryStep > at) return undefined;
     const layout = rec.ast.layoutOf(rec.fn.node);
+    // The stack height after the jump into the body, measured once by rebuilding that step.
+    if (rec.entryHeight < 0) rec.entryHeight = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, rec.entryStep).stack.length;
     const base = rec.entryHeight - layout.paramSlots;
     const retBase = rec.entryHeight;
     const localBase = rec.entryHeight + layout.returnSlots;
@@ -436,16 +471,9 @@ export class EvmExecution implements Execution {
     const calldataVars = (): Variable[] => calldata.length >= 4
       ? [{ name: 'selector', value: bytesToHex(calldata.subarray(0, 4)) }, ...rows(calldata.subarray(4)).map((v, i) => ({ ...v, name: `0x${(4 + i * 32).toString(16).padStart(4, '0')}` }))]
       : rows(calldata);
-    const storageVars = (): Variable[] => {
-      const slots = new Set<bigint>();
-      const r = this.rec;
-      for (let i = 0; i < r.storageStep.length; i++) {
-        const s = r.storageStep.data[i]!;
-        if (s >= at) break;
-        if (r.storageKind.data[i]! <= StorageKind.Store && this.rec.contexts[this.ctxOf[s]!]!.address === ctx.address) slots.add(r.storageSlot[i]!);
-      }
-      return [...slots].map((slot) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) }));
-    };
+    const storageVars = (): Variable[] => (this.slotsByAddress.get(ctx.address) ?? [])
+      .filter((x) => x.first < at)
+      .map(({ slot }) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) }));
     const gas = this.rec.gas.data[at]!;
     const evm = (): Variable[] => [
       { name: 'pc', value: String(this.pcs[at]) },

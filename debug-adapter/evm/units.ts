@@ -33,6 +33,25 @@ interface SourceInfo {
   readonly lines: LineIndex;
   readonly ast?: SourceAst;
   readonly generated: boolean;
+  /** Yul helper functions of a generated source: byte range and name. */
+  readonly yulFunctions?: readonly { start: number; end: number; name: string }[];
+}
+
+function yulFunctions(ast: unknown): { start: number; end: number; name: string }[] {
+  const out: { start: number; end: number; name: string }[] = [];
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) { stack.push(...node); continue; }
+    if (!node || typeof node !== 'object') continue;
+    const n = node as { nodeType?: string; src?: string; name?: string };
+    if (n.nodeType === 'YulFunctionDefinition' && typeof n.src === 'string' && typeof n.name === 'string') {
+      const [start, length] = n.src.split(':').map(Number);
+      out.push({ start: start!, end: start! + length!, name: n.name });
+    }
+    for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return out;
 }
 
 /** The sources of an execution and the dense (source, line) ids. */
@@ -54,9 +73,9 @@ export class SourceTable {
     }
   }
 
-  private add(file: SourceFile, text: string, ast: SourceAst | undefined, generated: boolean): number {
+  private add(file: SourceFile, text: string, ast: SourceAst | undefined, generated: boolean, yul?: unknown): number {
     this.files.push(file);
-    this.info.push({ file, lines: new LineIndex(text), ast, generated });
+    this.info.push({ file, lines: new LineIndex(text), ast, generated, yulFunctions: yul ? yulFunctions(yul) : undefined });
     return this.files.length - 1;
   }
 
@@ -69,10 +88,19 @@ export class SourceTable {
     let index = this.generated.get(key);
     if (index === undefined) {
       const path = `generated/${contract}/${g.name}`;
-      index = this.add({ path, name: g.name, content: g.contents, readOnly: true }, g.contents, undefined, true);
+      index = this.add({ path, name: g.name, content: g.contents, readOnly: true }, g.contents, undefined, true, g.ast);
       this.generated.set(key, index);
     }
     return index;
+  }
+
+  /** The innermost Yul helper function of a generated source containing `offset`. */
+  yulFunctionAt(source: number, offset: number): string | undefined {
+    let best: { start: number; end: number; name: string } | undefined;
+    for (const f of this.info[source]?.yulFunctions ?? []) {
+      if (f.start <= offset && offset < f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+    }
+    return best?.name;
   }
 
   lineId(source: number, line: number): number {
@@ -176,7 +204,8 @@ export class CodeUnits {
       for (const pc of instructions) {
         const e = entries[indexByPc[pc]!];
         if (!e) continue;
-        if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT;
+        // Only JUMPs enter or leave functions; markers elsewhere are ignored.
+        if (code[pc] === 0x56) { if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT; }
         lineIds[pc] = this.lineIdOfEntry(e, fileToSource);
       }
     }

@@ -29,6 +29,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** The big-endian word at `offset` (zeros past the end). One BigInt parse: this runs for every preimage. */
 export function wordAt(bytes: Uint8Array, offset: number): bigint {
+  if (offset >= 0 && offset + WORD <= bytes.length) {
+    return BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset + offset, WORD).toString('hex')}`);
+  }
   let hex = '0x';
   for (let i = 0; i < WORD; i++) hex += HEX[bytes[offset + i] ?? 0];
   return BigInt(hex);
@@ -334,10 +337,27 @@ export function mappingValueSlot(mappingSlot: bigint, keyEncoding: Uint8Array): 
   return keccakWord(preimage);
 }
 
-/** Observed KECCAK256 inputs indexed by their last word (the mapping slot of `key . slot`). */
-const preimageIndex = new WeakMap<object, Map<bigint, KeccakPreimage[]>>();
+/**
+ * Observed KECCAK256 inputs indexed by their last word (the mapping slot of `key . slot`). The index key is a
+ * 32-bit hash of that word (collisions are filtered on lookup): building the index must stay cheap for
+ * 100,000s of preimages, so no BigInt or string is made per preimage.
+ */
+const preimageIndex = new WeakMap<object, Map<number, KeccakPreimage[]>>();
 const indexedLength = new WeakMap<object, number>();
 
+function wordHash(bytes: Uint8Array, offset: number): number {
+  let h = 0x811c9dc5;
+  for (let i = offset; i < offset + WORD; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h;
+}
+
+function endsWith(preimage: Uint8Array, word: Uint8Array): boolean {
+  const base = preimage.length - WORD;
+  for (let i = 0; i < WORD; i++) if (preimage[base + i] !== word[i]) return false;
+  return true;
+}
+
+/** Preimages `… . slot` (distinct inputs), in the order observed. */
 export function preimagesEndingWith(ctx: DecodeContext, slot: bigint): readonly KeccakPreimage[] {
   // Indexed once per view, or once per preimage collection when the view hands out the same array each time
   // (views are often rebuilt per request; the collection only grows when the recording does).
@@ -348,16 +368,32 @@ export function preimagesEndingWith(ctx: DecodeContext, slot: bigint): readonly 
   if (!index) {
     index = new Map();
     if (Array.isArray(source)) indexedLength.set(key, source.length);
-    const seen = new Set<bigint>();
     for (const entry of source) {
-      if (entry.preimage.length < WORD || seen.has(entry.hash)) continue;
-      seen.add(entry.hash);
-      const last = wordAt(entry.preimage, entry.preimage.length - WORD);
-      const list = index.get(last);
+      if (entry.preimage.length < WORD) continue;
+      const h = wordHash(entry.preimage, entry.preimage.length - WORD);
+      const list = index.get(h);
       if (list) list.push(entry);
-      else index.set(last, [entry]);
+      else index.set(h, [entry]);
     }
     preimageIndex.set(key, index);
   }
-  return index.get(BigInt.asUintN(256, slot)) ?? [];
+  const word = wordToBytes(slot);
+  const list = index.get(wordHash(word, 0));
+  if (!list) return NONE;
+  // Drop hash collisions, and list an input hashed many times (every read of a mapping entry) once. The
+  // result is cached (and stable, so callers can cache by it) for as long as the index lives.
+  let distinct = distinctLists.get(list);
+  if (!distinct) {
+    const seen = new Set<bigint>();
+    distinct = list.filter((entry) => {
+      if (seen.has(entry.hash) || !endsWith(entry.preimage, word)) return false;
+      seen.add(entry.hash);
+      return true;
+    });
+    distinctLists.set(list, distinct);
+  }
+  return distinct;
 }
+
+const NONE: readonly KeccakPreimage[] = [];
+const distinctLists = new WeakMap<KeccakPreimage[], KeccakPreimage[]>();

@@ -8,6 +8,7 @@ import {
   memoryReference,
   typeLabel,
   type DecodeContext,
+  type KeccakPreimage,
   type Location,
   type SolType,
   type SolcStorageLayout,
@@ -277,50 +278,72 @@ function structChildren(
   };
 }
 
-/** A mapping key recovered from an observed KECCAK256 input `key . slot`. */
-interface MappingEntry {
-  readonly key: string; // as an expression: 0xAbC…, 42, "text", 0x1234
-  readonly slot: bigint;
-}
-
-/** The key of `preimage` when it is a well-formed key of `keyType` (clean high bits, right length), else undefined. */
+/** The key of a mapping entry as an expression (`0xAbC…`, `42`, `"text"`, `0x1234`); undefined when it cannot be written as one. */
 export function mappingKeyText(keyType: SolType, keyBytes: Uint8Array): string | undefined {
   if (keyType.kind === 'string') {
     try {
       return JSON.stringify(new TextDecoder('utf-8', { fatal: true }).decode(keyBytes));
     } catch {
-      return undefined; // a string key that is not UTF-8 cannot be written as an expression; show it as bytes
+      return undefined;
     }
   }
   if (keyType.kind === 'bytes') return toHex(keyBytes);
   if (keyBytes.length !== 32) return undefined;
   const word = wordAt(keyBytes, 0);
-  if (!isCleanWord(keyType, word)) return undefined;
   if (keyType.kind === 'enum') return BigInt.asUintN(8, word).toString();
   return formatWord(keyType, word, { hex: false });
 }
 
-/** True when `word` is how Solidity stores a value of `type` in a word (no dirty bits). */
-function isCleanWord(type: SolType, word: bigint): boolean {
+/** True when `keyBytes` is how Solidity encodes a key of `keyType` (right length, no dirty bits), checked on bytes. */
+function isKeyEncoding(keyType: SolType, keyBytes: Uint8Array): boolean {
+  const type = keyType.kind === 'userDefined' ? keyType.underlying : keyType;
+  if (type.kind === 'string' || type.kind === 'bytes') return true;
+  if (keyBytes.length !== 32) return false;
+  const zeros = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (keyBytes[i] !== 0) return false;
+    return true;
+  };
   switch (type.kind) {
     case 'uint':
-      return word >> BigInt(type.bits) === 0n;
-    case 'int':
-      return BigInt.asUintN(256, BigInt.asIntN(type.bits, word)) === word;
-    case 'bool':
-      return word <= 1n;
+      return zeros(0, 32 - type.bits / 8);
+    case 'int': {
+      // Sign-extended: the high bytes repeat the sign bit of the value's top byte.
+      const top = 32 - type.bits / 8;
+      const fill = (keyBytes[top]! & 0x80) !== 0 ? 0xff : 0;
+      for (let i = 0; i < top; i++) if (keyBytes[i] !== fill) return false;
+      return true;
+    }
     case 'address':
     case 'contract':
-      return word >> 160n === 0n;
-    case 'fixedBytes':
-      return (word & ((1n << BigInt(8 * (32 - type.size))) - 1n)) === 0n;
+      return zeros(0, 12);
+    case 'bool':
+      return zeros(0, 31) && keyBytes[31]! <= 1;
     case 'enum':
-      return word < BigInt(type.members.length);
-    case 'userDefined':
-      return isCleanWord(type.underlying, word);
+      return zeros(0, 31) && keyBytes[31]! < type.members.length;
+    case 'fixedBytes':
+      return zeros(type.size, 32);
     default:
       return false;
   }
+}
+
+/** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
+const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, { keyBytes: Uint8Array; slot: bigint }[]>>();
+
+function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): { keyBytes: Uint8Array; slot: bigint }[] {
+  const label = typeLabel(keyType);
+  let byType = entryCache.get(preimages);
+  if (!byType) entryCache.set(preimages, (byType = new Map()));
+  let entries = byType.get(label);
+  if (!entries) {
+    entries = [];
+    for (const { hash, preimage } of preimages) {
+      const keyBytes = preimage.subarray(0, preimage.length - 32);
+      if (isKeyEncoding(keyType, keyBytes)) entries.push({ keyBytes, slot: hash });
+    }
+    byType.set(label, entries);
+  }
+  return entries;
 }
 
 function mappingChildren(
@@ -329,11 +352,7 @@ function mappingChildren(
   ctx: DecodeContext,
   evaluateName: string | undefined,
 ): Children {
-  const entries: MappingEntry[] = [];
-  for (const { hash, preimage } of preimagesEndingWith(ctx, location.slot)) {
-    const key = mappingKeyText(type.key, preimage.subarray(0, preimage.length - 32));
-    if (key !== undefined) entries.push({ key, slot: hash });
-  }
+  const entries = mappingEntries(type.key, preimagesEndingWith(ctx, location.slot));
   return {
     named: entries.length,
     indexed: 0,
@@ -341,8 +360,11 @@ function mappingChildren(
       if (kind === 'indexed') return [];
       const [from, to] = pageBounds(entries.length, start, count);
       return entries.slice(from, to).map((entry) => {
-        const childName = `[${entry.key}]`;
-        const childEval = evaluateName === undefined ? undefined : `${evaluateName}[${entry.key}]`;
+        // Keys are rendered only for the page shown. A string key that is not UTF-8 shows as hex and
+        // cannot be written back as an expression.
+        const key = mappingKeyText(type.key, entry.keyBytes);
+        const childName = `[${key ?? toHex(entry.keyBytes)}]`;
+        const childEval = evaluateName === undefined || key === undefined ? undefined : `${evaluateName}[${key}]`;
         const at: Resolved = { kind: 'storage', slot: entry.slot, byteOffset: 0, transient: location.transient };
         return decodeResolved(childName, type.value, at, ctx, format, childEval);
       });
