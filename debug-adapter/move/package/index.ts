@@ -14,6 +14,7 @@ export {
   type StructSourceMap,
 } from './source-map.ts';
 export { parseSuiSourceMap } from './sui-debug-info.ts';
+export { parseSuiDebugInfoBcs } from './sui-debug-info-bcs.ts';
 export { parseAptosSourceMap } from './aptos-source-map.ts';
 export { findSources, sha256Hex } from './find-sources.ts';
 export { loadFrameworkSnapshot, parseFrameworkSnapshot, type FrameworkSnapshot } from './framework.ts';

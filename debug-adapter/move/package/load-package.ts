@@ -13,6 +13,7 @@ import { loadFrameworkSnapshot } from './framework.ts';
 import { ModuleRegistry, type LoadedModule } from './registry.ts';
 import { fileHashes, type Loc, type ModuleSourceMap } from './source-map.ts';
 import { parseSuiSourceMap } from './sui-debug-info.ts';
+import { parseSuiDebugInfoBcs } from './sui-debug-info-bcs.ts';
 
 export interface LoadPackageOptions {
   /** Sui framework snapshot files (`0x1.bcs`, `0x2.bcs`, ...) providing modules the build does not ship. */
@@ -90,10 +91,12 @@ export function sourcePath(pkg: LoadedPackage, loc: Loc): string | undefined {
   return pkg.sources.get(loc.fileHash);
 }
 
-/** Reads one source map file by its extension: `.json` (Sui) or `.mvsm` (Aptos). */
+/** Reads one source map file by its extension: `.json` or `.mvd` (Sui), `.mvsm` (Aptos). */
 export function readSourceMap(file: string): ModuleSourceMap {
   const bytes = readFile(file);
-  return file.endsWith('.mvsm') ? parseAptosSourceMap(bytes, file) : parseSuiSourceMap(bytes, file);
+  if (file.endsWith('.mvsm')) return parseAptosSourceMap(bytes, file);
+  if (file.endsWith('.mvd')) return parseSuiDebugInfoBcs(bytes, file);
+  return parseSuiSourceMap(bytes, file);
 }
 
 function resolveBuildDir(dir: string): string {
@@ -125,10 +128,11 @@ function detectFlavour(buildDir: string, packageDir: string): Flavour {
   return 'sui';
 }
 
-/** `debug_info/<rel>.json`, then older `source_maps/<rel>.json`, then Aptos `source_maps/<rel>.mvsm`. */
+/** `debug_info/<rel>.json` or `.mvd`, then older `source_maps/<rel>.json`, then Aptos `source_maps/<rel>.mvsm`. */
 function findSourceMapFile(buildDir: string, relWithoutExtension: string): string | undefined {
   for (const candidate of [
     join(buildDir, 'debug_info', `${relWithoutExtension}.json`),
+    join(buildDir, 'debug_info', `${relWithoutExtension}.mvd`),
     join(buildDir, 'source_maps', `${relWithoutExtension}.json`),
     join(buildDir, 'source_maps', `${relWithoutExtension}.mvsm`),
   ]) {

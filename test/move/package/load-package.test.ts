@@ -137,6 +137,20 @@ test('loadPackage maps debug-info locations to the .move files with their hash',
   assert.equal(m.sourceMapPath, join(build, 'debug_info/m.json'));
 });
 
+test('a build with only .mvd debug info (BCS) still gets its source maps', (t) => {
+  if (!fixturesPresent) return t.skip(SKIP_MESSAGE);
+  const dir = tempDir(t);
+  const build = join(dir, 'build/compound');
+  mkdirSync(join(build, 'bytecode_modules'), { recursive: true });
+  mkdirSync(join(build, 'debug_info'), { recursive: true });
+  const original = join(MOVE_FIXTURES, 'sui-trace-tests/compound/build/compound');
+  copyFileSync(join(original, 'bytecode_modules/m.mv'), join(build, 'bytecode_modules/m.mv'));
+  copyFileSync(join(original, 'debug_info/m.mvd'), join(build, 'debug_info/m.mvd'));
+  const m = loadPackage(build, { findSources: false }).registry.get('0x0::m')!;
+  assert.equal(m.sourceMapPath, join(build, 'debug_info/m.mvd'));
+  assert.deepEqual(m.sourceMap!.functions.get(0)!.parameters.map((p) => p.name), ['some_struct', 'p']);
+});
+
 test('bad packages give errors that name the folder or file', (t) => {
   const dir = tempDir(t);
   assert.throws(() => loadPackage(join(dir, 'missing')), (e: unknown) => e instanceof UserError && /not found: .*missing/.test(e.message));

@@ -9,6 +9,7 @@ import { deserialize, identifier, instructionText } from '../../../debug-adapter
 import {
   constantName,
   parseAptosSourceMap,
+  parseSuiDebugInfoBcs,
   parseSuiSourceMap,
   readSourceMap,
   type ModuleSourceMap,
@@ -93,6 +94,38 @@ test('Sui debug info: names without #suffixes, sparse code map, enums, constants
   // The disassembler shows source names when given them.
   const module = deserialize(readFileSync(join(COMPOUND, 'bytecode_modules/m.mv')), 'm.mv');
   assert.equal(instructionText(module, 0, 15, { locals: foo.localDisplayNames() }), 'MoveLoc[1](p: u64)');
+});
+
+test('Sui .mvd debug info (BCS) reads the same as the .json next to it', (t) => {
+  if (!fixturesPresent) return t.skip(SKIP_MESSAGE);
+  const files = fixtureFiles('sui-trace-tests', (p) => p.endsWith('.mvd'));
+  const summary = (m: ModuleSourceMap) => ({
+    module: m.module,
+    version: m.version,
+    definition: m.definitionLocation,
+    constants: [...m.constants],
+    structs: [...m.structs],
+    enums: [...m.enums],
+    functions: [...m.functions.values()].map((f) => ({
+      index: f.definitionIndex,
+      location: f.location,
+      definition: f.definitionLocation,
+      names: [f.typeParameters, f.parameters, f.locals],
+      returns: f.returns,
+      nops: [...f.nops],
+      native: f.isNative,
+      code: f.codeOffsets.map((pc) => [pc, f.locationAt(pc)]),
+    })),
+  });
+  for (const file of files) {
+    const fromBcs = parseSuiDebugInfoBcs(readFileSync(file), file);
+    const fromJson = readSourceMap(file.replace(/\.mvd$/, '.json'));
+    assert.equal(fromBcs.format, 'sui-debug-info');
+    assert.deepEqual(summary(fromBcs), summary(fromJson), file);
+  }
+  assert.ok(files.length >= 30, `${files.length} .mvd files`);
+  t.diagnostic(`${files.length} .mvd files match their .json debug info`);
+  assert.throws(() => parseSuiDebugInfoBcs(readFileSync(files[0]!).subarray(0, 100), 'cut.mvd'), (e: unknown) => e instanceof UserError && /cut\.mvd/.test(e.message));
 });
 
 test('compiler temporaries are flagged and keep a readable name', (t) => {
