@@ -319,9 +319,9 @@ def(SUI, 'tx_context', 'native_sponsor', (ctx) => {
 // Test-only framework functions (compiled only into test builds of the framework, so absent from
 // published snapshots): stand-ins with the same results, used when a test package calls them.
 const DUMMY_TX_HASH = '3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532';
-def(SUI, 'tx_context', 'dummy', (ctx) => {
-  const o = ctx.services.objects;
-  const txContext = ctx.services.loader.module(SUI, 'tx_context').datatype('TxContext');
+/** A fresh TxContext like the unit-test `tx_context::dummy()`, also resetting the native transaction context. */
+export function dummyTxContext(loader: Loader, o: ObjectRuntime): Value {
+  const txContext = loader.module(SUI, 'tx_context').datatype('TxContext');
   if (!txContext) throw new VMError('MISSING_DATA', '0x2::tx_context::TxContext not found');
   o.sender = '0'.repeat(64);
   o.digest = hexToBytes(DUMMY_TX_HASH);
@@ -330,8 +330,9 @@ def(SUI, 'tx_context', 'dummy', (ctx) => {
   o.idsCreated = 0n;
   const fields: Value[] = [o.sender, byteVector(o.digest), 0n, 0n, 0n];
   if (txContext.fields.length !== fields.length) throw new VMError('MISSING_DATA', 'unexpected TxContext layout in this framework version');
-  return ret(0, new StructValue({ kind: 'datatype', def: txContext, typeArgs: [] }, fields));
-});
+  return new StructValue({ kind: 'datatype', def: txContext, typeArgs: [] }, fields);
+}
+def(SUI, 'tx_context', 'dummy', (ctx) => ret(0, dummyTxContext(ctx.services.loader, ctx.services.objects)));
 
 // ---- sui::object ----
 def(SUI, 'object', 'borrow_uid', (ctx, [obj]) => {

@@ -1,0 +1,124 @@
+// `chainstep trace --program <build folder> --function <addr::module::fun> [--args json]
+//  [--type-args json] [--framework <snapshot.bcs>]... [--gas-budget n] [--step-limit n] --out F`
+//
+// Runs one Move function in the interpreter and writes its execution as a Sui trace (JSON Lines,
+// version 3) that the Sui trace tools and Chainstep's own trace debugging read. Prints one line on
+// how the call ended. Exit code 0 when the trace was written (whether the call returned or aborted),
+// 1 for a usage or input error, with the message on stderr.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../../core/errors.ts';
+import { loadPackage } from '../package/index.ts';
+import { parseArgs, parseTypeArgs } from '../vm/args.ts';
+import { MoveVM, type RunResult } from '../vm/interpreter.ts';
+import { registryProvider } from '../vm/loader.ts';
+import { dummyTxContext, renderValue } from '../vm/natives.ts';
+import { VMError } from '../vm/status.ts';
+import { TraceWriter } from './writer.ts';
+
+export interface CommandIO {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const USAGE =
+  'usage: chainstep trace --program <build folder> --function <address>::<module>::<function> ' +
+  "[--args '[...]'] [--type-args '[\"0x2::sui::SUI\"]'] [--framework <0x2.bcs>]... [--gas-budget N] [--step-limit N] --out <file.jsonl>";
+
+interface Options {
+  program?: string;
+  function?: string;
+  args?: string;
+  typeArgs?: string;
+  out?: string;
+  frameworks: string[];
+  gasBudget?: string;
+  stepLimit?: string;
+}
+
+function parseArgv(argv: readonly string[]): Options {
+  const o: Options = { frameworks: [] };
+  const flags: Record<string, (v: string) => void> = {
+    '--program': (v) => (o.program = v),
+    '--function': (v) => (o.function = v),
+    '--args': (v) => (o.args = v),
+    '--type-args': (v) => (o.typeArgs = v),
+    '--out': (v) => (o.out = v),
+    '--framework': (v) => o.frameworks.push(v),
+    '--gas-budget': (v) => (o.gasBudget = v),
+    '--step-limit': (v) => (o.stepLimit = v),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s, 2) : [argv[i]!, undefined];
+    const set = flags[flag!];
+    if (!set) throw new UserError(`unknown option ${argv[i]}\n${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UserError(`${flag} needs a value\n${USAGE}`);
+    set(value);
+  }
+  return o;
+}
+
+function json(text: string | undefined, what: string): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text, (_k, v) => v);
+  } catch (e) {
+    throw new UserError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function integer(text: string | undefined, what: string): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UserError(`${what} must be a whole number, got ${text}`);
+  return BigInt(text);
+}
+
+/** One line describing how a run ended. */
+export function describeResult(result: RunResult): string {
+  const gas = `gas used ${result.gasUsed}, ${result.steps} instructions`;
+  switch (result.kind) {
+    case 'returned':
+      return `returned (${result.values.map(renderValue).join(', ')}); ${gas}`;
+    case 'aborted':
+      return `aborted with code ${result.code} in ${result.location.module}::${result.location.function} at pc ${result.location.pc}; ${gas}`;
+    default:
+      return `failed: ${result.status} (${result.message})${result.location ? ` in ${result.location.module}::${result.location.function} at pc ${result.location.pc}` : ''}; ${gas}`;
+  }
+}
+
+export async function runTraceCommand(argv: readonly string[], io: CommandIO = { out: console.log, err: console.error }): Promise<number> {
+  try {
+    const o = parseArgv(argv);
+    if (!o.program || !o.function || !o.out) throw new UserError(`--program, --function and --out are required\n${USAGE}`);
+    const pkg = loadPackage(o.program, { frameworks: o.frameworks.map((f) => resolve(f)), findSources: false });
+    const gasBudget = integer(o.gasBudget, '--gas-budget');
+    const stepLimit = integer(o.stepLimit, '--step-limit');
+    const vm = new MoveVM(registryProvider(pkg.registry), {
+      ...(gasBudget !== undefined ? { gasBudget } : {}),
+      ...(stepLimit !== undefined ? { stepLimit: Number(stepLimit) } : {}),
+      output: (line) => io.out(line),
+    });
+    let fn;
+    try {
+      fn = vm.resolveFunction(o.function);
+    } catch (e) {
+      if (e instanceof VMError) throw new UserError(e.message);
+      throw e;
+    }
+    const typeArgs = parseTypeArgs(fn, json(o.typeArgs, '--type-args'), vm.loader);
+    const args = parseArgs(fn, typeArgs, json(o.args, '--args'), () => dummyTxContext(vm.loader, vm.objects));
+    const writer = new TraceWriter();
+    const result = vm.run(fn, typeArgs, args, writer);
+    writeFileSync(o.out, writer.text());
+    io.out(`${fn.qualifiedName}: ${describeResult(result)}`);
+    io.out(`wrote ${writer.lines.length - 1} trace events to ${o.out}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError || e instanceof VMError) {
+      io.err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}

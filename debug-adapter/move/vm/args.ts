@@ -1,0 +1,195 @@
+// Launch-configuration input for Move calls: type arguments as type strings (`u64`, `vector<u8>`,
+// `0x2::sui::SUI`, `0x2::coin::Coin<0x2::sui::SUI>`) and arguments as JSON (numbers, decimal or hex
+// strings for big integers, `0x` addresses, arrays for vectors, strings for vector<u8> / String,
+// objects for structs), converted to interpreter values for the function's parameter types. Every
+// mistake is a UserError that names the argument, the expected type and what was given.
+import { UserError } from '../../core/errors.ts';
+import { maxOf } from './arith.ts';
+import { normalizeAddress, type Loader, type LoadedFunction } from './loader.ts';
+import { T, substitute, typeToString, vectorOf, type DatatypeType, type RuntimeType } from './types.ts';
+import { Reference, Signer, StructValue, VariantValue, VectorValue, makeInt, u8, type IntWidth, type Value } from './values.ts';
+
+const PRIMITIVES: Record<string, RuntimeType> = {
+  bool: T.bool, u8: T.u8, u16: T.u16, u32: T.u32, u64: T.u64, u128: T.u128, u256: T.u256, address: T.address, signer: T.signer,
+};
+
+/** Parses a type string, resolving datatypes through the loader. */
+export function parseType(text: string, loader: Loader): RuntimeType {
+  const tokens = text.match(/[A-Za-z0-9_]+|::|<|>|,|\S/g) ?? [];
+  let pos = 0;
+  const fail = (why: string): never => {
+    throw new UserError(`bad type "${text}": ${why}`);
+  };
+  const parse = (): RuntimeType => {
+    const t = tokens[pos++];
+    if (t === undefined) return fail('unexpected end');
+    if (t === 'vector') {
+      if (tokens[pos++] !== '<') fail('expected < after vector');
+      const inner = parse();
+      if (tokens[pos++] !== '>') fail('expected > to close vector<');
+      return vectorOf(inner);
+    }
+    const prim = PRIMITIVES[t];
+    if (prim) return prim;
+    const address = normalizeAddress(t);
+    if (!address) return fail(`unknown type ${t}`);
+    if (tokens[pos++] !== '::') fail('expected <address>::<module>::<Type>');
+    const moduleName = tokens[pos++];
+    if (tokens[pos++] !== '::') fail('expected <address>::<module>::<Type>');
+    const name = tokens[pos++];
+    if (!moduleName || !name) return fail('expected <address>::<module>::<Type>');
+    const module = loader.tryModule(address, moduleName);
+    if (!module) return fail(`module ${t}::${moduleName} is not loaded`);
+    const def = module.datatype(name);
+    if (!def) return fail(`module ${t}::${moduleName} has no type ${name}`);
+    const typeArgs: RuntimeType[] = [];
+    if (tokens[pos] === '<') {
+      pos++;
+      for (;;) {
+        typeArgs.push(parse());
+        const sep = tokens[pos++];
+        if (sep === '>') break;
+        if (sep !== ',') fail('expected , or > in type arguments');
+      }
+    }
+    if (typeArgs.length !== def.typeParameterCount) fail(`${name} takes ${def.typeParameterCount} type arguments, got ${typeArgs.length}`);
+    return { kind: 'datatype', def, typeArgs };
+  };
+  const type = parse();
+  if (pos !== tokens.length) fail(`unexpected "${tokens[pos]}"`);
+  return type;
+}
+
+/** Type arguments from the launch configuration (`typeArgs`), checked against the function's arity. */
+export function parseTypeArgs(fn: LoadedFunction, typeArgs: unknown, loader: Loader): RuntimeType[] {
+  const list = typeArgs === undefined || typeArgs === null ? [] : typeArgs;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new UserError('typeArgs must be a list of type strings, e.g. ["0x2::sui::SUI"]');
+  if (list.length !== fn.typeParameterCount) {
+    throw new UserError(`${fn.qualifiedName} takes ${fn.typeParameterCount} type argument(s), typeArgs has ${list.length}`);
+  }
+  return list.map((t) => parseType(t, loader));
+}
+
+const isTxContext = (t: RuntimeType): boolean =>
+  t.kind === 'reference' && t.to.kind === 'datatype' && t.to.def.module === 'tx_context' && t.to.def.name === 'TxContext' && /^0+2$/.test(t.to.def.address);
+
+/**
+ * Arguments from JSON for the function's parameters. A trailing `&mut TxContext` (Sui entry functions)
+ * is supplied by `makeTxContext` when the JSON leaves it out, as the Sui runtime does.
+ */
+export function parseArgs(fn: LoadedFunction, typeArgs: readonly RuntimeType[], args: unknown, makeTxContext?: () => Value): Value[] {
+  const list = args === undefined || args === null ? [] : args;
+  if (!Array.isArray(list)) throw new UserError('args must be a list (JSON array) of argument values');
+  const params = fn.parameters.map((p) => substitute(p, typeArgs));
+  const implicitCtx = params.length > 0 && isTxContext(params[params.length - 1]!) && list.length === params.length - 1 && makeTxContext;
+  const expected = implicitCtx ? params.length - 1 : params.length;
+  if (list.length !== expected) {
+    throw new UserError(`${fn.qualifiedName} takes ${expected} argument(s) (${params.slice(0, expected).map((p) => typeToString(p, true)).join(', ')}), args has ${list.length}`);
+  }
+  const values = list.map((a, i) => toValue(a, params[i]!, `argument ${i + 1}`));
+  if (implicitCtx) values.push(asReference(makeTxContext(), true));
+  return values;
+}
+
+function asReference(v: Value, mutable: boolean): Reference {
+  // An argument passed by reference lives in a slot of its own outside any frame.
+  return new Reference([v], 0, mutable, null, null, -1);
+}
+
+function bigIntOf(json: unknown, what: string, type: string): bigint {
+  if (typeof json === 'bigint') return json;
+  if (typeof json === 'number') {
+    if (!Number.isSafeInteger(json)) throw new UserError(`${what} (${type}): ${json} is not an exact integer; write large numbers as strings, e.g. "18446744073709551615"`);
+    return BigInt(json);
+  }
+  if (typeof json === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(json.trim())) return BigInt(json.trim());
+  throw new UserError(`${what} (${type}): expected an integer (number or decimal / 0x string), got ${JSON.stringify(json)}`);
+}
+
+function bytesOf(json: unknown, what: string): number[] | undefined {
+  if (typeof json !== 'string') return undefined;
+  if (/^0x([0-9a-fA-F]{2})*$/.test(json)) return [...Buffer.from(json.slice(2), 'hex')];
+  void what;
+  return [...new TextEncoder().encode(json)];
+}
+
+/** A JSON value as a value of `type`. */
+export function toValue(json: unknown, type: RuntimeType, what: string): Value {
+  const name = typeToString(type, true);
+  switch (type.kind) {
+    case 'bool':
+      if (typeof json === 'boolean') return json;
+      if (json === 'true' || json === 'false') return json === 'true';
+      throw new UserError(`${what} (bool): expected true or false, got ${JSON.stringify(json)}`);
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 'u64':
+    case 'u128':
+    case 'u256': {
+      const width = Number(type.kind.slice(1)) as IntWidth;
+      const v = bigIntOf(json, what, name);
+      if (v < 0n || v > maxOf(width)) throw new UserError(`${what} (${name}): ${v} is out of range 0..${maxOf(width)}`);
+      return makeInt(width, v);
+    }
+    case 'address':
+    case 'signer': {
+      const a = typeof json === 'string' ? normalizeAddress(json) : undefined;
+      if (!a) throw new UserError(`${what} (${name}): expected an address like "0x2" or 64 hex digits, got ${JSON.stringify(json)}`);
+      return type.kind === 'signer' ? new Signer(a) : a;
+    }
+    case 'vector': {
+      if (type.element === T.u8) {
+        const bytes = bytesOf(json, what);
+        if (bytes) return new VectorValue(T.u8, bytes.map(u8));
+      }
+      if (!Array.isArray(json)) throw new UserError(`${what} (${name}): expected a JSON array${type.element === T.u8 ? ' or a string ("0x…" hex bytes, or text)' : ''}, got ${JSON.stringify(json)}`);
+      return new VectorValue(type.element, json.map((x, i) => toValue(x, type.element, `${what}[${i}]`)));
+    }
+    case 'reference':
+      return asReference(toValue(json, type.to, what), type.mutable);
+    case 'datatype':
+      return datatypeValue(json, type, what, name);
+    default:
+      throw new UserError(`${what}: parameters of type ${name} cannot be given from JSON`);
+  }
+}
+
+function datatypeValue(json: unknown, type: DatatypeType, what: string, name: string): Value {
+  const def = type.def;
+  const std = /^0+1$/.test(def.address);
+  if (std && (def.module === 'string' || def.module === 'ascii') && def.name === 'String') {
+    if (typeof json !== 'string') throw new UserError(`${what} (${name}): expected a JSON string, got ${JSON.stringify(json)}`);
+    const bytes = new TextEncoder().encode(json);
+    if (def.module === 'ascii' && bytes.some((b) => b > 0x7f)) throw new UserError(`${what} (${name}): not an ASCII string`);
+    return new StructValue(type, [new VectorValue(T.u8, [...bytes].map(u8))]);
+  }
+  if (std && def.module === 'option' && def.name === 'Option') {
+    const inner = type.typeArgs[0]!;
+    const items = json === null || json === undefined ? [] : [toValue(json, inner, what)];
+    return new StructValue(type, [new VectorValue(inner, items)]);
+  }
+  if (def.isEnum) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json) || Object.keys(json).length !== 1) {
+      throw new UserError(`${what} (${name}): expected {"<Variant>": {fields…}}, one of ${def.variants.map((v) => v.name).join(', ')}`);
+    }
+    const [variantName, body] = Object.entries(json)[0]!;
+    const tag = def.variants.findIndex((v) => v.name === variantName);
+    if (tag < 0) throw new UserError(`${what} (${name}): no variant ${variantName}; variants are ${def.variants.map((v) => v.name).join(', ')}`);
+    return new VariantValue(type, tag, fieldValues(body, def.variants[tag]!.fields, type, what, `${name}::${variantName}`));
+  }
+  return new StructValue(type, fieldValues(json, def.fields, type, what, name));
+}
+
+function fieldValues(json: unknown, fields: DatatypeType['def']['fields'], type: DatatypeType, what: string, name: string): Value[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new UserError(`${what} (${name}): expected an object with fields ${fields.map((f) => f.name).join(', ') || '(none)'}`);
+  }
+  const o = json as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => !fields.some((f) => f.name === k));
+  if (unknown.length) throw new UserError(`${what} (${name}): unknown field(s) ${unknown.join(', ')}`);
+  return fields.map((f) => {
+    if (!(f.name in o)) throw new UserError(`${what} (${name}): missing field ${f.name}`);
+    return toValue(o[f.name], substitute(f.type, type.typeArgs), `${what}.${f.name}`);
+  });
+}
