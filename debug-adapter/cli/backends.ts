@@ -3,5 +3,6 @@
 
 import type { Backend } from '../core/execution.ts';
 import { evmBackend } from '../evm/backend.ts';
+import { moveBackend } from '../move/backend.ts';
 
-export const backends: readonly Backend[] = [evmBackend];
+export const backends: readonly Backend[] = [evmBackend, moveBackend];

@@ -1,0 +1,169 @@
+// The Move backend: a launch configuration naming a Move build folder (or a package folder with
+// `build/<pkg>/`) becomes a recorded MoveExecution, either from a Sui trace file (`trace`) or by running
+// `function` with `args` / `typeArgs` in our interpreter with a recording tracer. Both feed one
+// recording format (debug/recording.ts).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Backend, Execution, LaunchConfig, OutputLine, Progress } from '../core/execution.ts';
+import { UserError } from '../core/errors.ts';
+import { loadPackage, type LoadedPackage } from './package/index.ts';
+import { readTraceFile } from './trace/reader.ts';
+import { MoveVM, type RunResult } from './vm/interpreter.ts';
+import { registryProvider, normalizeAddress, type LoadedFunction } from './vm/loader.ts';
+import { substitute } from './vm/types.ts';
+import type { Value } from './vm/values.ts';
+import { argumentValue, defaultValue, isImplicitParameter, parseType } from './debug/arguments.ts';
+import { CodeTable } from './debug/code.ts';
+import { MoveExecution } from './debug/execution.ts';
+import { recordTrace } from './debug/from-trace.ts';
+import { RecordingBuilder } from './debug/recording.ts';
+import { RecordingTracer } from './debug/recording-tracer.ts';
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A build folder, or a package folder holding `build/<pkg>/bytecode_modules` or a Move.toml. */
+function looksMove(path: string): boolean {
+  if (!isDirectory(path)) return false;
+  if (isDirectory(join(path, 'bytecode_modules')) || existsSync(join(path, 'Move.toml'))) return true;
+  const build = join(path, 'build');
+  try {
+    return isDirectory(build) && readdirSync(build).some((d) => isDirectory(join(build, d, 'bytecode_modules')));
+  } catch {
+    return false;
+  }
+}
+
+function resolvePath(config: LaunchConfig, p: string): string {
+  return resolve(config.cwd ?? process.cwd(), p);
+}
+
+/** Framework snapshots (`0x1.bcs`, `0x2.bcs`) for calls into modules the build does not ship. */
+function frameworkFiles(config: LaunchConfig): string[] {
+  const given = config['frameworks'];
+  if (given === undefined) return [];
+  if (!Array.isArray(given) || !given.every((f) => typeof f === 'string')) {
+    throw new UserError('frameworks: expected an array of Sui framework snapshot files (0x1.bcs, 0x2.bcs)');
+  }
+  return given.map((f) => {
+    const path = resolvePath(config, f);
+    if (!existsSync(path)) throw new UserError(`frameworks: ${path} not found`);
+    return path;
+  });
+}
+
+function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
+  const program = resolvePath(config, config.program);
+  if (!existsSync(program)) throw new UserError(`program: Move build folder not found: ${program}`);
+  progress('Loading Move modules and source maps');
+  return loadPackage(program, { frameworks: frameworkFiles(config) });
+}
+
+function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress): Execution {
+  const path = resolvePath(config, traceFile);
+  if (!existsSync(path)) throw new UserError(`trace: file not found: ${path}`);
+  const pkg = loadProgram(config, progress);
+  progress('Reading the execution trace', 0.3);
+  const trace = readTraceFile(path);
+  progress('Recording', 0.7);
+  const recording = recordTrace(trace);
+  if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
+  return new MoveExecution(recording, new CodeTable(pkg));
+}
+
+/** `<address>::<module>::<function>` or `<module>::<function>` (a module of the package itself). */
+function findFunction(vm: MoveVM, pkg: LoadedPackage, text: string): LoadedFunction {
+  const parts = text.trim().split('::');
+  const own = pkg.ownModules.map((m) => `${m.key}`);
+  let address: string | undefined;
+  let moduleName: string;
+  let fnName: string;
+  if (parts.length === 3) {
+    address = normalizeAddress(parts[0]!);
+    if (!address) throw new UserError(`function: "${parts[0]}" is not an address; expected "<address>::<module>::<function>"`);
+    moduleName = parts[1]!;
+    fnName = parts[2]!;
+  } else if (parts.length === 2) {
+    const found = pkg.ownModules.filter((m) => m.name === parts[0]);
+    if (found.length === 0) throw new UserError(`function: the package has no module ${parts[0]} (modules: ${own.join(', ')})`);
+    if (found.length > 1) throw new UserError(`function: several modules are named ${parts[0]}: write the address, e.g. ${found[0]!.key}::${parts[1]}`);
+    address = normalizeAddress(found[0]!.address)!;
+    moduleName = parts[0]!;
+    fnName = parts[1]!;
+  } else {
+    throw new UserError(`function: expected "<address>::<module>::<function>" (e.g. "0x0::m::test"), got "${text}"`);
+  }
+  const module = vm.loader.tryModule(address, moduleName);
+  if (!module) throw new UserError(`function: module ${parts.length === 3 ? parts[0] : '0x?'}::${moduleName} is not in the build (modules: ${own.join(', ')})`);
+  const fn = module.functionByName(fnName);
+  if (!fn) throw new UserError(`function: ${module.shortName} has no function ${fnName} (it has: ${module.functionNames().join(', ')})`);
+  return fn;
+}
+
+function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Execution {
+  const pkg = loadProgram(config, progress);
+  if (typeof config.function !== 'string' || config.function.trim() === '') {
+    const examples = pkg.ownModules.flatMap((m) => {
+      const fns = m.module.functionDefs.map((d) => m.module.identifiers[m.module.functionHandles[d.function]!.name]!);
+      return fns.map((f) => `${m.key}::${f}`);
+    });
+    throw new UserError(`function: name the Move function to run as "<address>::<module>::<function>" (or set "trace"); available: ${examples.slice(0, 20).join(', ')}${examples.length > 20 ? ', …' : ''}`);
+  }
+  const output: OutputLine[] = [];
+  const builder = new RecordingBuilder();
+  const vm = new MoveVM(registryProvider(pkg.registry), {
+    // Printed during the step that is executing: the last one recorded so far.
+    output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
+    ...(typeof config['stepLimit'] === 'number' ? { stepLimit: config['stepLimit'] as number } : {}),
+  });
+  const fn = findFunction(vm, pkg, config.function);
+  const rawTypeArgs = config['typeArgs'] ?? [];
+  if (!Array.isArray(rawTypeArgs) || !rawTypeArgs.every((t) => typeof t === 'string')) {
+    throw new UserError('typeArgs: expected an array of Move types as strings, e.g. ["u64", "0x2::sui::SUI"]');
+  }
+  if (rawTypeArgs.length !== fn.typeParameterCount) {
+    throw new UserError(`typeArgs: ${fn.qualifiedName} takes ${fn.typeParameterCount} type argument${fn.typeParameterCount === 1 ? '' : 's'}, got ${rawTypeArgs.length}`);
+  }
+  const typeArgs = rawTypeArgs.map((t, i) => parseType(t as string, vm.loader, `typeArgs[${i}]`));
+  const rawArgs = config.args ?? [];
+  if (!Array.isArray(rawArgs)) throw new UserError('args: expected an array with one element per parameter');
+  const params = fn.parameters.map((p) => substitute(p, typeArgs));
+  const implicit = params.length > 0 && isImplicitParameter(params[params.length - 1]!) && rawArgs.length === params.length - 1;
+  if (rawArgs.length !== params.length && !implicit) {
+    throw new UserError(`args: ${fn.qualifiedName} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${rawArgs.length}`);
+  }
+  const args: Value[] = params.map((t, i) =>
+    implicit && i === params.length - 1 ? defaultValue(t) : argumentValue(rawArgs[i], t, `args[${i}]`));
+  if (cancel.aborted) throw new UserError('Launch cancelled.');
+  progress(`Running ${fn.qualifiedName}`, 0.3);
+  const tracer = new RecordingTracer(builder);
+  const result: RunResult = vm.run(fn, typeArgs, args, tracer);
+  progress('Recording', 0.8);
+  const recording = builder.finish();
+  if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
+  const failure = result.kind === 'error' ? { status: result.status, message: result.message } : undefined;
+  const abortCode = result.kind === 'aborted' ? result.code : undefined;
+  return new MoveExecution(recording, new CodeTable(pkg), {
+    output,
+    ...(failure ? { failure } : {}),
+    ...(abortCode !== undefined ? { abortCode } : {}),
+  });
+}
+
+export const moveBackend: Backend = {
+  accepts: (config) =>
+    typeof config['trace'] === 'string' || (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
+  launch: async (config, progress, cancel) => {
+    const trace = config['trace'];
+    if (trace !== undefined) {
+      if (typeof trace !== 'string' || trace === '') throw new UserError('trace: expected the path of a Sui trace file (.json, .jsonl or .json.zst)');
+      return launchTrace(config, trace, progress);
+    }
+    return launchRun(config, progress, cancel);
+  },
+};

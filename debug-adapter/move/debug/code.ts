@@ -1,0 +1,238 @@
+// Code units (one per Move function a recording runs) and the source side of them: which `.move`
+// files the package's source maps point to (found by hash), byte ranges as editor lines / UTF-16
+// columns, dense line ids, breakable lines, and the disassembly of each unit.
+//
+// A unit's bytecode comes from the package when the module is there and its function at the traced
+// definition index has the traced name (test-mode framework builds number functions differently from
+// published ones); otherwise the unit is shown from what the trace itself says (pc and opcode name).
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Instruction, SourceFile, SourceRange } from '../../core/execution.ts';
+import type { CompiledModule } from '../binary/model.ts';
+import { identifier, shortAddress } from '../binary/names.ts';
+import { instructionText, type FunctionNames } from '../binary/disassembler.ts';
+import type { LoadedModule } from '../package/registry.ts';
+import type { FunctionSourceMap, Loc } from '../package/source-map.ts';
+import type { LoadedPackage } from '../package/load-package.ts';
+
+export interface CodeUnit {
+  readonly id: number;
+  /** 64 hex digits. */
+  readonly address: string;
+  readonly module: string;
+  readonly function: string;
+  readonly definitionIndex: number;
+  /** `0x2::coin::split` */
+  readonly qualifiedName: string;
+  /** The compiled module, when its function at definitionIndex is this one. */
+  readonly compiled?: CompiledModule;
+  readonly loaded?: LoadedModule;
+  readonly sourceMap?: FunctionSourceMap;
+  /** Instruction names seen in the recording by pc (for units without bytecode). */
+  readonly observed: Map<number, string>;
+  /** Per pc: line id and source range (filled for units with bytecode and a source map). */
+  lineIds?: Int32Array;
+  ranges?: (SourceRange | undefined)[];
+  /** Sorted pcs that exist (the code's, or the observed ones). */
+  pcs?: number[];
+}
+
+/** A `.move` file and its line starts (in bytes) for converting source-map byte offsets. */
+interface SourceText {
+  readonly index: number;
+  readonly bytes: Uint8Array;
+  readonly lineStarts: number[];
+}
+
+const utf8 = new TextDecoder();
+
+function lineStarts(bytes: Uint8Array): number[] {
+  const starts = [0];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1);
+  return starts;
+}
+
+/** 0-based line containing a byte offset. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export class CodeTable {
+  readonly units: CodeUnit[] = [];
+  readonly sources: SourceFile[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly texts = new Map<string, SourceText | null>();
+  private readonly lineIdsByKey = new Map<string, number>();
+  private readonly linesOfSource = new Map<number, Set<number>>();
+
+  constructor(private readonly pkg: LoadedPackage | undefined) {
+    // Every function with a source map and found sources contributes breakable lines, executed or not.
+    if (!pkg) return;
+    for (const m of pkg.registry) {
+      if (!m.sourceMap || m.module.kind !== 'module') continue;
+      for (const [defIndex, fmap] of m.sourceMap.functions) {
+        const def = m.module.functionDefs[defIndex];
+        const code = def?.code?.code;
+        if (!code) continue;
+        for (let pc = 0; pc < code.length; pc++) {
+          const loc = fmap.locationAt(pc);
+          const range = loc && this.range(loc);
+          if (range) this.lineId(range.source, range.line);
+        }
+      }
+    }
+  }
+
+  /** The unit of a traced function; created on first use. */
+  unit(address: string, module: string, fn: string, definitionIndex: number): CodeUnit {
+    const key = `${address}::${module}::${definitionIndex}::${fn}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return this.units[known]!;
+    const loaded = this.pkg?.registry.find(address, module);
+    const compiled = loaded?.module;
+    const def = compiled?.functionDefs[definitionIndex];
+    const matches = compiled !== undefined && def !== undefined &&
+      identifier(compiled, compiled.functionHandles[def.function]!.name) === fn;
+    const sourceMap = matches ? loaded!.sourceMap?.functions.get(definitionIndex) : undefined;
+    const unit: CodeUnit = {
+      id: this.units.length,
+      address,
+      module,
+      function: fn,
+      definitionIndex,
+      qualifiedName: `${shortAddress(address)}::${module}::${fn}`,
+      ...(matches ? { compiled: compiled!, loaded: loaded! } : {}),
+      ...(sourceMap ? { sourceMap } : {}),
+      observed: new Map(),
+    };
+    this.units.push(unit);
+    this.byKey.set(key, unit.id);
+    return unit;
+  }
+
+  /** Number of instructions of a unit with bytecode (0 for natives and units known only from the trace). */
+  codeLength(unit: CodeUnit): number {
+    return unit.compiled?.functionDefs[unit.definitionIndex]?.code?.code.length ?? 0;
+  }
+
+  /** Fills a unit's per-pc line ids and ranges (once). */
+  private prepare(unit: CodeUnit): void {
+    if (unit.lineIds) return;
+    const n = Math.max(this.codeLength(unit), ...[...unit.observed.keys()].map((pc) => pc + 1), 0);
+    unit.lineIds = new Int32Array(n).fill(-1);
+    unit.ranges = new Array(n);
+    if (unit.sourceMap) {
+      for (let pc = 0; pc < n; pc++) {
+        const loc = unit.sourceMap.locationAt(pc);
+        const range = loc && this.range(loc);
+        if (!range) continue;
+        unit.ranges[pc] = range;
+        unit.lineIds[pc] = this.lineId(range.source, range.line);
+      }
+    }
+  }
+
+  lineIdAt(unit: CodeUnit, pc: number): number {
+    this.prepare(unit);
+    return pc < unit.lineIds!.length ? unit.lineIds![pc]! : -1;
+  }
+
+  rangeAt(unit: CodeUnit, pc: number): SourceRange | undefined {
+    this.prepare(unit);
+    return unit.ranges![pc];
+  }
+
+  /** The dense id of a (source, line), created on first use. */
+  lineId(source: number, line: number): number {
+    const key = `${source}:${line}`;
+    let id = this.lineIdsByKey.get(key);
+    if (id === undefined) {
+      id = this.lineIdsByKey.size;
+      this.lineIdsByKey.set(key, id);
+      let lines = this.linesOfSource.get(source);
+      if (!lines) this.linesOfSource.set(source, (lines = new Set()));
+      lines.add(line);
+    }
+    return id;
+  }
+
+  lineIdOf(source: number, line: number): number {
+    return this.lineIdsByKey.get(`${source}:${line}`) ?? -1;
+  }
+
+  breakableLines(source: number): number[] {
+    return [...(this.linesOfSource.get(source) ?? [])].sort((a, b) => a - b);
+  }
+
+  /** A source-map byte range as an editor range, when its file was found. */
+  range(loc: Loc): SourceRange | undefined {
+    const text = this.text(loc.fileHash);
+    if (!text) return undefined;
+    const start = Math.min(loc.start, text.bytes.length);
+    const end = Math.max(start, Math.min(loc.end, text.bytes.length));
+    const l0 = lineOf(text.lineStarts, start);
+    const l1 = lineOf(text.lineStarts, end);
+    const col = (line: number, offset: number) => utf8.decode(text.bytes.subarray(text.lineStarts[line]!, offset)).length + 1;
+    return { source: text.index, line: l0 + 1, column: col(l0, start), endLine: l1 + 1, endColumn: col(l1, end) };
+  }
+
+  private text(hash: string): SourceText | undefined {
+    const known = this.texts.get(hash);
+    if (known !== undefined) return known ?? undefined;
+    const path = this.pkg?.sources.get(hash);
+    let entry: SourceText | null = null;
+    if (path) {
+      try {
+        const bytes = readFileSync(path);
+        entry = { index: this.sources.length, bytes, lineStarts: lineStarts(bytes) };
+        this.sources.push({ path, name: basename(path), readOnly: false });
+      } catch {
+        entry = null;
+      }
+    }
+    this.texts.set(hash, entry);
+    return entry ?? undefined;
+  }
+
+  /** Source-level names for the disassembler. */
+  names(unit: CodeUnit): FunctionNames | undefined {
+    if (!unit.sourceMap) return undefined;
+    return { locals: unit.sourceMap.localDisplayNames(), typeParameters: unit.sourceMap.typeParameters.map((t) => t.name) };
+  }
+
+  /** Existing pcs of a unit, ascending. */
+  pcsOf(unit: CodeUnit): number[] {
+    if (unit.pcs && unit.pcs.length >= unit.observed.size) return unit.pcs;
+    const length = this.codeLength(unit);
+    unit.pcs = length > 0 ? Array.from({ length }, (_, i) => i) : [...unit.observed.keys()].sort((a, b) => a - b);
+    return unit.pcs;
+  }
+
+  instruction(unit: CodeUnit, pc: number): Instruction {
+    let text: string;
+    if (unit.compiled && pc < this.codeLength(unit)) {
+      text = instructionText(unit.compiled, unit.definitionIndex, pc, this.names(unit));
+    } else {
+      text = unit.observed.get(pc) ?? '?';
+    }
+    const location = this.rangeAt(unit, pc);
+    return { ref: `${unit.id}:${pc}`, pc, text, symbol: unit.qualifiedName, ...(location ? { location } : {}) };
+  }
+
+  disassemble(unit: CodeUnit, pc: number, offset: number, count: number): Instruction[] {
+    const pcs = this.pcsOf(unit);
+    let base = pcs.indexOf(pc);
+    if (base < 0) base = pcs.findIndex((p) => p > pc);
+    if (base < 0) base = pcs.length;
+    const out: Instruction[] = [];
+    for (let i = Math.max(0, base + offset); i < Math.min(pcs.length, base + offset + count); i++) out.push(this.instruction(unit, pcs[i]!));
+    return out;
+  }
+}

@@ -1,0 +1,465 @@
+// The recorded Move execution as the debug session sees it (core/execution.ts): per-step columns
+// (frame depth, function, pc, line), frames with type arguments, scopes rebuilt from the recording
+// (parameters and locals by debug-info names, operand stack, objects touched, VM registers), the
+// disassembly, aborts explained, and expressions over decoded values.
+import type {
+  Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
+  ValueFormat, Variable,
+} from '../../core/execution.ts';
+import { EvaluationError } from '../../core/errors.ts';
+import { shortAddress } from '../binary/names.ts';
+import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
+import { abortSummary, explainAbortCode, statusSummary } from './aborts.ts';
+import { CodeTable, type CodeUnit } from './code.ts';
+import { locationRoot, type MoveRecording, type MoveState, type RecordedFrame } from './recording.ts';
+import { ValueRenderer, preview, traceValueText, typeTagText, type ReferenceTarget } from './values.ts';
+
+export interface MoveExecutionOptions {
+  /** A failure the recording itself does not carry (our interpreter's status with its message). */
+  readonly failure?: { readonly status: string; readonly message: string };
+  /** The abort code when the recording lacks it (a native aborted: traces do not record its code). */
+  readonly abortCode?: bigint;
+  /** Debug prints and other program output. */
+  readonly output?: readonly OutputLine[];
+}
+
+function list(vars: readonly Variable[]): Children {
+  return {
+    named: vars.length,
+    indexed: 0,
+    get: (kind, start, count) => (kind === 'indexed' ? [] : vars.slice(start, start + count)),
+  };
+}
+
+/** Display name of a local: the debug-info name before `#`, or arg/loc numbering without one. */
+interface LocalName {
+  readonly index: number;
+  readonly name: string;
+  readonly hidden: boolean;
+  readonly parameter: boolean;
+}
+
+export class MoveExecution implements Execution {
+  readonly vm = 'move' as const;
+  readonly sources: readonly SourceFile[];
+  readonly stepCount: number;
+  readonly exceptions: ExceptionEvent[] = [];
+  readonly outcome: Outcome;
+  readonly output: readonly OutputLine[];
+
+  private readonly unitOfFrame: Int32Array;
+  private readonly lineIds: Int32Array;
+
+  constructor(
+    readonly recording: MoveRecording,
+    readonly code: CodeTable,
+    options: MoveExecutionOptions = {},
+  ) {
+    const rec = recording;
+    this.stepCount = rec.stepCount;
+    this.unitOfFrame = new Int32Array(rec.frames.length);
+    for (const f of rec.frames) this.unitOfFrame[f.index] = code.unit(f.address, f.module, f.function, f.definitionIndex).id;
+    for (let s = 0; s < rec.stepCount; s++) this.unitAt(s).observed.set(rec.pc(s), rec.opcode(s));
+    this.lineIds = new Int32Array(rec.stepCount);
+    for (let s = 0; s < rec.stepCount; s++) this.lineIds[s] = code.lineIdAt(this.unitAt(s), rec.pc(s));
+    this.sources = code.sources;
+    this.output = options.output ?? [];
+    this.outcome = this.buildOutcome(options.failure, options.abortCode);
+  }
+
+  private unitAt(step: number): CodeUnit {
+    return this.code.units[this.unitOfFrame[this.recording.frameOf(step)]!]!;
+  }
+
+  private unitOfRecord(frame: number): CodeUnit {
+    return this.code.units[this.unitOfFrame[frame]!]!;
+  }
+
+  // ---- per-step columns ----
+
+  lineId(step: number): number {
+    return this.lineIds[step]!;
+  }
+  depth(step: number): number {
+    return this.recording.frames[this.recording.frameOf(step)]!.depth;
+  }
+  codeId(step: number): number {
+    return this.unitOfFrame[this.recording.frameOf(step)]!;
+  }
+  pc(step: number): number {
+    return this.recording.pc(step);
+  }
+  location(step: number): SourceRange | undefined {
+    return this.code.rangeAt(this.unitAt(step), this.recording.pc(step));
+  }
+  instructionRef(step: number): string {
+    return `${this.codeId(step)}:${this.pc(step)}`;
+  }
+  parseInstructionRef(ref: string): { codeId: number; pc: number } | undefined {
+    const m = /^(\d+):(\d+)$/.exec(ref);
+    if (!m) return undefined;
+    const codeId = Number(m[1]);
+    if (codeId >= this.code.units.length) return undefined;
+    return { codeId, pc: Number(m[2]) };
+  }
+  breakableLines(source: number): readonly number[] {
+    return this.code.breakableLines(source);
+  }
+  lineIdOf(source: number, line: number): number {
+    return this.code.lineIdOf(source, line);
+  }
+
+  // ---- frames ----
+
+  /** Frame records of a step, innermost first, with the step each is at. */
+  private chain(step: number): { frame: RecordedFrame; step: number }[] {
+    const rec = this.recording;
+    const out: { frame: RecordedFrame; step: number }[] = [];
+    let f: RecordedFrame | undefined = rec.frames[rec.frameOf(step)];
+    let at = step;
+    while (f) {
+      out.push({ frame: f, step: at });
+      at = f.callStep;
+      f = f.parent >= 0 ? rec.frames[f.parent] : undefined;
+    }
+    // A native that failed is the innermost frame at the failing CALL.
+    const err = rec.error;
+    if (err && err.step === step && err.frame >= 0 && rec.frames[err.frame]!.isNative && rec.frames[err.frame]!.parent === rec.frameOf(step)) {
+      out.unshift({ frame: rec.frames[err.frame]!, step });
+    }
+    return out;
+  }
+
+  frameName(f: RecordedFrame): string {
+    const args = f.typeArgs.length ? `<${f.typeArgs.map(typeTagText).join(', ')}>` : '';
+    return `${shortAddress(f.address)}::${f.module}::${f.function}${args}`;
+  }
+
+  frames(step: number): Frame[] {
+    return this.chain(step).map(({ frame, step: at }) => {
+      const unit = this.unitOfRecord(frame.index);
+      const native = frame.isNative;
+      const pc = native ? 0 : this.recording.pc(at);
+      const location = native ? undefined : this.code.rangeAt(unit, pc);
+      return {
+        name: native ? `${this.frameName(frame)} (native)` : this.frameName(frame),
+        ...(location ? { location } : {}),
+        instructionRef: `${unit.id}:${pc}`,
+        step: at,
+        hint: location ? 'normal' : 'subtle',
+      };
+    });
+  }
+
+  // ---- names and values ----
+
+  private localNames(frame: RecordedFrame): LocalName[] {
+    const unit = this.unitOfRecord(frame.index);
+    const count = Math.max(frame.localTypes.length, frame.parameters.length);
+    const params = frame.parameters.length;
+    const out: LocalName[] = [];
+    for (let i = 0; i < count; i++) {
+      const parameter = i < params;
+      const known = unit.sourceMap?.local(i);
+      if (known) out.push({ index: i, name: known.name, hidden: known.isTemporary, parameter });
+      else out.push({ index: i, name: parameter ? `arg${i}` : `loc${i - params}`, hidden: false, parameter });
+    }
+    return out;
+  }
+
+  /** The frame record at a frame index of a step's stack, or an EvaluationError-free undefined. */
+  private frameAt(step: number, frameIndex: number): { frame: RecordedFrame; step: number } | undefined {
+    if (step < 0 || step >= this.stepCount) return undefined;
+    return this.chain(step)[frameIndex];
+  }
+
+  private renderer(state: MoveState, inspected: RecordedFrame): ValueRenderer {
+    return new ValueRenderer((loc) => this.resolve(state, inspected, loc));
+  }
+
+  /** The current value and a readable path of a reference's target. */
+  private resolve(state: MoveState, inspected: RecordedFrame, loc: TraceLocation): ReferenceTarget {
+    const offsets: number[] = [];
+    let l = loc;
+    while ('Indexed' in l) {
+      offsets.unshift(l.Indexed[1]);
+      l = l.Indexed[0];
+    }
+    const root = locationRoot(l);
+    let value: TraceMoveValue | undefined;
+    let path: string;
+    let where = '';
+    let evaluateName: string | undefined;
+    if ('global' in root) {
+      value = state.globals.get(root.global);
+      path = `object #${root.global}`;
+    } else {
+      const fi = this.recording.frameByTraceId(root.frameTraceId);
+      const frame = fi >= 0 ? this.recording.frames[fi] : undefined;
+      const stored = frame ? state.locals.get(frame.index)?.[root.local] : undefined;
+      value = stored && 'RuntimeValue' in stored ? stored.RuntimeValue.value : undefined;
+      path = frame ? this.localNames(frame)[root.local]?.name ?? `loc${root.local}` : `local ${root.local}`;
+      if (frame && frame.index !== inspected.index) where = ` in ${this.frameName(frame)}`;
+      if (frame && frame.index === inspected.index) evaluateName = path;
+    }
+    for (const offset of offsets) {
+      let step: string;
+      if (value?.type === 'Struct' || value?.type === 'Variant') {
+        const field = value.value.fields[offset];
+        step = `.${field?.[0] ?? offset}`;
+        value = field?.[1];
+      } else {
+        step = `[${offset}]`;
+        value = value?.type === 'Vector' ? value.value[offset] : undefined;
+      }
+      path += step;
+      if (evaluateName) evaluateName += step;
+    }
+    path += where;
+    return { ...(value ? { value } : {}), path, ...(evaluateName ? { evaluateName } : {}) };
+  }
+
+  scopes(step: number, frameIndex: number): Scope[] {
+    const at = this.frameAt(step, frameIndex);
+    if (!at) return [];
+    const { frame } = at;
+    const state = this.recording.state(step);
+    const renderer = this.renderer(state, frame);
+    const locals = state.locals.get(frame.index);
+    const names = this.localNames(frame);
+    const format = { hex: false };
+    const variable = (n: LocalName, fmt: ValueFormat) =>
+      renderer.variable(n.name, locals?.[n.index], fmt, frame.localTypes[n.index], n.name);
+    const paramNames = names.filter((n) => n.parameter && !n.hidden);
+    const localNames = names.filter((n) => !n.parameter && !n.hidden);
+    const lazy = (items: readonly LocalName[]): Children => ({
+      named: items.length,
+      indexed: 0,
+      get: (kind, start, count, fmt) => (kind === 'indexed' ? [] : items.slice(start, start + count).map((n) => variable(n, fmt ?? format))),
+    });
+    const scopes: Scope[] = [];
+    if (!frame.isNative) {
+      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: lazy(paramNames) });
+      scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: lazy(localNames) });
+    } else {
+      const params = frame.parameters.map((p, i) => renderer.variable(`arg${i}`, p, format, frame.localTypes[i]));
+      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: list(params) });
+    }
+    // The operand stack is shared by all frames: this frame's part lies between its base and its callee's.
+    const chain = this.chain(step);
+    const callee = frameIndex > 0 ? chain[frameIndex - 1]!.frame : undefined;
+    const top = callee && !(callee.isNative && frameIndex === 1 && this.recording.error?.step === step) ? callee.stackBase : state.stack.length;
+    const stack = state.stack.slice(frame.stackBase, Math.max(frame.stackBase, top));
+    scopes.push({
+      name: 'Operand stack',
+      kind: 'registers',
+      expensive: false,
+      children: {
+        named: stack.length,
+        indexed: 0,
+        get: (kind, start, count, fmt) => {
+          if (kind === 'indexed') return [];
+          const out: Variable[] = [];
+          // Top of the stack first, as the VM pops it.
+          for (let i = start; i < Math.min(stack.length, start + count); i++) {
+            const pos = stack.length - 1 - i;
+            out.push(renderer.variable(i === 0 ? `[${pos}] (top)` : `[${pos}]`, stack[pos], fmt ?? format));
+          }
+          return out;
+        },
+      },
+    });
+    const globals = [...state.globals.entries()];
+    if (globals.length > 0) {
+      scopes.push({
+        name: 'Objects touched',
+        expensive: false,
+        children: {
+          named: globals.length,
+          indexed: 0,
+          get: (kind, start, count, fmt) =>
+            kind === 'indexed' ? [] : globals.slice(start, start + count).map(([id, v]) => renderer.moveValue(`#${id} ${objectLabel(v)}`, v, fmt ?? format)),
+        },
+      });
+    }
+    scopes.push({ name: 'Move VM', kind: 'registers', expensive: false, children: list(this.registers(at.step, frame)) });
+    return scopes;
+  }
+
+  private registers(step: number, frame: RecordedFrame): Variable[] {
+    const rec = this.recording;
+    const unit = this.unitOfRecord(frame.index);
+    const ro = 'readOnly' as const;
+    const out: Variable[] = [{ name: 'function', value: this.frameName(frame), hint: ro }];
+    if (!frame.isNative) {
+      const pc = rec.pc(step);
+      out.push({ name: 'pc', value: String(pc), type: 'u16', hint: ro });
+      out.push({ name: 'instruction', value: this.code.instruction(unit, pc).text, hint: ro });
+    }
+    out.push({ name: 'gas left', value: String(rec.gasBefore(step)), type: 'u64', hint: ro });
+    out.push({ name: 'gas used', value: String(rec.initialGas - rec.gasBefore(step)), type: 'u64', hint: ro });
+    out.push({ name: 'call depth', value: String(frame.depth), hint: ro });
+    return out;
+  }
+
+  disassemble(ref: string, instructionOffset: number, count: number): Instruction[] {
+    const p = this.parseInstructionRef(ref);
+    if (!p) return [];
+    return this.code.disassemble(this.code.units[p.codeId]!, p.pc, instructionOffset, count);
+  }
+
+  // ---- evaluate, data breakpoints ----
+
+  evaluate(step: number, frameIndex: number, expression: string, format: ValueFormat): Variable {
+    const at = this.frameAt(step, frameIndex);
+    if (!at) throw new EvaluationError('No frame at this point.');
+    const path = parsePath(expression);
+    const state = this.recording.state(step);
+    const locals = state.locals.get(at.frame.index);
+    const names = this.localNames(at.frame);
+    // The latest declaration of a name wins (shadowing); raw arg/loc names always work.
+    const match = [...names].reverse().find((n) => n.name === path.root && !n.hidden && locals?.[n.index] !== undefined) ??
+      [...names].reverse().find((n) => n.name === path.root) ??
+      names.find((n) => (n.parameter ? `arg${n.index}` : `loc${n.index - at.frame.parameters.length}`) === path.root);
+    if (!match) throw new EvaluationError(`No local or parameter named ${path.root} in ${this.frameName(at.frame)}.`);
+    const renderer = this.renderer(state, at.frame);
+    const stored = locals?.[match.index];
+    if (path.steps.length === 0) return renderer.variable(expression, stored, format, at.frame.localTypes[match.index], expression);
+    if (stored === undefined) throw new EvaluationError(`${path.root} has no value here (not yet assigned, or moved).`);
+    let value = this.deref(state, at.frame, stored);
+    let text = path.root;
+    for (const s of path.steps) {
+      if (typeof s === 'string') {
+        if (value?.type !== 'Struct' && value?.type !== 'Variant') throw new EvaluationError(`${text} is not a struct: it has no field ${s}.`);
+        const field = value.value.fields.find(([n]) => n === s);
+        if (!field) throw new EvaluationError(`${text} has no field ${s} (fields: ${value.value.fields.map(([n]) => n).join(', ') || 'none'}).`);
+        value = field[1];
+        text += `.${s}`;
+      } else {
+        if (value?.type !== 'Vector') throw new EvaluationError(`${text} is not a vector: it cannot be indexed.`);
+        if (s >= value.value.length) throw new EvaluationError(`${text}[${s}]: index out of bounds (length ${value.value.length}).`);
+        value = value.value[s]!;
+        text += `[${s}]`;
+      }
+    }
+    return renderer.moveValue(expression, value!, format, undefined, expression);
+  }
+
+  private deref(state: MoveState, frame: RecordedFrame, v: TraceValue): TraceMoveValue | undefined {
+    if ('RuntimeValue' in v) return v.RuntimeValue.value;
+    const r = 'MutRef' in v ? v.MutRef : v.ImmRef;
+    return this.resolve(state, frame, r.location).value ?? r.snapshot;
+  }
+
+  dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
+    if (container !== undefined) return undefined;
+    const at = this.frameAt(step, frameIndex);
+    if (!at || at.frame.isNative) return undefined;
+    const n = this.localNames(at.frame).find((l) => l.name === name && !l.hidden);
+    if (!n) return undefined;
+    return { dataId: `local:${at.frame.index}:${n.index}`, description: `${name} in ${this.frameName(at.frame)}` };
+  }
+
+  writeSteps(dataId: string): readonly number[] {
+    const m = /^local:(\d+):(\d+)$/.exec(dataId);
+    if (!m) return [];
+    return this.recording.writeStepsOfLocal(Number(m[1]), Number(m[2]));
+  }
+
+  readMemory(): Uint8Array {
+    return new Uint8Array(0);
+  }
+
+  // ---- outcome and exceptions ----
+
+  private buildOutcome(failure?: { status: string; message: string }, knownCode?: bigint): Outcome {
+    const rec = this.recording;
+    const gasUsed = BigInt(Math.max(0, rec.initialGas - rec.finalGas));
+    const err = rec.error;
+    if (err) {
+      const frame = err.frame >= 0 ? rec.frames[err.frame] : undefined;
+      const where = frame ? this.frameName(frame) : 'the entry function';
+      const pc = frame && !frame.isNative && err.step >= 0 ? rec.pc(err.step) : undefined;
+      const unit = frame ? this.unitOfRecord(frame.index) : undefined;
+      const range = unit && pc !== undefined ? this.code.rangeAt(unit, pc) : undefined;
+      const line = range ? `, ${this.sources[range.source]!.name}:${range.line}` : '';
+      const locationText = `${where}${pc !== undefined ? ` at pc ${pc}` : ''}${line}`;
+      let summary: string;
+      const details: string[] = [];
+      if (err.status === 'ABORTED') {
+        const code = err.abortCode ?? knownCode;
+        if (code !== undefined) {
+          const module = unit?.loaded?.module;
+          const meaning = explainAbortCode(code, module, unit?.loaded?.sourceMap);
+          summary = `aborted: ${abortSummary(code, meaning)} in ${locationText}`;
+          details.push(`abort code ${code} (0x${code.toString(16)})`);
+          if (meaning.constant) details.push(`error constant ${meaning.constant}`);
+          if (meaning.line !== undefined) details.push(`raised at source line ${meaning.line}`);
+          if (meaning.message !== undefined) details.push(`message ${meaning.message}`);
+        } else {
+          summary = `aborted in ${locationText}${frame?.isNative ? ' (the native function aborted; the trace does not record its code)' : ''}`;
+        }
+      } else {
+        summary = `failed: ${statusSummary(err.status)} in ${locationText}`;
+      }
+      if (failure?.message) details.push(failure.message);
+      details.push(`location: ${locationText}`);
+      if (err.step >= 0) {
+        this.exceptions.push({ step: err.step, kind: exceptionKind(err.status), caught: false, summary: summary.replace(/^(aborted|failed): /, ''), details: details.join('\n') });
+      }
+      return { success: false, summary, gasUsed, details };
+    }
+    if (failure) {
+      const step = rec.stepCount - 1;
+      if (step >= 0) this.exceptions.push({ step, kind: exceptionKind(failure.status), caught: false, summary: `${statusSummary(failure.status)}`, details: failure.message });
+      return { success: false, summary: `failed: ${statusSummary(failure.status)}`, gasUsed, details: [failure.message] };
+    }
+    const entry = rec.frames[0];
+    const returns = entry?.returns ?? [];
+    const values = returns.map((v) => traceValueText(v));
+    return {
+      success: true,
+      summary: values.length ? `returned (${values.join(', ')})` : 'returned',
+      gasUsed,
+      details: returns.map((v, i) => `${i}: ${traceValueText(v)}${entry?.returnTypes[i] ? `: ${typeTagText(entry.returnTypes[i]!.type_)}` : ''}`),
+    };
+  }
+}
+
+/** Aborts stop on the "Move aborts" filter; arithmetic and vector errors are panics; gas is gas. */
+function exceptionKind(status: string): ExceptionKind {
+  if (status === 'ABORTED') return 'abort';
+  if (status === 'OUT_OF_GAS') return 'outOfGas';
+  if (status === 'ARITHMETIC_ERROR' || status === 'VECTOR_OPERATION_ERROR') return 'panic';
+  return 'invalid';
+}
+
+function objectLabel(v: TraceMoveValue): string {
+  if (v.type === 'Struct' || v.type === 'Variant') return v.value.type_.name;
+  return preview(v, { hex: false }, 20);
+}
+
+/** `a`, `a.b`, `v[3]`, `a.b[2].c`. */
+function parsePath(expression: string): { root: string; steps: (string | number)[] } {
+  const text = expression.trim();
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(text);
+  if (!m) throw new EvaluationError(`Cannot evaluate "${expression}": expected a local name, field access (a.b) or vector index (v[0]).`);
+  const steps: (string | number)[] = [];
+  let rest = text.slice(m[0].length);
+  while (rest.length > 0) {
+    const field = /^\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    if (field) {
+      steps.push(field[1]!);
+      rest = rest.slice(field[0].length);
+      continue;
+    }
+    const index = /^\s*\[\s*(\d+)\s*\]/.exec(rest);
+    if (index) {
+      steps.push(Number(index[1]));
+      rest = rest.slice(index[0].length);
+      continue;
+    }
+    throw new EvaluationError(`Cannot evaluate "${expression}": unexpected "${rest.trim()}" (supported: names, a.b, v[i]).`);
+  }
+  return { root: m[1]!, steps };
+}

@@ -1,0 +1,449 @@
+// The recorded Move execution: one format, fed by trace events (from a Sui trace file, or from our
+// interpreter through the recording tracer), built incrementally.
+//
+// A step is one Instruction event. Per step we keep O(1) columns (frame, pc, gas before/after, opcode),
+// and the state changes as a flat log of operations (push, pop, write a local / global root, move a
+// local out, load a global, open / close a frame). The state before step i is the log's prefix up to
+// the point where Instruction i arrived: the trace writes an instruction's effects after its Instruction
+// event, so they belong to the transition i -> i+1. Any step's state is rebuilt from the nearest
+// checkpoint (a full copy every CHECKPOINT_OPS operations) plus the operations since.
+//
+// Implicit stack rules of the format (checked against the fixture traces): an OpenFrame pops the
+// callee's parameters from the operand stack (natives too), a native's results are Push effects before
+// its CloseFrame, and a returning frame leaves its results on the stack (CloseFrame changes nothing).
+import type { TraceEvent, TraceFrame, TraceLocation, TraceMoveValue, TraceValue, TypeTag, TypeTagWithRefs } from '../trace/format.ts';
+
+export const CHECKPOINT_OPS = 512;
+
+export interface RecordedFrame {
+  /** Dense index of this frame record. */
+  readonly index: number;
+  /** The trace's frame id (used in reference locations). */
+  readonly traceId: number;
+  /** Record index of the calling frame, -1 for the entry frame. */
+  readonly parent: number;
+  /** 0 for the entry frame. */
+  readonly depth: number;
+  /** 64 hex digits, no `0x`. */
+  readonly address: string;
+  readonly module: string;
+  readonly function: string;
+  /** Function definition index in its module. */
+  readonly definitionIndex: number;
+  readonly typeArgs: readonly TypeTag[];
+  readonly parameters: readonly TraceValue[];
+  readonly returnTypes: readonly TypeTagWithRefs[];
+  /** Parameters then locals. */
+  readonly localTypes: readonly TypeTagWithRefs[];
+  readonly isNative: boolean;
+  /** The caller's step that made the call (-1 for the entry frame). */
+  readonly callStep: number;
+  /** Operand stack height when the frame began (its parameters already popped). */
+  readonly stackBase: number;
+  /** First and last step executed in this frame (-1 when none: natives). */
+  firstStep: number;
+  lastStep: number;
+  /** Set by CloseFrame. */
+  returns?: readonly TraceValue[];
+}
+
+/** A failure the trace ends with. */
+export interface RecordedError {
+  /** The step of the failing instruction (for a failing native: the caller's CALL step). */
+  readonly step: number;
+  /** The frame the error was raised in (a native frame when a native aborted). */
+  readonly frame: number;
+  /** ABORTED, ARITHMETIC_ERROR, VECTOR_OPERATION_ERROR, ... */
+  readonly status: string;
+  /** For ABORT instructions: the code popped. */
+  readonly abortCode?: bigint;
+}
+
+export interface MoveState {
+  readonly stack: TraceValue[];
+  /** Locals of live frames, by frame record index. `undefined`: never written or moved out. */
+  readonly locals: Map<number, (TraceValue | undefined)[]>;
+  /** Values outside any frame (Sui objects, dynamic fields) by their trace id. */
+  readonly globals: Map<number, TraceMoveValue>;
+}
+
+const enum K {
+  Push,
+  Pop,
+  WriteLocal,
+  WriteGlobal,
+  MoveOut,
+  Open,
+  Close,
+}
+
+type Operation =
+  | { readonly k: K.Push; readonly v: TraceValue }
+  | { readonly k: K.Pop }
+  | { readonly k: K.WriteLocal; readonly frame: number; readonly local: number; readonly v: TraceValue }
+  | { readonly k: K.WriteGlobal; readonly id: number; readonly v: TraceMoveValue }
+  | { readonly k: K.MoveOut; readonly frame: number; readonly local: number }
+  | { readonly k: K.Open; readonly frame: number; readonly pops: number; readonly params: readonly TraceValue[]; readonly localCount: number }
+  | { readonly k: K.Close; readonly frame: number };
+
+function emptyState(): MoveState {
+  return { stack: [], locals: new Map(), globals: new Map() };
+}
+
+function copyState(s: MoveState): MoveState {
+  const locals = new Map<number, (TraceValue | undefined)[]>();
+  for (const [k, v] of s.locals) locals.set(k, v.slice());
+  return { stack: s.stack.slice(), locals, globals: new Map(s.globals) };
+}
+
+function apply(s: MoveState, op: Operation): void {
+  switch (op.k) {
+    case K.Push:
+      s.stack.push(op.v);
+      return;
+    case K.Pop:
+      s.stack.pop();
+      return;
+    case K.WriteLocal: {
+      const locals = s.locals.get(op.frame);
+      if (locals) locals[op.local] = op.v;
+      return;
+    }
+    case K.WriteGlobal:
+      s.globals.set(op.id, op.v);
+      return;
+    case K.MoveOut: {
+      const locals = s.locals.get(op.frame);
+      if (locals) locals[op.local] = undefined;
+      return;
+    }
+    case K.Open: {
+      if (op.pops > 0) s.stack.length = Math.max(0, s.stack.length - op.pops);
+      const locals = new Array<TraceValue | undefined>(op.localCount);
+      for (let i = 0; i < op.params.length; i++) locals[i] = op.params[i];
+      s.locals.set(op.frame, locals);
+      return;
+    }
+    case K.Close:
+      s.locals.delete(op.frame);
+      return;
+  }
+}
+
+/** A growable typed column. */
+class Column<A extends Int32Array | Float64Array> {
+  length = 0;
+  constructor(public data: A, private readonly make: (n: number) => A) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = this.make(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): A {
+    return this.data.subarray(0, this.length) as A;
+  }
+}
+
+const int32 = (n: number) => new Int32Array(n);
+const float64 = (n: number) => new Float64Array(n);
+
+/** The root of a location: a local of a frame (by trace id) or a global id. */
+export function locationRoot(loc: TraceLocation): { frameTraceId: number; local: number } | { global: number } {
+  let l = loc;
+  while ('Indexed' in l) l = l.Indexed[0];
+  return 'Local' in l ? { frameTraceId: l.Local[0], local: l.Local[1] } : { global: l.Global };
+}
+
+/** Builds a MoveRecording from trace events, in order. */
+export class RecordingBuilder {
+  private readonly frameOf = new Column(new Int32Array(1024), int32);
+  private readonly pcs = new Column(new Int32Array(1024), int32);
+  private readonly opcodeOf = new Column(new Int32Array(1024), int32);
+  private readonly gasBefore = new Column(new Float64Array(1024), float64);
+  private readonly gasAfter = new Column(new Float64Array(1024), float64);
+  private readonly opEnd = new Column(new Int32Array(1024), int32);
+  private readonly opcodes: string[] = [];
+  private readonly opcodeIds = new Map<string, number>();
+  private readonly ops: Operation[] = [];
+  private readonly checkpoints: MoveState[] = [];
+  private readonly frames: RecordedFrame[] = [];
+  private readonly byTraceId = new Map<number, number>();
+  private readonly live: MoveState = emptyState();
+  /** Open frames, innermost last (record indices). */
+  private readonly open: number[] = [];
+  private eventIndex = 0;
+  private lastGas = NaN;
+  private initialGas = NaN;
+  private lastPopOfStep: TraceValue | undefined;
+  private error?: RecordedError;
+  private readonly warnings: string[] = [];
+
+  /** Steps recorded so far. */
+  get stepCount(): number {
+    return this.pcs.length;
+  }
+
+  /** Feeds one event (events are numbered in the order given, from 0, as in a trace file). */
+  add(event: TraceEvent): void {
+    const index = this.eventIndex++;
+    if ('Instruction' in event) this.instruction(event.Instruction);
+    else if ('Effect' in event) this.effect(event.Effect, index);
+    else if ('OpenFrame' in event) this.openFrame(event.OpenFrame.frame, event.OpenFrame.gas_left);
+    else if ('CloseFrame' in event) this.closeFrame(event.CloseFrame.frame_id, event.CloseFrame.return_, event.CloseFrame.gas_left);
+  }
+
+  private log(op: Operation): void {
+    if (this.ops.length % CHECKPOINT_OPS === 0) this.checkpoints.push(copyState(this.live));
+    this.ops.push(op);
+    apply(this.live, op);
+  }
+
+  private instruction(e: { pc: number; gas_left: bigint; instruction: string }): void {
+    const frame = this.open[this.open.length - 1];
+    if (frame === undefined) {
+      this.warnings.push(`instruction ${e.instruction} at pc ${e.pc} outside any frame: ignored`);
+      return;
+    }
+    const step = this.pcs.length;
+    const record = this.frames[frame]!;
+    if (record.firstStep < 0) record.firstStep = step;
+    record.lastStep = step;
+    let id = this.opcodeIds.get(e.instruction);
+    if (id === undefined) {
+      id = this.opcodes.length;
+      this.opcodes.push(e.instruction);
+      this.opcodeIds.set(e.instruction, id);
+    }
+    this.frameOf.push(frame);
+    this.pcs.push(e.pc);
+    this.opcodeOf.push(id);
+    const gas = Number(e.gas_left);
+    this.gasBefore.push(Number.isNaN(this.lastGas) ? gas : this.lastGas);
+    this.gasAfter.push(gas);
+    this.lastGas = gas;
+    this.opEnd.push(this.ops.length);
+    this.lastPopOfStep = undefined;
+  }
+
+  private frameIndexOfTraceId(traceId: number): number {
+    const f = this.byTraceId.get(traceId);
+    return f === undefined ? -1 : f;
+  }
+
+  private effect(e: import('../trace/format.ts').TraceEffect, eventIndex: number): void {
+    if ('Push' in e) this.log({ k: K.Push, v: e.Push });
+    else if ('Pop' in e) {
+      this.lastPopOfStep = e.Pop;
+      this.log({ k: K.Pop });
+    } else if ('Write' in e) {
+      this.writeRoot(e.Write.location, e.Write.root_value_after_write);
+    } else if ('Read' in e) {
+      if (e.Read.moved && 'Local' in e.Read.location) {
+        const frame = this.frameIndexOfTraceId(e.Read.location.Local[0]);
+        if (frame >= 0) this.log({ k: K.MoveOut, frame, local: e.Read.location.Local[1] });
+      }
+    } else if ('DataLoad' in e) {
+      const root = locationRoot(e.DataLoad.location);
+      // A global's id is the index of the event that introduced it.
+      const id = 'global' in root ? root.global : eventIndex;
+      this.log({ k: K.WriteGlobal, id, v: e.DataLoad.snapshot });
+    } else if ('ExecutionError' in e) {
+      const step = this.pcs.length - 1;
+      const frame = this.open[this.open.length - 1] ?? -1;
+      const status = e.ExecutionError;
+      const popped = this.lastPopOfStep;
+      const lastOp = step >= 0 ? this.opcodes[this.opcodeOf.data[step]!] : undefined;
+      let abortCode: bigint | undefined;
+      if (status === 'ABORTED' && lastOp === 'ABORT' && frame === this.frameOf.data[step] && popped && 'RuntimeValue' in popped) {
+        const v = popped.RuntimeValue.value;
+        if (v.type === 'U64') abortCode = v.value;
+      }
+      this.error = { step, frame, status, ...(abortCode !== undefined ? { abortCode } : {}) };
+    }
+  }
+
+  private writeRoot(location: TraceLocation, value: TraceValue): void {
+    const root = locationRoot(location);
+    if ('global' in root) {
+      if ('RuntimeValue' in value) this.log({ k: K.WriteGlobal, id: root.global, v: value.RuntimeValue.value });
+      return;
+    }
+    const frame = this.frameIndexOfTraceId(root.frameTraceId);
+    if (frame >= 0) this.log({ k: K.WriteLocal, frame, local: root.local, v: value });
+  }
+
+  private openFrame(f: TraceFrame, gasLeft: bigint): void {
+    const parent = this.open[this.open.length - 1] ?? -1;
+    const pops = parent >= 0 ? Math.min(f.parameters.length, this.live.stack.length) : 0;
+    const index = this.frames.length;
+    const record: RecordedFrame = {
+      index,
+      traceId: f.frame_id,
+      parent,
+      depth: this.open.length,
+      address: f.module.address,
+      module: f.module.name,
+      function: f.function_name,
+      definitionIndex: f.binary_member_index,
+      typeArgs: f.type_instantiation,
+      parameters: f.parameters,
+      returnTypes: f.return_types,
+      localTypes: f.locals_types,
+      isNative: f.is_native,
+      callStep: parent >= 0 ? this.pcs.length - 1 : -1,
+      stackBase: this.live.stack.length - pops,
+      firstStep: -1,
+      lastStep: -1,
+    };
+    this.frames.push(record);
+    this.byTraceId.set(f.frame_id, index);
+    this.open.push(index);
+    const gas = Number(gasLeft);
+    if (Number.isNaN(this.initialGas)) this.initialGas = gas;
+    this.lastGas = gas;
+    this.log({ k: K.Open, frame: index, pops, params: f.parameters, localCount: Math.max(f.locals_types.length, f.parameters.length) });
+  }
+
+  private closeFrame(traceId: number, returns: readonly TraceValue[], gasLeft: bigint): void {
+    const frame = this.frameIndexOfTraceId(traceId);
+    if (frame < 0) {
+      this.warnings.push(`CloseFrame of unknown frame ${traceId}: ignored`);
+      return;
+    }
+    // Close everything opened inside it too (a well-formed trace closes innermost first).
+    while (this.open.length > 0) {
+      const top = this.open.pop()!;
+      if (top === frame) break;
+    }
+    this.frames[frame]!.returns = returns;
+    this.lastGas = Number(gasLeft);
+    this.log({ k: K.Close, frame });
+  }
+
+  finish(): MoveRecording {
+    return new MoveRecording({
+      frameOf: this.frameOf.done(),
+      pcs: this.pcs.done(),
+      opcodeOf: this.opcodeOf.done(),
+      opcodes: this.opcodes,
+      gasBefore: this.gasBefore.done(),
+      gasAfter: this.gasAfter.done(),
+      opEnd: this.opEnd.done(),
+      ops: this.ops,
+      checkpoints: this.checkpoints,
+      frames: this.frames,
+      byTraceId: this.byTraceId,
+      initialGas: Number.isNaN(this.initialGas) ? 0 : this.initialGas,
+      finalGas: Number.isNaN(this.lastGas) ? 0 : this.lastGas,
+      openAtEnd: this.open.slice(),
+      ...(this.error ? { error: this.error } : {}),
+      warnings: this.warnings,
+    });
+  }
+}
+
+interface RecordingParts {
+  readonly frameOf: Int32Array;
+  readonly pcs: Int32Array;
+  readonly opcodeOf: Int32Array;
+  readonly opcodes: readonly string[];
+  readonly gasBefore: Float64Array;
+  readonly gasAfter: Float64Array;
+  readonly opEnd: Int32Array;
+  readonly ops: readonly Operation[];
+  readonly checkpoints: readonly MoveState[];
+  readonly frames: readonly RecordedFrame[];
+  readonly byTraceId: ReadonlyMap<number, number>;
+  readonly initialGas: number;
+  readonly finalGas: number;
+  readonly openAtEnd: readonly number[];
+  readonly error?: RecordedError;
+  readonly warnings: readonly string[];
+}
+
+export class MoveRecording {
+  readonly stepCount: number;
+  readonly frames: readonly RecordedFrame[];
+  readonly error?: RecordedError;
+  /** Gas left when the entry frame opened, and at the end. */
+  readonly initialGas: number;
+  readonly finalGas: number;
+  /** Frames still open when the trace ended (an abort leaves them open), outermost first. */
+  readonly openAtEnd: readonly number[];
+  readonly warnings: readonly string[];
+  private cache?: { opEnd: number; state: MoveState };
+
+  constructor(private readonly parts: RecordingParts) {
+    this.stepCount = parts.pcs.length;
+    this.frames = parts.frames;
+    this.initialGas = parts.initialGas;
+    this.finalGas = parts.finalGas;
+    this.openAtEnd = parts.openAtEnd;
+    this.warnings = parts.warnings;
+    if (parts.error) this.error = parts.error;
+  }
+
+  /** Frame record index of the frame executing a step. */
+  frameOf(step: number): number {
+    return this.parts.frameOf[step]!;
+  }
+  pc(step: number): number {
+    return this.parts.pcs[step]!;
+  }
+  /** The trace's instruction name (`LD_U64`, `CALL_GENERIC`). */
+  opcode(step: number): string {
+    return this.parts.opcodes[this.parts.opcodeOf[step]!]!;
+  }
+  gasBefore(step: number): number {
+    return this.parts.gasBefore[step]!;
+  }
+  gasAfter(step: number): number {
+    return this.parts.gasAfter[step]!;
+  }
+
+  /** The state before a step executes; `step === stepCount` gives the state at the end. Do not modify it. */
+  state(step: number): MoveState {
+    const end = step >= this.stepCount ? this.parts.ops.length : this.parts.opEnd[step]!;
+    const cached = this.cache;
+    if (cached && cached.opEnd === end) return cached.state;
+    let state: MoveState;
+    let from: number;
+    const checkpoint = Math.min(Math.floor(end / CHECKPOINT_OPS), this.parts.checkpoints.length - 1);
+    if (cached && cached.opEnd < end && cached.opEnd >= checkpoint * CHECKPOINT_OPS) {
+      state = copyState(cached.state);
+      from = cached.opEnd;
+    } else if (checkpoint >= 0) {
+      state = copyState(this.parts.checkpoints[checkpoint]!);
+      from = checkpoint * CHECKPOINT_OPS;
+    } else {
+      state = emptyState();
+      from = 0;
+    }
+    for (let i = from; i < end; i++) apply(state, this.parts.ops[i]!);
+    this.cache = { opEnd: end, state };
+    return state;
+  }
+
+  /** Record index of the frame with a trace id, or -1. */
+  frameByTraceId(traceId: number): number {
+    return this.parts.byTraceId.get(traceId) ?? -1;
+  }
+
+  /** Steps whose instruction wrote local `local` of a frame (directly or through a reference into it). */
+  writeStepsOfLocal(frame: number, local: number): number[] {
+    const out: number[] = [];
+    const { ops, opEnd } = this.parts;
+    let step = 0;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.k !== K.WriteLocal || op.frame !== frame || op.local !== local) continue;
+      // The operation belongs to the last step whose Instruction event came before it.
+      while (step + 1 < this.stepCount && opEnd[step + 1]! <= i) step++;
+      if (out[out.length - 1] !== step) out.push(step);
+    }
+    return out;
+  }
+}
