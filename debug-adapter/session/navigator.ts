@@ -105,11 +105,15 @@ export class Navigator {
 
   /** Steps where execution arrives at any of these lines (statement starts), sorted. */
   lineHits(lineIds: readonly number[]): Int32Array {
-    const wanted = new Set(lineIds);
-    const { startSteps, startLines } = this.index;
-    const out: number[] = [];
-    for (let i = 0; i < startSteps.length; i++) if (wanted.has(startLines[i]!)) out.push(startSteps[i]!);
-    return Int32Array.from(out);
+    const { startSteps, startLines, maxLineId } = this.index;
+    const wanted = new Uint8Array(maxLineId + 1);
+    for (const id of lineIds) if (id >= 0 && id <= maxLineId) wanted[id] = 1;
+    // Two passes over the typed arrays: count, then fill (no intermediate arrays).
+    let count = 0;
+    for (let i = 0; i < startLines.length; i++) count += wanted[startLines[i]!]!;
+    const hits = new Int32Array(count);
+    for (let i = 0, j = 0; j < count; i++) if (wanted[startLines[i]!]) hits[j++] = startSteps[i]!;
+    return hits;
   }
 
   /** Steps executing the instruction at (codeId, pc), sorted. */

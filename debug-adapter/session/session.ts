@@ -22,7 +22,7 @@ import { InstructionAddresses } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
 import { SourceTable, sourceKey } from './sources.ts';
-import { parseHitCondition, type HitCondition, type Trigger } from './triggers.ts';
+import { lowerBound, parseHitCondition, type HitCondition, type Trigger } from './triggers.ts';
 import { page, toDapEvaluation, toDapScope, toDapVariable } from './values.ts';
 
 const THREAD_ID = 1;
@@ -66,6 +66,8 @@ interface Run {
   readonly navigator: Navigator;
   readonly sources: SourceTable;
   readonly addresses: InstructionAddresses;
+  /** Steps of execution.output (in step order), for binary search. */
+  readonly outputSteps: Int32Array;
   /** Current stop, or undefined before the first stop and after the end. */
   stop?: Stop;
   handles: StopHandles;
@@ -226,6 +228,7 @@ export class ChainstepSession extends DebugSession {
       navigator: new Navigator(execution),
       sources: new SourceTable(execution),
       addresses: new InstructionAddresses(execution),
+      outputSteps: Int32Array.from(execution.output, (o) => o.step),
       handles: new StopHandles(),
       ended: false,
     };
@@ -294,8 +297,16 @@ export class ChainstepSession extends DebugSession {
     }
     if (move.logsTruncated) this.sendEvent(new OutputEvent('(more logpoint output was left out)\n', 'console'));
     if (move.kind === 'end') {
-      const last = run.execution.stepCount - 1;
-      // `stopAtEnd`: stay at the last step so the user can still step back, instead of ending the session.
+      // `stopAtEnd`: stay at the last step with source (or the last step) so the user can still step
+      // back, instead of ending the session.
+      const x = run.execution;
+      let last = x.stepCount - 1;
+      for (let s = last; s >= 0 && s > last - 100_000; s--) {
+        if (x.lineId(s) >= 0) {
+          last = s;
+          break;
+        }
+      }
       if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.step !== last) {
         const o = run.execution.outcome;
         move = { kind: 'stop', stop: { step: last, reason: 'end', text: `End of the call: ${o.summary}` }, logs: [], logsTruncated: false };
@@ -321,8 +332,9 @@ export class ChainstepSession extends DebugSession {
   }
 
   private printProgramOutput(run: Run, from: number, to: number): void {
-    for (const line of run.execution.output) {
-      if (line.step > from && line.step <= to) this.sendEvent(new OutputEvent(`${line.text}\n`, 'stdout'));
+    const output = run.execution.output;
+    for (let i = lowerBound(run.outputSteps, from + 1); i < output.length && output[i]!.step <= to; i++) {
+      this.sendEvent(new OutputEvent(`${output[i]!.text}\n`, 'stdout'));
     }
   }
 

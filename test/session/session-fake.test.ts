@@ -252,3 +252,35 @@ test('terminate cancels a launch that is still recording; restart records again'
     await close();
   }
 });
+
+test('progress while recording; stopAtEnd keeps the last step for stepping back; pause stops where it is', async () => {
+  const { dc, output, close } = await serve([fakeBackend]);
+  try {
+    const updates: DebugProtocol.ProgressUpdateEvent[] = [];
+    dc.on('progressUpdate', (e: DebugProtocol.ProgressUpdateEvent) => updates.push(e));
+    const started = nextEvent(dc, 'progressStart');
+    const ended = nextEvent(dc, 'progressEnd');
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM, stopOnEntry: true, stopAtEnd: true });
+    await started;
+    await ended;
+    assert.deepEqual(updates.map((u) => [u.body.message, u.body.percentage]), [['compiling', 10], ['recording', 60]]);
+    await stopped;
+
+    await move(dc, (a) => dc.pauseRequest(a), 'pause');
+    assert.equal((await where(dc)).line, 2);
+
+    const end = await move(dc, (a) => dc.continueRequest(a), 'end');
+    assert.match(end.body.text ?? '', /End of the call: returned \(true\)/);
+    assert.equal((await where(dc)).line, 9, 'the last mapped line of the recording');
+    await move(dc, (a) => dc.stepBackRequest(a), 'step');
+    assert.equal((await where(dc)).line, 8, 'back to the previous statement');
+    const terminated = nextEvent(dc, 'terminated');
+    await move(dc, (a) => dc.continueRequest(a), 'end');
+    await dc.continueRequest({ threadId: 1 });
+    await terminated;
+    assert.ok(output.some((o) => o.startsWith('Call returned (true)')));
+  } finally {
+    await close();
+  }
+});
