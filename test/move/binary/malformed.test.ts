@@ -4,41 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../../../debug-adapter/core/errors.ts';
 import { MoveFormatError, deserialize, deserializeScript, disassembleModule } from '../../../debug-adapter/move/binary/index.ts';
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return out;
-}
-
-interface Built {
-  readonly bytes: Uint8Array;
-  /** Absolute offset where each table's contents start. */
-  readonly tableStart: Map<number, number>;
-  readonly trailerStart: number;
-}
-
-/** Assembles a module: magic, version, table headers, contents, trailer (self handle or script body). */
-function build(tables: [kind: number, content: number[]][], trailer: number[] = [0], version = [6, 0, 0, 0]): Built {
-  const header: number[] = [0xa1, 0x1c, 0xeb, 0x0b, ...version, ...uleb(tables.length)];
-  let offset = 0;
-  for (const [kind, content] of tables) {
-    header.push(kind, ...uleb(offset), ...uleb(content.length));
-    offset += content.length;
-  }
-  const tableStart = new Map<number, number>();
-  let at = header.length;
-  for (const [kind, content] of tables) {
-    tableStart.set(kind, at);
-    at += content.length;
-  }
-  return { bytes: Uint8Array.from([...header, ...tables.flatMap(([, c]) => c), ...trailer]), tableStart, trailerStart: at };
-}
+import { build, name, uleb, type Built } from './assemble.ts';
 
 const IDENTIFIERS = 0x7;
 const ADDRESSES = 0x8;
@@ -47,7 +13,6 @@ const SIGNATURES = 0x5;
 const FUNCTION_HANDLES = 0x3;
 const FUNCTION_DEFS = 0xc;
 
-const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
 const baseTables = (): [number, number[]][] => [
   [IDENTIFIERS, [...name('m'), ...name('f')]],
   [ADDRESSES, new Array(32).fill(0)],
