@@ -85,13 +85,18 @@ async function withWorkbench(
   }
 }
 
-/** Waits until the top frame of the call stack is on `line` (the view shows "line:column"). */
+/**
+ * Waits until the top frame of the call stack is on `line` (the view shows "line:column"), then lets the
+ * Variables view finish its refresh for the new stop (scopes, then variables) before anything clicks it,
+ * as a person would; clicking a half-refreshed tree asks for variables of the previous stop.
+ */
 async function frameAtLine(page: Page, line: number, timeout = 30_000): Promise<void> {
   await page
     .locator('.debug-call-stack .monaco-list-row')
     .first()
     .locator('.line-number', { hasText: new RegExp(`^${line}(:|$)`) })
     .waitFor({ timeout });
+  await page.waitForTimeout(750);
 }
 
 /** Expands a scope of the Variables view (the first one is expanded by VS Code already). */
@@ -170,6 +175,8 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
     await frameAtLine(page, BREAKPOINT_LINE);
     await workbench.screenshot('6-stepped-back');
     assert.equal(await cursorLine(page), BREAKPOINT_LINE);
+    // ...and the views show that earlier moment: `doubled` is not assigned yet.
+    assert.equal(await page.locator('.debug-variables .monaco-list-row', { hasText: /doubled\s*=\s*42/ }).count(), 0);
 
     // Stop ends the session.
     await page.keyboard.press('Shift+F5');
@@ -191,6 +198,9 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
     await workbench.screenshot('8-session-ended');
+    // Nothing along the way was reported as an error.
+    const errors = await page.locator('.notifications-toasts .notification-toast:has(.codicon-error)').allInnerTexts();
+    assert.deepEqual(errors, []);
   });
 });
 
@@ -215,6 +225,8 @@ test('Restricted Mode: the folder is not trusted, so F5 starts nothing', { skip:
     await runCommand(page, 'Chainstep: Debug Function…');
     const refusal = page.locator('.notifications-toasts .notification-toast', { hasText: 'Chainstep does not debug in Restricted Mode' });
     await refusal.waitFor({ timeout: 30_000 });
+    // It is an error notification (the same selector the trusted test uses to see that no error appeared).
+    assert.equal(await refusal.locator('.codicon-error').count(), 1);
     await page.waitForTimeout(500); // let the toast finish sliding in, for a readable screenshot
     await workbench.screenshot('8-restricted-refusal');
     assert.equal(await page.locator('.debug-toolbar').isVisible(), false, 'a debug session started in Restricted Mode');

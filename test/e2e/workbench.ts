@@ -48,6 +48,8 @@ export interface WorkbenchOptions {
   /** Workspace trust on (the folder then opens untrusted, in Restricted Mode). Default: trust disabled. */
   readonly trust?: boolean;
   readonly settings?: Record<string, unknown>;
+  /** Settings of the machine the extension host runs on (where `machine`-scoped settings live in code-server). */
+  readonly machineSettings?: Record<string, unknown>;
 }
 
 /** Starts code-server with the .vsix installed, opens `folder` in Chromium and waits for the workbench. */
@@ -78,6 +80,10 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       2,
     ),
   );
+  if (options.machineSettings) {
+    mkdirSync(join(userData, 'Machine'), { recursive: true });
+    writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+  }
   const install = spawnSync(
     process.execPath,
     [codeServerBin, '--install-extension', vsixPath, '--extensions-dir', extensions, '--user-data-dir', userData],
