@@ -1,0 +1,64 @@
+// `chainstep debug` on the samples prints a readable session; `chainstep --help` documents the commands.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
+
+function chainstep(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('chainstep --help documents dap and debug', () => {
+  const r = chainstep('--help');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /chainstep dap/);
+  assert.match(r.stdout, /chainstep debug <launch.json>/);
+  assert.match(r.stdout, /--break <file:line>/);
+});
+
+test('chainstep debug on the vault sample shows where and why the withdrawal fails, and steps back', { skip: !hasEvm && 'EVM backend not found' }, () => {
+  const r = chainstep('debug', 'samples/solidity/vault/.vscode/launch.json', '--name', 'Vault: withdraw more than deposited (reverts)');
+  assert.equal(r.code, 0, r.stderr);
+  const out = r.stdout;
+  assert.match(out, /… Compiling/);
+  assert.match(out, /── stop 1: entry at Vault\.sol:29 in Vault\.withdraw\n\s+29 \|\s+uint256 available = balances\[msg\.sender\];/);
+  assert.match(out, /parameters: amount = 100/);
+  assert.match(out, /locals: available = 5/);
+  assert.match(out, /stack top: \[0\] = 0x/);
+  assert.match(out, /── stop \d+: exception at Vault\.sol:31 in Vault\.withdraw\n.*revert InsufficientBalance\(amount, available\);\n\s+exception: InsufficientBalance\(requested: 100, available: 5\)/);
+  assert.match(out, /── stop \d+: step back at Vault\.sol:30/);
+  assert.match(out, /! Call reverted: InsufficientBalance\(requested: 100, available: 5\)/);
+  assert.ok(out.split('\n').length < 120, 'bounded output');
+});
+
+test('chainstep debug with breakpoints on the caller-callee sample shows the frames of a callback', { skip: !hasEvm && 'EVM backend not found' }, () => {
+  const r = chainstep(
+    'debug', 'samples/solidity/caller-callee/.vscode/launch.json',
+    '--break', 'samples/solidity/caller-callee/Caller.sol:44', '--break', 'samples/solidity/caller-callee/Caller.sol:3',
+    '--steps', '2', '--step-back', '1',
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /breakpoint Caller\.sol:3: moved to line \d+, the next line with code|breakpoint Caller\.sol:3: not set/);
+  assert.match(r.stdout, /call stack: Caller\.notify \(Caller\.sol:44\) ← Callee\.scale \(Callee\.sol:18\) ← Caller\.run \(Caller\.sol:27\)/);
+  assert.match(r.stdout, /Call returned \(90\)/);
+});
+
+test('chainstep debug reports bad input clearly', { skip: !hasEvm && 'EVM backend not found' }, () => {
+  const r = chainstep('debug', '--program', 'samples/solidity/vault/Nope.sol', '--function', 'withdraw');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /error: program: .*Nope\.sol does not exist/);
+  const bad = chainstep('debug', '--program', 'samples/solidity/vault/Vault.sol', '--args', '[1,');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--args: not valid JSON/);
+});
