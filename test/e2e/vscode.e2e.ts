@@ -233,6 +233,39 @@ test('Restricted Mode: the folder is not trusted, so F5 starts nothing', { skip:
   });
 });
 
+test('F5 with no launch.json debugs a function of the open file, asking for its arguments', { skip: missing, timeout: 180_000 }, async () => {
+  const folder = makeWorkspace();
+  rmSync(join(folder, '.vscode'), { recursive: true });
+  await withWorkbench(
+    false,
+    async (workbench) => {
+      const { page } = workbench;
+      await openFile(page, 'Counter.sol');
+      await goToLine(page, BREAKPOINT_LINE);
+      await runCommand(page, 'Debug: Toggle Breakpoint');
+      await page.keyboard.press('F5');
+      // Counter has one public function, add(uint256): no pick needed, its argument is asked for.
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.locator('.quick-input-widget', { hasText: 'Arguments of add' }).waitFor();
+      await input.fill('[7, 8]');
+      await page.locator('.quick-input-widget', { hasText: 'Expected 1 argument (uint256 amount), got 2' }).waitFor();
+      await workbench.screenshot('9-f5-arguments');
+      await input.fill('[7]');
+      await page.keyboard.press('Enter');
+      await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+      await frameAtLine(page, BREAKPOINT_LINE, 90_000);
+      const amount = page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first();
+      await amount.waitFor({ timeout: 30_000 });
+      await workbench.screenshot('9-f5-stopped');
+      assert.match(await amount.innerText(), /\b7\b/);
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    },
+    folder,
+  );
+});
+
 const tokenSample = join(repoRoot, 'samples', 'solidity', 'token');
 
 test('the token sample debugs with its own launch.json (stop on entry, continue to the end)', {
