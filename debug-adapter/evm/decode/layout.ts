@@ -89,6 +89,13 @@ export function resolve(type: SolType, location: Location, ctx: DecodeContext): 
   const size = view.stackSize();
   if (location.index < 0 || location.index >= size) throw new Unreadable('not on the stack at this point');
   const word = view.stackWord(location.index);
+  if (type.kind === 'function' && type.external) {
+    // Two words on the stack: the address, then the selector above it. Combined as in storage and the
+    // ABI: 20 address bytes then 4 selector bytes, left-aligned.
+    if (location.index + 1 >= size) throw new Unreadable('not on the stack at this point');
+    const selector = view.stackWord(location.index + 1);
+    return { kind: 'value', word: (BigInt.asUintN(160, word) << 96n) | (BigInt.asUintN(32, selector) << 64n) };
+  }
   if (isValueType(type)) return { kind: 'value', word };
   switch (location.pointsTo) {
     case 'storage':

@@ -39,7 +39,8 @@ export type DataLocation = 'memory' | 'calldata' | 'storage' | 'transient';
  *   local's position stays fixed while the function pushes temporaries. Value types are the word itself.
  *   Reference types hold a pointer there (`pointsTo` says into what): a memory offset; a storage slot; for
  *   calldata, the offset of the value's head, and for dynamic calldata arrays / bytes / string two words:
- *   the offset of the first element at `index` and the element count at `index + 1`.
+ *   the offset of the first element at `index` and the element count at `index + 1`. An external function
+ *   pointer also takes two words: the address at `index`, the selector at `index + 1`.
  * - `memory`: `offset` of the value: for dynamic arrays, bytes and string the length word; otherwise the first word.
  * - `calldata`: `offset` of the value's head (structs, static arrays, value types); for dynamic arrays, bytes and
  *   string the offset of the first element/byte, with the element count in `length`.

@@ -150,10 +150,6 @@ export function decodeResolved(
   try {
     if (type.kind === 'unsupported') return unavailable(name, type, `cannot decode type ${type.label}`, evaluateName);
     if (isValueType(type)) {
-      if (type.kind === 'function' && type.external && location.kind === 'value') {
-        // On the stack an external function pointer takes two words (address, selector); we only see one.
-        return unavailable(name, type, 'external function pointer on the stack', evaluateName);
-      }
       const word = readValueWord(type, location, ctx);
       return { name, value: formatWord(type, word, format), type: label, evaluateName };
     }

@@ -9,7 +9,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { hexToBytes } from '@ethereumjs/util';
-import { decodeFunctionResult, encodeFunctionData, type Abi } from 'viem';
+import { decodeFunctionResult, encodeFunctionData, getAddress, type Abi } from 'viem';
 import {
   TypeRegistry,
   decodeValue,
@@ -231,4 +231,41 @@ test('expressions over calldata and memory locals', async () => {
   assert.equal(evaluate('pair[1].y'), '-2');
   assert.equal(evaluate('m.length'), '4');
   assert.throws(() => evaluate('big[10000]'), /index 10000 out of range \(length 10000\)/);
+});
+
+test('function pointers on the stack: external as address.selector, internal as a code location', async () => {
+  const compilation = compile(`
+    pragma solidity ^0.8.28;
+    contract F {
+        event Probe();
+        function target(uint256) external pure returns (uint256) { return 1; }
+        function h() internal pure returns (uint256) { return 2; }
+        function f() external returns (uint256) {
+            function(uint256) external pure returns (uint256) g = this.target;
+            function() internal pure returns (uint256) i = h;
+            emit Probe();
+            return g.selector == bytes4(0) ? 0 : i();
+        }
+    }`);
+  const f = compilation.contract('F');
+  const registry = new TypeRegistry(compilation.output.sources);
+  const declarations = new Map<string, SolType>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.nodeType === 'VariableDeclaration' && n.name) declarations.set(String(n.name), registry.fromVariableDeclaration(n).type);
+    Object.values(n).forEach(walk);
+  };
+  walk(compilation.output.sources['Test.sol']!.ast);
+  const chain = await Chain.create();
+  const address = await chain.deploy(f);
+  const { ctx } = await stopAtProbe(chain, address, f.abi, 'f', []);
+  // [selector, return label, return value, g.address, g.selector, i]
+  const g = decodeValue('g', declarations.get('g')!, { kind: 'stack', index: 3 }, ctx, { hex: false });
+  const selector = encodeFunctionData({ abi: f.abi, functionName: 'target', args: [0n] }).slice(0, 10);
+  assert.equal(g.value, `${getAddress(address.toString())}.${selector}`);
+  assert.equal(g.type, 'function (uint256) pure external returns (uint256)');
+  const i = decodeValue('i', declarations.get('i')!, { kind: 'stack', index: 5 }, ctx, { hex: false });
+  assert.match(i.value, /^internal function @ 0x[0-9a-f]+$/);
 });
