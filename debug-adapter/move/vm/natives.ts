@@ -476,6 +476,23 @@ def(SUI, 'hash', 'keccak256', (_c, [v]) => {
   return ret(52 + 2 * b.length, byteVector(keccak_256(b)));
 });
 
+// ---- Aptos framework natives (hello-blockchain and the account / event paths it reaches) ----
+def(STD, 'create_signer', 'create_signer', (_c, [a]) => ret(52, new Signer(addressArg(a))));
+for (const name of ['write_to_event_store', 'write_module_event_to_store']) {
+  def(STD, 'event', name, (ctx, args) => {
+    const v = args[args.length - 1];
+    ctx.services.output(`[event] ${typeToString(ctx.typeArgs[0]!, true)} ${renderValue(v)}`);
+    return ret(52);
+  });
+}
+def(STD, 'features', 'is_enabled', () => ret(52, true));
+def(STD, 'transaction_context', 'get_script_hash', () => ret(52, byteVector([])));
+def(STD, 'type_info', 'type_name', (ctx) => {
+  const s = ctx.services.loader.tryModule(STD, 'string')?.datatype('String');
+  if (!s) throw new VMError('MISSING_DATA', 'std::string is not loaded');
+  return ret(52, new StructValue({ kind: 'datatype', def: s, typeArgs: [] }, [byteVector(new TextEncoder().encode(typeToString(ctx.typeArgs[0]!, true)))]));
+});
+
 /** All built-in natives, keyed `<64 hex address>::module::function`. */
 export const NATIVES: ReadonlyMap<string, NativeFunction> = table;
 
