@@ -19,4 +19,4 @@ export { parseAptosSourceMap } from './aptos-source-map.ts';
 export { findSources, sha256Hex } from './find-sources.ts';
 export { loadFrameworkSnapshot, parseFrameworkSnapshot, type FrameworkSnapshot } from './framework.ts';
 export { ModuleRegistry, type LoadedModule, type ModuleOrigin } from './registry.ts';
-export { loadPackage, readSourceMap, sourcePath, type LoadPackageOptions, type LoadedPackage } from './load-package.ts';
+export { loadPackage, readSourceMap, sourcePath, type LoadPackageOptions, type LoadedPackage, type LoadedScript } from './load-package.ts';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { deserialize } from '../binary/deserializer.ts';
-import type { Flavour } from '../binary/model.ts';
+import type { CompiledModule, Flavour } from '../binary/model.ts';
 import { parseAptosSourceMap } from './aptos-source-map.ts';
 import { findSources } from './find-sources.ts';
 import { loadFrameworkSnapshot } from './framework.ts';
@@ -37,6 +37,16 @@ export interface LoadedPackage {
   readonly ownModules: readonly LoadedModule[];
   /** Source file hash -> `.move` path, for the hashes found. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Compiled scripts (Aptos `bytecode_scripts/*.mv`), by file name without extension. */
+  readonly scripts: readonly LoadedScript[];
+}
+
+export interface LoadedScript {
+  readonly name: string;
+  readonly script: CompiledModule;
+  readonly path: string;
+  readonly sourceMap?: ModuleSourceMap;
+  readonly sourceMapPath?: string;
 }
 
 /** Loads `dir`: a build folder `build/<pkg>`, or a package root with exactly one (or the manifest's) build. */
@@ -65,7 +75,17 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
     const entry = registry.add(module, details);
     if (entry && !isDependency) ownModules.push(entry);
   }
-  if (registry.size === 0) throw new UserError(`No compiled modules (.mv) in ${bytecodeDir}`);
+  const scripts: LoadedScript[] = [];
+  const scriptDir = join(buildDir, 'bytecode_scripts');
+  for (const file of listFiles(scriptDir, '.mv')) {
+    if (relative(scriptDir, file).startsWith('dependencies')) continue;
+    const scriptName = basename(file, '.mv');
+    const script = deserialize(readFile(file), file, { kind: 'script', flavour });
+    const sourceMapFile = findSourceMapFile(buildDir, scriptName);
+    const sourceMap = sourceMapFile ? readSourceMap(sourceMapFile) : undefined;
+    scripts.push({ name: scriptName, script, path: file, ...(sourceMap ? { sourceMap, sourceMapPath: sourceMapFile! } : {}) });
+  }
+  if (registry.size === 0 && scripts.length === 0) throw new UserError(`No compiled modules (.mv) in ${bytecodeDir}`);
 
   for (const snapshot of options.frameworks ?? []) {
     for (const module of loadFrameworkSnapshot(snapshot).modules) {
@@ -76,14 +96,14 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   let sources = new Map<string, string>();
   if (options.findSources !== false) {
     const hashes = new Set<string>();
-    for (const m of registry) if (m.sourceMap) for (const h of fileHashes(m.sourceMap)) hashes.add(h);
+    for (const m of [...registry, ...scripts]) if (m.sourceMap) for (const h of fileHashes(m.sourceMap)) hashes.add(h);
     sources = findSources(buildDir, hashes);
     if (packageDir !== buildDir && sources.size < hashes.size) {
       const remaining = [...hashes].filter((h) => !sources.has(h));
       for (const [h, p] of findSources(packageDir, remaining)) sources.set(h, p);
     }
   }
-  return { name, buildDir, packageDir, flavour, registry, ownModules, sources };
+  return { name, buildDir, packageDir, flavour, registry, ownModules, sources, scripts };
 }
 
 /** The `.move` file a location points into, when it was found. */
@@ -101,12 +121,14 @@ export function readSourceMap(file: string): ModuleSourceMap {
 
 function resolveBuildDir(dir: string): string {
   if (!isDirectory(dir)) throw new UserError(`Move package folder not found: ${dir}`);
-  if (isDirectory(join(dir, 'bytecode_modules'))) return dir;
+  if (isDirectory(join(dir, 'bytecode_modules')) || isDirectory(join(dir, 'bytecode_scripts'))) return dir;
   const build = join(dir, 'build');
   if (!isDirectory(build)) {
     throw new UserError(`No Move build output in ${dir}: expected build/<package>/bytecode_modules (run \`sui move build\` or \`aptos move compile\` first)`);
   }
-  const builds = readdirSync(build).filter((d) => isDirectory(join(build, d, 'bytecode_modules'))).sort();
+  const builds = readdirSync(build)
+    .filter((d) => isDirectory(join(build, d, 'bytecode_modules')) || isDirectory(join(build, d, 'bytecode_scripts')))
+    .sort();
   if (builds.length === 1) return join(build, builds[0]!);
   const manifestName = packageNameFromManifest(join(dir, 'Move.toml'));
   if (manifestName && builds.includes(manifestName)) return join(build, manifestName);

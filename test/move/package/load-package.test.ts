@@ -16,6 +16,7 @@ import {
   sourcePath,
 } from '../../../debug-adapter/move/package/index.ts';
 import { MOVE_FIXTURES, SKIP_MESSAGE, SUI_FRAMEWORK, fixturesPresent, suiTestPackages } from '../binary/fixture-files.ts';
+import { build as assemble, name } from '../binary/assemble.ts';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'chainstep-move-pkg-'));
@@ -149,6 +150,25 @@ test('a build with only .mvd debug info (BCS) still gets its source maps', (t) =
   const m = loadPackage(build, { findSources: false }).registry.get('0x0::m')!;
   assert.equal(m.sourceMapPath, join(build, 'debug_info/m.mvd'));
   assert.deepEqual(m.sourceMap!.functions.get(0)!.parameters.map((p) => p.name), ['some_struct', 'p']);
+});
+
+test('Aptos scripts in bytecode_scripts/ are loaded as scripts', (t) => {
+  const dir = tempDir(t);
+  const buildDir = join(dir, 'build/scripts_only');
+  mkdirSync(join(buildDir, 'bytecode_scripts'), { recursive: true });
+  const script = assemble([
+    [0x7, [...name('m')]],
+    [0x8, new Array(32).fill(0)],
+    [0x1, [0, 0]],
+    [0x5, [0, 1, 0x05]], // (), (address)
+  ], [0, 1, 0, 2, 0x0a, 0, 0x02]).bytes; // main(address): CopyLoc 0; Ret
+  writeFileSync(join(buildDir, 'bytecode_scripts/run.mv'), script);
+  const pkg = loadPackage(dir, { flavour: 'aptos' });
+  assert.equal(pkg.registry.size, 0);
+  assert.equal(pkg.scripts.length, 1);
+  assert.equal(pkg.scripts[0]!.name, 'run');
+  assert.equal(pkg.scripts[0]!.script.kind, 'script');
+  assert.deepEqual(pkg.scripts[0]!.script.script!.code.code, [{ op: 'CopyLoc', local: 0 }, { op: 'Ret' }]);
 });
 
 test('bad packages give errors that name the folder or file', (t) => {
