@@ -50,7 +50,10 @@ export function chooseContract(project: CompiledProject, wanted: unknown, fn: st
     return found[0]!;
   }
   const inTargets = deployable.filter((c) => project.targets.includes(c.sourceUnit));
-  const candidates = inTargets.length > 0 ? inTargets : deployable;
+  const pool = inTargets.length > 0 ? inTargets : deployable;
+  // Libraries are deployed for their users, not debugged by default.
+  const contractsOnly = pool.filter((c) => c.kind !== 'library');
+  const candidates = contractsOnly.length > 0 ? contractsOnly : pool;
   if (candidates.length === 0) throw new UserError('contract: nothing deployable was compiled (only interfaces, abstract contracts or libraries?)');
   if (fn) {
     const name = fn.includes('(') ? fn.slice(0, fn.indexOf('(')) : fn;

@@ -43,6 +43,10 @@ export interface StorageLayout {
 
 export interface CompiledContract {
   readonly name: string;
+  /** 'contract', 'library', 'interface' (abstract contracts have no bytecode). */
+  readonly kind: string;
+  /** Byte offset of its definition in its file (declaration order). */
+  readonly position: number;
   /** Source unit name of the file declaring it. */
   readonly sourceUnit: string;
   readonly abi: readonly AbiItem[];
@@ -263,9 +267,17 @@ export function compile(options: CompileOptions): CompiledProject {
   compiledSources.sort((a, b) => a.id - b.id);
   const contracts: CompiledContract[] = [];
   for (const [unit, byName] of Object.entries(output.contracts ?? {})) {
+    const definitions = (output.sources?.[unit]?.ast.nodes ?? []).filter((n) => n.nodeType === 'ContractDefinition');
     for (const [name, c] of Object.entries(byName)) {
-      contracts.push({ name, sourceUnit: unit, abi: c.abi, bytecode: c.evm.bytecode, deployedBytecode: c.evm.deployedBytecode, storageLayout: c.storageLayout });
+      const def = definitions.find((d) => d.name === name);
+      contracts.push({
+        name, kind: String(def?.contractKind ?? 'contract'), position: def ? Number(def.src.split(':')[0]) : 0, sourceUnit: unit,
+        abi: c.abi, bytecode: c.evm.bytecode, deployedBytecode: c.evm.deployedBytecode, storageLayout: c.storageLayout,
+      });
     }
   }
+  // Declaration order (solc lists contracts alphabetically): "the last contract" means the last one written.
+  const unitOrder = new Map(compiledSources.map((s, i) => [s.unit, i]));
+  contracts.sort((a, b) => (unitOrder.get(a.sourceUnit)! - unitOrder.get(b.sourceUnit)!) || a.position - b.position);
   return { root, targets, sources: compiledSources, contracts, warnings };
 }

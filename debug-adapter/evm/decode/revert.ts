@@ -64,7 +64,11 @@ function decodeAbiString(body: Uint8Array): string | undefined {
   const start = Number(offset) + 32;
   if (BigInt(start) + length > BigInt(body.length)) return undefined;
   const bytes = body.subarray(start, start + Number(length));
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined; // not text: shown as raw data rather than with replacement characters
+  }
 }
 
 function readWord(data: Uint8Array, offset: number): bigint {

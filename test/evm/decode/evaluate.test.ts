@@ -229,3 +229,16 @@ test('fuzz: random expressions only ever fail with EvaluationError, and terminat
     }
   }
 });
+
+test('a value the backend cannot locate evaluates to unavailable; arithmetic on it is an error', async () => {
+  const { ctx, env } = await environment();
+  const withOptimized: EvalEnvironment = {
+    ...env,
+    lookup: (name) =>
+      name === 'gone' ? { type: { kind: 'uint', bits: 256 }, location: { kind: 'unavailable', reason: 'optimized' } } : env.lookup(name),
+  };
+  const gone = evaluateExpression('gone', withOptimized, ctx, { hex: false });
+  assert.equal(gone.value, 'unavailable (optimized)');
+  assert.equal(gone.hint, 'unavailable');
+  assert.throws(() => evaluateExpression('gone + 1', withOptimized, ctx, { hex: false }), /^EvaluationError: unavailable \(optimized\)$/);
+});

@@ -124,6 +124,15 @@ test('no data and unknown data are reported as such', async () => {
   assert.equal(raw.summary, 'reverted with data 0x123456780000');
 });
 
+test('an Error(string) whose message is not UTF-8 is shown as raw data, not with replacement characters', () => {
+  const data = hexToBytes(
+    `0x08c379a0${'20'.padStart(64, '0')}${'02'.padStart(64, '0')}${'ff fe'.replace(' ', '').padEnd(64, '0')}`,
+  );
+  const reason = decodeRevert(data, []);
+  assert.equal(reason.kind, 'raw');
+  assert.match(reason.summary, /^reverted with data 0x08c379a0/);
+});
+
 test('fuzz: random and mutated revert data never throws and always gives a summary', async () => {
   const { abis } = await setUp();
   const random = new Random(0xdec0de);
