@@ -7,7 +7,7 @@ import { RecordingBuilder, type MoveRecording } from './recording.ts';
 
 /** Feeds every event of a trace to a recording. */
 export function recordTrace(trace: Trace): MoveRecording {
-  const builder = new RecordingBuilder();
+  const builder = new RecordingBuilder({ resync: true });
   for (const event of trace.events) builder.add(event);
   return builder.finish();
 }

@@ -11,6 +11,7 @@
 // Implicit stack rules of the format (checked against the fixture traces): an OpenFrame pops the
 // callee's parameters from the operand stack (natives too), a native's results are Push effects before
 // its CloseFrame, and a returning frame leaves its results on the stack (CloseFrame changes nothing).
+import { isDeepStrictEqual } from 'node:util';
 import type { TraceEvent, TraceFrame, TraceLocation, TraceMoveValue, TraceValue, TypeTag, TypeTagWithRefs } from '../trace/format.ts';
 
 export const CHECKPOINT_OPS = 512;
@@ -157,6 +158,48 @@ export function locationRoot(loc: TraceLocation): { frameTraceId: number; local:
   return 'Local' in l ? { frameTraceId: l.Local[0], local: l.Local[1] } : { global: l.Global };
 }
 
+function intOf(v: TraceValue | undefined): number | undefined {
+  if (!v || !('RuntimeValue' in v)) return undefined;
+  const x = v.RuntimeValue.value;
+  return x.type === 'U64' || x.type === 'U8' || x.type === 'U16' || x.type === 'U32' ? Number(x.value) : undefined;
+}
+
+/** Field / element offsets from the root to a location. */
+function offsetsOf(loc: TraceLocation): number[] {
+  const out: number[] = [];
+  let l = loc;
+  while ('Indexed' in l) {
+    out.unshift(l.Indexed[1]);
+    l = l.Indexed[0];
+  }
+  return out;
+}
+
+/** A copy of `root` with the value at `path` replaced by `change(value)`; undefined when the path is not there. */
+function updateAt(root: TraceMoveValue, path: readonly number[], change: (v: TraceMoveValue) => TraceMoveValue): TraceMoveValue | undefined {
+  if (path.length === 0) return change(root);
+  const [head, ...rest] = path as [number, ...number[]];
+  if (root.type === 'Vector') {
+    const item = root.value[head];
+    const updated = item && updateAt(item, rest, change);
+    if (!updated) return undefined;
+    const items = root.value.slice();
+    items[head] = updated;
+    return { type: 'Vector', value: items };
+  }
+  if (root.type === 'Struct' || root.type === 'Variant') {
+    const field = root.value.fields[head];
+    const updated = field && updateAt(field[1], rest, change);
+    if (!updated) return undefined;
+    const fields = root.value.fields.slice();
+    fields[head] = [field[0], updated];
+    return root.type === 'Struct'
+      ? { type: 'Struct', value: { ...root.value, fields } }
+      : { type: 'Variant', value: { ...root.value, fields } };
+  }
+  return undefined;
+}
+
 /** Builds a MoveRecording from trace events, in order. */
 export class RecordingBuilder {
   private readonly frameOf = new Column(new Int32Array(1024), int32);
@@ -178,6 +221,17 @@ export class RecordingBuilder {
   private lastGas = NaN;
   private initialGas = NaN;
   private lastPopOfStep: TraceValue | undefined;
+  /** Values popped by the current step, in order, and whether it wrote through a reference. */
+  private stepPops: TraceValue[] = [];
+  private stepWrote = false;
+  private stepOpcode = '';
+  private stepFailed = false;
+
+  /**
+   * `resync`: correct a local from the root value a Read reports when they differ. Real traces do not
+   * report what natives do through `&mut` parameters; the next read of the local shows it.
+   */
+  constructor(private readonly options: { readonly resync?: boolean } = {}) {}
   private error?: RecordedError;
   private readonly warnings: string[] = [];
 
@@ -202,6 +256,7 @@ export class RecordingBuilder {
   }
 
   private instruction(e: { pc: number; gas_left: bigint; instruction: string }): void {
+    this.finishStep();
     const frame = this.open[this.open.length - 1];
     if (frame === undefined) {
       this.warnings.push(`instruction ${e.instruction} at pc ${e.pc} outside any frame: ignored`);
@@ -226,6 +281,45 @@ export class RecordingBuilder {
     this.lastGas = gas;
     this.opEnd.push(this.ops.length);
     this.lastPopOfStep = undefined;
+    this.stepPops = [];
+    this.stepWrote = false;
+    this.stepFailed = false;
+    this.stepOpcode = e.instruction;
+  }
+
+  /**
+   * VEC_POP_BACK and VEC_SWAP change a vector through a reference without a Write effect in real traces
+   * (VEC_PUSH_BACK has one): apply them to the referenced location here, once the step's effects are in.
+   */
+  private finishStep(): void {
+    const op = this.stepOpcode;
+    this.stepOpcode = '';
+    if (this.stepWrote || this.stepFailed || (op !== 'VEC_POP_BACK' && op !== 'VEC_SWAP')) return;
+    const ref = op === 'VEC_POP_BACK' ? this.stepPops[0] : this.stepPops[2];
+    if (!ref || !('MutRef' in ref)) return;
+    const i = op === 'VEC_SWAP' ? intOf(this.stepPops[1]) : undefined;
+    const j = op === 'VEC_SWAP' ? intOf(this.stepPops[0]) : undefined;
+    const location = ref.MutRef.location;
+    const rootValue = this.rootValue(location);
+    if (!rootValue) return;
+    const updated = updateAt(rootValue, offsetsOf(location), (v) => {
+      if (v.type !== 'Vector') return v;
+      if (op === 'VEC_POP_BACK') return { type: 'Vector', value: v.value.slice(0, -1) };
+      if (i === undefined || j === undefined || i >= v.value.length || j >= v.value.length) return v;
+      const items = v.value.slice();
+      [items[i], items[j]] = [items[j]!, items[i]!];
+      return { type: 'Vector', value: items };
+    });
+    if (updated) this.writeRoot(location, { RuntimeValue: { value: updated } });
+  }
+
+  /** The current value at the root of a location (a local's plain value, or a global). */
+  private rootValue(location: TraceLocation): TraceMoveValue | undefined {
+    const root = locationRoot(location);
+    if ('global' in root) return this.live.globals.get(root.global);
+    const frame = this.frameIndexOfTraceId(root.frameTraceId);
+    const v = frame >= 0 ? this.live.locals.get(frame)?.[root.local] : undefined;
+    return v && 'RuntimeValue' in v ? v.RuntimeValue.value : undefined;
   }
 
   private frameIndexOfTraceId(traceId: number): number {
@@ -237,10 +331,13 @@ export class RecordingBuilder {
     if ('Push' in e) this.log({ k: K.Push, v: e.Push });
     else if ('Pop' in e) {
       this.lastPopOfStep = e.Pop;
+      this.stepPops.push(e.Pop);
       this.log({ k: K.Pop });
     } else if ('Write' in e) {
+      if (!('Local' in e.Write.location)) this.stepWrote = true;
       this.writeRoot(e.Write.location, e.Write.root_value_after_write);
     } else if ('Read' in e) {
+      if (this.options.resync && 'RuntimeValue' in e.Read.root_value_read) this.resync(e.Read.location, e.Read.root_value_read.RuntimeValue.value);
       if (e.Read.moved && 'Local' in e.Read.location) {
         const frame = this.frameIndexOfTraceId(e.Read.location.Local[0]);
         if (frame >= 0) this.log({ k: K.MoveOut, frame, local: e.Read.location.Local[1] });
@@ -251,6 +348,7 @@ export class RecordingBuilder {
       const id = 'global' in root ? root.global : eventIndex;
       this.log({ k: K.WriteGlobal, id, v: e.DataLoad.snapshot });
     } else if ('ExecutionError' in e) {
+      this.stepFailed = true;
       const step = this.pcs.length - 1;
       const frame = this.open[this.open.length - 1] ?? -1;
       const status = e.ExecutionError;
@@ -263,6 +361,17 @@ export class RecordingBuilder {
       }
       this.error = { step, frame, status, ...(abortCode !== undefined ? { abortCode } : {}) };
     }
+  }
+
+  /** A read showed a local's root value: adopt it when the recording has something else. */
+  private resync(location: TraceLocation, value: TraceMoveValue): void {
+    const root = locationRoot(location);
+    if ('global' in root) return;
+    const frame = this.frameIndexOfTraceId(root.frameTraceId);
+    if (frame < 0) return;
+    const current = this.live.locals.get(frame)?.[root.local];
+    if (current && 'RuntimeValue' in current && isDeepStrictEqual(current.RuntimeValue.value, value)) return;
+    this.log({ k: K.WriteLocal, frame, local: root.local, v: { RuntimeValue: { value } } });
   }
 
   private writeRoot(location: TraceLocation, value: TraceValue): void {
@@ -324,6 +433,7 @@ export class RecordingBuilder {
   }
 
   finish(): MoveRecording {
+    this.finishStep();
     return new MoveRecording({
       frameOf: this.frameOf.done(),
       pcs: this.pcs.done(),
