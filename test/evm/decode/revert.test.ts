@@ -126,7 +126,7 @@ test('no data and unknown data are reported as such', async () => {
 
 test('an Error(string) whose message is not UTF-8 is shown as raw data, not with replacement characters', () => {
   const data = hexToBytes(
-    `0x08c379a0${'20'.padStart(64, '0')}${'02'.padStart(64, '0')}${'ff fe'.replace(' ', '').padEnd(64, '0')}`,
+    `0x08c379a0${'20'.padStart(64, '0')}${'02'.padStart(64, '0')}${'fffe'.padEnd(64, '0')}`,
   );
   const reason = decodeRevert(data, []);
   assert.equal(reason.kind, 'raw');
