@@ -12,6 +12,14 @@ export interface AssembledFunction {
   readonly code?: readonly Instruction[];
   readonly typeParameters?: number;
   readonly visibility?: Visibility;
+  /** VARIANT_SWITCH tables: `offsets[tag]` is the target for each variant of enum `headEnum`. */
+  readonly jumpTables?: readonly { readonly headEnum: number; readonly offsets: readonly number[] }[];
+}
+
+export interface AssembledEnum {
+  readonly name: string;
+  readonly variants: readonly { readonly name: string; readonly fields: readonly { readonly name: string; readonly type: SignatureToken }[] }[];
+  readonly abilities?: number;
 }
 
 export interface AssembledStruct {
@@ -27,6 +35,8 @@ export interface AssembleOptions {
   readonly name: string;
   readonly functions: readonly AssembledFunction[];
   readonly structs?: readonly AssembledStruct[];
+  /** Sui enums: datatype handles follow the structs'; variant handles are numbered enum by enum, variant by variant. */
+  readonly enums?: readonly AssembledEnum[];
   readonly constants?: readonly { readonly type: SignatureToken; readonly data: Uint8Array }[];
   /** Extra signatures (e.g. vector element types) appended after the ones functions use; returns their indices via `signatureIndex`. */
   readonly signatures?: readonly Signature[];
@@ -59,6 +69,13 @@ export function assembleModule(options: AssembleOptions): CompiledModule {
     abilities: s.abilities ?? 0x7,
     typeParameters: Array.from({ length: s.typeParameters ?? 0 }, () => ({ constraints: 0, isPhantom: false })),
   }));
+  const enums = options.enums ?? [];
+  for (const e of enums) datatypeHandles.push({ module: 0, name: ident(e.name), abilities: e.abilities ?? 0x7, typeParameters: [] });
+  const enumDefs = enums.map((e, i) => ({
+    handle: structs.length + i,
+    variants: e.variants.map((v) => ({ name: ident(v.name), fields: v.fields.map((f) => ({ name: ident(f.name), type: f.type })) })),
+  }));
+  const variantHandles = enums.flatMap((e, enumDef) => e.variants.map((_, variant) => ({ enumDef, variant })));
   const structDefs: StructDefinition[] = structs.map((s, i) => ({
     handle: i,
     fieldInformation: { kind: 'declared', fields: s.fields.map((f) => ({ name: ident(f.name), type: f.type })) },
@@ -75,13 +92,13 @@ export function assembleModule(options: AssembleOptions): CompiledModule {
     visibility: f.visibility ?? ('public' as Visibility),
     isEntry: false,
     acquires: [],
-    ...(f.code ? { code: { locals: sig(f.locals ?? []), code: f.code, jumpTables: [] } } : {}),
+    ...(f.code ? { code: { locals: sig(f.locals ?? []), code: f.code, jumpTables: f.jumpTables ?? [] } } : {}),
   }));
   const fieldHandles = structs.flatMap((s, owner) => s.fields.map((_, field) => ({ owner, field })));
   return {
     kind: 'module',
     flavour: 'sui',
-    version: 6,
+    version: enums.length ? 7 : 6,
     testMode: false,
     selfHandle: 0,
     moduleHandles: [{ address: 0, name: moduleName }],
@@ -99,9 +116,9 @@ export function assembleModule(options: AssembleOptions): CompiledModule {
     metadata: [],
     structDefs,
     functionDefs,
-    enumDefs: [],
+    enumDefs,
     enumDefInstantiations: [],
-    variantHandles: [],
+    variantHandles,
     variantInstantiationHandles: [],
     structVariantHandles: [],
     structVariantInstantiations: [],

@@ -422,7 +422,7 @@ export class MoveVM {
               fields = v.fields;
             } else {
               if (!(v instanceof VariantValue)) throw invariant('unpack of a non-variant');
-              if (v.tag !== site.tag) throw new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `variant mismatch: expected ${variantName(site)}, found tag ${v.tag}`);
+              if (v.tag !== site.tag) throw new VMError('VARIANT_TAG_MISMATCH', `variant mismatch: expected ${variantName(site)}, found tag ${v.tag}`);
               fields = v.fields;
             }
             for (const f of fields) {
@@ -443,7 +443,7 @@ export class MoveVM {
             if (!(r instanceof Reference)) throw invariant('variant unpack through a non-reference');
             const v = r.get();
             if (!(v instanceof VariantValue)) throw invariant('unpack of a non-variant');
-            if (v.tag !== site.tag) throw new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `variant mismatch: expected ${variantName(site)}, found tag ${v.tag}`);
+            if (v.tag !== site.tag) throw new VMError('VARIANT_TAG_MISMATCH', `variant mismatch: expected ${variantName(site)}, found tag ${v.tag}`);
             const mutable = op === Op.UnpackVariantMutRef || op === Op.UnpackVariantGenericMutRef;
             for (let i = 0; i < v.fields.length; i++) {
               const fr = new Reference(v.fields, i, mutable, r, r.frame, r.globalId);

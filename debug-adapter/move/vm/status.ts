@@ -6,7 +6,7 @@ export const StatusCode = {
   RESOURCE_DOES_NOT_EXIST: 4003,
   RESOURCE_ALREADY_EXISTS: 4004,
   MISSING_DATA: 4008,
-  DATA_FORMAT_ERROR: 4010,
+  DATA_FORMAT_ERROR: 4009,
   ABORTED: 4016,
   ARITHMETIC_ERROR: 4017,
   VECTOR_OPERATION_ERROR: 4018,
@@ -16,6 +16,8 @@ export const StatusCode = {
   VM_MAX_VALUE_DEPTH_REACHED: 4025,
   /** Invariant violations: what the bytecode verifier would have rejected (reachable with unverified code). */
   UNKNOWN_INVARIANT_VIOLATION_ERROR: 2000,
+  /** Unpacking an enum value as another variant than it holds. */
+  VARIANT_TAG_MISMATCH: 2024,
   /** Ours: the configured step limit ended the run (an endless loop, most likely). */
   STEP_LIMIT_REACHED: 9001,
   /** Ours: a native function the interpreter does not implement. */

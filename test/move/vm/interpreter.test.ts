@@ -187,3 +187,51 @@ test('the trace writer writes u128 bare and u256 as little-endian bytes', () => 
   const close = back.events.at(-1)!;
   assert.ok('CloseFrame' in close);
 });
+
+test('enums: pack a variant, switch on it, unpack by reference and by value', () => {
+  const shape = { kind: 'datatype', handle: 0 } as const;
+  const enums = [{ name: 'Shape', variants: [
+    { name: 'Circle', fields: [{ name: 'r', type: u64 }] },
+    { name: 'Rect', fields: [{ name: 'w', type: u64 }, { name: 'h', type: u64 }] },
+  ] }];
+  // area(s): match s { Circle { r } => 3 * r * r, Rect { w, h } => w * h }, reading fields by reference first.
+  const area: AssembledFunction = {
+    name: 'area', parameters: [shape], returns: [u64], locals: [u64, u64],
+    jumpTables: [{ headEnum: 0, offsets: [2, 11] }],
+    code: [
+      { op: 'ImmBorrowLoc', local: 0 }, // 0
+      { op: 'VariantSwitch', jumpTable: 0 }, // 1
+      { op: 'MoveLoc', local: 0 }, // 2: Circle
+      { op: 'UnpackVariant', handle: 0 },
+      { op: 'StLoc', local: 1 },
+      { op: 'LdU64', value: 3n },
+      { op: 'CopyLoc', local: 1 },
+      { op: 'Mul' },
+      { op: 'MoveLoc', local: 1 },
+      { op: 'Mul' },
+      { op: 'Ret' }, // 10
+      { op: 'ImmBorrowLoc', local: 0 }, // 11: Rect
+      { op: 'UnpackVariantImmRef', handle: 1 },
+      { op: 'ReadRef' },
+      { op: 'StLoc', local: 2 },
+      { op: 'ReadRef' },
+      { op: 'MoveLoc', local: 2 },
+      { op: 'Mul' },
+      { op: 'MoveLoc', local: 0 },
+      { op: 'UnpackVariant', handle: 1 },
+      { op: 'Pop' },
+      { op: 'Pop' },
+      { op: 'Ret' },
+    ],
+  };
+  const make = (variant: number, fields: bigint[]): AssembledFunction => ({
+    name: 'f', parameters: [], returns: [u64],
+    code: [...fields.map((v): Instruction => ({ op: 'LdU64', value: v })), { op: 'PackVariant', handle: variant }, { op: 'Call', handle: 1 }, { op: 'Ret' }],
+  });
+  assert.deepEqual(returned(run([make(0, [2n]), area], [], {}, { enums })), [12n]);
+  assert.deepEqual(returned(run([make(1, [4n, 5n]), area], [], {}, { enums })), [20n]);
+  // Unpacking the wrong variant is a VARIANT_TAG_MISMATCH.
+  const wrong: AssembledFunction = { name: 'f', parameters: [], returns: [], code: [{ op: 'LdU64', value: 1n }, { op: 'PackVariant', handle: 0 }, { op: 'UnpackVariant', handle: 1 }, { op: 'Pop' }, { op: 'Pop' }, { op: 'Ret' }] };
+  const r = run([wrong], [], {}, { enums });
+  assert.equal(r.kind === 'error' && `${r.status} ${r.statusCode}`, 'VARIANT_TAG_MISMATCH 2024');
+});
