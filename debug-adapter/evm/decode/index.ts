@@ -25,8 +25,12 @@ export type {
 } from './model.ts';
 export { typeLabel, isValueType, storageBytes, storageSlots, memoryReference, parseMemoryReference } from './model.ts';
 
-// Building `SolType`s from solc output (AST `typeName`s, `typeIdentifier`s, the storageLayout `types` table).
-export { TypeRegistry } from './types.ts';
+// Building `SolType`s from solc output: `new TypeRegistry(output.sources)`, then
+//   fromVariableDeclaration(node): { type, dataLocation? }   (AST VariableDeclaration: locals, parameters, state)
+//   fromTypeName(node): SolType                             (AST TypeName)
+//   fromStorageType(key, layout.types): SolType             (storageLayout `types` table entry)
+//   byId(astId), byName('Color' | 'Store.Color'): SolType  (declared structs, enums, contracts, value types)
+export { TypeRegistry, elementaryType } from './types.ts';
 
 // Decoding values into `Variable` trees.
 //   decodeValue(name, type, location, ctx, format, evaluateName?): Variable
@@ -46,5 +50,7 @@ export { decodeRevert, panicMeaning } from './revert.ts';
 //   evaluateExpression(text, env, ctx, format): Variable       (expandable like any variable)
 //   evaluateToValue(text, env, ctx): EvalValue                 (typed result: for conditions, data breakpoints)
 //   isTruthy(value, ctx): boolean                              (bool true / non-zero number / non-zero address)
+// EvalEnvironment.typeByName (optional; e.g. `(n) => registry.byName(n)`) enables enum members `Color.Red`.
+// A data breakpoint on an expression can use evaluateToValue(...).location (kind 'storage': slot and offset).
 export type { Expression, EvalEnvironment, EvalValue } from './evaluate.ts';
 export { parseExpression, evaluateExpression, evaluateToValue, isTruthy } from './evaluate.ts';
