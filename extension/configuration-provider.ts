@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { type Language, languageOfPath, scanFunctions } from './function-scan.ts';
 import { askArgs, configForDocument, documentLanguage } from './function-picker.ts';
-import { type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, programFor, resolvePaths } from './launch-config.ts';
+import { argumentParams, type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, programFor, resolvePaths } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 
 export class ChainstepConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -42,8 +42,8 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
     if (resolved.args === undefined && typeof resolved.function === 'string' && resolved.function !== '' && resolved.program) {
       const language = languageOfPath(resolved.program);
       const fn = language ? findNamedFunction(language, resolved, scanFile(language, resolved.program)) : undefined;
-      if (fn && fn.params.length > 0) {
-        const args = await askArgs(fn);
+      if (language && fn && argumentParams(language, fn).length > 0) {
+        const args = await askArgs(language, fn);
         if (args === undefined) return undefined;
         resolved.args = args;
       }

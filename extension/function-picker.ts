@@ -2,7 +2,7 @@
 // function, then type its arguments when it has parameters.
 import * as vscode from 'vscode';
 import { type DebuggableFunction, type Language, scanFunctions } from './function-scan.ts';
-import { type ChainstepLaunch, configForFunction, parseArgs, programFor } from './launch-config.ts';
+import { argumentParams, type ChainstepLaunch, configForFunction, parseArgs, programFor } from './launch-config.ts';
 
 export function documentLanguage(document: vscode.TextDocument): Language | undefined {
   if (document.languageId === 'solidity' || document.languageId === 'move') return document.languageId;
@@ -36,20 +36,21 @@ export async function pickFunction(
  * Asks for the arguments of a function with parameters, as a JSON array validated as it is typed.
  * Returns [] without asking for a function without parameters; undefined when the user cancels.
  */
-export async function askArgs(fn: DebuggableFunction): Promise<unknown[] | undefined> {
-  if (fn.params.length === 0) return [];
+export async function askArgs(language: Language, fn: DebuggableFunction): Promise<unknown[] | undefined> {
+  const params = argumentParams(language, fn);
+  if (params.length === 0) return [];
   const text = await vscode.window.showInputBox({
     title: `Arguments of ${fn.name}`,
-    prompt: `JSON array: ${fn.params.join(', ')}. Integers as numbers or decimal strings, addresses and bytes as 0x strings.`,
-    placeHolder: `[${fn.params.map(() => '…').join(', ')}]`,
+    prompt: `JSON array: ${params.join(', ')}. Integers as numbers or decimal strings, addresses and bytes as 0x strings.`,
+    placeHolder: `[${params.map(() => '…').join(', ')}]`,
     ignoreFocusOut: true,
     validateInput: (value) => {
-      const parsed = parseArgs(value, fn.params);
+      const parsed = parseArgs(value, params);
       return typeof parsed === 'string' ? parsed : undefined;
     },
   });
   if (text === undefined) return undefined;
-  const parsed = parseArgs(text, fn.params);
+  const parsed = parseArgs(text, params);
   return typeof parsed === 'string' ? undefined : parsed;
 }
 
@@ -66,7 +67,7 @@ export async function configForDocument(
       functions.find((f) => f.name === chosen.name && f.container === chosen.container)
     : await pickFunction(language, functions, vscode.workspace.asRelativePath(document.uri));
   if (!fn) return undefined;
-  const args = await askArgs(fn);
+  const args = await askArgs(language, fn);
   if (args === undefined) return undefined;
   return configForFunction(language, programFor(language, document.uri.fsPath), fn, functions, args);
 }

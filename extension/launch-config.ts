@@ -21,6 +21,16 @@ export interface ChainstepLaunch {
   [field: string]: unknown;
 }
 
+/**
+ * The parameters the user gives values for. Move: a trailing `&TxContext` / `&mut TxContext` is supplied
+ * by the VM (as on chain), so it is not asked for.
+ */
+export function argumentParams(language: Language, fn: DebuggableFunction): readonly string[] {
+  if (language !== 'move' || fn.params.length === 0) return fn.params;
+  const last = fn.params[fn.params.length - 1];
+  return /:\s*&\s*(?:mut\s+)?(?:[A-Za-z_0-9]+\s*::\s*)*TxContext\s*$/.test(last) ? fn.params.slice(0, -1) : fn.params;
+}
+
 /** The type written in a Solidity parameter declaration: `uint256[] memory xs` -> `uint256[]`. */
 export function solidityParamType(param: string): string {
   return param.split(' ')[0];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanMove, scanSolidity } from '../../extension/function-scan.ts';
 import {
+  argumentParams,
   configForFunction,
   findNamedFunction,
   isEmptyConfig,
@@ -83,4 +84,17 @@ test('program for a Move file is its package folder (nearest Move.toml), for Sol
   assert.equal(programFor('move', join(root, 'pkg', 'sources', 'nested', 'm.move')), join(root, 'pkg'));
   assert.equal(programFor('move', join(root, 'loose.move')), join(root, 'loose.move'));
   assert.equal(programFor('solidity', join(root, 'A.sol')), join(root, 'A.sol'));
+});
+
+test('Move: a trailing TxContext parameter is supplied by the VM, so it is not asked for', () => {
+  const fns = scanMove(`module 0x2::shop {
+    public entry fun buy(amount: u64, ctx: &mut TxContext) {}
+    public entry fun peek(ctx: &sui::tx_context::TxContext) {}
+    public entry fun give(to: address, n: u64) {}
+  }`);
+  assert.deepEqual(argumentParams('move', fns[0]), ['amount: u64']);
+  assert.deepEqual(argumentParams('move', fns[1]), []);
+  assert.deepEqual(argumentParams('move', fns[2]), ['to: address', 'n: u64']);
+  const sol = scanSolidity('contract C { function f(uint256 ctx) public {} }');
+  assert.deepEqual(argumentParams('solidity', sol[0]), ['uint256 ctx']);
 });
