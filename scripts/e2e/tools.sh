@@ -11,9 +11,12 @@
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
-RIPGREP_CACHE=/tmp/vscode-ripgrep-cache-1.15.11
+# @vscode/ripgrep looks for its download in <os.tmpdir()>/vscode-ripgrep-cache-<its version>.
+RIPGREP_CACHE="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
 RIPGREP_ARCHIVE=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
-tools="${CHAINSTEP_E2E_TOOLS:-$HOME/.cache/chainstep-e2e}"
+# Same default as test/e2e/workbench.ts (Node's os.homedir(): $HOME, else the passwd entry).
+home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+tools="${CHAINSTEP_E2E_TOOLS:-$home/.cache/chainstep-e2e}"
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
