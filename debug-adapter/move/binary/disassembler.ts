@@ -41,8 +41,8 @@ export function disassembleModule(module: CompiledModule, options: DisassembleOp
     for (const friend of module.friendDecls) {
       lines.push(`    friend ${shortAddress(addressToHex(module.addressIdentifiers[friend.address]!))}::${identifier(module, friend.name)};`);
     }
-    module.structDefs.forEach((def, i) => lines.push(...indent(structText(module, i)), ''));
-    module.enumDefs.forEach((def, i) => lines.push(...indent(enumText(module, i)), ''));
+    module.structDefs.forEach((_, i) => lines.push(...indent(structText(module, i)), ''));
+    module.enumDefs.forEach((_, i) => lines.push(...indent(enumText(module, i)), ''));
   }
   module.functionDefs.forEach((_, i) => lines.push(...indent(disassembleFunction(module, i, options.names?.(i)).split('\n')), ''));
   if (module.script) lines.push(...indent(scriptText(module, options.names?.(0)).split('\n')));

@@ -3,6 +3,7 @@ export * from './model.ts';
 export { MoveFormatError } from './errors.ts';
 export { deserialize, deserializeScript, typeParameterBound, type DeserializeOptions } from './deserializer.ts';
 export { opcodeName, opcodeByte } from './opcodes.ts';
+export { serialize } from './serializer.ts';
 export {
   abilitiesText,
   datatypeName,
