@@ -221,11 +221,25 @@ export function storageSlots(type: SolType): bigint {
   }
 }
 
+export interface StructStorageLayout {
+  readonly offsets: readonly { readonly slot: bigint; readonly byteOffset: number }[];
+  readonly slots: bigint;
+}
+
+/** Layouts are computed once per member list (struct types are shared objects): member access stays O(1). */
+const layouts = new WeakMap<readonly StructMember[], StructStorageLayout>();
+
 /** Slot and byte offset of each member of a struct (or of a contract's state), and the slots it takes in total. */
-export function structLayout(members: readonly StructMember[]): {
-  offsets: { slot: bigint; byteOffset: number }[];
-  slots: bigint;
-} {
+export function structLayout(members: readonly StructMember[]): StructStorageLayout {
+  let layout = layouts.get(members);
+  if (!layout) {
+    layout = computeStructLayout(members);
+    layouts.set(members, layout);
+  }
+  return layout;
+}
+
+function computeStructLayout(members: readonly StructMember[]): StructStorageLayout {
   const offsets: { slot: bigint; byteOffset: number }[] = [];
   let slot = 0n;
   let byteOffset = 0;
