@@ -1,12 +1,13 @@
 // Fuzzing the binary reader with mutated real modules (fixed seed, reproducible): bit flips, truncations,
 // inserted and deleted bytes, corrupted length/offset fields. Every case must end either in a
 // MoveFormatError or in a module that is fully usable: the disassembler (which follows every index)
-// must then run without error. Any other exception, or a hang, fails the test.
+// must then run without error, and writing the module back must read the same. Any other exception,
+// or a hang, fails the test.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { MoveFormatError, deserialize, disassembleModule, type CompiledModule } from '../../../debug-adapter/move/binary/index.ts';
+import { MoveFormatError, deserialize, disassembleModule, serialize, type CompiledModule } from '../../../debug-adapter/move/binary/index.ts';
 import { MOVE_FIXTURES, SKIP_MESSAGE, fixtureFiles, fixturesPresent, prng } from './fixture-files.ts';
 
 const SEED = 0x5eed_c0de;
@@ -105,6 +106,8 @@ test(`fuzz: ${CASES} mutated modules end in a MoveFormatError or a usable module
     } catch (error) {
       assert.fail(`${label}: parsed, but disassembly threw ${String(error)}`);
     }
+    // Whatever was accepted can be written back and reads the same.
+    assert.deepEqual(deserialize(serialize(module), source.file, { flavour: source.flavour, kind: module.kind }), module, label);
     outcome.parsed++;
   }
   assert.equal(outcome.rejected + outcome.parsed, CASES);
