@@ -136,6 +136,8 @@ test('Solidity: highlighting, breakpoint stop, step over, variables, stop', { sk
     const moveScopes = await inspectScopes(page);
     assert.match(moveScopes, /storage\.type\.module\.move/);
     assert.match(moveScopes, /source\.move/);
+    // Move #[test] functions get a "Debug test" code lens.
+    await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Debug test' }).first().waitFor({ timeout: 30_000 });
     await openFile(page, 'Counter.sol');
 
     // A breakpoint on the first line of add(), set like a user does (Go to Line, Toggle Breakpoint).
