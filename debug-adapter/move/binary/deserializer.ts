@@ -1001,7 +1001,7 @@ class Parser {
   /** A ULEB table index, checked against the length of the table it points into. */
   private index(r: Reader, length: number, what: string): number {
     const at = r.pos;
-    const value = r.uleb(TABLE_INDEX_MAX, `${what} index`);
+    const value = r.uleb(TABLE_INDEX_MAX, indexLabel(what));
     if (value >= length) r.fail(`${what} index ${value} is out of range (${length} ${what}${length === 1 ? '' : 's'})`, at);
     return value;
   }
@@ -1190,6 +1190,14 @@ const VECTOR_OPS: Record<number, 'VecLen' | 'VecImmBorrow' | 'VecMutBorrow' | 'V
   0x45: 'VecPopBack',
   0x47: 'VecSwap',
 };
+
+/** `"<what> index"` labels, built once: index reads are the hottest path of the reader. */
+const INDEX_LABELS = new Map<string, string>();
+function indexLabel(what: string): string {
+  let label = INDEX_LABELS.get(what);
+  if (label === undefined) INDEX_LABELS.set(what, (label = `${what} index`));
+  return label;
+}
 
 /** 1 + the highest type parameter index in a token (0 when it has none). Iterative: tokens can nest deeply. */
 export function typeParameterBound(token: SignatureToken): number {
