@@ -1,11 +1,12 @@
 // Move interpreter speed: instructions per second on a loop-heavy function (an arithmetic loop
-// assembled from the binary model), without a tracer, with a recording tracer that only counts the
-// events it gets (the cost of the hooks themselves), and with the Sui trace writer (full snapshots).
+// assembled from the binary model), without a tracer, with a tracer that only counts the events it
+// gets (the cost of the hooks themselves), with the debugger's Recorder, and with the Sui trace writer.
 // Target (SPEC): at least 5 million instructions per second without recording.
 import { arithmeticLoopModule } from '../debug-adapter/move/vm/assemble.ts';
 import { MoveVM } from '../debug-adapter/move/vm/interpreter.ts';
 import { ModuleSet } from '../debug-adapter/move/vm/loader.ts';
 import type { Tracer } from '../debug-adapter/move/vm/tracer.ts';
+import { Recorder } from '../debug-adapter/move/vm/recorder.ts';
 import { TraceWriter } from '../debug-adapter/move/trace/writer.ts';
 
 const TARGET = 5_000_000;
@@ -52,7 +53,8 @@ function measure(label: string, iterations: bigint, tracer?: () => Tracer): numb
 export async function run(): Promise<void> {
   console.log('Move interpreter (arithmetic loop, 19 instructions per iteration):');
   const plain = measure('recording off', 300_000n);
-  measure('recording on (compact per-step hooks)', 300_000n, () => new CountingTracer());
+  measure('tracer hooks only (counting)', 300_000n, () => new CountingTracer());
+  measure('recording on (Recorder: steps + event log)', 300_000n, () => new Recorder());
   measure('Sui trace export (JSON snapshots)', 20_000n, () => new TraceWriter());
   console.log(`  target without recording: ${(TARGET / 1e6).toFixed(0)} M/s -> ${plain >= TARGET ? 'met' : 'NOT met'}`);
 }
