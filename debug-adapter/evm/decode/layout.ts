@@ -348,9 +348,12 @@ export function mappingValueSlot(mappingSlot: bigint, keyEncoding: Uint8Array): 
  * Observed KECCAK256 inputs indexed by their last word (the mapping slot of `key . slot`). The index key is a
  * 32-bit hash of that word (collisions are filtered on lookup): building the index must stay cheap for
  * 100,000s of preimages, so no BigInt or string is made per preimage.
+ *
+ * One index per preimage collection. Views are often rebuilt per request and may hand out a fresh iterator
+ * each time, so the cache is keyed by the collection's first preimage buffer and checked against its length
+ * and last buffer (the collection only grows while recording). Iterating is cheap; hashing is what is saved.
  */
-const preimageIndex = new WeakMap<object, Map<number, KeccakPreimage[]>>();
-const indexedLength = new WeakMap<object, number>();
+const preimageIndex = new WeakMap<Uint8Array, { length: number; last: Uint8Array; index: Map<number, KeccakPreimage[]> }>();
 
 function wordHash(bytes: Uint8Array, offset: number): number {
   let h = 0x811c9dc5;
@@ -364,26 +367,31 @@ function endsWith(preimage: Uint8Array, word: Uint8Array): boolean {
   return true;
 }
 
+function indexOf(ctx: DecodeContext): Map<number, KeccakPreimage[]> {
+  const source = ctx.view.keccakPreimages();
+  const all = Array.isArray(source) ? (source as readonly KeccakPreimage[]) : Array.from(source);
+  if (all.length === 0) return EMPTY_INDEX;
+  const first = all[0]!.preimage;
+  const last = all[all.length - 1]!.preimage;
+  const cached = preimageIndex.get(first);
+  if (cached && cached.length === all.length && cached.last === last) return cached.index;
+  const index = new Map<number, KeccakPreimage[]>();
+  for (const entry of all) {
+    if (entry.preimage.length < WORD) continue;
+    const h = wordHash(entry.preimage, entry.preimage.length - WORD);
+    const list = index.get(h);
+    if (list) list.push(entry);
+    else index.set(h, [entry]);
+  }
+  preimageIndex.set(first, { length: all.length, last, index });
+  return index;
+}
+
+const EMPTY_INDEX = new Map<number, KeccakPreimage[]>();
+
 /** Preimages `… . slot` (distinct inputs), in the order observed. */
 export function preimagesEndingWith(ctx: DecodeContext, slot: bigint): readonly KeccakPreimage[] {
-  // Indexed once per view, or once per preimage collection when the view hands out the same array each time
-  // (views are often rebuilt per request; the collection only grows when the recording does).
-  const source = ctx.view.keccakPreimages();
-  const key: object = Array.isArray(source) ? source : ctx.view;
-  let index = preimageIndex.get(key);
-  if (index && Array.isArray(source) && indexedLength.get(key) !== source.length) index = undefined;
-  if (!index) {
-    index = new Map();
-    if (Array.isArray(source)) indexedLength.set(key, source.length);
-    for (const entry of source) {
-      if (entry.preimage.length < WORD) continue;
-      const h = wordHash(entry.preimage, entry.preimage.length - WORD);
-      const list = index.get(h);
-      if (list) list.push(entry);
-      else index.set(h, [entry]);
-    }
-    preimageIndex.set(key, index);
-  }
+  const index = indexOf(ctx);
   const word = wordToBytes(slot);
   const list = index.get(wordHash(word, 0));
   if (!list) return NONE;
