@@ -88,3 +88,14 @@ export function pushValue(code: Uint8Array, pc: number): bigint {
   for (let i = 1; i <= n; i++) v = (v << 8n) | BigInt(code[pc + i] ?? 0);
   return v;
 }
+
+/**
+ * Opcodes whose pushed value is a pure function of their operands and the frame's memory, calldata, code or
+ * pc: the recorder does not store their results, replay recomputes them (see state.ts `recompute`).
+ */
+export const RECOMPUTED: ReadonlySet<number> = new Set([
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, // ADD..SIGNEXTEND
+  0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, // LT..SAR
+  0x35, 0x36, 0x38, // CALLDATALOAD, CALLDATASIZE, CODESIZE
+  0x51, 0x58, // MLOAD, PC
+]);

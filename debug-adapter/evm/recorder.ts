@@ -4,7 +4,7 @@
 // opcodes in their gas handler (before any charge), so a step that fails on gas is still recorded.
 // `_opcodeMap` is internal to @ethereumjs/evm: test/evm/opcode-map.test.ts pins its shape.
 import type { EVM } from '@ethereumjs/evm';
-import { OPCODES, Op } from './opcodes.ts';
+import { OPCODES, Op, RECOMPUTED } from './opcodes.ts';
 import { Recording, StorageKind, type CallContext, type CallKind } from './recording.ts';
 
 /** The parts of the interpreter's run state the wrappers read. */
@@ -153,7 +153,11 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     nextCheckpoint = n + interval;
     lastMemSize = 0;
   };
-  const begin = (rs: RunState, pc: number, gas: number): number => {
+  // Everything rare (growing columns, a new context, a checkpoint, cancel/progress) happens when `n` reaches
+  // `limit` or the run state changes, so the common path is one comparison and three typed-array writes.
+  let limit = 0;
+  let curId = -1;
+  const slow = (rs: RunState): void => {
     if (n === cap) growSteps();
     if (rs !== curRs) bind(rs);
     else if (n >= nextCheckpoint) checkpoint(rs);
@@ -161,9 +165,14 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       if (cancel?.aborted) throw new Cancelled('cancelled');
       options.onProgress?.(n, rs.gasLeft);
     }
+    curId = cur!.id;
+    limit = Math.min(cap, nextCheckpoint, (n | CHECK_CANCEL_MASK) + 1);
+  };
+  const begin = (rs: RunState, pc: number, gas: number): number => {
+    if (n >= limit || rs !== curRs) slow(rs);
     pcs[n] = pc;
     gases[n] = gas;
-    ctxs[n] = cur!.id;
+    ctxs[n] = curId;
     return n++;
   };
 
@@ -178,9 +187,9 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     const fee = info.fee;
     const dynamic = info.dynamicGas;
     const meta = OPCODES[code]!;
-    const pushesValue = meta.pushes === 1 && !(code >= Op.PUSH0 && code <= Op.PUSH32) && !(code >= Op.DUP1 && code <= Op.SWAP16);
+    // Only values replay cannot recompute are stored (loads from state, environment, call results, hashes).
+    const pushesValue = meta.pushes === 1 && !(code >= Op.PUSH0 && code <= Op.PUSH32) && !(code >= Op.DUP1 && code <= Op.SWAP16) && !RECOMPUTED.has(code);
     // Steps of dynamic-gas opcodes are recorded by the gas handler; the op handler then only observes effects.
-    const recordInHandler = (rs: RunState): number => (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
     let opHandler: Handler;
     switch (code) {
       case Op.MSTORE: case Op.MSTORE8: case Op.MLOAD: case Op.CALLDATACOPY: case Op.CODECOPY: case Op.RETURNDATACOPY:
@@ -220,7 +229,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         };
         opHandler = isSync
           ? (rs, common) => {
-            const step = recordInHandler(rs);
+            const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
             const [off, len] = target(rs);
             const extra = before(rs);
             orig(rs, common);
@@ -228,7 +237,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
             gasAfter = rs.gasLeft;
           }
           : async (rs, common) => {
-            const step = recordInHandler(rs);
+            const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
             const [off, len] = target(rs);
             const extra = before(rs);
             await orig(rs, common);
@@ -241,7 +250,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         const outAt = code === Op.CALL || code === Op.CALLCODE ? 5 : code === Op.DELEGATECALL || code === Op.STATICCALL ? 4 : -1;
         const kind = OPCODES[code]!.name as CallKind;
         opHandler = async (rs, common) => {
-          const step = recordInHandler(rs);
+          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
           const off = outAt >= 0 ? Number(peek(rs, outAt)) : 0;
           const len = outAt >= 0 ? Number(peek(rs, outAt + 1)) : 0;
           nextKind = kind;
@@ -255,14 +264,14 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       }
       case Op.SLOAD: case Op.TLOAD:
         opHandler = (info.isAsync ? async (rs: RunState, common: unknown) => {
-          const step = recordInHandler(rs);
+          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
           const slot = top(rs);
           await orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
           putValue(top(rs));
           gasAfter = rs.gasLeft;
         } : (rs: RunState, common: unknown) => {
-          const step = recordInHandler(rs);
+          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
           const slot = top(rs);
           orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
@@ -272,7 +281,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         break;
       case Op.SSTORE: case Op.TSTORE:
         opHandler = async (rs, common) => {
-          const step = recordInHandler(rs);
+          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
           const slot = peek(rs, 0), value = peek(rs, 1);
           const key = word(slot);
           const previous = code === Op.SSTORE ? await rs.interpreter.storageLoad(key, false, false) : rs.interpreter.transientStorageLoad(key);
@@ -284,11 +293,11 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       default:
         opHandler = pushesValue
           ? (info.isAsync
-            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; }
-            : (rs, common) => { recordInHandler(rs); orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; })
+            ? async (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); await orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; }
+            : (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; })
           : (info.isAsync
-            ? async (rs, common) => { recordInHandler(rs); await orig(rs, common); gasAfter = rs.gasLeft; }
-            : (rs, common) => { recordInHandler(rs); orig(rs, common); gasAfter = rs.gasLeft; });
+            ? async (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); await orig(rs, common); gasAfter = rs.gasLeft; }
+            : (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); orig(rs, common); gasAfter = rs.gasLeft; });
     }
     const gasHandler: GasHandler = dynamic
       ? (rs, gas, common) => { begin(rs, rs.programCounter, Number(rs.gasLeft)); return origGas(rs, gas, common); }
@@ -390,6 +399,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     curRs = parent ? runStates.get(parent.id) : undefined;
     lastMemSize = curRs ? Number(curRs.memoryWordCount) * 32 : 0;
     nextCheckpoint = n + interval;
+    limit = 0; // refresh the current context id on the next step
   };
   const original = new Map(entries);
   const put = (code: number, e: OpEntry): void => {

@@ -1,7 +1,7 @@
 // Rebuilds the stack and memory of a call context as they were before a step, from the context's nearest
 // checkpoint plus a replay of at most one checkpoint interval of its own steps (calls it made are skipped in
 // O(1): their effects on the caller are the pushed result and the logged return-data copy).
-import { OPCODES, Op, pushValue } from './opcodes.ts';
+import { OPCODES, Op, RECOMPUTED, pushValue } from './opcodes.ts';
 import { readValue, type CallContext, type Recording } from './recording.ts';
 
 export interface FrameState {
@@ -68,6 +68,11 @@ export function rebuildState(rec: Recording, ctx: CallContext, step: number): Fr
       const t = stack[a]!; stack[a] = stack[b]!; stack[b] = t;
     } else if (op >= Op.PUSH0 && op <= Op.PUSH32) {
       stack.push(pushValue(code, pc));
+    } else if (RECOMPUTED.has(op)) {
+      const top = stack.length - 1;
+      const v = recompute(op, stack[top]!, stack[top - 1]!, stack[top - 2]!, pc, code, ctx.calldata, memory, size);
+      stack.length -= info.pops;
+      stack.push(v);
     } else {
       stack.length -= info.pops;
       const isCall = op === Op.CALL || op === Op.CALLCODE || op === Op.DELEGATECALL || op === Op.STATICCALL || op === Op.CREATE || op === Op.CREATE2;
@@ -86,4 +91,66 @@ export function rebuildState(rec: Recording, ctx: CallContext, step: number): Fr
     s++;
   }
   return { stack, memory: memory.subarray(0, size) };
+}
+
+const M = (1n << 256n) - 1n;
+const signed = (x: bigint): bigint => (x >> 255n ? x - (1n << 256n) : x);
+
+function word(bytes: Uint8Array, offset: number, limit: number): bigint {
+  let hex = '0x';
+  for (let i = 0; i < 32; i++) {
+    const at = offset + i;
+    hex += (at < limit ? bytes[at]! : 0).toString(16).padStart(2, '0');
+  }
+  return BigInt(hex);
+}
+
+/** The value a RECOMPUTED opcode pushes; `a` is the top operand, `b` the next, `c` the third. */
+export function recompute(op: number, a: bigint, b: bigint, c: bigint, pc: number, code: Uint8Array, calldata: Uint8Array, memory: Uint8Array, msize: number): bigint {
+  switch (op) {
+    case 0x01: return (a + b) & M;
+    case 0x02: return (a * b) & M;
+    case 0x03: return (a - b) & M;
+    case 0x04: return b === 0n ? 0n : a / b;
+    case 0x05: return b === 0n ? 0n : (signed(a) / signed(b)) & M;
+    case 0x06: return b === 0n ? 0n : a % b;
+    case 0x07: return b === 0n ? 0n : (signed(a) % signed(b)) & M;
+    case 0x08: return c === 0n ? 0n : (a + b) % c;
+    case 0x09: return c === 0n ? 0n : (a * b) % c;
+    case 0x0a: {
+      let result = 1n, base = a, e = b;
+      while (e > 0n) {
+        if (e & 1n) result = (result * base) & M;
+        base = (base * base) & M;
+        e >>= 1n;
+      }
+      return result;
+    }
+    case 0x0b: {
+      if (a >= 31n) return b;
+      const bit = a * 8n + 7n;
+      const mask = (1n << (bit + 1n)) - 1n;
+      return (b >> bit) & 1n ? b | (M ^ mask) : b & mask;
+    }
+    case 0x10: return a < b ? 1n : 0n;
+    case 0x11: return a > b ? 1n : 0n;
+    case 0x12: return signed(a) < signed(b) ? 1n : 0n;
+    case 0x13: return signed(a) > signed(b) ? 1n : 0n;
+    case 0x14: return a === b ? 1n : 0n;
+    case 0x15: return a === 0n ? 1n : 0n;
+    case 0x16: return a & b;
+    case 0x17: return a | b;
+    case 0x18: return a ^ b;
+    case 0x19: return M ^ a;
+    case 0x1a: return a >= 32n ? 0n : (b >> (248n - a * 8n)) & 0xffn;
+    case 0x1b: return a >= 256n ? 0n : (b << a) & M;
+    case 0x1c: return a >= 256n ? 0n : b >> a;
+    case 0x1d: return a >= 256n ? (signed(b) < 0n ? M : 0n) : (signed(b) >> a) & M;
+    case 0x35: return a >= BigInt(calldata.length) ? 0n : word(calldata, Number(a), calldata.length);
+    case 0x36: return BigInt(calldata.length);
+    case 0x38: return BigInt(code.length);
+    case 0x51: return word(memory, Number(a), msize);
+    case 0x58: return BigInt(pc);
+    default: throw new Error(`not a recomputed opcode: ${op}`);
+  }
 }

@@ -97,3 +97,17 @@ test('cancelling stops the recording', async () => {
   controller.abort();
   await assert.rejects(launchEvm({ program, function: 'burn' }, () => {}, controller.signal), /cancelled/);
 });
+
+test('values recomputed on replay (arithmetic, signed, bit and memory opcodes) equal the EVM', async () => {
+  const alu = path.join(here, 'contracts', 'Alu.sol');
+  for (const args of [['-12345', '0x1234567890abcdef', '0xff01'], ['7', '0xff', '0x'], ['-57896044618658097711785492504343953926634992332820282019728792003956564819968', '3', '0x00']]) {
+    const expected: bigint[][] = [];
+    const p = await prepareCall({ program: alu, function: 'mix', args }, () => {}, signal);
+    p.chain.evm.events.on('step', (e: { stack: bigint[] }) => { expected.push([...e.stack]); });
+    await p.chain.call({ from: p.from, to: p.address, data: p.calldata, value: p.value, gasLimit: p.gasLimit });
+    const ex = await launchEvm({ program: alu, function: 'mix', args }, () => {}, signal);
+    assert.equal(ex.stepCount, expected.length);
+    assert.equal(ex.outcome.success, true);
+    for (let s = 0; s < ex.stepCount; s++) assert.deepEqual(ex.stateAt(s).stack, expected[s], `stack at step ${s}`);
+  }
+});
