@@ -156,8 +156,12 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
 }
 
 export const moveBackend: Backend = {
+  // A Move function is written `module::function`: such a configuration is ours even when the folder is
+  // missing, so the user hears that the folder is missing rather than that nothing can debug it.
   accepts: (config) =>
-    typeof config['trace'] === 'string' || (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
+    typeof config['trace'] === 'string' ||
+    (typeof config.function === 'string' && config.function.includes('::')) ||
+    (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
   launch: async (config, progress, cancel) => {
     const trace = config['trace'];
     if (trace !== undefined) {

@@ -1,0 +1,300 @@
+// DAP tests of Move debugging against the real adapter process (`node bin/chainstep.js dap`) on the
+// fixtures (real Sui build output and real Move VM traces). The fixtures ship no `.move` sources, so the
+// session works at instruction level: disassembly view, instruction breakpoints, stepping both ways,
+// locals by their debug-info names with the values the trace says they hold, and aborts. The same
+// session runs the fixture test functions in our interpreter instead of reading the trace.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { launch, move, nextEvent } from '../../session/dap-helpers.ts';
+import { readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
+import type { TraceEvent, TraceValue } from '../../../debug-adapter/move/trace/format.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const fixtures = path.resolve(root, '../shared/fixtures/move');
+const tests = path.join(fixtures, 'sui-trace-tests');
+const frameworks = ['0x1.bcs', '0x2.bcs'].map((f) => path.join(fixtures, 'sui-framework/v124', f));
+const skip = !existsSync(tests) && '../shared/fixtures/move not found';
+
+/** A DebugClient talking to `node bin/chainstep.js dap` over its stdio. */
+class AdapterClient extends DebugClient {
+  readonly process: ChildProcessWithoutNullStreams;
+  stderr = '';
+  constructor() {
+    super('node', 'unused', 'chainstep');
+    this.process = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'dap'], {
+      cwd: root,
+      env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
+    });
+    this.process.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.connect(this.process.stdout, this.process.stdin);
+  }
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    try {
+      await this.disconnectRequest({});
+    } catch {
+      // already gone
+    }
+    this.process.kill();
+    await exited;
+  }
+}
+
+function traceConfig(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'chainstep',
+    request: 'launch',
+    program: path.join(tests, name, 'build', name),
+    trace: path.join(tests, name, 'traces', `${name}__m__test.jsonl`),
+    ...extra,
+  };
+}
+
+function runConfig(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'chainstep', request: 'launch', program: path.join(tests, name), function: '0x0::m::test', frameworks, ...extra };
+}
+
+const I = { threadId: 1, granularity: 'instruction' as const };
+
+async function top(dc: DebugClient): Promise<DebugProtocol.StackFrame> {
+  return (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+}
+
+async function variables(dc: DebugClient, frameId: number): Promise<Map<string, Map<string, string>>> {
+  const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+  const out = new Map<string, Map<string, string>>();
+  for (const s of scopes) {
+    const vars = (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+    out.set(s.name, new Map(vars.map((v) => [v.name, v.value])));
+  }
+  return out;
+}
+
+/** Instruction steps from the current stop until the innermost frame's name changes. */
+async function stepUntilFrame(dc: DebugClient, name: string, limit = 200): Promise<DebugProtocol.StackFrame> {
+  for (let i = 0; i < limit; i++) {
+    const f = await top(dc);
+    if (f.name === name) return f;
+    await move(dc, () => dc.stepInRequest(I));
+  }
+  throw new Error(`never reached ${name}`);
+}
+
+/**
+ * An independent reading of the trace: the value each local of a frame holds just before the n-th
+ * instruction, from the OpenFrame parameters and the Write / moving Read effects on `Local` locations.
+ */
+function localsFromTrace(events: readonly TraceEvent[], frameId: number, beforeInstruction: number): Map<number, TraceValue | undefined> {
+  const locals = new Map<number, TraceValue | undefined>();
+  let seen = 0;
+  for (const e of events) {
+    if ('Instruction' in e && seen++ === beforeInstruction) break;
+    if ('OpenFrame' in e && e.OpenFrame.frame.frame_id === frameId) e.OpenFrame.frame.parameters.forEach((p, i) => locals.set(i, p));
+    if (!('Effect' in e)) continue;
+    const x = e.Effect;
+    if ('Write' in x && 'Local' in x.Write.location && x.Write.location.Local[0] === frameId) locals.set(x.Write.location.Local[1], x.Write.root_value_after_write);
+    if ('Read' in x && x.Read.moved && 'Local' in x.Read.location && x.Read.location.Local[0] === frameId) locals.set(x.Read.location.Local[1], undefined);
+  }
+  return locals;
+}
+
+/** Debug-info names of a function's locals (parameters first), as written by the compiler. */
+function debugInfoNames(name: string, functionIndex: number): string[] {
+  const info = JSON.parse(readFileSync(path.join(tests, name, 'build', name, 'debug_info', 'm.json'), 'utf8'));
+  const fn = info.function_map[String(functionIndex)];
+  return [...fn.parameters, ...fn.locals].map(([n]: [string]) => n);
+}
+
+test('trace: instruction-level stepping both ways, disassembly, instruction breakpoints, locals by debug-info name', { skip }, async () => {
+  const dc = new AdapterClient();
+  try {
+    const name = 'stepping_call';
+    const trace = readTraceFile(traceConfig(name).trace as string);
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, traceConfig(name, { stopOnEntry: true }));
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'entry');
+    const entry = await top(dc);
+    assert.equal(entry.name, '0x0::m::test');
+    assert.ok(entry.instructionPointerReference, 'frames carry an instruction address');
+    assert.equal(entry.source, undefined, 'no .move sources in the fixtures: instruction level');
+
+    // The disassembly view: the entry function's code, with the instruction the trace executed first.
+    const rows = (await dc.disassembleRequest({ memoryReference: entry.instructionPointerReference!, instructionOffset: 0, instructionCount: 6 })).body!.instructions;
+    assert.equal(rows.length, 6);
+    assert.equal(rows[0]!.address, entry.instructionPointerReference);
+    const firstOp = (trace.events.find((e) => 'Instruction' in e) as { Instruction: { instruction: string } }).Instruction.instruction;
+    assert.ok(rows[0]!.instruction.toLowerCase().startsWith(firstOp.replace(/_/g, '').toLowerCase()), `${rows[0]!.instruction} is ${firstOp}`);
+    assert.ok(rows.every((r) => r.symbol === '0x0::m::test' || r.presentationHint === 'invalid'));
+
+    // Step in by instruction into the first call, then back out by stepping back.
+    const callee = await stepUntilFrame(dc, '0x0::m::foo');
+    const callerFrames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(callerFrames.map((f) => f.name), ['0x0::m::foo', '0x0::m::test']);
+    await move(dc, () => dc.stepBackRequest(I));
+    assert.equal((await top(dc)).name, '0x0::m::test', 'one instruction back is the CALL in the caller');
+    await move(dc, () => dc.stepInRequest(I));
+    assert.equal((await top(dc)).instructionPointerReference, callee.instructionPointerReference);
+
+    // An instruction breakpoint four instructions into the callee.
+    const calleeRows = (await dc.disassembleRequest({ memoryReference: callee.instructionPointerReference!, instructionOffset: 0, instructionCount: 5 })).body!.instructions;
+    const target = calleeRows[4]!.address;
+    const set = (await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: target }] })) as DebugProtocol.SetInstructionBreakpointsResponse;
+    assert.equal(set.body.breakpoints[0]!.verified, true);
+    const hit = await move(dc, () => dc.continueRequest({ threadId: 1 }), 'instruction breakpoint');
+    assert.ok(hit);
+    const at = await top(dc);
+    assert.equal(at.instructionPointerReference, target);
+
+    // Its locals by debug-info names, with the values the trace's effects give them at that moment.
+    const fooOpen = trace.events.findIndex((e) => 'OpenFrame' in e && e.OpenFrame.frame.function_name === 'foo');
+    const foo = (trace.events[fooOpen] as { OpenFrame: { frame: { frame_id: number; binary_member_index: number } } }).OpenFrame.frame;
+    const instructionsBefore = instructionIndex(trace.events, foo.frame_id, Number(BigInt(target) & 0xffffffffn));
+    const expected = localsFromTrace(trace.events, foo.frame_id, instructionsBefore);
+    const names = debugInfoNames(name, foo.binary_member_index);
+    const shown = await variables(dc, at.id);
+    const all = new Map([...(shown.get('Parameters') ?? []), ...(shown.get('Locals') ?? [])]);
+    let compared = 0;
+    names.forEach((raw, i) => {
+      if (raw.startsWith('%')) return;
+      const display = raw.slice(0, raw.indexOf('#') > 0 ? raw.indexOf('#') : raw.length);
+      assert.ok(all.has(display), `${display} is shown (got ${[...all.keys()].join(', ')})`);
+      const v = expected.get(i);
+      const want = v && 'RuntimeValue' in v ? String((v.RuntimeValue.value as { value: unknown }).value) : '(no value)';
+      assert.equal(all.get(display), want, `${display} at the breakpoint`);
+      compared++;
+    });
+    assert.ok(compared >= 2, 'several locals compared');
+    assert.ok(shown.has('Operand stack') && shown.has('Move VM'));
+    assert.equal(shown.get('Move VM')!.get('pc'), String(Number(BigInt(target) & 0xffffffffn)));
+
+    // Backwards: reverse continue from later comes back to the breakpoint.
+    await move(dc, () => dc.nextRequest(I));
+    await move(dc, () => dc.nextRequest(I));
+    await move(dc, () => dc.reverseContinueRequest({ threadId: 1 }), 'instruction breakpoint');
+    const back = await top(dc);
+    assert.equal(back.instructionPointerReference, target);
+
+    // Evaluate a local by name; a bad expression is an error, not a crash.
+    const someLocal = [...all.entries()].find(([, v]) => /^\d+$/.test(v));
+    if (someLocal) {
+      const r = await dc.evaluateRequest({ expression: someLocal[0], frameId: back.id, context: 'watch' });
+      assert.equal(r.body.result, someLocal[1]);
+    }
+    await assert.rejects(dc.evaluateRequest({ expression: 'nope', frameId: back.id, context: 'watch' }), /No local or parameter named nope/);
+  } finally {
+    await dc.close();
+  }
+});
+
+/** Index of the first instruction the trace executes at `pc` in frame `frameId`. */
+function instructionIndex(events: readonly TraceEvent[], frameId: number, pc: number): number {
+  const open: number[] = [];
+  let n = 0;
+  for (const e of events) {
+    if ('OpenFrame' in e) open.push(e.OpenFrame.frame.frame_id);
+    else if ('CloseFrame' in e) open.pop();
+    else if ('Instruction' in e) {
+      if (open[open.length - 1] === frameId && e.Instruction.pc === pc) return n;
+      n++;
+    }
+  }
+  throw new Error(`frame ${frameId} never runs pc ${pc}`);
+}
+
+test('trace: an abort stops with its code and its clever-error meaning', { skip }, async () => {
+  const dc = new AdapterClient();
+  try {
+    const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, traceConfig('abort_assert'));
+    const event = await stopped;
+    assert.equal(event.body.reason, 'exception');
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'abort');
+    assert.match(info.body.description!, /assertion failed at line 6/);
+    assert.match(info.body.description!, /0x80000006ffffffff/);
+    const frame = await top(dc);
+    assert.equal(frame.name, '0x0::m::foo');
+    const rows = (await dc.disassembleRequest({ memoryReference: frame.instructionPointerReference!, instructionOffset: 0, instructionCount: 1 })).body!.instructions;
+    assert.equal(rows[0]!.instruction, 'Abort');
+    const stack = (await variables(dc, frame.id)).get('Operand stack')!;
+    assert.deepEqual([...stack.values()], ['9223372066919546879'], 'the code is on the stack when ABORT runs');
+  } finally {
+    await dc.close();
+  }
+});
+
+test('trace: arithmetic and vector errors stop as panics with their status', { skip }, async () => {
+  for (const [name, status] of [['abort_math', 'ARITHMETIC_ERROR'], ['abort_native_bytecode', 'VECTOR_OPERATION_ERROR']] as const) {
+    const dc = new AdapterClient();
+    try {
+      const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await launch(dc, traceConfig(name));
+      assert.equal((await stopped).body.reason, 'exception');
+      const info = await dc.exceptionInfoRequest({ threadId: 1 });
+      assert.equal(info.body.exceptionId, 'panic');
+      assert.match(info.body.description!, new RegExp(status));
+    } finally {
+      await dc.close();
+    }
+  }
+});
+
+test('interpreter: the fixture test runs in our VM with the same steps and locals as the trace', { skip: (skip || (!existsSync(frameworks[0]!) && 'sui-framework snapshot not found')) as string | false }, async () => {
+  const name = 'stepping_call';
+  const seen: string[][] = [];
+  for (const config of [traceConfig(name, { stopOnEntry: true }), runConfig(name, { stopOnEntry: true })]) {
+    const dc = new AdapterClient();
+    try {
+      const stopped = nextEvent(dc, 'stopped');
+      await launch(dc, config);
+      await stopped;
+      const log: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        const f = await top(dc);
+        const vars = await variables(dc, f.id);
+        const locals = [...(vars.get('Parameters') ?? []), ...(vars.get('Locals') ?? [])].map(([k, v]) => `${k}=${v}`).join(' ');
+        const stack = [...(vars.get('Operand stack') ?? [])].map(([, v]) => v).join(',');
+        log.push(`${f.name} pc=${vars.get('Move VM')!.get('pc')} gas=${vars.get('Move VM')!.get('gas left')} [${locals}] {${stack}}`);
+        await move(dc, () => dc.stepInRequest(I));
+      }
+      seen.push(log);
+    } finally {
+      await dc.close();
+    }
+  }
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+test('interpreter: aborts and bad launch configurations', { skip: (skip || (!existsSync(frameworks[0]!) && 'sui-framework snapshot not found')) as string | false }, async () => {
+  const dc = new AdapterClient();
+  try {
+    const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, runConfig('abort_assert'));
+    assert.equal((await stopped).body.reason, 'exception');
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.match(info.body.description!, /assertion failed at line 6/);
+  } finally {
+    await dc.close();
+  }
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [runConfig('abort_assert', { function: '0x0::m::nope' }), /0x0::m has no function nope \(it has: .*foo.*test/],
+    [runConfig('abort_assert', { function: '0x0::zz::test' }), /module 0x0::zz is not in the build/],
+    [runConfig('abort_assert', { function: '0x0::m::test', args: [1] }), /takes 0 arguments, got 1/],
+    [runConfig('abort_assert', { program: path.join(tests, 'no-such-package') }), /not found/],
+    [traceConfig('abort_assert', { trace: path.join(tests, 'abort_assert/traces/missing.jsonl') }), /trace: file not found/],
+  ];
+  for (const [config, message] of bad) {
+    const c = new AdapterClient();
+    try {
+      await assert.rejects(launch(c, config), message);
+    } finally {
+      await c.close();
+    }
+  }
+});
