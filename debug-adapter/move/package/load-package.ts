@@ -16,7 +16,10 @@ import { parseSuiSourceMap } from './sui-debug-info.ts';
 import { parseSuiDebugInfoBcs } from './sui-debug-info-bcs.ts';
 
 export interface LoadPackageOptions {
-  /** Sui framework snapshot files (`0x1.bcs`, `0x2.bcs`, ...) providing modules the build does not ship. */
+  /**
+   * Sui framework snapshots providing modules the build does not ship: `.bcs` files (`0x1.bcs`, `0x2.bcs`)
+   * or folders holding them (`sui-framework/v124`).
+   */
   readonly frameworks?: readonly string[];
   /** Overrides flavour detection (`.mvsm` source maps or an Aptos manifest mean Aptos, otherwise Sui). */
   readonly flavour?: Flavour;
@@ -87,7 +90,10 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   }
   if (registry.size === 0 && scripts.length === 0) throw new UserError(`No compiled modules (.mv) in ${bytecodeDir}`);
 
-  for (const snapshot of options.frameworks ?? []) {
+  // A folder means the snapshot files directly in it (one framework version), not its subfolders.
+  const snapshots = (options.frameworks ?? []).flatMap((path) =>
+    isDirectory(path) ? readdirSync(path).filter((f) => f.endsWith('.bcs')).sort().map((f) => join(path, f)) : [path]);
+  for (const snapshot of snapshots) {
     for (const module of loadFrameworkSnapshot(snapshot).modules) {
       registry.add(module, { origin: 'framework', packageName: basename(snapshot), path: snapshot });
     }

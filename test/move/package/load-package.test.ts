@@ -77,6 +77,9 @@ test('framework snapshots fill in modules the build does not ship; shipped depen
   assert.equal(pkg.registry.find('2', 'coin'), coin);
   assert.equal(pkg.registry.find(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 2 : 0)), 'coin'), coin);
   assert.equal(pkg.registry.get('0x2::no_such_module'), undefined);
+  // A snapshot folder works as well as its files.
+  const fromFolder = loadPackage(join(MOVE_FIXTURES, 'sui-trace-tests/compound'), { frameworks: [join(MOVE_FIXTURES, 'sui-framework/v124')], findSources: false });
+  assert.deepEqual([...fromFolder.registry].map((m) => m.key), [...pkg.registry].map((m) => m.key));
   assert.equal(pkg.registry.find('not hex', 'coin'), undefined);
 });
 
