@@ -263,7 +263,7 @@ export class MoveVM {
             const i = operand[pc]!;
             const v = locals[i];
             if (v === undefined) throw invariant(`COPY_LOC of local ${i}, which holds no value`);
-            gas.charge(1, 1, 0, abstractSize(v));
+            gas.charge(1, 1, 0, typeof v === 'bigint' ? 16 : abstractSize(v));
             const c = typeof v === 'object' ? copyValue(v) : v;
             if (traced) tracer.readLocal(frame, i, v, false);
             stack.push(c);
@@ -533,7 +533,24 @@ export class MoveVM {
             if (traced) tracer.pop(b);
             const a = stack.pop();
             if (traced) tracer.pop(a);
-            const r = binary(op, a, b);
+            let r: Value;
+            // u64 fast paths (the common case); everything else, and every abort, goes through arith.ts.
+            if (typeof a === 'bigint' && typeof b === 'bigint') {
+              if (op === Op.Add) {
+                const sum = a + b;
+                r = sum <= A.U64_MAX ? sum : A.add(a, b);
+              } else if (op === Op.Mul) {
+                const product = a * b;
+                r = product <= A.U64_MAX ? product : A.mul(a, b);
+              } else if (op === Op.Lt) r = a < b;
+              else if (op === Op.Sub && b <= a) r = a - b;
+              else if (op === Op.Gt) r = a > b;
+              else if (op === Op.Le) r = a <= b;
+              else if (op === Op.Ge) r = a >= b;
+              else if (op === Op.Mod && b !== 0n) r = a % b;
+              else if (op === Op.Div && b !== 0n) r = a / b;
+              else r = binary(op, a, b);
+            } else r = binary(op, a, b);
             stack.push(r);
             if (traced) tracer.push(r);
             break;
