@@ -50,8 +50,14 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
     }
     return resolved;
   }
+}
 
-  /** Dynamic configurations (the "Chainstep" entry of the Run and Debug picker): one per function of the active file. */
+/**
+ * Dynamic configurations (the "Chainstep" entry of the Run and Debug picker): one per function of the active
+ * file. A separate object because VS Code chains `resolveDebugConfiguration` through every provider of a type,
+ * and resolving twice would ask twice. (launch.json creation uses `initialConfigurations` from package.json.)
+ */
+export class ChainstepDynamicConfigurations implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
     const document = vscode.window.activeTextEditor?.document;
     const language = document ? documentLanguage(document) : undefined;

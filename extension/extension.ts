@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { ChainstepAdapterFactory } from './adapter-factory.ts';
 import { DEBUG_FUNCTION_COMMAND, DebugCodeLensProvider, type LensTarget } from './code-lens.ts';
-import { ChainstepConfigurationProvider } from './configuration-provider.ts';
+import { ChainstepConfigurationProvider, ChainstepDynamicConfigurations } from './configuration-provider.ts';
 import { configForDocument, documentLanguage } from './function-picker.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
@@ -14,7 +14,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new ChainstepAdapterFactory(context.extensionPath)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(
+      DEBUG_TYPE,
+      new ChainstepDynamicConfigurations(),
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
     vscode.languages.registerCodeLensProvider([{ language: 'solidity' }, { language: 'move' }], lenses),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('chainstep.codeLens')) lenses.refresh();

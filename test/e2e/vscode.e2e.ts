@@ -235,7 +235,7 @@ test('Restricted Mode: the folder is not trusted, so F5 starts nothing', { skip:
   });
 });
 
-test('F5 with no launch.json debugs a function of the open file, asking for its arguments', { skip: missing, timeout: 180_000 }, async () => {
+test('F5 with no launch.json (and the dynamic configuration) debugs a function of the open file, asking for its arguments', { skip: missing, timeout: 180_000 }, async () => {
   const folder = makeWorkspace();
   rmSync(join(folder, '.vscode'), { recursive: true });
   await withWorkbench(
@@ -261,6 +261,19 @@ test('F5 with no launch.json debugs a function of the open file, asking for its 
       await amount.waitFor({ timeout: 30_000 });
       await workbench.screenshot('9-f5-stopped');
       assert.match(await amount.innerText(), /\b7\b/);
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+
+      // The same function is offered as a dynamic configuration under "Chainstep..." in the picker.
+      await runCommand(page, 'Debug: Select and Start Debugging');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Chainstep...' }).first().click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Debug Counter.add' }).first().click();
+      await page.locator('.quick-input-widget', { hasText: 'Arguments of add' }).waitFor();
+      await input.fill('[9]');
+      await page.keyboard.press('Enter');
+      await frameAtLine(page, BREAKPOINT_LINE, 90_000);
+      await workbench.screenshot('9-dynamic-configuration');
+      assert.match(await page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first().innerText(), /\b9\b/);
       await page.keyboard.press('Shift+F5');
       await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
     },
