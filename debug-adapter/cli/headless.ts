@@ -72,10 +72,11 @@ export async function runHeadless(
     let shown = 0;
     let event = await stop;
     while (event) {
-      await view.show(event, ++shown);
+      const hasSource = await view.show(event, ++shown);
       if (shown >= script.steps || event.body.reason === 'end' || event.body.reason === 'exception') break;
       stop = waitStop(client);
-      await client.request(stopOnEntry ? 'stepIn' : 'continue', { threadId: 1 });
+      // Without source (e.g. Move bytecode without its .move files) statements mean nothing: step instructions.
+      await client.request(stopOnEntry ? 'stepIn' : 'continue', { threadId: 1, ...(hasSource ? {} : { granularity: 'instruction' }) });
       event = await stop;
     }
     for (let i = 0; i < script.stepBack && event; i++) {
@@ -151,7 +152,8 @@ class StopPrinter {
     private readonly print: (line: string) => void,
   ) {}
 
-  async show(event: DebugProtocol.StoppedEvent, index: number, label?: string): Promise<void> {
+  /** Prints a stop; true when it has a source location. */
+  async show(event: DebugProtocol.StoppedEvent, index: number, label?: string): Promise<boolean> {
     const trace = await this.client.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
     const frames = trace.body.stackFrames;
     const top = frames[0];
@@ -160,6 +162,15 @@ class StopPrinter {
     if (top?.source) {
       const text = await this.lineText(top.source, top.line);
       if (text !== undefined) this.print(clip(`   ${String(top.line).padStart(4)} | ${text}`));
+    } else if (top?.instructionPointerReference) {
+      const dis = await this.client.request<DebugProtocol.DisassembleResponse>('disassemble', {
+        memoryReference: top.instructionPointerReference,
+        instructionCount: 1,
+      });
+      const ins = dis.body?.instructions[0];
+      // Addresses are codeUnit << 32 | offset (see session/addresses.ts): show the offset.
+      const offset = /^0x[0-9a-f]+$/i.test(ins?.address ?? '') ? `pc ${Number(BigInt(ins!.address) & 0xffffffffn)}` : ins?.address;
+      if (ins?.instruction) this.print(clip(`   ${offset}: ${ins.instruction}`));
     }
     if (event.body.reason === 'end') {
       this.print(clip(`   ${event.body.text ?? 'end of the call'}`));
@@ -172,7 +183,7 @@ class StopPrinter {
         clip(`   call stack: ${frames.map((f) => `${f.name}${f.source ? ` (${f.source.name}:${f.line})` : ''}`).join(' ← ')}`),
       );
     }
-    if (!top) return;
+    if (!top) return false;
     const scopes = (await this.client.request<DebugProtocol.ScopesResponse>('scopes', { frameId: top.id })).body.scopes;
     for (const scope of scopes) {
       const isValues = scope.presentationHint === 'arguments' || scope.presentationHint === 'locals';
@@ -190,6 +201,7 @@ class StopPrinter {
       const label = isStack ? `${scope.name.toLowerCase()} top` : scope.name.toLowerCase();
       this.print(clip(`   ${label}: ${vars.map((v) => `${v.name} = ${isStack ? compactWord(v.value) : v.value}`).join(', ')}`));
     }
+    return top.source !== undefined;
   }
 
   private async lineText(source: DebugProtocol.Source, line: number): Promise<string | undefined> {

@@ -64,24 +64,29 @@ export class Navigator {
     return this.forward(from, undefined, 'step');
   }
 
+  /** Without any source mapping, statements mean nothing: every step is by instruction. */
+  private effective(granularity: Granularity): Granularity {
+    return this.index.maxLineId < 0 ? 'instruction' : granularity;
+  }
+
   next(from: number, granularity: Granularity = 'statement'): Move {
-    if (granularity === 'instruction') return this.instructionForward(from);
+    if (this.effective(granularity) === 'instruction') return this.instructionForward(from);
     return this.recorded(from, this.forward(from, this.stepper.next(from), 'step'));
   }
 
   stepIn(from: number, granularity: Granularity = 'statement'): Move {
-    if (granularity === 'instruction') return this.instructionForward(from);
+    if (this.effective(granularity) === 'instruction') return this.instructionForward(from);
     return this.recorded(from, this.forward(from, this.stepper.stepIn(from), 'step'));
   }
 
   stepOut(from: number, granularity: Granularity = 'statement'): Move {
-    // Out of the current frame is the same at both granularities.
+    // Out of the current frame is the same at both granularities; without source, to any caller step.
     void granularity;
-    return this.recorded(from, this.forward(from, this.stepper.stepOut(from), 'step'));
+    return this.recorded(from, this.forward(from, this.stepper.stepOut(from, this.index.maxLineId >= 0), 'step'));
   }
 
   stepBack(from: number, granularity: Granularity = 'statement'): Move {
-    if (granularity === 'instruction') {
+    if (this.effective(granularity) === 'instruction') {
       if (from <= 0) return this.stopAt({ step: 0, reason: 'entry' });
       return this.backward(from, from - 1);
     }
@@ -95,6 +100,32 @@ export class Navigator {
     }
     if (target >= from) return this.stopAt({ step: from, reason: 'entry' });
     return this.backward(from, target);
+  }
+
+  /** Steps where the current statement calls into a function (one per call, in order, at most `limit`). */
+  stepInTargets(from: number, limit = 50): number[] {
+    const x = this.execution;
+    const depth = x.depth(from);
+    const end = this.stepper.next(from) ?? x.stepCount;
+    const entries: number[] = [];
+    for (let t = from + 1; t < end && entries.length < limit; t++) {
+      if (x.depth(t) === depth + 1 && x.depth(t - 1) === depth) entries.push(t);
+    }
+    return entries;
+  }
+
+  /** Step into the call entered at `entry` (from stepInTargets): its first step with source, else its entry. */
+  stepInto(from: number, entry: number): Move {
+    const x = this.execution;
+    const depth = x.depth(entry);
+    let target = entry;
+    for (let t = entry; t < x.stepCount && x.depth(t) >= depth; t++) {
+      if (x.lineId(t) >= 0) {
+        target = t;
+        break;
+      }
+    }
+    return this.recorded(from, this.forward(from, target, 'step'));
   }
 
   reverseContinue(from: number): Move {

@@ -151,6 +151,7 @@ export class ChainstepSession extends DebugSession {
       supportsBreakpointLocationsRequest: true,
       supportsDelayedStackTraceLoading: true,
       supportsFunctionBreakpoints: false,
+      supportsStepInTargetsRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
     };
     this.sendResponse(response);
@@ -283,32 +284,42 @@ export class ChainstepSession extends DebugSession {
 
   /** Reports a move: logpoint and program output on the way, then the stop or the end. */
   private apply(run: Run, move: Move, from: number): void {
-    const to = move.kind === 'stop' ? move.stop.step : run.execution.stepCount - 1;
-    if (to > from) this.printProgramOutput(run, from, to);
+    const x = run.execution;
+    const to = move.kind === 'stop' ? move.stop.step : x.stepCount - 1;
+    // Program output and logpoint messages on the way, in execution order.
+    const lines: { step: number; event: DebugProtocol.OutputEvent }[] = [];
+    if (to > from) {
+      const output = x.output;
+      for (let i = lowerBound(run.outputSteps, from + 1); i < output.length && output[i]!.step <= to; i++) {
+        lines.push({ step: output[i]!.step, event: new OutputEvent(`${output[i]!.text}\n`, 'stdout') });
+      }
+    }
     for (const log of move.logs) {
       const event = new OutputEvent(`${log.text}\n`, 'console') as DebugProtocol.OutputEvent;
-      const loc = run.execution.location(log.step);
+      const loc = x.location(log.step);
       if (loc) {
         event.body.source = run.sources.toDap(loc.source);
         event.body.line = loc.line;
         event.body.column = loc.column;
       }
-      this.sendEvent(event);
+      lines.push({ step: log.step, event });
     }
+    lines.sort((a, b) => a.step - b.step); // stable: program output first at the same step
+    for (const line of lines) this.sendEvent(line.event);
     if (move.logsTruncated) this.sendEvent(new OutputEvent('(more logpoint output was left out)\n', 'console'));
     if (move.kind === 'end') {
-      // `stopAtEnd`: stay at the last step with source (or the last step) so the user can still step
-      // back, instead of ending the session.
-      const x = run.execution;
-      let last = x.stepCount - 1;
-      for (let s = last; s >= 0 && s > last - 100_000; s--) {
+      // `stopAtEnd`: stay at the last step with source (or the very last step) so the user can still
+      // step back, instead of ending the session. Never a step behind where the move started.
+      let last = -1;
+      for (let s = x.stepCount - 1; s > from && s > x.stepCount - 100_000; s--) {
         if (x.lineId(s) >= 0) {
           last = s;
           break;
         }
       }
-      if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.step !== last) {
-        const o = run.execution.outcome;
+      if (last < 0 && x.stepCount - 1 > from) last = x.stepCount - 1;
+      if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.reason !== 'end') {
+        const o = x.outcome;
         move = { kind: 'stop', stop: { step: last, reason: 'end', text: `End of the call: ${o.summary}` }, logs: [], logsTruncated: false };
       } else {
         this.finish(run);
@@ -329,13 +340,6 @@ export class ChainstepSession extends DebugSession {
       if (move.stop.reason !== 'end') this.sendEvent(new OutputEvent(`${move.stop.text}\n`, 'stderr'));
     }
     this.sendEvent(event);
-  }
-
-  private printProgramOutput(run: Run, from: number, to: number): void {
-    const output = run.execution.output;
-    for (let i = lowerBound(run.outputSteps, from + 1); i < output.length && output[i]!.step <= to; i++) {
-      this.sendEvent(new OutputEvent(`${output[i]!.text}\n`, 'stdout'));
-    }
   }
 
   /** The recording ended: report how the call ended, then exit and terminate. */
@@ -372,7 +376,40 @@ export class ChainstepSession extends DebugSession {
     this.step(response, (nav, s) => nav.next(s, granularity(args.granularity)));
   }
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    if (args.targetId !== undefined) {
+      const entry = args.targetId;
+      this.step(response, (nav, s) => {
+        if (!nav.stepInTargets(s).includes(entry)) throw new UserError('That call is not made by the current statement.');
+        return nav.stepInto(s, entry);
+      });
+      return;
+    }
     this.step(response, (nav, s) => nav.stepIn(s, granularity(args.granularity)));
+  }
+
+  protected override stepInTargetsRequest(
+    response: DebugProtocol.StepInTargetsResponse,
+    args: DebugProtocol.StepInTargetsArguments,
+  ): void {
+    this.guard(response, () => {
+      const run = this.current();
+      const { frameIndex } = this.frameOf(run, args.frameId);
+      const from = run.stop.step;
+      // Targets of the innermost frame's statement only: for a caller frame the call is already under way.
+      const entries = frameIndex === 0 ? run.navigator.stepInTargets(from) : [];
+      response.body = {
+        targets: entries.map((entry) => {
+          const frame = run.execution.frames(entry)[0];
+          const loc = frame?.location;
+          return {
+            id: entry,
+            label: frame?.name ?? `call at step ${entry}`,
+            ...(loc ? { line: loc.line, column: loc.column } : {}),
+          };
+        }),
+      };
+      this.sendResponse(response);
+    });
   }
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
     this.step(response, (nav, s) => nav.stepOut(s, granularity(args.granularity)));
@@ -573,6 +610,7 @@ export class ChainstepSession extends DebugSession {
       } catch (e) {
         return { id, verified: false, message: (e as Error).message };
       }
+      if (spec.accessType === 'read') return { id, verified: false, message: 'Chainstep watches writes only.' };
       triggers.push({
         id,
         kind: 'data breakpoint',

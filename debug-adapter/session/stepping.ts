@@ -54,7 +54,8 @@ export class Stepper {
     return undefined;
   }
 
-  stepOut(step: number): number | undefined {
+  /** `mapped`: land only on a step with source (false for recordings without any source mapping). */
+  stepOut(step: number, mapped = true): number | undefined {
     const x = this.execution;
     const depth = x.depth(step);
     const n = x.stepCount;
@@ -63,7 +64,7 @@ export class Stepper {
         t += BLOCK - 1;
         continue;
       }
-      if (x.depth(t) < depth && x.lineId(t) >= 0) return t;
+      if (x.depth(t) < depth && (!mapped || x.lineId(t) >= 0)) return t;
     }
     return undefined;
   }

@@ -263,3 +263,32 @@ test('step over a call of a million steps skips it by blocks and lands after it'
   const inLoop = stepOf(nav.stepIn(entry));
   assert.deepEqual(lineOf(x, nav.stepOut(inLoop + 500_000)), [1, 0]);
 });
+
+test('without any source mapping, steps go by instruction and step out returns to the caller', () => {
+  const t = new Tracer();
+  t.unmapped(3);
+  t.call('m::foo', 1, () => {
+    t.unmapped(4);
+  });
+  t.unmapped(2);
+  const x = new FakeExecution(t, { sourcePath: '/fake/None.fake', sourceText: '' });
+  const nav = new Navigator(x);
+  const entry = nav.start(true);
+  assert.equal(stepOf(entry), 0);
+  assert.equal(stepOf(nav.next(0)), 1);
+  assert.equal(stepOf(nav.stepIn(2)), 3, 'into the call, one instruction');
+  assert.equal(stepOf(nav.stepOut(4)), 7, 'first step back in the caller');
+  assert.equal(stepOf(nav.stepBack(7)), 6);
+});
+
+test('step-in targets list the calls a statement makes; stepping into one lands on its first line', () => {
+  const x = execution();
+  const nav = new Navigator(x);
+  const line4 = stepOf(nav.next(stepOf(nav.start(true))));
+  const targets = nav.stepInTargets(line4);
+  assert.equal(targets.length, 1);
+  assert.equal(x.frames(targets[0]!)[0]!.name, 'Main.add');
+  assert.deepEqual(lineOf(x, nav.stepInto(line4, targets[0]!)), [12, 1]);
+  const line5 = stepOf(nav.next(line4));
+  assert.deepEqual(nav.stepInTargets(line5), [], 'the loop header calls nothing');
+});

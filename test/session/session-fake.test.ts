@@ -18,7 +18,9 @@ test('stop on entry, stack trace, stepping both ways by line', async () => {
 
     await move(dc, (a) => dc.nextRequest(a), 'step');
     assert.equal((await where(dc)).line, 4);
-    await move(dc, (a) => dc.stepInRequest(a), 'step');
+    const targets = await dc.customRequest('stepInTargets', { frameId: (await where(dc)).frames[0]!.id });
+    assert.deepEqual(targets.body.targets.map((t: DebugProtocol.StepInTarget) => t.label), ['Main.add']);
+    await move(dc, (a) => dc.stepInRequest({ ...a, targetId: targets.body.targets[0].id }), 'step');
     const inAdd = await where(dc);
     assert.deepEqual(inAdd.frames.map((f) => [f.name, f.line]), [['Main.add', 12], ['Main.main', 4]]);
     await move(dc, (a) => dc.stepOutRequest(a), 'step');
