@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseTrace, readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
@@ -67,5 +67,32 @@ test('every fixture trace parses, frames open and close in order', (t) => {
   for (const ev of b.events.entries()) {
     const [i, e] = ev;
     if ('OpenFrame' in e) assert.equal(e.OpenFrame.frame.frame_id, i);
+  }
+});
+
+test('on-chain replay traces (ext1..ext3) read with balanced frames', (t) => {
+  if (!existsSync(tests)) return t.skip('../shared/fixtures/move/sui-trace-tests not found');
+  for (const ext of ['ext1', 'ext2', 'ext3']) {
+    const dir = path.join(tests, ext);
+    if (!existsSync(dir)) continue;
+    for (const sub of readdirSync(dir)) {
+      const file = path.join(dir, sub, 'trace.jsonl');
+      if (!existsSync(file)) continue;
+      const trace = readTraceFile(file);
+      assert.ok(trace.events.length > 0, file);
+      const open: number[] = [];
+      let instructions = 0;
+      for (const [i, e] of trace.events.entries()) {
+        if ('OpenFrame' in e) {
+          assert.equal(e.OpenFrame.frame.frame_id, i, `${ext}: frame ids are event indices`);
+          open.push(i);
+        } else if ('CloseFrame' in e) assert.equal(e.CloseFrame.frame_id, open.pop(), `${ext}: frames close innermost first`);
+        else if ('Instruction' in e) {
+          instructions++;
+          assert.ok(open.length > 0, `${ext}: instructions run inside a frame`);
+        }
+      }
+      assert.ok(instructions > 0, `${ext} has instructions`);
+    }
   }
 });
