@@ -670,6 +670,11 @@ export class EvmExecution implements Execution {
     return memory.slice(start, Math.min(memory.length, start + count));
   }
 
+  /** Forgets the cached state of the last rebuilt step (the benchmark measures rebuilds from scratch). */
+  dropCaches(): void {
+    this.stateCache = undefined;
+  }
+
   /** Retained bytes of the recording (for the benchmark). */
   retainedBytes(): number {
     return this.rec.retainedBytes() + this.frameOf.byteLength + this.frameRecords.length * 120;
