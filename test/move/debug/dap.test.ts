@@ -6,12 +6,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, move, nextEvent } from '../../session/dap-helpers.ts';
+import { launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
+import { sourcedBuild } from './sourced-build.ts';
 import { readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
 import type { TraceEvent, TraceValue } from '../../../debug-adapter/move/trace/format.ts';
 
@@ -296,5 +298,47 @@ test('interpreter: aborts and bad launch configurations', { skip: (skip || (!exi
     } finally {
       await c.close();
     }
+  }
+});
+
+test('sources found by hash: line breakpoints and statement stepping over, into, out and back', { skip }, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-dap-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { source, lineOf } = sourcedBuild(tests, dir);
+  const v2 = lineOf(479);
+  const v3 = lineOf(509);
+  const dc = new AdapterClient();
+  try {
+    let bps: DebugProtocol.Breakpoint[] = [];
+    const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, traceConfig('stepping_call', { program: dir }), async () => {
+      bps = (await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: v2 }, { line: 1 }] })).body.breakpoints;
+    });
+    assert.equal(bps[0]!.verified, true);
+    assert.equal(bps[0]!.line, v2);
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    let w = await where(dc);
+    assert.deepEqual([w.name, w.line, w.path], ['0x0::m::foo', v2, source]);
+    const log: string[] = [];
+    const record = async (label: string) => {
+      w = await where(dc);
+      log.push(`${label}: ${w.name}:${w.line}`);
+    };
+    await move(dc, () => dc.nextRequest({ threadId: 1 }), 'step');
+    await record('next');
+    await move(dc, () => dc.stepInRequest({ threadId: 1 }), 'step');
+    await record('stepIn');
+    await move(dc, () => dc.stepOutRequest({ threadId: 1 }), 'step');
+    await record('stepOut');
+    await move(dc, () => dc.stepBackRequest({ threadId: 1 }), 'step');
+    await record('stepBack');
+    assert.deepEqual(log, [
+      `next: 0x0::m::foo:${v3}`,
+      `stepIn: 0x0::m::baz:${lineOf(365)}`,
+      `stepOut: 0x0::m::foo:${v3}`,
+      `stepBack: 0x0::m::baz:${lineOf(365)}`,
+    ]);
+  } finally {
+    await dc.close();
   }
 });
