@@ -5,7 +5,7 @@
 // plus a snapshot of the root value they point into.
 import type { TracedFrame, Tracer } from '../vm/tracer.ts';
 import { TRACE_NAMES } from '../vm/opcodes.ts';
-import { substitute, toTypeTag, type RuntimeType } from '../vm/types.ts';
+import { substitute, toTypeTag, type LoadedDatatype, type RuntimeType } from '../vm/types.ts';
 import { Reference, Signer, StructValue, UInt, VariantValue, VectorValue, type Value } from '../vm/values.ts';
 import type { StructTag, TraceLocation, TraceMoveValue, TraceValue, TypeTagWithRefs } from './format.ts';
 import { stringifyCompact } from './json.ts';
@@ -17,15 +17,16 @@ export class TraceWriter implements Tracer {
   readonly lines: string[] = [stringifyCompact({ version: TRACE_FORMAT_VERSION })];
   /** Index the next event will get. */
   private count = 0;
-  private pending: unknown[] = [];
+  /** Effect lines waiting for their Instruction event (already serialised: snapshots of that moment). */
+  private pending: string[] = [];
 
   /** The whole trace as JSON Lines text. */
   text(): string {
     return this.lines.join('\n') + '\n';
   }
 
-  private emit(event: unknown): void {
-    this.lines.push(stringifyCompact(event));
+  private emit(line: string): void {
+    this.lines.push(line);
     this.count++;
   }
 
@@ -44,73 +45,150 @@ export class TraceWriter implements Tracer {
         : { type_: toTypeTag(s), ref_type: null };
     };
     (frame as { traceId: number }).traceId = this.count;
-    this.emit({
-      OpenFrame: {
-        frame: {
-          frame_id: this.count,
-          function_name: fn.name,
-          module: { address: fn.module.address, name: fn.module.name },
-          version_id: fn.module.address,
-          binary_member_index: fn.defIndex,
-          type_instantiation: frame.typeArgs.map(toTypeTag),
-          parameters: args.map(traceValue),
-          return_types: fn.returns.map(withRefs),
-          locals_types: fn.localTypes.map(withRefs),
-          is_native: fn.isNative,
-        },
-        gas_left: gasLeft,
-      },
+    const head = stringifyCompact({
+      frame_id: this.count,
+      function_name: fn.name,
+      module: { address: fn.module.address, name: fn.module.name },
+      version_id: fn.module.address,
+      binary_member_index: fn.defIndex,
+      type_instantiation: frame.typeArgs.map(toTypeTag),
     });
+    const tail = stringifyCompact({ return_types: fn.returns.map(withRefs), locals_types: fn.localTypes.map(withRefs), is_native: fn.isNative });
+    this.emit(`{"OpenFrame":{"frame":${head.slice(0, -1)},"parameters":[${args.map(traceValueJson).join(',')}],${tail.slice(1)},"gas_left":${gasLeft}}}`);
   }
 
   closeFrame(frame: TracedFrame, returns: readonly Value[], gasLeft: number): void {
     this.flush();
-    this.emit({ CloseFrame: { frame_id: frame.traceId, return_: returns.map(traceValue), gas_left: gasLeft } });
+    this.emit(`{"CloseFrame":{"frame_id":${frame.traceId},"return_":[${returns.map(traceValueJson).join(',')}],"gas_left":${gasLeft}}}`);
   }
 
   instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
-    this.emit({ Instruction: { type_parameters: typeArgs.map(toTypeTag), pc, gas_left: gasLeft, instruction: TRACE_NAMES[opcode] ?? `OP_${opcode}` } });
+    const types = typeArgs.length ? typeArgs.map((t) => stringifyCompact(toTypeTag(t))).join(',') : '';
+    this.emit(`{"Instruction":{"type_parameters":[${types}],"pc":${pc},"gas_left":${gasLeft},"instruction":"${TRACE_NAMES[opcode] ?? `OP_${opcode}`}"}}`);
     this.flush();
   }
 
   pop(value: Value): void {
-    this.pending.push({ Effect: { Pop: traceValue(value) } });
+    this.pending.push(`{"Effect":{"Pop":${traceValueJson(value)}}}`);
   }
 
   push(value: Value): void {
-    this.pending.push({ Effect: { Push: traceValue(value) } });
+    this.pending.push(`{"Effect":{"Push":${traceValueJson(value)}}}`);
   }
 
   readLocal(frame: TracedFrame, local: number, value: Value, moved: boolean): void {
-    this.pending.push({ Effect: { Read: { location: { Local: [frame.traceId, local] }, root_value_read: traceValue(value), moved } } });
+    this.pending.push(`{"Effect":{"Read":{"location":{"Local":[${frame.traceId},${local}]},"root_value_read":${traceValueJson(value)},"moved":${moved}}}}`);
   }
 
   writeLocal(frame: TracedFrame, local: number, value: Value): void {
-    this.pending.push({ Effect: { Write: { location: { Local: [frame.traceId, local] }, root_value_after_write: traceValue(value) } } });
+    this.pending.push(`{"Effect":{"Write":{"location":{"Local":[${frame.traceId},${local}]},"root_value_after_write":${traceValueJson(value)}}}}`);
   }
 
   readRef(ref: Reference): void {
     // The VM reports a read through a reference rooted in global data as a reference to that root.
     const root = ref.root();
-    const value = root.globalId >= 0 ? traceValue(root) : { RuntimeValue: { value: moveValue(root.get()) } };
-    this.pending.push({ Effect: { Read: { location: location(ref), root_value_read: value, moved: false } } });
+    const value = root.globalId >= 0 ? traceValueJson(root) : `{"RuntimeValue":{"value":${valueJson(root.get())}}}`;
+    this.pending.push(`{"Effect":{"Read":{"location":${locationJson(ref)},"root_value_read":${value},"moved":false}}}`);
   }
 
   writeRef(ref: Reference): void {
-    this.pending.push({ Effect: { Write: { location: location(ref), root_value_after_write: { RuntimeValue: { value: moveValue(ref.root().get()) } } } } });
+    this.pending.push(`{"Effect":{"Write":{"location":${locationJson(ref)},"root_value_after_write":{"RuntimeValue":{"value":${valueJson(ref.root().get())}}}}}}`);
   }
 
   dataLoad(ref: Reference): number {
     // Natives load data outside any instruction: the effect is written right after those pending.
     const id = this.count + this.pending.length;
-    this.pending.push({ Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: moveValue(ref.get()) } } });
+    this.pending.push(`{"Effect":{"DataLoad":{"ref_type":"${ref.mutable ? 'Mut' : 'Imm'}","location":{"Global":${id}},"snapshot":${valueJson(ref.get())}}}}`);
     return id;
   }
 
   error(status: string): void {
     this.flush();
-    this.emit({ Effect: { ExecutionError: status } });
+    this.emit(`{"Effect":{"ExecutionError":${JSON.stringify(status)}}}`);
   }
+}
+
+// Direct JSON text for values: the writer's hot path. Struct tags and field names are rendered once per
+// type and kept (types are shared objects), so snapshots of big values cost little more than their size.
+const structTagText = new WeakMap<object, string>();
+const fieldNamesText = new WeakMap<object, string[]>();
+
+function tagText(type: { def: LoadedDatatype; typeArgs: readonly RuntimeType[] }): string {
+  let t = structTagText.get(type);
+  if (t === undefined) {
+    t = stringifyCompact(structTag(type));
+    structTagText.set(type, t);
+  }
+  return t;
+}
+
+function namesText(key: object, names: readonly { name: string }[], count: number): string[] {
+  let n = fieldNamesText.get(key);
+  if (n === undefined || n.length < count) {
+    n = Array.from({ length: count }, (_, i) => JSON.stringify(names[i]?.name ?? `field${i}`));
+    fieldNamesText.set(key, n);
+  }
+  return n;
+}
+
+function fieldsText(names: string[], fields: readonly Value[]): string {
+  let out = '';
+  for (let i = 0; i < fields.length; i++) out += `${i ? ',' : ''}[${names[i]},${valueJson(fields[i])}]`;
+  return out;
+}
+
+/** A value as the JSON text of the trace's SerializableMoveValue. */
+export function valueJson(v: Value): string {
+  switch (typeof v) {
+    case 'bigint':
+      return `{"type":"U64","value":${v}}`;
+    case 'boolean':
+      return v ? '{"type":"Bool","value":true}' : '{"type":"Bool","value":false}';
+    case 'string':
+      return `{"type":"Address","value":"${v}"}`;
+  }
+  if (v instanceof UInt) {
+    switch (v.width) {
+      case 8:
+        return `{"type":"U8","value":${v.v}}`;
+      case 16:
+        return `{"type":"U16","value":${v.v}}`;
+      case 32:
+        return `{"type":"U32","value":${v.v}}`;
+      case 128:
+        return `{"type":"U128","value":${v.v}}`;
+      default:
+        return stringifyCompact(moveValue(v));
+    }
+  }
+  if (v instanceof StructValue) {
+    return `{"type":"Struct","value":{"type_":${tagText(v.type)},"fields":[${fieldsText(namesText(v.type.def, v.type.def.fields, v.fields.length), v.fields)}]}}`;
+  }
+  if (v instanceof VectorValue) {
+    let out = '{"type":"Vector","value":[';
+    for (let i = 0; i < v.items.length; i++) out += (i ? ',' : '') + valueJson(v.items[i]);
+    return out + ']}';
+  }
+  if (v instanceof VariantValue) {
+    const variant = v.type.def.variants[v.tag];
+    const names = namesText(variant ?? v, variant?.fields ?? [], v.fields.length);
+    return `{"type":"Variant","value":{"type_":${tagText(v.type)},"variant_name":${JSON.stringify(variant?.name ?? `variant${v.tag}`)},"tag":${v.tag},"fields":[${fieldsText(names, v.fields)}]}}`;
+  }
+  return stringifyCompact(moveValue(v));
+}
+
+function locationJson(ref: Reference): string {
+  if (ref.parent) return `{"Indexed":[${locationJson(ref.parent)},${ref.index}]}`;
+  if (ref.globalId >= 0) return `{"Global":${ref.globalId}}`;
+  return `{"Local":[${ref.frame?.traceId ?? -1},${ref.index}]}`;
+}
+
+/** A stack or local value as the JSON text of the trace's TraceValue. */
+export function traceValueJson(v: Value): string {
+  if (v instanceof Reference) {
+    return `{"${v.mutable ? 'MutRef' : 'ImmRef'}":{"location":${locationJson(v)},"snapshot":${valueJson(v.root().get())}}}`;
+  }
+  return `{"RuntimeValue":{"value":${valueJson(v)}}}`;
 }
 
 /** The trace location of a reference: Local / Global at the root, Indexed for every field or element step. */
