@@ -326,3 +326,56 @@ test('the token sample debugs with its own launch.json (first configuration, to 
     folder,
   );
 });
+
+const vaultSample = join(repoRoot, 'samples', 'solidity', 'vault');
+
+test('the vault sample stops on the failing revert and shows the decoded custom error', {
+  skip: missing ?? (existsSync(join(vaultSample, 'Vault.sol')) ? undefined : `${vaultSample} not found`),
+  timeout: 180_000,
+}, async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-vault-'));
+  cpSync(vaultSample, folder, { recursive: true });
+  const revertLine = readFileSync(join(folder, 'Vault.sol'), 'utf8').split('\n').findIndex((l) => l.includes('revert InsufficientBalance')) + 1;
+  assert.ok(revertLine > 0, 'Vault.sol has a `revert InsufficientBalance` line');
+  // Our own configuration (the sample's may change): withdraw more than was deposited.
+  writeFileSync(
+    join(folder, '.vscode', 'launch.json'),
+    JSON.stringify({
+      version: '0.2.0',
+      configurations: [
+        {
+          type: 'chainstep',
+          request: 'launch',
+          name: 'Vault: overdraw',
+          program: '${workspaceFolder}/Vault.sol',
+          contract: 'Vault',
+          constructorArgs: ['1000'],
+          setup: [{ function: 'deposit', value: '5' }],
+          function: 'withdraw(uint256)',
+          args: ['100'],
+        },
+      ],
+    }),
+  );
+  await withWorkbench(
+    false,
+    async (workbench) => {
+      const { page } = workbench;
+      await openFile(page, 'Vault.sol');
+      await page.keyboard.press('F5');
+      await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+      await frameAtLine(page, revertLine, 90_000);
+      // The Call Stack header names the exception (VS Code shows the stop's description there).
+      await page.locator('.pane-header', { hasText: /Exception: InsufficientBalance/ }).waitFor();
+      const widget = page.locator('.exception-widget');
+      await widget.waitFor({ timeout: 30_000 });
+      await workbench.screenshot('12-vault-revert');
+      const text = await widget.innerText();
+      assert.match(text, /Exception has occurred: revert/);
+      assert.match(text, /InsufficientBalance\(requested: 100, available: 5\)/);
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    },
+    folder,
+  );
+});
