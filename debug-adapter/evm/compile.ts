@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { UserError } from '../core/errors.ts';
+import { loadBuildInfo } from './buildinfo.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -96,6 +97,10 @@ export interface CompiledProject {
   readonly sources: readonly CompiledSource[];
   readonly contracts: readonly CompiledContract[];
   readonly warnings: readonly string[];
+  /** The Foundry/Hardhat build-info file used instead of the sources' own compilation, if any. */
+  readonly buildInfo?: string;
+  /** True when that build's output was used as is (nothing compiled). */
+  readonly reusedOutput?: boolean;
 }
 
 export interface CompileOptions {
@@ -104,6 +109,8 @@ export interface CompileOptions {
   readonly cwd?: string;
   readonly remappings?: readonly string[];
   readonly optimizer?: boolean;
+  /** Use a fresh Foundry/Hardhat build-info when present (default true). */
+  readonly useBuildInfo?: boolean;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'out', 'artifacts', 'lib', 'cache', '.git', 'typechain-types', 'broadcast']);
@@ -204,6 +211,17 @@ export function compile(options: CompileOptions): CompiledProject {
       },
     },
   };
+  // A Foundry/Hardhat project's own build: its exact input (remappings, optimizer, EVM version), and its
+  // output when complete. Only used while it matches the sources on disk.
+  const build = options.useBuildInfo === false ? undefined : loadBuildInfo(root, targets);
+  if (build) {
+    for (const [unit, s] of Object.entries(build.input.sources)) sources[unit] = { content: s.content ?? '' };
+    const settings = { ...(build.input.settings ?? {}) } as Record<string, unknown>;
+    settings.outputSelection = input.settings.outputSelection;
+    delete settings.compilationTarget;
+    delete settings.libraries;
+    (input as { settings: unknown }).settings = settings;
+  }
   const inputJson = JSON.stringify(input);
   const key = hashOf(inputJson);
   const resolveImport = (path: string): string | undefined => {
@@ -224,7 +242,8 @@ export function compile(options: CompileOptions): CompiledProject {
   }
   const importedPaths = new Map<string, string>();
   let output: SolcOutput;
-  if (cached) output = cached.output;
+  if (build?.output) output = build.output as SolcOutput;
+  else if (cached) output = cached.output;
   else {
     const imported = new Map<string, string>();
     output = JSON.parse(loadSolc().compile(inputJson, {
@@ -259,7 +278,8 @@ export function compile(options: CompileOptions): CompiledProject {
   const warnings = (output.errors ?? []).filter((e) => e.severity !== 'error').map((e) => `${locate(e)}${e.type}: ${e.message}`);
   const compiledSources: CompiledSource[] = [];
   for (const [unit, s] of Object.entries(output.sources ?? {})) {
-    const path = sources[unit] ? resolve(root, unit) : resolveImport(unit) ?? resolve(root, unit);
+    const local = resolve(root, unit);
+    const path = sources[unit] && existsSync(local) ? local : resolveImport(unit) ?? local;
     importedPaths.set(unit, path);
     const content = sources[unit]?.content ?? readFileSync(path, 'utf8');
     compiledSources.push({ unit, id: s.id, path, content, ast: s.ast });
@@ -279,5 +299,5 @@ export function compile(options: CompileOptions): CompiledProject {
   // Declaration order (solc lists contracts alphabetically): "the last contract" means the last one written.
   const unitOrder = new Map(compiledSources.map((s, i) => [s.unit, i]));
   contracts.sort((a, b) => (unitOrder.get(a.sourceUnit)! - unitOrder.get(b.sourceUnit)!) || a.position - b.position);
-  return { root, targets, sources: compiledSources, contracts, warnings };
+  return { root, targets, sources: compiledSources, contracts, warnings, buildInfo: build?.file, reusedOutput: build?.output !== undefined };
 }

@@ -1,6 +1,7 @@
 // Code units: each distinct code that ran (a contract's runtime code, or init code), matched to the compiled
 // contract it came from, with its source map resolved into per-pc tables: line ids (for stepping scans),
 // jump markers (for internal frames) and source ranges.
+import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../core/execution.ts';
 import { SourceAst } from './ast.ts';
 import type { CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
@@ -69,7 +70,9 @@ export class SourceTable {
     for (const s of project.sources) {
       this.byUnitId.set(s.id, this.files.length);
       const name = s.path.split(/[\\/]/).pop() ?? s.unit;
-      this.add({ path: s.path, name, readOnly: false }, s.content, new SourceAst(s.ast), false);
+      // Sources known only from build output (not on disk, or changed since) are shown from their text.
+      const onDisk = existsSync(s.path) && readFileSync(s.path, 'utf8') === s.content;
+      this.add(onDisk ? { path: s.path, name, readOnly: false } : { path: s.path, name, content: s.content, readOnly: true }, s.content, new SourceAst(s.ast), false);
     }
   }
 
