@@ -14,6 +14,7 @@ export type StopReason =
   | 'exception'
   | 'pause'
   | 'data breakpoint'
+  | 'function breakpoint'
   | 'instruction breakpoint'
   /** The last step of the recording (with the `stopAtEnd` launch option). */
   | 'end';
@@ -147,6 +148,54 @@ export class Navigator {
     return hits;
   }
 
+  /**
+   * Steps where a function whose frame name `matches` starts (its first step with source, else its entry),
+   * sorted. Call entries are found once per recording; names once per distinct entry instruction.
+   */
+  functionHits(matches: (frameName: string) => boolean): Int32Array {
+    const x = this.execution;
+    if (!this.callEntries) {
+      let entries = new Int32Array(256);
+      let n = 0;
+      let previous = -1;
+      for (let step = 0; step < x.stepCount; step++) {
+        const depth = x.depth(step);
+        if (depth > previous) {
+          if (n === entries.length) {
+            const grown = new Int32Array(n * 2);
+            grown.set(entries);
+            entries = grown;
+          }
+          entries[n++] = step;
+        }
+        previous = depth;
+      }
+      this.callEntries = entries.slice(0, n);
+    }
+    const names = new Map<string, string>();
+    const hits: number[] = [];
+    for (const entry of this.callEntries) {
+      const key = `${x.codeId(entry)}:${x.pc(entry)}`;
+      let name = names.get(key);
+      if (name === undefined) {
+        name = x.frames(entry)[0]?.name ?? '';
+        names.set(key, name);
+      }
+      if (!matches(name)) continue;
+      const depth = x.depth(entry);
+      let target = entry;
+      for (let t = entry; t < x.stepCount && x.depth(t) >= depth && t < entry + 10_000; t++) {
+        if (x.lineId(t) >= 0) {
+          target = t;
+          break;
+        }
+      }
+      hits.push(target);
+    }
+    return Int32Array.from(new Set(hits)).sort();
+  }
+  private callEntries: Int32Array | undefined;
+
   /** Steps executing the instruction at (codeId, pc), sorted. */
   instructionHits(codeId: number, pc: number): Int32Array {
     const x = this.execution;
@@ -200,7 +249,9 @@ export class Navigator {
     const kinds = new Set(event.triggers.map((t: Trigger) => t.kind));
     const reason: StopReason = kinds.has('breakpoint')
       ? 'breakpoint'
-      : kinds.has('data breakpoint')
+      : kinds.has('function breakpoint')
+        ? 'function breakpoint'
+        : kinds.has('data breakpoint')
         ? 'data breakpoint'
         : 'instruction breakpoint';
     return {

@@ -80,11 +80,13 @@ let breakpointCounter = 0;
 export class ChainstepSession extends DebugSession {
   private run: Run | undefined;
   private launching: AbortController | undefined;
+  private launchProgressId: string | undefined;
   private clientSupportsProgress = false;
   private configurationDone: (() => void) | undefined;
   private readonly lineRequests = new Map<string, { source: DebugProtocol.Source; breakpoints: RequestedLine[] }>();
   private instructionRequests: { id: number; spec: DebugProtocol.InstructionBreakpoint }[] = [];
   private dataRequests: { id: number; spec: DebugProtocol.DataBreakpoint }[] = [];
+  private functionRequests: { id: number; spec: DebugProtocol.FunctionBreakpoint }[] = [];
   private exceptionFilters: string[] = EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter);
 
   constructor(private readonly backends: readonly Backend[]) {
@@ -150,8 +152,9 @@ export class ChainstepSession extends DebugSession {
       supportsEvaluateForHovers: true,
       supportsBreakpointLocationsRequest: true,
       supportsDelayedStackTraceLoading: true,
-      supportsFunctionBreakpoints: false,
+      supportsFunctionBreakpoints: true,
       supportsStepInTargetsRequest: true,
+      supportsCancelRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
     };
     this.sendResponse(response);
@@ -201,7 +204,12 @@ export class ChainstepSession extends DebugSession {
     this.launching = abort;
     const progressId = `chainstep-launch-${++progressCounter}`;
     const progress = this.clientSupportsProgress;
-    if (progress) this.sendEvent(new ProgressStartEvent(progressId, 'Chainstep', `Preparing ${config.program}`));
+    this.launchProgressId = progressId;
+    if (progress) {
+      const start = new ProgressStartEvent(progressId, 'Chainstep', `Preparing ${config.program}`) as DebugProtocol.ProgressStartEvent;
+      start.body.cancellable = true; // the client's cancel button sends `cancel` with this id
+      this.sendEvent(start);
+    }
     try {
       return await backend.launch(
         config,
@@ -262,6 +270,11 @@ export class ChainstepSession extends DebugSession {
         this.fail(response, e);
       }
     })();
+  }
+
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (args.progressId !== undefined && args.progressId === this.launchProgressId) this.launching?.abort();
+    this.sendResponse(response);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -493,6 +506,7 @@ export class ChainstepSession extends DebugSession {
     }
     this.installInstructionBreakpoints(run);
     this.installDataBreakpoints(run);
+    this.installFunctionBreakpoints(run);
   }
 
   protected override breakpointLocationsRequest(
@@ -558,6 +572,51 @@ export class ChainstepSession extends DebugSession {
       return { id, verified: true, instructionReference: spec.instructionReference, offset: spec.offset ?? 0 };
     });
     run.navigator.triggers.setInstructionBreakpoints(triggers);
+    return result;
+  }
+
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      const previous = this.functionRequests;
+      this.functionRequests = args.breakpoints.map((spec) => ({
+        id: previous.find((p) => p.spec.name === spec.name)?.id ?? ++breakpointCounter,
+        spec,
+      }));
+      response.body = { breakpoints: this.run ? this.installFunctionBreakpoints(this.run) : [] };
+      this.sendResponse(response);
+    });
+  }
+
+  /** A function breakpoint names a frame exactly ("Token.transfer", "0x2::coin::split") or by its last part. */
+  private installFunctionBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
+    const triggers: Trigger[] = [];
+    const result = this.functionRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
+      let hitCondition: HitCondition | undefined;
+      try {
+        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
+      } catch (e) {
+        return { id, verified: false, message: (e as Error).message };
+      }
+      const wanted = spec.name.trim();
+      const hits = run.navigator.functionHits((frame) => {
+        const name = frame.replace(/<.*$/, '');
+        return name === wanted || name.endsWith(`.${wanted}`) || name.endsWith(`::${wanted}`);
+      });
+      triggers.push({
+        id,
+        kind: 'function breakpoint',
+        hits,
+        ...(spec.condition ? { condition: spec.condition } : {}),
+        ...(hitCondition ? { hitCondition } : {}),
+      });
+      return hits.length > 0
+        ? { id, verified: true }
+        : { id, verified: false, message: `${wanted} is not called in this recording.` };
+    });
+    run.navigator.triggers.setFunctionBreakpoints(triggers);
     return result;
   }
 

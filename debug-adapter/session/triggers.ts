@@ -9,7 +9,7 @@
 import type { ExceptionEvent, ExceptionKind, Execution } from '../core/execution.ts';
 import { EvaluationError } from '../core/errors.ts';
 
-export type TriggerKind = 'breakpoint' | 'instruction breakpoint' | 'data breakpoint';
+export type TriggerKind = 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint';
 
 export interface Trigger {
   readonly id: number;
@@ -91,6 +91,7 @@ export function lowerBound(a: ArrayLike<number>, value: number): number {
 export class Triggers {
   private lines = new Map<string, Trigger[]>(); // per source key
   private instructions: Trigger[] = [];
+  private functions: Trigger[] = [];
   private data: Trigger[] = [];
   private exceptions: readonly ExceptionEvent[];
   private exceptionSteps: number[];
@@ -107,6 +108,9 @@ export class Triggers {
   setInstructionBreakpoints(triggers: Trigger[]): void {
     this.instructions = triggers;
   }
+  setFunctionBreakpoints(triggers: Trigger[]): void {
+    this.functions = triggers;
+  }
   setDataBreakpoints(triggers: Trigger[]): void {
     this.data = triggers;
   }
@@ -114,7 +118,7 @@ export class Triggers {
   private all(): Trigger[] {
     const out: Trigger[] = [];
     for (const list of this.lines.values()) out.push(...list);
-    out.push(...this.instructions, ...this.data);
+    out.push(...this.functions, ...this.instructions, ...this.data);
     return out;
   }
 

@@ -158,6 +158,17 @@ test('caller-callee: step into an external call and out; stack trace names inter
     assert.deepEqual(await where(dc).then((x) => [x.name, x.line]), ['Caller.run', scaleLine]);
     await move(dc, (a) => dc.nextRequest(a));
     assert.equal((await where(dc)).line, lineOf(caller, 'lastResult = MathLib.clamp(scaled, 1000);'));
+
+    // A function breakpoint on the internal `square`: reverse continue finds its last call (i = 4).
+    await dc.setBreakpointsRequest({ source: { path: caller }, breakpoints: [] });
+    const fbs = await dc.customRequest('setFunctionBreakpoints', { breakpoints: [{ name: 'square' }] });
+    assert.equal(fbs.body.breakpoints[0].verified, true);
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'function breakpoint');
+    w = await where(dc);
+    assert.equal(w.name, 'Caller.square');
+    assert.ok([lineOf(caller, 'function square'), lineOf(caller, 'return x * x;')].includes(w.line), `start of square, got ${w.line}`);
+    const x = await dc.evaluateRequest({ expression: 'x', frameId: w.frames[0]!.id, context: 'watch' });
+    assert.equal(x.body.result, '4');
   } finally {
     await dc.close();
   }

@@ -292,3 +292,17 @@ test('step-in targets list the calls a statement makes; stepping into one lands 
   const line5 = stepOf(nav.next(line4));
   assert.deepEqual(nav.stepInTargets(line5), [], 'the loop header calls nothing');
 });
+
+test('function breakpoints stop at the first line of each call of the function', () => {
+  const x = execution();
+  const nav = new Navigator(x);
+  const hits = nav.functionHits((name) => name === 'Other.poke');
+  assert.equal(hits.length, 1);
+  assert.deepEqual([x.location(hits[0]!)!.line, x.depth(hits[0]!)], [16, 1], 'past the code without source');
+  assert.deepEqual(nav.functionHits((name) => name === 'Main.main').length, 1, 'the outermost call counts');
+  assert.equal(nav.functionHits((name) => name === 'nope').length, 0);
+  nav.triggers.setFunctionBreakpoints([{ id: 4, kind: 'function breakpoint', hits: nav.functionHits((n) => n === 'Main.add') }]);
+  const move = nav.start(false);
+  assert.equal(move.kind === 'stop' && move.stop.reason, 'function breakpoint');
+  assert.deepEqual(lineOf(x, move), [12, 1]);
+});

@@ -286,3 +286,30 @@ test('progress while recording; stopAtEnd keeps the last step for stepping back;
     await close();
   }
 });
+
+test('function breakpoints by short or full name; cancel from the progress notification stops a launch', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    await dc.initializeRequest({ adapterID: 'chainstep', pathFormat: 'path', supportsProgressReporting: true });
+    const progress = nextEvent(dc, 'progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
+    const launched = dc.launchRequest({ program: '/fake/slow.fake' } as DebugProtocol.LaunchRequestArguments);
+    const start = await progress;
+    assert.equal(start.body.cancellable, true);
+    await dc.customRequest('cancel', { progressId: start.body.progressId });
+    await assert.rejects(launched, /Launch cancelled/);
+
+    let set: DebugProtocol.Breakpoint[] = [];
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: PROGRAM }, async () => {
+      set = (await dc.customRequest('setFunctionBreakpoints', { breakpoints: [{ name: 'poke' }, { name: 'Main.add' }, { name: 'missing' }] }))
+        .body.breakpoints;
+    });
+    assert.deepEqual(set.map((b) => b.verified), [true, true, false]);
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'function breakpoint');
+    assert.deepEqual(await where(dc).then((w) => [w.name, w.line]), ['Main.add', 12]);
+    await move(dc, (a) => dc.continueRequest(a), 'function breakpoint');
+    assert.deepEqual(await where(dc).then((w) => [w.name, w.line]), ['Other.poke', 16]);
+  } finally {
+    await close();
+  }
+});
