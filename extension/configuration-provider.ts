@@ -2,9 +2,10 @@
 // launch.json, arguments for a named function that has parameters but no `args`, absolute paths, and the
 // Restricted Mode refusal. No debugging logic: the adapter validates everything else.
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Language, languageOfPath, scanFunctions } from './function-scan.ts';
-import { askArgs, configForDocument, documentLanguage } from './function-picker.ts';
+import { askArgs, configForDocument, documentLanguage, pickFunction } from './function-picker.ts';
 import { argumentParams, type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, programFor, resolvePaths } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 
@@ -37,16 +38,31 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (!ensureTrusted()) return undefined;
     const resolved = resolvePaths(config as ChainstepLaunch, folder?.uri.fsPath ?? workspaceRoot());
-    // A configuration that names a function with parameters but gives no `args` (a dynamic configuration,
-    // or a hand-written one): ask for them rather than letting the call fail on the argument count.
-    if (resolved.args === undefined && typeof resolved.function === 'string' && resolved.function !== '' && resolved.program) {
-      const language = languageOfPath(resolved.program);
-      const fn = language ? findNamedFunction(language, resolved, scanFile(language, resolved.program)) : undefined;
-      if (language && fn && argumentParams(language, fn).length > 0) {
-        const args = await askArgs(language, fn);
-        if (args === undefined) return undefined;
-        resolved.args = args;
-      }
+    const language = resolved.program ? languageOfPath(resolved.program) : undefined;
+    if (!language || resolved.trace !== undefined) return resolved;
+    const file = resolved.program!;
+    // A Move module runs as part of its package: a .move file stands for the package around it.
+    if (language === 'move') resolved.program = programFor(language, file);
+    const functions = scanFile(language, file);
+    let fn = findNamedFunction(language, resolved, functions);
+    let picked = false;
+    if (typeof resolved.function !== 'string' || resolved.function.trim() === '') {
+      // No function named (e.g. the initial configuration `"program": "${file}", "function": ""`): pick one
+      // of the file's functions, as F5 without a launch.json does.
+      fn = await pickFunction(language, functions, path.basename(file));
+      if (!fn) return undefined;
+      const chosen = configForFunction(language, programFor(language, file), fn, functions);
+      resolved.function = chosen.function;
+      resolved.program = chosen.program;
+      if (chosen.contract !== undefined && resolved.contract === undefined) resolved.contract = chosen.contract;
+      picked = true;
+    }
+    // Arguments for a function with parameters when the configuration has none (a dynamic configuration, a
+    // hand-written one, or a function just picked): ask rather than let the call fail on the argument count.
+    if (fn && argumentParams(language, fn).length > 0 && (resolved.args === undefined || picked)) {
+      const args = await askArgs(language, fn);
+      if (args === undefined) return undefined;
+      resolved.args = args;
     }
     return resolved;
   }

@@ -276,6 +276,25 @@ test('F5 with no launch.json (and the dynamic configuration) debugs a function o
       assert.match(await page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first().innerText(), /\b9\b/);
       await page.keyboard.press('Shift+F5');
       await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+
+      // The launch.json VS Code creates from our initialConfigurations (program: the open file, no function
+      // yet) also works: the function is picked from the file and its arguments asked for.
+      const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+      mkdirSync(join(folder, '.vscode'));
+      writeFileSync(
+        join(folder, '.vscode', 'launch.json'),
+        JSON.stringify({ version: '0.2.0', configurations: manifest.contributes.debuggers[0].initialConfigurations }),
+      );
+      await page.waitForTimeout(1000); // the workbench notices the new launch.json through its file watcher
+      await page.keyboard.press('F5');
+      await page.locator('.quick-input-widget', { hasText: 'Arguments of add' }).waitFor({ timeout: 30_000 });
+      await input.fill('[11]');
+      await page.keyboard.press('Enter');
+      await frameAtLine(page, BREAKPOINT_LINE, 90_000);
+      await workbench.screenshot('9-initial-configuration');
+      assert.match(await page.locator('.debug-variables .monaco-list-row', { hasText: 'amount' }).first().innerText(), /\b11\b/);
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
     },
     folder,
   );
