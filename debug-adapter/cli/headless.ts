@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Backend, LaunchConfig } from '../core/execution.ts';
-import { ChainstepSession, EXCEPTION_FILTERS } from '../session/session.ts';
+import { ChainstepSession } from '../session/session.ts';
+import { EXCEPTION_FILTERS } from '../session/breakpoint-requests.ts';
 import { DapClient } from './dap-client.ts';
 
 export interface Script {

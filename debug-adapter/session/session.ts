@@ -16,48 +16,17 @@ import {
   TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Backend, ExceptionKind, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
+import type { Backend, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
 import { InstructionAddresses } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
-import { SourceTable, sourceKey } from './sources.ts';
-import { lowerBound, parseHitCondition, type HitCondition, type Trigger } from './triggers.ts';
+import { SourceTable } from './sources.ts';
+import { BreakpointRequests, EXCEPTION_FILTERS } from './breakpoint-requests.ts';
+import { lowerBound } from './triggers.ts';
 import { page, toDapEvaluation, toDapScope, toDapVariable } from './values.ts';
 
 const THREAD_ID = 1;
-
-/** DAP exception filter ids. `outOfGas` covers out of gas and invalid instructions. */
-export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'revert', label: 'Reverts', description: 'Stop where a call reverts (require, revert, custom errors).', default: true },
-  { filter: 'panic', label: 'Panics', description: 'assert, arithmetic overflow, division by zero, out-of-bounds access.', default: true },
-  { filter: 'outOfGas', label: 'Out of gas / invalid', description: 'Out of gas, or an invalid instruction.', default: true },
-  { filter: 'abort', label: 'Move aborts', description: 'Stop where a Move function aborts.', default: true },
-  {
-    filter: 'caught',
-    label: 'Also caught failures',
-    description: 'Also stop on failures a caller catches (try/catch, low-level call); otherwise only uncaught ones stop.',
-    default: false,
-  },
-];
-
-function filterKinds(filters: readonly string[]): { kinds: Set<ExceptionKind>; caught: boolean } {
-  const kinds = new Set<ExceptionKind>();
-  for (const f of filters) {
-    if (f === 'revert' || f === 'panic' || f === 'abort') kinds.add(f);
-    if (f === 'outOfGas') {
-      kinds.add('outOfGas');
-      kinds.add('invalid');
-    }
-  }
-  return { kinds, caught: filters.includes('caught') };
-}
-
-/** A source breakpoint as the client asked for it, with the id it keeps across restarts. */
-interface RequestedLine {
-  readonly id: number;
-  readonly spec: DebugProtocol.SourceBreakpoint;
-}
 
 /** One recorded execution being navigated. */
 interface Run {
@@ -75,7 +44,6 @@ interface Run {
 }
 
 let progressCounter = 0;
-let breakpointCounter = 0;
 
 export class ChainstepSession extends DebugSession {
   private run: Run | undefined;
@@ -83,11 +51,7 @@ export class ChainstepSession extends DebugSession {
   private launchProgressId: string | undefined;
   private clientSupportsProgress = false;
   private configurationDone: (() => void) | undefined;
-  private readonly lineRequests = new Map<string, { source: DebugProtocol.Source; breakpoints: RequestedLine[] }>();
-  private instructionRequests: { id: number; spec: DebugProtocol.InstructionBreakpoint }[] = [];
-  private dataRequests: { id: number; spec: DebugProtocol.DataBreakpoint }[] = [];
-  private functionRequests: { id: number; spec: DebugProtocol.FunctionBreakpoint }[] = [];
-  private exceptionFilters: string[] = EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter);
+  private readonly breakpoints = new BreakpointRequests();
 
   constructor(private readonly backends: readonly Backend[]) {
     super();
@@ -175,6 +139,8 @@ export class ChainstepSession extends DebugSession {
     }
     try {
       this.run = this.newRun(config, execution);
+      // Breakpoints already set on this adapter hold for the new recording until the client sends others.
+      this.resolveAll(this.run, false);
       // Configuration (breakpoints, filters) comes after `initialized`, resolved against this recording.
       const done = new Promise<void>((resolve) => (this.configurationDone = resolve));
       this.sendEvent(new InitializedEvent());
@@ -241,7 +207,6 @@ export class ChainstepSession extends DebugSession {
       handles: new StopHandles(),
       ended: false,
     };
-    run.navigator.triggers.filters = filterKinds(this.exceptionFilters);
     return run;
   }
 
@@ -440,73 +405,20 @@ export class ChainstepSession extends DebugSession {
 
   // ---- breakpoints --------------------------------------------------------------------------------------
 
+  /** A new recording: install every breakpoint on it; after a restart, tell the client what moved. */
+  private resolveAll(run: Run, notify: boolean): void {
+    const resolved = this.breakpoints.installAll(run);
+    if (notify) for (const bp of resolved) this.sendEvent(new BreakpointEvent('changed', bp as DebugProtocol.Breakpoint));
+  }
+
   protected override setBreakPointsRequest(
     response: DebugProtocol.SetBreakpointsResponse,
     args: DebugProtocol.SetBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      const key = sourceKey(args.source);
-      const previous = this.lineRequests.get(key)?.breakpoints ?? [];
-      // Keep ids of breakpoints that stay on the same line, so the editor's breakpoint identities hold.
-      const breakpoints = (args.breakpoints ?? []).map((spec) => ({
-        id: previous.find((p) => p.spec.line === spec.line)?.id ?? ++breakpointCounter,
-        spec,
-      }));
-      this.lineRequests.set(key, { source: args.source, breakpoints });
-      response.body = { breakpoints: this.resolveLines(key) };
+      response.body = { breakpoints: this.breakpoints.setLines(args.source, args.breakpoints ?? [], this.run) };
       this.sendResponse(response);
     });
-  }
-
-  /** Resolves one source's breakpoints against the current recording and installs them. */
-  private resolveLines(key: string): DebugProtocol.Breakpoint[] {
-    const request = this.lineRequests.get(key)!;
-    const run = this.run;
-    if (!run) {
-      return request.breakpoints.map(({ id, spec }) => ({
-        id,
-        verified: false,
-        line: spec.line,
-        message: 'Waiting for the program to be compiled.',
-      }));
-    }
-    const x = run.execution;
-    const source = run.sources.find(request.source);
-    const triggers: Trigger[] = [];
-    const result = request.breakpoints.map(({ id, spec }): DebugProtocol.Breakpoint => {
-      const unverified = (message: string): DebugProtocol.Breakpoint => ({ id, verified: false, line: spec.line, message });
-      if (source < 0) return unverified('This file is not part of the program being debugged.');
-      const line = x.breakableLines(source).find((l) => l >= spec.line);
-      if (line === undefined) return unverified('No code at or after this line.');
-      let hitCondition: HitCondition | undefined;
-      try {
-        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
-      } catch (e) {
-        return unverified((e as Error).message);
-      }
-      triggers.push({
-        id,
-        kind: 'breakpoint',
-        hits: run.navigator.lineHits([x.lineIdOf(source, line)]),
-        ...(spec.condition ? { condition: spec.condition } : {}),
-        ...(hitCondition ? { hitCondition } : {}),
-        ...(spec.logMessage !== undefined ? { logMessage: spec.logMessage } : {}),
-      });
-      return { id, verified: true, line, source: run.sources.toDap(source) };
-    });
-    run.navigator.triggers.setLineBreakpoints(key, triggers);
-    return result;
-  }
-
-  /** After a restart: re-resolve every breakpoint and tell the client what changed. */
-  private resolveAll(run: Run, notify: boolean): void {
-    for (const key of this.lineRequests.keys()) {
-      const resolved = this.resolveLines(key);
-      if (notify) for (const bp of resolved) this.sendEvent(new BreakpointEvent('changed', bp as DebugProtocol.Breakpoint));
-    }
-    this.installInstructionBreakpoints(run);
-    this.installDataBreakpoints(run);
-    this.installFunctionBreakpoints(run);
   }
 
   protected override breakpointLocationsRequest(
@@ -528,8 +440,7 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.SetExceptionBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      this.exceptionFilters = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
-      if (this.run) this.run.navigator.triggers.filters = filterKinds(this.exceptionFilters);
+      this.breakpoints.setExceptionFilters([...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)], this.run);
       this.sendResponse(response);
     });
   }
@@ -539,40 +450,9 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.SetInstructionBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      const previous = this.instructionRequests;
-      this.instructionRequests = args.breakpoints.map((spec) => ({
-        id:
-          previous.find((p) => p.spec.instructionReference === spec.instructionReference && p.spec.offset === spec.offset)
-            ?.id ?? ++breakpointCounter,
-        spec,
-      }));
-      response.body = { breakpoints: this.run ? this.installInstructionBreakpoints(this.run) : [] };
+      response.body = { breakpoints: this.breakpoints.setInstructions(args.breakpoints, this.run) };
       this.sendResponse(response);
     });
-  }
-
-  private installInstructionBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
-    const triggers: Trigger[] = [];
-    const result = this.instructionRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
-      const at = run.addresses.decode(spec.instructionReference, spec.offset ?? 0);
-      if (!at) return { id, verified: false, message: `Unknown instruction reference ${spec.instructionReference}.` };
-      let hitCondition: HitCondition | undefined;
-      try {
-        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
-      } catch (e) {
-        return { id, verified: false, message: (e as Error).message };
-      }
-      triggers.push({
-        id,
-        kind: 'instruction breakpoint',
-        hits: run.navigator.instructionHits(at.codeId, at.pc),
-        ...(spec.condition ? { condition: spec.condition } : {}),
-        ...(hitCondition ? { hitCondition } : {}),
-      });
-      return { id, verified: true, instructionReference: spec.instructionReference, offset: spec.offset ?? 0 };
-    });
-    run.navigator.triggers.setInstructionBreakpoints(triggers);
-    return result;
   }
 
   protected override setFunctionBreakPointsRequest(
@@ -580,44 +460,9 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.SetFunctionBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      const previous = this.functionRequests;
-      this.functionRequests = args.breakpoints.map((spec) => ({
-        id: previous.find((p) => p.spec.name === spec.name)?.id ?? ++breakpointCounter,
-        spec,
-      }));
-      response.body = { breakpoints: this.run ? this.installFunctionBreakpoints(this.run) : [] };
+      response.body = { breakpoints: this.breakpoints.setFunctions(args.breakpoints, this.run) };
       this.sendResponse(response);
     });
-  }
-
-  /** A function breakpoint names a frame exactly ("Token.transfer", "0x2::coin::split") or by its last part. */
-  private installFunctionBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
-    const triggers: Trigger[] = [];
-    const result = this.functionRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
-      let hitCondition: HitCondition | undefined;
-      try {
-        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
-      } catch (e) {
-        return { id, verified: false, message: (e as Error).message };
-      }
-      const wanted = spec.name.trim();
-      const hits = run.navigator.functionHits((frame) => {
-        const name = frame.replace(/<.*$/, '');
-        return name === wanted || name.endsWith(`.${wanted}`) || name.endsWith(`::${wanted}`);
-      });
-      triggers.push({
-        id,
-        kind: 'function breakpoint',
-        hits,
-        ...(spec.condition ? { condition: spec.condition } : {}),
-        ...(hitCondition ? { hitCondition } : {}),
-      });
-      return hits.length > 0
-        ? { id, verified: true }
-        : { id, verified: false, message: `${wanted} is not called in this recording.` };
-    });
-    run.navigator.triggers.setFunctionBreakpoints(triggers);
-    return result;
   }
 
   protected override dataBreakpointInfoRequest(
@@ -650,37 +495,9 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.SetDataBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      const previous = this.dataRequests;
-      this.dataRequests = args.breakpoints.map((spec) => ({
-        id: previous.find((p) => p.spec.dataId === spec.dataId)?.id ?? ++breakpointCounter,
-        spec,
-      }));
-      response.body = { breakpoints: this.run ? this.installDataBreakpoints(this.run) : [] };
+      response.body = { breakpoints: this.breakpoints.setData(args.breakpoints, this.run) };
       this.sendResponse(response);
     });
-  }
-
-  private installDataBreakpoints(run: Run): DebugProtocol.Breakpoint[] {
-    const triggers: Trigger[] = [];
-    const result = this.dataRequests.map(({ id, spec }): DebugProtocol.Breakpoint => {
-      let hitCondition: HitCondition | undefined;
-      try {
-        hitCondition = spec.hitCondition ? parseHitCondition(spec.hitCondition) : undefined;
-      } catch (e) {
-        return { id, verified: false, message: (e as Error).message };
-      }
-      if (spec.accessType === 'read') return { id, verified: false, message: 'Chainstep watches writes only.' };
-      triggers.push({
-        id,
-        kind: 'data breakpoint',
-        hits: run.execution.writeSteps(spec.dataId),
-        ...(spec.condition ? { condition: spec.condition } : {}),
-        ...(hitCondition ? { hitCondition } : {}),
-      });
-      return { id, verified: true };
-    });
-    run.navigator.triggers.setDataBreakpoints(triggers);
-    return result;
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
