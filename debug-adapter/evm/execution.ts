@@ -174,6 +174,19 @@ export class EvmExecution implements Execution {
     if (!map) {
       map = new Map();
       for (const item of abi) if (item.type === 'function') map.set(toFunctionSelector(signatureOf(item)), item);
+      // Public library functions taking storage references have selectors over "T storage" types that the
+      // ABI does not spell: take those from the AST.
+      const contract = this.info.project.contracts.find((c) => c.abi === abi);
+      if (contract?.kind === 'library') {
+        for (const info of this.table.info) {
+          for (const f of info.ast?.functions ?? []) {
+            const selector = f.node.functionSelector;
+            if (f.contract === contract.name && typeof selector === 'string' && !map.has(`0x${selector}`)) {
+              map.set(`0x${selector}`, { type: 'function', name: String(f.node.name), inputs: [], outputs: [] });
+            }
+          }
+        }
+      }
       this.selectors.set(abi, map);
     }
     return map;
@@ -255,7 +268,7 @@ export class EvmExecution implements Execution {
         }
         frames.push({
           ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: -1, fn, ast,
-          name: fn?.name ?? helper ?? `${unit!.name}.<internal>`, external: false, generated: !fn,
+          name: fn?.name ?? helper ?? `${unit!.name} (compiler code)`, external: false, generated: !fn,
         });
         f = frames.length - 1;
       } else if (jump === JUMP_OUT) {

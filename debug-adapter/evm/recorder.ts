@@ -146,7 +146,8 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     const ctx = pending[pending.length - 1]!;
     cur = ctx;
     curRs = rs;
-    ctx.code = rs.code;
+    // Init code is a view of the creator's memory, which later steps overwrite: keep a copy.
+    ctx.code = ctx.isCreate ? rs.code.slice() : rs.code;
     ctx.firstStep = n;
     runStates.set(ctx.id, rs);
     ctx.checkpoints.push({ step: n, stack: [], memory: new Uint8Array(0), valueOffset: valLen, memoryIndex: rec.memStep.length });

@@ -136,15 +136,12 @@ export class SourceTable {
   }
 }
 
-/** Parses a hex bytecode object; placeholders (`__$…$__`) become zero bytes whose positions are masked. */
+/** Parses a hex bytecode object; library placeholders (`__$<34 hex>$__`) become zero bytes whose positions are masked. */
 function objectBytes(hex: string): { bytes: Uint8Array; mask: Uint8Array } {
   const h = hex.startsWith('0x') ? hex.slice(2) : hex;
   const bytes = new Uint8Array(h.length >> 1), mask = new Uint8Array(h.length >> 1);
-  for (let i = 0; i < bytes.length; i++) {
-    const pair = h.substr(i * 2, 2);
-    if (pair.startsWith('_') || pair.endsWith('_') || pair.includes('$')) mask[i] = 1;
-    else bytes[i] = parseInt(pair, 16);
-  }
+  for (const m of h.matchAll(/__\$[0-9a-fA-F]{34}\$__/g)) mask.fill(1, m.index! / 2, m.index! / 2 + 20);
+  for (let i = 0; i < bytes.length; i++) if (!mask[i]) bytes[i] = parseInt(h.substr(i * 2, 2), 16);
   return { bytes, mask };
 }
 

@@ -111,3 +111,37 @@ test('values recomputed on replay (arithmetic, signed, bit and memory opcodes) e
     for (let s = 0; s < ex.stepCount; s++) assert.deepEqual(ex.stateAt(s).stack, expected[s], `stack at step ${s}`);
   }
 });
+
+test('CREATE, CREATE2, STATICCALL, DELEGATECALL into a library, unknown code, a caught revert and a precompile', async () => {
+  const factory = path.join(here, 'contracts', 'Factory.sol');
+  const expected: Observed[] = [];
+  const p = await prepareCall({ program: factory, function: 'build', args: [5] }, () => {}, signal);
+  p.chain.evm.events.on('step', (e: { pc: number; depth: number; gasLeft: bigint; stack: bigint[]; memory: Uint8Array; opcode: { name: string } }) => {
+    expected.push({ pc: e.pc, depth: e.depth, gasLeft: e.gasLeft, stack: [...e.stack], memory: e.memory.slice(), op: e.opcode.name });
+  });
+  await p.chain.call({ from: p.from, to: p.address, data: p.calldata, value: p.value, gasLimit: p.gasLimit });
+  const ex = await launchEvm({ program: factory, function: 'build', args: [5] }, () => {}, signal);
+  assert.equal(ex.stepCount, expected.length);
+  for (let s = 0; s < ex.stepCount; s++) {
+    const e = expected[s]!;
+    assert.equal(ex.pc(s), e.pc, `pc at step ${s}`);
+    assert.equal(ex.context(s).depth, e.depth, `depth at step ${s}`);
+    assert.deepEqual(ex.stateAt(s).stack, e.stack, `stack at step ${s} (${e.op})`);
+    assert.deepEqual([...ex.stateAt(s).memory], [...e.memory], `memory at step ${s} (${e.op})`);
+  }
+  assert.equal(ex.outcome.success, true);
+  // The caught revert of `this.explode()` is an exception a user can choose to stop on.
+  assert.deepEqual(ex.exceptions.map((x) => [x.kind, x.caught, x.summary]), [['revert', true, 'Error("boom")']]);
+  const outer = new Set<string>();
+  for (let s = 0; s < ex.stepCount; s++) {
+    const frames = ex.frames(s).filter((f) => f.hint !== 'subtle' || f.name.includes('unknown code'));
+    if (frames.length > 1) outer.add(frames[0]!.name.replace(/0x[0-9a-f]{4}…[0-9a-f]{4}/, '<address>'));
+  }
+  assert.deepEqual([...outer], ['Child.constructor', 'Child.twice', 'Tally.add', '<address> (unknown code)', 'Factory.explode']);
+  const kinds = new Set<string>();
+  for (let s = 0; s < ex.stepCount; s++) kinds.add(ex.context(s).kind);
+  assert.deepEqual([...kinds].sort(), ['CALL', 'CREATE', 'CREATE2', 'DELEGATECALL', 'STATICCALL', 'TX']);
+  // Under DELEGATECALL the library runs on the factory's storage.
+  const inLibrary = [...Array(ex.stepCount).keys()].find((s) => ex.context(s).kind === 'DELEGATECALL')!;
+  assert.equal(ex.context(inLibrary).address, ex.context(0).address);
+});
