@@ -48,7 +48,15 @@ function hasU256(v: TraceMoveValue): boolean {
   }
 }
 
+/** Shared snapshots of the commonest values (small u64s, booleans): immutable, so one object serves all. */
+const SMALL_U64: TraceValue[] = Array.from({ length: 1024 }, (_, i) => ({ RuntimeValue: { value: { type: 'U64', value: BigInt(i) } } }));
+const TRUE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: true } } };
+const FALSE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: false } } };
+const NO_TYPES: readonly never[] = [];
+
 function snapshot(v: Value): TraceValue {
+  if (typeof v === 'bigint') return v >= 0n && v < 1024n ? SMALL_U64[Number(v)]! : { RuntimeValue: { value: { type: 'U64', value: v } } };
+  if (typeof v === 'boolean') return v ? TRUE : FALSE;
   const t = traceValue(v);
   if ('RuntimeValue' in t) return { RuntimeValue: { value: normalizeMove(t.RuntimeValue.value) } };
   if ('MutRef' in t) return { MutRef: { location: t.MutRef.location, snapshot: normalizeMove(t.MutRef.snapshot) } };
@@ -59,9 +67,12 @@ function plain(v: Value): TraceMoveValue {
   return normalizeMove(moveValue(v));
 }
 
+/** A held-back effect: an event, or a bare pushed / popped u64 or bool (kept unboxed, see StoredValue). */
+type Pending = TraceEvent | { readonly push: bigint | boolean } | { readonly pop: bigint | boolean };
+
 export class RecordingTracer implements Tracer {
   private count = 0;
-  private pending: TraceEvent[] = [];
+  private pending: Pending[] = [];
 
   constructor(private readonly builder: RecordingBuilder) {}
 
@@ -70,8 +81,17 @@ export class RecordingTracer implements Tracer {
     this.count++;
   }
 
+  private bare(v: Value): v is bigint | boolean {
+    return typeof v === 'bigint' || typeof v === 'boolean';
+  }
+
   private flush(): void {
-    for (const e of this.pending) this.emit(e);
+    for (const e of this.pending) {
+      if ('push' in e) this.builder.pushEffect(e.push);
+      else if ('pop' in e) this.builder.popEffect(e.pop);
+      else this.builder.add(e);
+      this.count++;
+    }
     this.pending = [];
   }
 
@@ -109,16 +129,16 @@ export class RecordingTracer implements Tracer {
   }
 
   instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
-    this.emit({ Instruction: { type_parameters: typeArgs.map(toTypeTag), pc, gas_left: BigInt(gasLeft), instruction: TRACE_NAMES[opcode] ?? `OP_${opcode}` } });
+    this.emit({ Instruction: { type_parameters: typeArgs.length ? typeArgs.map(toTypeTag) : NO_TYPES, pc, gas_left: BigInt(gasLeft), instruction: TRACE_NAMES[opcode] ?? `OP_${opcode}` } });
     this.flush();
   }
 
   pop(value: Value): void {
-    this.pending.push({ Effect: { Pop: snapshot(value) } });
+    this.pending.push(this.bare(value) ? { pop: value } : { Effect: { Pop: snapshot(value) } });
   }
 
   push(value: Value): void {
-    this.pending.push({ Effect: { Push: snapshot(value) } });
+    this.pending.push(this.bare(value) ? { push: value } : { Effect: { Push: snapshot(value) } });
   }
 
   readLocal(frame: TracedFrame, local: number, value: Value, moved: boolean): void {

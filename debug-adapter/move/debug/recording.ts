@@ -68,6 +68,23 @@ export interface MoveState {
   readonly globals: Map<number, TraceMoveValue>;
 }
 
+/**
+ * What the log keeps for a pushed value: a trace value, or (from our interpreter) a bare u64 / bool,
+ * boxed only when a state is rebuilt, so a long recording keeps no object per pushed integer.
+ */
+export type StoredValue = TraceValue | bigint | boolean;
+
+const SMALL_U64: TraceValue[] = Array.from({ length: 1024 }, (_, i) => ({ RuntimeValue: { value: { type: 'U64', value: BigInt(i) } } }));
+const TRUE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: true } } };
+const FALSE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: false } } };
+
+/** A stored value as a trace value (small integers and booleans are shared objects). */
+export function boxed(v: StoredValue): TraceValue {
+  if (typeof v === 'bigint') return v >= 0n && v < 1024n ? SMALL_U64[Number(v)]! : { RuntimeValue: { value: { type: 'U64', value: v } } };
+  if (typeof v === 'boolean') return v ? TRUE : FALSE;
+  return v;
+}
+
 const enum K {
   Push,
   Pop,
@@ -79,7 +96,7 @@ const enum K {
 }
 
 type Operation =
-  | { readonly k: K.Push; readonly v: TraceValue }
+  | { readonly k: K.Push; readonly v: StoredValue }
   | { readonly k: K.Pop }
   | { readonly k: K.WriteLocal; readonly frame: number; readonly local: number; readonly v: TraceValue }
   | { readonly k: K.WriteGlobal; readonly id: number; readonly v: TraceMoveValue }
@@ -97,37 +114,106 @@ function copyState(s: MoveState): MoveState {
   return { stack: s.stack.slice(), locals, globals: new Map(s.globals) };
 }
 
-function apply(s: MoveState, op: Operation): void {
-  switch (op.k) {
-    case K.Push:
-      s.stack.push(op.v);
-      return;
-    case K.Pop:
-      s.stack.pop();
-      return;
-    case K.WriteLocal: {
-      const locals = s.locals.get(op.frame);
-      if (locals) locals[op.local] = op.v;
-      return;
+/**
+ * The operation log as columns (kind, two or three integers, a value reference): a recording of millions
+ * of steps keeps no object per operation, only the values it must keep.
+ */
+class OpLog {
+  length = 0;
+  kinds = new Uint8Array(4096);
+  a = new Int32Array(4096);
+  b = new Int32Array(4096);
+  c = new Int32Array(4096);
+  readonly values: unknown[] = [];
+
+  push(op: Operation): void {
+    const n = this.length;
+    if (n === this.kinds.length) this.grow();
+    this.kinds[n] = op.k;
+    let value: unknown;
+    switch (op.k) {
+      case K.Push:
+        value = op.v;
+        break;
+      case K.WriteLocal:
+        this.a[n] = op.frame;
+        this.b[n] = op.local;
+        value = op.v;
+        break;
+      case K.WriteGlobal:
+        this.a[n] = op.id;
+        value = op.v;
+        break;
+      case K.MoveOut:
+        this.a[n] = op.frame;
+        this.b[n] = op.local;
+        break;
+      case K.Open:
+        this.a[n] = op.frame;
+        this.b[n] = op.pops;
+        this.c[n] = op.localCount;
+        value = op.params;
+        break;
+      case K.Close:
+        this.a[n] = op.frame;
+        break;
     }
-    case K.WriteGlobal:
-      s.globals.set(op.id, op.v);
-      return;
-    case K.MoveOut: {
-      const locals = s.locals.get(op.frame);
-      if (locals) locals[op.local] = undefined;
-      return;
+    this.values.push(value);
+    this.length = n + 1;
+  }
+
+  private grow(): void {
+    const size = this.kinds.length * 2;
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    for (const key of ['a', 'b', 'c'] as const) {
+      const col = new Int32Array(size);
+      col.set(this[key]);
+      this[key] = col;
     }
-    case K.Open: {
-      if (op.pops > 0) s.stack.length = Math.max(0, s.stack.length - op.pops);
-      const locals = new Array<TraceValue | undefined>(op.localCount);
-      for (let i = 0; i < op.params.length; i++) locals[i] = op.params[i];
-      s.locals.set(op.frame, locals);
-      return;
+  }
+
+  /** Applies operation i to a state. */
+  apply(s: MoveState, i: number): void {
+    switch (this.kinds[i] as K) {
+      case K.Push:
+        s.stack.push(boxed(this.values[i] as StoredValue));
+        return;
+      case K.Pop:
+        s.stack.pop();
+        return;
+      case K.WriteLocal: {
+        const locals = s.locals.get(this.a[i]!);
+        if (locals) locals[this.b[i]!] = this.values[i] as TraceValue;
+        return;
+      }
+      case K.WriteGlobal:
+        s.globals.set(this.a[i]!, this.values[i] as TraceMoveValue);
+        return;
+      case K.MoveOut: {
+        const locals = s.locals.get(this.a[i]!);
+        if (locals) locals[this.b[i]!] = undefined;
+        return;
+      }
+      case K.Open: {
+        const pops = this.b[i]!;
+        if (pops > 0) s.stack.length = Math.max(0, s.stack.length - pops);
+        const params = this.values[i] as readonly TraceValue[];
+        const locals = new Array<TraceValue | undefined>(this.c[i]!);
+        for (let p = 0; p < params.length; p++) locals[p] = params[p];
+        s.locals.set(this.a[i]!, locals);
+        return;
+      }
+      case K.Close:
+        s.locals.delete(this.a[i]!);
+        return;
     }
-    case K.Close:
-      s.locals.delete(op.frame);
-      return;
+  }
+
+  /** Whether operation i writes local `local` of `frame`. */
+  writesLocal(i: number, frame: number, local: number): boolean {
+    return this.kinds[i] === K.WriteLocal && this.a[i] === frame && this.b[i] === local;
   }
 }
 
@@ -158,8 +244,9 @@ export function locationRoot(loc: TraceLocation): { frameTraceId: number; local:
   return 'Local' in l ? { frameTraceId: l.Local[0], local: l.Local[1] } : { global: l.Global };
 }
 
-function intOf(v: TraceValue | undefined): number | undefined {
-  if (!v || !('RuntimeValue' in v)) return undefined;
+function intOf(v: StoredValue | undefined): number | undefined {
+  if (typeof v === 'bigint') return Number(v);
+  if (!v || typeof v === 'boolean' || !('RuntimeValue' in v)) return undefined;
   const x = v.RuntimeValue.value;
   return x.type === 'U64' || x.type === 'U8' || x.type === 'U16' || x.type === 'U32' ? Number(x.value) : undefined;
 }
@@ -210,7 +297,7 @@ export class RecordingBuilder {
   private readonly opEnd = new Column(new Int32Array(1024), int32);
   private readonly opcodes: string[] = [];
   private readonly opcodeIds = new Map<string, number>();
-  private readonly ops: Operation[] = [];
+  private readonly ops = new OpLog();
   private readonly checkpoints: MoveState[] = [];
   private readonly frames: RecordedFrame[] = [];
   private readonly byTraceId = new Map<number, number>();
@@ -220,9 +307,9 @@ export class RecordingBuilder {
   private eventIndex = 0;
   private lastGas = NaN;
   private initialGas = NaN;
-  private lastPopOfStep: TraceValue | undefined;
+  private lastPopOfStep: StoredValue | undefined;
   /** Values popped by the current step, in order, and whether it wrote through a reference. */
-  private stepPops: TraceValue[] = [];
+  private stepPops: StoredValue[] = [];
   private stepWrote = false;
   private stepOpcode = '';
   private stepFailed = false;
@@ -252,7 +339,7 @@ export class RecordingBuilder {
   private log(op: Operation): void {
     if (this.ops.length % CHECKPOINT_OPS === 0) this.checkpoints.push(copyState(this.live));
     this.ops.push(op);
-    apply(this.live, op);
+    this.ops.apply(this.live, this.ops.length - 1);
   }
 
   private instruction(e: { pc: number; gas_left: bigint; instruction: string }): void {
@@ -296,7 +383,7 @@ export class RecordingBuilder {
     this.stepOpcode = '';
     if (this.stepWrote || this.stepFailed || (op !== 'VEC_POP_BACK' && op !== 'VEC_SWAP')) return;
     const ref = op === 'VEC_POP_BACK' ? this.stepPops[0] : this.stepPops[2];
-    if (!ref || !('MutRef' in ref)) return;
+    if (!ref || typeof ref !== 'object' || !('MutRef' in ref)) return;
     const i = op === 'VEC_SWAP' ? intOf(this.stepPops[1]) : undefined;
     const j = op === 'VEC_SWAP' ? intOf(this.stepPops[0]) : undefined;
     const location = ref.MutRef.location;
@@ -327,13 +414,34 @@ export class RecordingBuilder {
     return f === undefined ? -1 : f;
   }
 
+  /**
+   * A Push effect event without building it: our interpreter's tracer passes bare integers and
+   * booleans (see StoredValue). Counts as one event, like `add`.
+   */
+  pushEffect(v: StoredValue): void {
+    this.eventIndex++;
+    this.push(v);
+  }
+
+  /** A Pop effect event, as `pushEffect`. */
+  popEffect(v: StoredValue): void {
+    this.eventIndex++;
+    this.pop(v);
+  }
+
+  private push(v: StoredValue): void {
+    this.log({ k: K.Push, v });
+  }
+
+  private pop(v: StoredValue): void {
+    this.lastPopOfStep = v;
+    this.stepPops.push(v);
+    this.log({ k: K.Pop });
+  }
+
   private effect(e: import('../trace/format.ts').TraceEffect, eventIndex: number): void {
-    if ('Push' in e) this.log({ k: K.Push, v: e.Push });
-    else if ('Pop' in e) {
-      this.lastPopOfStep = e.Pop;
-      this.stepPops.push(e.Pop);
-      this.log({ k: K.Pop });
-    } else if ('Write' in e) {
+    if ('Push' in e) this.push(e.Push);
+    else if ('Pop' in e) this.pop(e.Pop); else if ('Write' in e) {
       if (!('Local' in e.Write.location)) this.stepWrote = true;
       this.writeRoot(e.Write.location, e.Write.root_value_after_write);
     } else if ('Read' in e) {
@@ -352,7 +460,7 @@ export class RecordingBuilder {
       const step = this.pcs.length - 1;
       const frame = this.open[this.open.length - 1] ?? -1;
       const status = e.ExecutionError;
-      const popped = this.lastPopOfStep;
+      const popped = this.lastPopOfStep === undefined ? undefined : boxed(this.lastPopOfStep);
       const lastOp = step >= 0 ? this.opcodes[this.opcodeOf.data[step]!] : undefined;
       let abortCode: bigint | undefined;
       if (status === 'ABORTED' && lastOp === 'ABORT' && frame === this.frameOf.data[step] && popped && 'RuntimeValue' in popped) {
@@ -463,7 +571,7 @@ interface RecordingParts {
   readonly gasBefore: Float64Array;
   readonly gasAfter: Float64Array;
   readonly opEnd: Int32Array;
-  readonly ops: readonly Operation[];
+  readonly ops: OpLog;
   readonly checkpoints: readonly MoveState[];
   readonly frames: readonly RecordedFrame[];
   readonly byTraceId: ReadonlyMap<number, number>;
@@ -532,7 +640,7 @@ export class MoveRecording {
       state = emptyState();
       from = 0;
     }
-    for (let i = from; i < end; i++) apply(state, this.parts.ops[i]!);
+    for (let i = from; i < end; i++) this.parts.ops.apply(state, i);
     this.cache = { opEnd: end, state };
     return state;
   }
@@ -548,8 +656,7 @@ export class MoveRecording {
     const { ops, opEnd } = this.parts;
     let step = 0;
     for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      if (op.k !== K.WriteLocal || op.frame !== frame || op.local !== local) continue;
+      if (!ops.writesLocal(i, frame, local)) continue;
       // The operation belongs to the last step whose Instruction event came before it.
       while (step + 1 < this.stepCount && opEnd[step + 1]! <= i) step++;
       if (out[out.length - 1] !== step) out.push(step);
