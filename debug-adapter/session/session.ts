@@ -71,6 +71,13 @@ export class ChainstepSession extends DebugSession {
   }
 
   private fail(response: DebugProtocol.Response, e: unknown): void {
+    // Already answered (the failure came while reporting the move): the Debug Console is all that is left.
+    const answered = response.seq > 0;
+    if (answered) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.sendEvent(new OutputEvent(`Chainstep internal error: ${err.stack ?? err.message}\n`, 'stderr'));
+      return;
+    }
     if (e instanceof UserError || e instanceof EvaluationError) {
       this.sendErrorResponse(response, { id: 1001, format: e.message, showUser: e instanceof UserError });
       return;

@@ -407,6 +407,12 @@ export const fakeBackend: Backend = {
     }
     progress('recording', 0.6);
     const failure = config['failure'] as SampleOptions['failure'];
-    return sampleExecution(config.program, failure ? { failure } : {});
+    const execution = sampleExecution(config.program, failure ? { failure } : {});
+    if (config.program.includes('brokenframes')) {
+      execution.frames = () => {
+        throw new RangeError('frames exploded');
+      };
+    }
+    return execution;
   },
 };

@@ -313,3 +313,19 @@ test('function breakpoints by short or full name; cancel from the progress notif
     await close();
   }
 });
+
+test('a backend bug in a request is reported as an internal error and the session goes on', async () => {
+  const { dc, output, close } = await serve([fakeBackend]);
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { program: '/fake/brokenframes.fake', stopOnEntry: true });
+    await stopped;
+    await assert.rejects(dc.stackTraceRequest({ threadId: 1 }), /Chainstep internal error: frames exploded/);
+    assert.ok(output.some((o) => o.includes('RangeError: frames exploded')), 'stack in the debug console');
+    await move(dc, (a) => dc.nextRequest(a), 'step');
+    const scopes = await dc.scopesRequest({ frameId: 0 }).catch((e: Error) => e);
+    assert.ok(scopes instanceof Error, 'no frame handle without a stack trace');
+  } finally {
+    await close();
+  }
+});
