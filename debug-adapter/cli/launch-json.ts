@@ -54,7 +54,8 @@ export function readLaunchJson(file: string): NamedConfig[] {
         .replaceAll('${workspaceFolder}', workspace)
         .replaceAll('${workspaceFolderBasename}', path.basename(workspace))
         .replaceAll('${pathSeparator}', path.sep)
-        .replaceAll('${/}', path.sep);
+        .replaceAll('${/}', path.sep)
+        .replace(/\$\{env:([^}]+)\}/g, (_, name: string) => process.env[name] ?? '');
     }
     if (Array.isArray(value)) return value.map(substitute);
     if (value && typeof value === 'object') {
