@@ -13,7 +13,16 @@ export interface AbortMeaning {
   readonly message?: string;
   /** True when the code is a clever error (tag bit 63 set). */
   readonly clever: boolean;
+  /** Aptos canonical errors (`error::not_found(E…)`): the category name; the constant names the reason. */
+  readonly category?: string;
 }
+
+/** Aptos `std::error` categories: the code is `category << 16 | reason`. */
+const APTOS_CATEGORIES: Record<number, string> = {
+  0x1: 'INVALID_ARGUMENT', 0x2: 'OUT_OF_RANGE', 0x3: 'INVALID_STATE', 0x4: 'UNAUTHENTICATED', 0x5: 'PERMISSION_DENIED',
+  0x6: 'NOT_FOUND', 0x7: 'ABORTED', 0x8: 'ALREADY_EXISTS', 0x9: 'RESOURCE_EXHAUSTED', 0xa: 'CANCELLED', 0xb: 'INTERNAL',
+  0xc: 'NOT_IMPLEMENTED', 0xd: 'UNAVAILABLE',
+};
 
 const U64_MAX = (1n << 64n) - 1n;
 const CLEVER_TAG = 1n << 63n;
@@ -65,11 +74,17 @@ export function explainAbortCode(code: bigint, module?: CompiledModule, sourceMa
     return { clever: true, line, ...(constant ? { constant } : {}), ...(message !== undefined ? { message } : {}) };
   }
   if (!module) return { clever: false };
-  // Names from the source map when it has them, else every u64 constant is a candidate without a name.
-  if (sourceMap) {
-    for (const [name, index] of sourceMap.constants) {
-      if (/^E/.test(name) && u64Constant(module, index) === code) return { clever: false, constant: name };
-    }
+  const named = (value: bigint): string | undefined => {
+    if (!sourceMap) return undefined;
+    for (const [name, index] of sourceMap.constants) if (/^E/.test(name) && u64Constant(module, index) === value) return name;
+    return undefined;
+  };
+  const exact = named(code);
+  if (exact) return { clever: false, constant: exact };
+  const category = module.flavour === 'aptos' && code < 1n << 24n ? APTOS_CATEGORIES[Number(code >> 16n)] : undefined;
+  if (category) {
+    const reason = named(code & 0xffffn);
+    return { clever: false, category, ...(reason ? { constant: reason } : {}) };
   }
   return { clever: false };
 }
@@ -82,6 +97,7 @@ export function abortSummary(code: bigint, meaning: AbortMeaning): string {
     const message = meaning.message !== undefined ? `: ${meaning.message}` : '';
     return `${what}${at}${message} (code 0x${code.toString(16)})`;
   }
+  if (meaning.category) return `${meaning.constant ?? `reason ${code & 0xffffn}`} (${meaning.category}, code ${code})`;
   return meaning.constant ? `${meaning.constant} (code ${code})` : `code ${code}`;
 }
 

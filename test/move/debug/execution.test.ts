@@ -226,3 +226,14 @@ test('sources found by hash: lines, locations, breakable lines', { skip: noFixtu
   assert.equal(x.disassemble(x.instructionRef(s0), 0, 1)[0]!.location?.line, lineOf(438));
 });
 
+
+test('Aptos: a function of the hello_blockchain package runs; its canonical error is named', { skip: noFixtures }, async () => {
+  const program = path.join(fixtures, 'aptos-hello-blockchain');
+  const x = await moveBackend.launch({ program, function: 'message::get_message', args: ['0xcafe'] }, () => {}, new AbortController().signal);
+  assert.equal(x.outcome.success, false);
+  assert.match(x.outcome.summary, /^aborted: ENO_MESSAGE \(NOT_FOUND, code 393216\) in 0x260dc2\w+::message::get_message at pc \d+$/);
+  assert.deepEqual(x.exceptions.map((e) => e.kind), ['abort']);
+  const deepest = Array.from({ length: x.stepCount }, (_, s) => x.frames(s)).find((f) => f.length === 3)!;
+  assert.deepEqual(deepest.map((f) => f.name.replace(/^0x260dc2\w+/, '<pkg>')), ['0x1::error::canonical', '0x1::error::not_found', '<pkg>::message::get_message']);
+  assert.deepEqual(values(scope(x, 0, 'Parameters')), { addr: '0xcafe' });
+});
