@@ -128,19 +128,21 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   let lastMemSize = 0;
   const checkpoint = (rs: RunState): void => {
     const ctx = cur!;
-    const last = ctx.checkpoints[ctx.checkpoints.length - 1];
+    const last = ctx.checkpoints[ctx.checkpoints.length - 1]!;
     const size = Number(rs.memoryWordCount) * 32;
-    // Memory is shared with the previous checkpoint of this context when nothing was written since.
-    let memory: Uint8Array;
-    if (last && last.memory.length === size && !memoryWrittenSince(last.memoryIndex, ctx.id)) memory = last.memory;
-    else memory = rs.memory._store.slice(0, size);
-    ctx.checkpoints.push({ step: n, stack: rs.stack._store.slice(0, rs.stack._len), memory, valueOffset: valLen, memoryIndex: rec.memStep.length });
+    // Memory is copied again only when what was logged since the last copy is about half its size: then
+    // copies cost at most about twice the logged bytes, and bringing a copy up to date stays cheap.
+    const loggedSince = rec.memData.length - (snapshotData.get(ctx.id) ?? 0) + 32 * (rec.memStep.length - last.memorySnapshotIndex);
+    let memory = last.memory, memorySnapshotIndex = last.memorySnapshotIndex;
+    if (loggedSince * 2 >= size && !(size === last.memory.length && rec.memStep.length === last.memorySnapshotIndex)) {
+      memory = rs.memory._store.slice(0, size);
+      memorySnapshotIndex = rec.memStep.length;
+      snapshotData.set(ctx.id, rec.memData.length);
+    }
+    ctx.checkpoints.push({ step: n, stack: rs.stack._store.slice(0, rs.stack._len), memory, memorySnapshotIndex, valueOffset: valLen, memoryIndex: rec.memStep.length });
     nextCheckpoint = n + interval;
   };
-  const memoryWrittenSince = (index: number, ctxId: number): boolean => {
-    for (let i = index; i < rec.memStep.length; i++) if (ctxs[rec.memStep.data[i]!] === ctxId) return true;
-    return false;
-  };
+  const snapshotData = new Map<number, number>();
   const bind = (rs: RunState): void => {
     // The first step of a new message: this run state belongs to the innermost pending message.
     const ctx = pending[pending.length - 1]!;
@@ -150,7 +152,8 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     ctx.code = ctx.isCreate ? rs.code.slice() : rs.code;
     ctx.firstStep = n;
     runStates.set(ctx.id, rs);
-    ctx.checkpoints.push({ step: n, stack: [], memory: new Uint8Array(0), valueOffset: valLen, memoryIndex: rec.memStep.length });
+    ctx.checkpoints.push({ step: n, stack: [], memory: new Uint8Array(0), memorySnapshotIndex: rec.memStep.length, valueOffset: valLen, memoryIndex: rec.memStep.length });
+    snapshotData.set(ctx.id, rec.memData.length);
     nextCheckpoint = n + interval;
     lastMemSize = 0;
   };

@@ -32,8 +32,13 @@ export const u32 = (n: number) => new Column(new Uint32Array(n), (k) => new Uint
 export interface Checkpoint {
   readonly step: number;
   readonly stack: readonly bigint[];
-  /** Memory contents (its length is the memory size). Shared between checkpoints while unchanged. */
+  /**
+   * A memory snapshot of this context (its length is the memory size then), taken at memory-log index
+   * `memorySnapshotIndex`; this context's log entries from there to `memoryIndex` bring it to this step.
+   * Snapshots are shared between checkpoints and retaken only after about half their size was written.
+   */
   readonly memory: Uint8Array;
+  readonly memorySnapshotIndex: number;
   /** Position in the pushed-value stream at this step. */
   readonly valueOffset: number;
   /** Index of the next memory-log entry at this step. */

@@ -25,7 +25,7 @@ export function rebuildState(rec: Recording, ctx: CallContext, step: number): Fr
   memory.set(cp.memory);
   let size = cp.memory.length;
   let offset = cp.valueOffset;
-  let mi = cp.memoryIndex;
+  let mi = cp.memorySnapshotIndex;
   const out = { next: 0 };
   const ctxOf = rec.context.data, pcs = rec.pc.data, values = rec.values.data;
   const memStep = rec.memStep.data, memOffset = rec.memOffset.data, memLength = rec.memLength.data;
@@ -39,18 +39,24 @@ export function rebuildState(rec: Recording, ctx: CallContext, step: number): Fr
   };
   const applyMemory = (s: number): void => {
     while (mi < memCount && memStep[mi] === s) {
-      const len = memLength[mi]!, at = memOffset[mi]!;
-      const newSize = Math.max(size, memSize[mi]!);
-      if (newSize > memory.length) {
-        const grown = new Uint8Array(Math.max(newSize, memory.length * 2));
-        grown.set(memory.subarray(0, size));
-        memory = grown;
-      }
-      if (len > 0) memory.set(memData.subarray(memDataAt[mi]!, memDataAt[mi]! + len), at);
-      size = newSize;
+      applyEntry();
       mi++;
     }
   };
+
+  // Bring the memory snapshot up to the checkpoint with this context's log entries (callees' are skipped).
+  const applyEntry = (): void => {
+    const len = memLength[mi]!, at = memOffset[mi]!;
+    const newSize = Math.max(size, memSize[mi]!);
+    if (newSize > memory.length) {
+      const grown = new Uint8Array(Math.max(newSize, memory.length * 2));
+      grown.set(memory.subarray(0, size));
+      memory = grown;
+    }
+    if (len > 0) memory.set(memData.subarray(memDataAt[mi]!, memDataAt[mi]! + len), at);
+    size = newSize;
+  };
+  for (; mi < cp.memoryIndex; mi++) if (ctxOf[memStep[mi]!] === ctx.id) applyEntry();
 
   for (let s = cp.step; s < step;) {
     if (ctxOf[s] !== ctx.id) {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchEvm, prepareCall } from '../../debug-adapter/evm/backend.ts';
-import type { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+import { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+import { record } from '../../debug-adapter/evm/recorder.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const program = path.join(here, 'contracts', 'Pair.sol');
@@ -144,4 +145,25 @@ test('CREATE, CREATE2, STATICCALL, DELEGATECALL into a library, unknown code, a 
   // Under DELEGATECALL the library runs on the factory's storage.
   const inLibrary = [...Array(ex.stepCount).keys()].find((s) => ex.context(s).kind === 'DELEGATECALL')!;
   assert.equal(ex.context(inLibrary).address, ex.context(0).address);
+});
+
+test('with checkpoints every few steps (and memory snapshots shared between them) every step still rebuilds exactly', async () => {
+  for (const [file, fn, args] of [['Factory.sol', 'build', [7]], ['Pair.sol', 'run', [3]], ['Alu.sol', 'mix', ['-9', '0xabcdef', '0x0102']]] as const) {
+    const config = { program: path.join(here, 'contracts', file), function: fn, args: [...args] };
+    const expected: { stack: bigint[]; memory: Uint8Array }[] = [];
+    const observed = await prepareCall(config, () => {}, signal);
+    observed.chain.evm.events.on('step', (e: { stack: bigint[]; memory: Uint8Array }) => { expected.push({ stack: [...e.stack], memory: e.memory.slice() }); });
+    await observed.chain.call({ from: observed.from, to: observed.address, data: observed.calldata, value: observed.value, gasLimit: observed.gasLimit });
+    for (const interval of [1, 7, 64]) {
+      const p = await prepareCall(config, () => {}, signal);
+      const { recording } = await record(p.chain.evm, () => p.chain.call({ from: p.from, to: p.address, data: p.calldata, value: p.value, gasLimit: p.gasLimit }), { checkpointInterval: interval });
+      const ex = new EvmExecution({ project: p.project, recording, fn: p.fn, initialStorage: () => 0n });
+      assert.equal(ex.stepCount, expected.length);
+      for (let s = ex.stepCount - 1; s >= 0; s--) {
+        const state = ex.stateAt(s);
+        assert.deepEqual(state.stack, expected[s]!.stack, `${file} interval ${interval}: stack at step ${s}`);
+        assert.deepEqual([...state.memory], [...expected[s]!.memory], `${file} interval ${interval}: memory at step ${s}`);
+      }
+    }
+  }
 });
