@@ -67,13 +67,19 @@ function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
 function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress): Execution {
   const path = resolvePath(config, traceFile);
   if (!existsSync(path)) throw new UserError(`trace: file not found: ${path}`);
-  const pkg = loadProgram(config, progress);
+  // A trace is debuggable without its build (on-chain replays come without bytecode): at instruction
+  // level, with the instructions the trace names. A build that is there but broken is still an error.
+  const output: OutputLine[] = [];
+  let pkg: LoadedPackage | undefined;
+  const program = resolvePath(config, config.program);
+  if (looksMove(program)) pkg = loadProgram(config, progress);
+  else output.push({ step: 0, text: `No Move build output in ${program}: names, values and instructions come from the trace alone (no source lines, no local names).` });
   progress('Reading the execution trace', 0.3);
   const trace = readTraceFile(path);
   progress('Recording', 0.7);
   const recording = recordTrace(trace);
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
-  return new MoveExecution(recording, new CodeTable(pkg));
+  return new MoveExecution(recording, new CodeTable(pkg), { output });
 }
 
 /** `<address>::<module>::<function>` or `<module>::<function>` (a module of the package itself). */

@@ -237,3 +237,19 @@ test('Aptos: a function of the hello_blockchain package runs; its canonical erro
   assert.deepEqual(deepest.map((f) => f.name.replace(/^0x260dc2\w+/, '<pkg>')), ['0x1::error::canonical', '0x1::error::not_found', '<pkg>::message::get_message']);
   assert.deepEqual(values(scope(x, 0, 'Parameters')), { addr: '0xcafe' });
 });
+
+test('a trace without its build (an on-chain replay): instruction level from the trace alone', { skip: noFixtures }, async () => {
+  const dir = path.join(tests, 'ext1/2GfjA');
+  const x = await moveBackend.launch({ program: dir, trace: path.join(dir, 'trace.jsonl') }, () => {}, new AbortController().signal);
+  assert.ok(x.stepCount > 100);
+  assert.match(x.output[0]!.text, /No Move build output in .*2GfjA: names, values and instructions come from the trace alone/);
+  assert.equal(x.sources.length, 0);
+  const s = Math.floor(x.stepCount / 2);
+  const frames = x.frames(s);
+  assert.ok(frames.length >= 2 && frames.every((f) => /^0x\w+::\w+::\w+/.test(f.name) && f.hint === 'subtle'));
+  const here = x.disassemble(x.instructionRef(s), 0, 1)[0]!;
+  assert.equal(here.pc, x.pc(s));
+  assert.match(here.text, /^[A-Z_0-9]+$/, 'the instruction as the trace names it');
+  const locals = scope(x, s, 'Parameters').concat(scope(x, s, 'Locals'));
+  assert.ok(locals.every((v) => /^(arg|loc)\d+$/.test(v.name)), 'locals numbered without debug info');
+});
