@@ -91,6 +91,17 @@ export class ChainstepSession extends DebugSession {
     });
   }
 
+  /** Lines and columns are 1-based in Chainstep; the client says how it counts (initialize). */
+  private lineOut(line: number): number {
+    return this.convertDebuggerLineToClient(line);
+  }
+  private columnOut(column: number): number {
+    return this.convertDebuggerColumnToClient(column);
+  }
+  private clientLines(bps: DebugProtocol.Breakpoint[]): DebugProtocol.Breakpoint[] {
+    return bps.map((bp) => (bp.line !== undefined ? { ...bp, line: this.lineOut(bp.line) } : bp));
+  }
+
   private current(): Run & { stop: Stop } {
     const run = this.run;
     if (!run || run.ended || !run.stop) throw new UserError('The program is not stopped.');
@@ -284,8 +295,8 @@ export class ChainstepSession extends DebugSession {
       const loc = x.location(log.step);
       if (loc) {
         event.body.source = run.sources.toDap(loc.source);
-        event.body.line = loc.line;
-        event.body.column = loc.column;
+        event.body.line = this.lineOut(loc.line);
+        event.body.column = this.columnOut(loc.column);
       }
       lines.push({ step: log.step, event });
     }
@@ -389,7 +400,7 @@ export class ChainstepSession extends DebugSession {
           return {
             id: entry,
             label: frame?.name ?? `call at step ${entry}`,
-            ...(loc ? { line: loc.line, column: loc.column } : {}),
+            ...(loc ? { line: this.lineOut(loc.line), column: this.columnOut(loc.column) } : {}),
           };
         }),
       };
@@ -414,7 +425,7 @@ export class ChainstepSession extends DebugSession {
 
   /** A new recording: install every breakpoint on it; after a restart, tell the client what moved. */
   private resolveAll(run: Run, notify: boolean): void {
-    const resolved = this.breakpoints.installAll(run);
+    const resolved = this.clientLines(this.breakpoints.installAll(run));
     if (notify) for (const bp of resolved) this.sendEvent(new BreakpointEvent('changed', bp as DebugProtocol.Breakpoint));
   }
 
@@ -423,7 +434,9 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.SetBreakpointsArguments,
   ): void {
     this.guard(response, () => {
-      response.body = { breakpoints: this.breakpoints.setLines(args.source, args.breakpoints ?? [], this.run) };
+      // Breakpoint bookkeeping is 1-based like the backends; the client may count from 0.
+      const specs = (args.breakpoints ?? []).map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) }));
+      response.body = { breakpoints: this.clientLines(this.breakpoints.setLines(args.source, specs, this.run)) };
       this.sendResponse(response);
     });
   }
@@ -435,9 +448,10 @@ export class ChainstepSession extends DebugSession {
     this.guard(response, () => {
       const run = this.run;
       const source = run ? run.sources.find(args.source) : -1;
-      const end = args.endLine ?? args.line;
-      const lines = run && source >= 0 ? run.execution.breakableLines(source).filter((l) => l >= args.line && l <= end) : [];
-      response.body = { breakpoints: lines.map((line) => ({ line })) };
+      const first = this.convertClientLineToDebugger(args.line);
+      const end = args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : first;
+      const lines = run && source >= 0 ? run.execution.breakableLines(source).filter((l) => l >= first && l <= end) : [];
+      response.body = { breakpoints: lines.map((line) => ({ line: this.lineOut(line) })) };
       this.sendResponse(response);
     });
   }
@@ -546,9 +560,11 @@ export class ChainstepSession extends DebugSession {
         stackFrames.push({
           id: run.handles.addFrame({ step, frameIndex: i }),
           name: f.name,
-          line: loc?.line ?? 0,
-          column: loc?.column ?? 0,
-          ...(loc ? { source: run.sources.toDap(loc.source), endLine: loc.endLine, endColumn: loc.endColumn } : {}),
+          line: loc ? this.lineOut(loc.line) : 0,
+          column: loc ? this.columnOut(loc.column) : 0,
+          ...(loc
+            ? { source: run.sources.toDap(loc.source), endLine: this.lineOut(loc.endLine), endColumn: this.columnOut(loc.endColumn) }
+            : {}),
           instructionPointerReference: run.addresses.address(f.instructionRef),
           ...(f.hint === 'subtle' || !loc ? { presentationHint: 'subtle' as const } : {}),
         });
@@ -631,10 +647,10 @@ export class ChainstepSession extends DebugSession {
         ...(ins.location
           ? {
               location: run.sources.toDap(ins.location.source),
-              line: ins.location.line,
-              column: ins.location.column,
-              endLine: ins.location.endLine,
-              endColumn: ins.location.endColumn,
+              line: this.lineOut(ins.location.line),
+              column: this.columnOut(ins.location.column),
+              endLine: this.lineOut(ins.location.endLine),
+              endColumn: this.columnOut(ins.location.endColumn),
             }
           : {}),
       }));

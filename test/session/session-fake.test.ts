@@ -329,3 +329,24 @@ test('a backend bug in a request is reported as an internal error and the sessio
     await close();
   }
 });
+
+test('a client counting lines from 0 gets 0-based lines everywhere', async () => {
+  const { dc, close } = await serve([fakeBackend]);
+  try {
+    await dc.initializeRequest({ adapterID: 'chainstep', pathFormat: 'path', linesStartAt1: false, columnsStartAt1: false });
+    const launched = dc.launchRequest({ program: PROGRAM } as DebugProtocol.LaunchRequestArguments);
+    await nextEvent(dc, 'initialized');
+    const set = await dc.setBreakpointsRequest({ source, breakpoints: [{ line: 2 }] }); // line 3 (blank) 1-based
+    assert.deepEqual(set.body.breakpoints.map((b) => b.line), [3], 'moved to 1-based line 4');
+    const locations = await dc.customRequest('breakpointLocations', { source, line: 1, endLine: 5 });
+    assert.deepEqual(locations.body.breakpoints.map((b: { line: number }) => b.line), [1, 3, 4, 5]);
+    const stopped = nextEvent(dc, 'stopped');
+    await dc.configurationDoneRequest();
+    await launched;
+    await stopped;
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    assert.deepEqual([top.line, top.column], [3, 2]);
+  } finally {
+    await close();
+  }
+});
