@@ -130,8 +130,8 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   // Deployment and set-up are not what the user debugs: a small `gasLimit` must not starve them.
   const setupGas = gasLimit > DEFAULT_GAS_LIMIT ? gasLimit : DEFAULT_GAS_LIMIT;
   const initCode = await linkedInitCode(chain, contract, project.contracts, from, setupGas, new Map());
-  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas);
   const abis = project.contracts.map((c) => c.abi);
+  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas, abis);
 
   for (const [i, raw] of setup.entries()) {
     const field = `setup[${i}]`;

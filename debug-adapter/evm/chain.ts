@@ -6,8 +6,8 @@ import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, type Address } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { UserError } from '../core/errors.ts';
-import { bytesToHex, hexToBytes } from './abi.ts';
-import type { CompiledContract } from './compile.ts';
+import { describeRevert, hexToBytes } from './abi.ts';
+import type { AbiItem, CompiledContract } from './compile.ts';
 
 /**
  * The prefunded accounts (10,000 ETH each). These are the well-known development accounts of Hardhat and
@@ -80,11 +80,14 @@ export async function linkedInitCode(
   return object;
 }
 
-export async function deploy(chain: Chain, name: string, initCode: Uint8Array, from: string, value: bigint, gasLimit: bigint): Promise<string> {
+export async function deploy(
+  chain: Chain, name: string, initCode: Uint8Array, from: string, value: bigint, gasLimit: bigint, abis: readonly (readonly AbiItem[])[] = [],
+): Promise<string> {
   const result = await chain.call({ from, data: initCode, value, gasLimit });
   const error = result.execResult.exceptionError;
   if (error || !result.createdAddress) {
-    throw new UserError(`Deploying ${name} failed: ${error?.error ?? 'no address created'}${result.execResult.returnValue.length ? ` (revert data ${bytesToHex(result.execResult.returnValue)})` : ''}`);
+    const why = error?.error === 'revert' ? describeRevert(result.execResult.returnValue, abis).summary : error?.error ?? 'no address created';
+    throw new UserError(`Deploying ${name} failed: the constructor ${error?.error === 'revert' ? 'reverted: ' : ''}${why}`);
   }
   return result.createdAddress.toString().toLowerCase();
 }

@@ -82,6 +82,7 @@ export class EvmExecution implements Execution {
   private readonly slotsByAddress = new Map<string, { slot: bigint; first: number }[]>();
   private readonly selectors = new Map<AbiItem[] | readonly AbiItem[], Map<string, AbiItem>>();
   private stateCache?: { ctx: number; step: number; state: FrameState };
+  private callees?: CallContext[][];
 
   constructor(private readonly info: EvmCallInfo) {
     const rec = info.recording;
@@ -319,8 +320,18 @@ export class EvmExecution implements Execution {
   /** Returndata buffer before `step`: the output of the last call the context made that had ended. */
   returnDataAt(step: number): Uint8Array {
     const c = this.ctxOf[step]!;
-    let best: CallContext | undefined;
-    for (const ctx of this.rec.contexts) if (ctx.parent === c && ctx.endStep <= step && ctx.callStep < step && (!best || ctx.callStep > best.callStep)) best = ctx;
+    if (!this.callees) {
+      this.callees = this.rec.contexts.map(() => [] as CallContext[]);
+      for (const ctx of this.rec.contexts) if (ctx.parent >= 0) this.callees[ctx.parent]!.push(ctx); // in call order
+    }
+    // The last callee whose call step is before `step` (binary search over call order).
+    const list = this.callees[c]!;
+    let lo = 0, hi = list.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.callStep < step) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    const best = found >= 0 && list[found]!.endStep <= step ? list[found] : undefined;
     return best ? (best.isCreate && !best.error ? new Uint8Array(0) : best.returnData) : new Uint8Array(0);
   }
 

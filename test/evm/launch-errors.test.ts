@@ -56,6 +56,14 @@ test('missing program, unknown contract and unknown or ambiguous functions', asy
   assert.equal(ex.outcome.summary, 'returned (true)');
 });
 
+test('a constructor that reverts is reported with its reason', async () => {
+  const dir = project({ 'C.sol': 'pragma solidity ^0.8.0;\ncontract C {\n  constructor(uint x) { require(x > 10, "x too small"); }\n  function f() public {}\n}\n' });
+  await assert.rejects(launchEvm({ program: path.join(dir, 'C.sol'), function: 'f', constructorArgs: [3] }, () => {}, signal),
+    /Deploying C failed: the constructor reverted: Error\("x too small"\)/);
+  await assert.rejects(launchEvm({ program: path.join(dir, 'C.sol'), function: 'f' }, () => {}, signal),
+    /constructorArgs: C's constructor takes 1 argument \(uint256 x\), got 0/);
+});
+
 test('argument count and types are checked against the ABI', async () => {
   await userError({ function: 'run', args: [] }, /args: run\(uint256\) takes 1 argument \(uint256 n\), got 0/);
   await userError({ function: 'run', args: ['ten'] }, /args\[0\] \(n\): expected an integer .* for type uint256, got "ten"/);

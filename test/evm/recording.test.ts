@@ -142,6 +142,11 @@ test('CREATE, CREATE2, STATICCALL, DELEGATECALL into a library, unknown code, a 
   const kinds = new Set<string>();
   for (let s = 0; s < ex.stepCount; s++) kinds.add(ex.context(s).kind);
   assert.deepEqual([...kinds].sort(), ['CALL', 'CREATE', 'CREATE2', 'DELEGATECALL', 'STATICCALL', 'TX']);
+  // After the call into unknown code returns, the returndata buffer holds its 42.
+  const rawCall = [...Array(ex.stepCount).keys()].find((s) => ex.context(s).kind === 'CALL')!;
+  const back = [...Array(ex.stepCount).keys()].find((s) => s > rawCall && ex.context(s).kind === 'TX')!;
+  assert.equal(BigInt(`0x${Buffer.from(ex.returnDataAt(back)).toString('hex')}`), 42n);
+  assert.equal(ex.returnDataAt(rawCall).length, 0);
   // Under DELEGATECALL the library runs on the factory's storage.
   const inLibrary = [...Array(ex.stepCount).keys()].find((s) => ex.context(s).kind === 'DELEGATECALL')!;
   assert.equal(ex.context(inLibrary).address, ex.context(0).address);
