@@ -228,11 +228,12 @@ export class MoveExecution implements Execution {
     const locals = state.locals.get(frame.index);
     const names = this.localNames(frame);
     const format = { hex: false };
-    const variable = (n: LocalName, fmt: ValueFormat) =>
-      renderer.variable(n.name, locals?.[n.index], fmt, frame.localTypes[n.index], n.name);
-    const paramNames = names.filter((n) => n.parameter && !n.hidden);
-    const localNames = names.filter((n) => !n.parameter && !n.hidden);
-    const lazy = (items: readonly LocalName[]): Children => ({
+    const shown = shownLocals(names, (i) => locals?.[i] !== undefined);
+    const variable = (n: ShownLocal, fmt: ValueFormat) =>
+      renderer.variable(n.display, locals?.[n.index], fmt, frame.localTypes[n.index], n.shadowed ? undefined : n.name);
+    const paramNames = shown.filter((n) => n.parameter);
+    const localNames = shown.filter((n) => !n.parameter);
+    const lazy = (items: readonly ShownLocal[]): Children => ({
       named: items.length,
       indexed: 0,
       get: (kind, start, count, fmt) => (kind === 'indexed' ? [] : items.slice(start, start + count).map((n) => variable(n, fmt ?? format))),
@@ -355,7 +356,8 @@ export class MoveExecution implements Execution {
     if (container !== undefined) return undefined;
     const at = this.frameAt(step, frameIndex);
     if (!at || at.frame.isNative) return undefined;
-    const n = this.localNames(at.frame).find((l) => l.name === name && !l.hidden);
+    const locals = this.recording.state(step).locals.get(at.frame.index);
+    const n = shownLocals(this.localNames(at.frame), (i) => locals?.[i] !== undefined).find((l) => l.display === name);
     if (!n) return undefined;
     return { dataId: `local:${at.frame.index}:${n.index}`, description: `${name} in ${this.frameName(at.frame)}` };
   }
@@ -424,6 +426,44 @@ export class MoveExecution implements Execution {
       details: returns.map((v, i) => `${i}: ${traceValueText(v)}${entry?.returnTypes[i] ? `: ${typeTagText(entry.returnTypes[i]!.type_)}` : ''}`),
     };
   }
+}
+
+interface ShownLocal extends LocalName {
+  readonly display: string;
+  readonly shadowed: boolean;
+}
+
+/**
+ * The locals to show: temporaries hidden; of several declarations with one name (shadowing, macro
+ * expansions: `x#1#4`, `x#2#8`) those holding a value, the latest as `x` and earlier ones as
+ * `x (shadowed)`, or a single unset entry when none holds one.
+ */
+function shownLocals(names: readonly LocalName[], hasValue: (index: number) => boolean): ShownLocal[] {
+  const groups = new Map<string, LocalName[]>();
+  for (const n of names) {
+    if (n.hidden) continue;
+    const g = groups.get(n.name);
+    if (g) g.push(n);
+    else groups.set(n.name, [n]);
+  }
+  const out: ShownLocal[] = [];
+  for (const n of names) {
+    if (n.hidden) continue;
+    const group = groups.get(n.name)!;
+    if (group.length === 1) {
+      out.push({ ...n, display: n.name, shadowed: false });
+      continue;
+    }
+    const set = group.filter((g) => hasValue(g.index));
+    if (set.length === 0) {
+      if (n === group[group.length - 1]) out.push({ ...n, display: n.name, shadowed: false });
+      continue;
+    }
+    if (!set.includes(n)) continue;
+    const latest = n === set[set.length - 1];
+    out.push({ ...n, display: latest ? n.name : `${n.name} (shadowed)`, shadowed: !latest });
+  }
+  return out;
 }
 
 /** Aborts stop on the "Move aborts" filter; arithmetic and vector errors are panics; gas is gas. */

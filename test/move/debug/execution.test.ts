@@ -253,3 +253,15 @@ test('a trace without its build (an on-chain replay): instruction level from the
   const locals = scope(x, s, 'Parameters').concat(scope(x, s, 'Locals'));
   assert.ok(locals.every((v) => /^(arg|loc)\d+$/.test(v.name)), 'locals numbered without debug info');
 });
+
+test('shadowed names: one entry per name, the live declaration', { skip: noFixtures }, async () => {
+  const x = await fromTrace('macro_same_file');
+  for (let s = 0; s < x.stepCount; s++) {
+    if (x.frames(s)[0]!.name !== '0x0::m::foo') continue;
+    const names = scope(x, s, 'Locals').map((v) => v.name);
+    assert.equal(new Set(names).size, names.length, `no duplicate names at step ${s}: ${names.join(', ')}`);
+    assert.deepEqual(names.filter((n) => !n.endsWith('(shadowed)')).sort(), ['ret', 'v', 'x'], `step ${s}`);
+  }
+  const s = stepAt(x, '0x0::m::foo', 20);
+  assert.equal(x.evaluate(s, 0, 'ret', plain).value, '12');
+});
