@@ -9,6 +9,7 @@ import type { LaunchConfig } from '../core/execution.ts';
 import { backends } from './backends.ts';
 import { runHeadless } from './headless.ts';
 import { readLaunchJson } from './launch-json.ts';
+import { runTraceCommand } from '../move/trace/command.ts';
 
 export const HELP = `chainstep: step through Solidity and Move contract calls, forwards and backwards.
 
@@ -24,7 +25,12 @@ Usage:
       internal and external calls that have source), shows a few step backs, then continues to the end.
       With --break it runs from breakpoint to breakpoint.
 
-Flags (override the launch.json configuration's fields):
+  chainstep trace --program <Move build folder> --function <address>::<module>::<function> --out <file.jsonl>
+          [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--step-limit <n>]
+      Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
+      version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
+
+Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
   --program <path>            .sol file or folder (Solidity), or Move package folder
   --contract <name>           contract to deploy and call
@@ -151,6 +157,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return await debug(rest);
+    }
+    if (command === 'trace') {
+      return await runTraceCommand(rest, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
     }
     throw new UserError(`unknown command "${command}" (see chainstep --help)`);
   } catch (e) {

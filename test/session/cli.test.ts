@@ -2,7 +2,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,4 +62,25 @@ test('chainstep debug reports bad input clearly', { skip: !hasEvm && 'EVM backen
   const bad = chainstep('debug', '--program', 'samples/solidity/vault/Vault.sol', '--args', '[1,');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--args: not valid JSON/);
+});
+
+test('chainstep trace writes a Move execution as a Sui trace', (t) => {
+  const build = path.resolve(root, '../shared/fixtures/move/sui-trace-tests/abort_math/build/abort_math');
+  if (!existsSync(build)) {
+    t.skip('../shared/fixtures/move/sui-trace-tests/abort_math not found');
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-trace-'));
+  try {
+    const out = path.join(dir, 'trace.jsonl');
+    const r = chainstep('trace', '--program', build, '--function', '0x0::m::test', '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /ARITHMETIC_ERROR/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.deepEqual(JSON.parse(lines[0]!), { version: 3 });
+    assert.ok(lines.some((l) => l.includes('"OpenFrame"')));
+    assert.equal(chainstep('trace', '--program', build).code, 1, 'missing --function/--out is a usage error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
