@@ -121,3 +121,31 @@ test('languageOfPath', () => {
   assert.equal(languageOfPath('/a/sources/counter.move'), 'move');
   assert.equal(languageOfPath('/a/Move.toml'), undefined);
 });
+
+test('Solidity: modifiers with arguments, multi-line headers, free functions and special functions', () => {
+  const found = scanSolidity(`pragma solidity ^0.8.0;
+function freeHelper(uint256 a) pure returns (uint256) { return a; }
+abstract contract Base {
+    function hook() public virtual;
+    function ping() external virtual returns (bytes4) { return this.ping.selector; }
+}
+contract Shop is Base {
+    receive() external payable {}
+    fallback() external {}
+    function buy(
+        uint256 id,
+        function (uint256) external returns (bool) callback
+    )
+        external
+        payable
+        whenOpen(id, "shop")
+        returns (bool ok)
+    {
+        ok = callback(id);
+    }
+}`);
+  assert.deepEqual(
+    found.map((f) => `${f.container}.${f.name}(${f.params.join(' | ')}) ${f.kind}`),
+    ['Base.ping() external', 'Shop.buy(uint256 id | function (uint256) external returns (bool) callback) external'],
+  );
+});
