@@ -228,6 +228,10 @@ export class ChainstepSession extends DebugSession {
     return run;
   }
 
+  protected override attachRequest(response: DebugProtocol.AttachResponse): void {
+    this.fail(response, new UserError('Chainstep debugs by running the call itself: use "request": "launch".'));
+  }
+
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
     const done = this.configurationDone;

@@ -212,6 +212,7 @@ test('bad input: user errors are shown as is, internal errors say so; the adapte
     await assert.rejects(launch(dc, { program: '/fake/missing.fake' }), /file not found: \/fake\/missing.fake/);
     await assert.rejects(launch(dc, { program: '/fake/x.txt' }), /cannot debug "\/fake\/x.txt"/);
     await assert.rejects(launch(dc, { program: '/fake/crash.fake' }), /internal error: boom inside the backend/);
+    await assert.rejects(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), /use "request": "launch"/);
     assert.ok(output.some((o) => o.includes('TypeError: boom inside the backend')), 'stack in the debug console');
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, { program: PROGRAM, stopOnEntry: true });
