@@ -36,11 +36,20 @@ export interface StackVariable {
 export interface FunctionLayout {
   readonly params: readonly StackVariable[];
   readonly returns: readonly StackVariable[];
-  /** Locals: `slot` counts from the first word after the return variables. */
+  /** Locals: `slot` counts from the first word after the return variables and the modifiers' variables. */
   readonly locals: readonly StackVariable[];
   readonly paramSlots: number;
   readonly returnSlots: number;
+  /**
+   * Modifiers are inlined: their arguments and the locals they declare before `_` sit on the stack between
+   * the return variables and the function's own locals. `base` counts from the first word after the returns.
+   */
+  readonly modifiers: readonly { readonly src: Src; readonly base: number; readonly variables: readonly StackVariable[] }[];
+  readonly modifierSlots: number;
 }
+
+/** Finds a modifier definition by AST id (it may be declared in another file). */
+export type ModifierResolver = (id: number) => AstNode | undefined;
 
 /** Stack words a variable takes: dynamic calldata arrays/bytes/strings and external function pointers take two. */
 export function stackSlots(declaration: AstNode): number {
@@ -57,6 +66,9 @@ export class SourceAst {
   /** "start:length" of function, modifier and contract definitions. */
   readonly wholeRanges = new Set<string>();
   private readonly layouts = new Map<AstNode, FunctionLayout>();
+  readonly modifierDefinitions = new Map<number, AstNode>();
+  /** Set by the owner once every source is known (modifiers of base contracts live in other files). */
+  resolveModifier: ModifierResolver = (id) => this.modifierDefinitions.get(id);
 
   constructor(readonly ast: AstNode) {
     this.walk(ast, '');
@@ -70,6 +82,7 @@ export class SourceAst {
       const kind = node.kind as string | undefined;
       const fnName = kind === 'constructor' || kind === 'fallback' || kind === 'receive' ? kind : String(node.name || kind);
       this.functions.push({ node, name: contract ? `${contract}.${fnName}` : fnName, contract, src: parseSrc(node.src) });
+      if (node.nodeType === 'ModifierDefinition') this.modifierDefinitions.set(node.id, node);
       this.wholeRanges.add(rangeKey(node.src));
     }
     for (const child of node.nodes ?? []) this.walk(child, contract);
@@ -86,7 +99,7 @@ export class SourceAst {
 
   layoutOf(fn: AstNode): FunctionLayout {
     let layout = this.layouts.get(fn);
-    if (!layout) { layout = computeLayout(fn); this.layouts.set(fn, layout); }
+    if (!layout) { layout = computeLayout(fn, this.resolveModifier); this.layouts.set(fn, layout); }
     return layout;
   }
 }
@@ -101,7 +114,30 @@ function declarationsOf(list: unknown): AstNode[] {
   return params;
 }
 
-function computeLayout(fn: AstNode): FunctionLayout {
+function computeLayout(fn: AstNode, resolveModifier: ModifierResolver): FunctionLayout {
+  const { params, returns, locals } = variablesOf(fn);
+  const modifiers: { src: Src; base: number; variables: StackVariable[] }[] = [];
+  let modifierSlots = 0;
+  for (const invocation of (fn.modifiers as AstNode[] | undefined) ?? []) {
+    if (invocation.kind === 'baseConstructorSpecifier') continue;
+    const id = (invocation.modifierName as { referencedDeclaration?: number } | undefined)?.referencedDeclaration;
+    const definition = id === undefined ? undefined : resolveModifier(id);
+    if (!definition || definition.nodeType !== 'ModifierDefinition') continue;
+    const m = variablesOf(definition);
+    // Only the modifier's top-level locals declared before `_` are still on the stack around the body.
+    let before = 0;
+    for (const st of ((definition.body as AstNode | undefined)?.statements as AstNode[] | undefined) ?? []) {
+      if (st.nodeType === 'PlaceholderStatement') break;
+      if (st.nodeType === 'VariableDeclarationStatement') for (const d of (st.declarations as (AstNode | null)[]) ?? []) before += d ? stackSlots(d) : 1;
+    }
+    const variables = [...m.params.vars, ...m.locals.map((l) => ({ ...l, slot: l.slot + m.params.total }))];
+    modifiers.push({ src: parseSrc(definition.src), base: modifierSlots, variables });
+    modifierSlots += m.params.total + before;
+  }
+  return { params: params.vars, returns: returns.vars, locals, paramSlots: params.total, returnSlots: returns.total, modifiers, modifierSlots };
+}
+
+function variablesOf(fn: AstNode): { params: { vars: StackVariable[]; total: number }; returns: { vars: StackVariable[]; total: number }; locals: StackVariable[] } {
   const end = parseSrc(fn.src);
   const fnEnd = end.start + end.length;
   const place = (decls: AstNode[]): { vars: StackVariable[]; total: number } => {
@@ -151,5 +187,5 @@ function computeLayout(fn: AstNode): FunctionLayout {
     }
   };
   visit(fn.body, 0, fnEnd);
-  return { params: params.vars, returns: returns.vars, locals, paramSlots: params.total, returnSlots: returns.total };
+  return { params, returns, locals };
 }

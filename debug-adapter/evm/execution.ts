@@ -423,7 +423,7 @@ export class EvmExecution implements Execution {
     if (rec.entryHeight < 0) rec.entryHeight = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, rec.entryStep).stack.length;
     const base = rec.entryHeight - layout.paramSlots;
     const retBase = rec.entryHeight;
-    const localBase = rec.entryHeight + layout.returnSlots;
+    const localBase = rec.entryHeight + layout.returnSlots + layout.modifierSlots;
     const unit = this.unitAt(at);
     const e = unit.entries?.[unit.indexByPc[this.pcs[at]!]!];
     const size = this.stateAt(at).stack.length;
@@ -431,6 +431,15 @@ export class EvmExecution implements Execution {
     const offset = e && e.file === fnFile ? e.start : -1;
     const locals = layout.locals.filter((l) => offset >= l.visibleFrom && offset < l.visibleTo && localBase + l.slot + l.slots <= size);
     const returns = layout.returns.filter((r) => retBase + r.slot + r.slots <= size);
+    // Inside an (inlined) modifier: its arguments and locals, placed after the return variables.
+    for (const m of layout.modifiers) {
+      if (!e || e.file !== m.src.file || e.start < m.src.start || e.start >= m.src.start + m.src.length) continue;
+      const mBase = rec.entryHeight + layout.returnSlots + m.base;
+      for (const v of m.variables) {
+        const inScope = v.visibleFrom <= e.start && e.start < v.visibleTo;
+        if (inScope && mBase + v.slot + v.slots <= size) locals.push({ ...v, slot: mBase + v.slot - localBase });
+      }
+    }
     return { params: [...layout.params], returns, locals, base, retBase, localBase };
   }
 

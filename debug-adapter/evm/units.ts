@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../core/execution.ts';
 import { SourceAst } from './ast.ts';
-import type { CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
+import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
 import { instructionOffsets } from './opcodes.ts';
 import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
 
@@ -67,12 +67,16 @@ export class SourceTable {
   private readonly breakable = new Map<number, Set<number>>();
 
   constructor(project: CompiledProject) {
+    const modifiers = new Map<number, AstNode>();
     for (const s of project.sources) {
       this.byUnitId.set(s.id, this.files.length);
       const name = s.path.split(/[\\/]/).pop() ?? s.unit;
       // Sources known only from build output (not on disk, or changed since) are shown from their text.
       const onDisk = existsSync(s.path) && readFileSync(s.path, 'utf8') === s.content;
-      this.add(onDisk ? { path: s.path, name, readOnly: false } : { path: s.path, name, content: s.content, readOnly: true }, s.content, new SourceAst(s.ast), false);
+      const ast = new SourceAst(s.ast);
+      for (const [id, node] of ast.modifierDefinitions) modifiers.set(id, node);
+      ast.resolveModifier = (id) => modifiers.get(id);
+      this.add(onDisk ? { path: s.path, name, readOnly: false } : { path: s.path, name, content: s.content, readOnly: true }, s.content, ast, false);
     }
   }
 

@@ -106,3 +106,12 @@ test('evaluate resolves parameters, locals and state variables', async () => {
   assert.equal(ex.evaluate(at, 1, 'n', { hex: false }).value, '2');
   assert.throws(() => ex.evaluate(at, 0, 'nosuchthing', { hex: false }), { name: 'EvaluationError' });
 });
+
+test('modifier arguments and locals sit between return variables and the function locals', async () => {
+  const ex = await launchEvm({ program: path.join(here, 'contracts', 'Modifiers.sol'), function: 'spend', args: [30] }, () => {}, new AbortController().signal);
+  const seen = stops(ex);
+  assert.equal(seen.find((s) => s.line === 9)!.locals, 'left=0,max=60,margin=6');
+  assert.equal(seen.filter((s) => s.line === 20)[0]!.locals, 'left=0,doubled=60,rest=40');
+  assert.ok(seen.every((s) => s.frames === 'Guarded.spend@' + s.line));
+  assert.equal(ex.outcome.summary, 'returned (left: 41)');
+});
