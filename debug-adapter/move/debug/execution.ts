@@ -273,7 +273,7 @@ export class MoveExecution implements Execution {
     const globals = [...state.globals.entries()];
     if (globals.length > 0) {
       scopes.push({
-        name: 'Objects touched',
+        name: 'Globals / objects touched',
         expensive: false,
         children: {
           named: globals.length,

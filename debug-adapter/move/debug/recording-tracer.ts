@@ -1,12 +1,12 @@
 // Our interpreter's Tracer feeding a RecordingBuilder: the same events a Sui trace file holds, built as
 // typed events directly (no JSON in between). Values are snapshotted when reported (they change later),
 // and effects are held back until their instruction is reported, as the trace format orders them.
-import type { TraceEvent, TraceMoveValue, TraceValue, TypeTagWithRefs } from '../trace/format.ts';
-import { location, moveValue, traceValue } from '../trace/writer.ts';
+import type { TraceEvent, TraceLocation, TraceMoveValue, TraceValue, TypeTagWithRefs } from '../trace/format.ts';
+import { moveValue } from '../trace/writer.ts';
 import { TRACE_NAMES } from '../vm/opcodes.ts';
 import type { TracedFrame, Tracer } from '../vm/tracer.ts';
 import { substitute, toTypeTag, type RuntimeType } from '../vm/types.ts';
-import type { Reference, Value } from '../vm/values.ts';
+import { Reference, type Value } from '../vm/values.ts';
 import type { RecordingBuilder } from './recording.ts';
 
 /** The trace writer encodes u256 as 32 little-endian bytes; the recording keeps bigints. */
@@ -48,20 +48,7 @@ function hasU256(v: TraceMoveValue): boolean {
   }
 }
 
-/** Shared snapshots of the commonest values (small u64s, booleans): immutable, so one object serves all. */
-const SMALL_U64: TraceValue[] = Array.from({ length: 1024 }, (_, i) => ({ RuntimeValue: { value: { type: 'U64', value: BigInt(i) } } }));
-const TRUE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: true } } };
-const FALSE: TraceValue = { RuntimeValue: { value: { type: 'Bool', value: false } } };
 const NO_TYPES: readonly never[] = [];
-
-function snapshot(v: Value): TraceValue {
-  if (typeof v === 'bigint') return v >= 0n && v < 1024n ? SMALL_U64[Number(v)]! : { RuntimeValue: { value: { type: 'U64', value: v } } };
-  if (typeof v === 'boolean') return v ? TRUE : FALSE;
-  const t = traceValue(v);
-  if ('RuntimeValue' in t) return { RuntimeValue: { value: normalizeMove(t.RuntimeValue.value) } };
-  if ('MutRef' in t) return { MutRef: { location: t.MutRef.location, snapshot: normalizeMove(t.MutRef.snapshot) } };
-  return { ImmRef: { location: t.ImmRef.location, snapshot: normalizeMove(t.ImmRef.snapshot) } };
-}
 
 function plain(v: Value): TraceMoveValue {
   return normalizeMove(moveValue(v));
@@ -85,7 +72,39 @@ export class RecordingTracer implements Tracer {
     return typeof v === 'bigint' || typeof v === 'boolean';
   }
 
+  /** Global ids given to references rooted outside any frame (Aptos global storage, reference arguments). */
+  private readonly detached = new WeakMap<Value[], Map<number, number>>();
+
+  /**
+   * Where a reference points, as the trace writes it. A root outside any frame and outside Sui's object
+   * data (a `borrow_global` cell, a reference passed as an argument) is introduced as a global the first
+   * time it is seen, with a DataLoad effect, so its value is shown and followed like an object's.
+   */
+  private location(ref: Reference): TraceLocation {
+    if (ref.parent) return { Indexed: [this.location(ref.parent), ref.index] };
+    if (ref.globalId >= 0) return { Global: ref.globalId };
+    if (ref.frame) return { Local: [ref.frame.traceId, ref.index] };
+    let ids = this.detached.get(ref.holder);
+    if (!ids) this.detached.set(ref.holder, (ids = new Map()));
+    let id = ids.get(ref.index);
+    if (id === undefined) {
+      id = this.count + this.pending.length;
+      ids.set(ref.index, id);
+      this.pending.push({ Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: plain(ref.get()) } } });
+    }
+    return { Global: id };
+  }
+
+  private snapshot(v: Value): TraceValue {
+    if (v instanceof Reference) {
+      const body = { location: this.location(v), snapshot: plain(v.root().get()) };
+      return v.mutable ? { MutRef: body } : { ImmRef: body };
+    }
+    return { RuntimeValue: { value: plain(v) } };
+  }
+
   private flush(): void {
+    if (this.pending.length === 0) return;
     for (const e of this.pending) {
       if ('push' in e) this.builder.pushEffect(e.push);
       else if ('pop' in e) this.builder.popEffect(e.pop);
@@ -113,7 +132,7 @@ export class RecordingTracer implements Tracer {
           module: { address: fn.module.address, name: fn.module.name },
           binary_member_index: fn.defIndex,
           type_instantiation: frame.typeArgs.map(toTypeTag),
-          parameters: args.map(snapshot),
+          parameters: args.map((a) => this.snapshot(a)),
           return_types: fn.returns.map(withRefs),
           locals_types: fn.localTypes.map(withRefs),
           is_native: fn.isNative,
@@ -121,11 +140,13 @@ export class RecordingTracer implements Tracer {
         gas_left: BigInt(gasLeft),
       },
     });
+    this.flush(); // globals first seen in the arguments
   }
 
   closeFrame(frame: TracedFrame, returns: readonly Value[], gasLeft: number): void {
     this.flush();
-    this.emit({ CloseFrame: { frame_id: frame.traceId, return_: returns.map(snapshot), gas_left: BigInt(gasLeft) } });
+    this.emit({ CloseFrame: { frame_id: frame.traceId, return_: returns.map((r) => this.snapshot(r)), gas_left: BigInt(gasLeft) } });
+    this.flush();
   }
 
   instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
@@ -134,27 +155,27 @@ export class RecordingTracer implements Tracer {
   }
 
   pop(value: Value): void {
-    this.pending.push(this.bare(value) ? { pop: value } : { Effect: { Pop: snapshot(value) } });
+    this.pending.push(this.bare(value) ? { pop: value } : { Effect: { Pop: this.snapshot(value) } });
   }
 
   push(value: Value): void {
-    this.pending.push(this.bare(value) ? { push: value } : { Effect: { Push: snapshot(value) } });
+    this.pending.push(this.bare(value) ? { push: value } : { Effect: { Push: this.snapshot(value) } });
   }
 
   readLocal(frame: TracedFrame, local: number, value: Value, moved: boolean): void {
-    this.pending.push({ Effect: { Read: { location: { Local: [frame.traceId, local] }, root_value_read: snapshot(value), moved } } });
+    this.pending.push({ Effect: { Read: { location: { Local: [frame.traceId, local] }, root_value_read: this.snapshot(value), moved } } });
   }
 
   writeLocal(frame: TracedFrame, local: number, value: Value): void {
-    this.pending.push({ Effect: { Write: { location: { Local: [frame.traceId, local] }, root_value_after_write: snapshot(value) } } });
+    this.pending.push({ Effect: { Write: { location: { Local: [frame.traceId, local] }, root_value_after_write: this.snapshot(value) } } });
   }
 
   readRef(ref: Reference): void {
-    this.pending.push({ Effect: { Read: { location: location(ref), root_value_read: { RuntimeValue: { value: plain(ref.root().get()) } }, moved: false } } });
+    this.pending.push({ Effect: { Read: { location: this.location(ref), root_value_read: { RuntimeValue: { value: plain(ref.root().get()) } }, moved: false } } });
   }
 
   writeRef(ref: Reference): void {
-    this.pending.push({ Effect: { Write: { location: location(ref), root_value_after_write: { RuntimeValue: { value: plain(ref.root().get()) } } } } });
+    this.pending.push({ Effect: { Write: { location: this.location(ref), root_value_after_write: { RuntimeValue: { value: plain(ref.root().get()) } } } } });
   }
 
   dataLoad(ref: Reference): number {

@@ -95,7 +95,7 @@ test('frames: innermost first, with type arguments; objects touched; VM register
 
   const withObjects = await fromTrace('global_loc');
   const end = withObjects.stepCount - 1;
-  const objects = scope(withObjects, end, 'Objects touched');
+  const objects = scope(withObjects, end, 'Globals / objects touched');
   assert.ok(objects.length >= 1);
   assert.match(objects[0]!.name, /^#\d+ UID$/);
 });
