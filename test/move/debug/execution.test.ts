@@ -265,3 +265,21 @@ test('shadowed names: one entry per name, the live declaration', { skip: noFixtu
   const s = stepAt(x, '0x0::m::foo', 20);
   assert.equal(x.evaluate(s, 0, 'ret', plain).value, '12');
 });
+
+test('interpreter: struct, vector, string and reference arguments from JSON', { skip: noFramework }, async () => {
+  const x = await run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 }, simple_field: '2', vec_simple_field: [3] }, [5, 6], 7] });
+  const params = Object.fromEntries(scope(x, 0, 'Parameters').map((v) => [v.name, v]));
+  assert.equal(params['some_struct_ref']!.value, '&mut SomeStruct { struct_field: SimpleStruct { field: 1 }, simple_field: 2, vec_simple_field: [3] }');
+  assert.equal(params['vec_ref']!.value, '&mut [5, 6]');
+  assert.equal(params['num_ref']!.value, '&7');
+  assert.match(params['vec_ref']!.children!.get('named', 0, 1, plain)[0]!.value, /^object #\d+$/);
+  // Writes through the references show on the values they point to.
+  const end = x.stepCount - 1;
+  const globals = values(scope(x, end, 'Globals / objects touched'));
+  assert.ok(Object.values(globals).includes('[42, 6]'), `the vector argument was written: ${JSON.stringify(globals)}`);
+
+  const s = await run('native_fun', '0x0::m::foo', { args: ['héllo', '0x6c6c', 1] });
+  assert.deepEqual(values(scope(s, 0, 'Parameters')), { s: '"héllo"', sub: '0x6c6c', p: '1' });
+  await assert.rejects(run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 } }, [], 1] }), /args\[0\]: expected 0x0::m::SomeStruct \(missing fields simple_field, vec_simple_field\)/);
+  await assert.rejects(run('native_fun', '0x0::m::foo', { args: ['a', '0x6', 1] }), /args\[1\]: expected vector<u8> \(vector<u8> as 0x hex with an even number of digits/);
+});
