@@ -148,15 +148,15 @@ export class ChainstepSession extends DebugSession {
 
   private async launch(response: DebugProtocol.Response, config: LaunchConfig & { noDebug?: boolean }): Promise<void> {
     this.run = undefined;
-    let execution: Execution;
+    let run: Run;
     try {
-      execution = await this.record(config);
+      run = await this.record(config);
     } catch (e) {
       this.fail(response, e);
       return;
     }
     try {
-      this.run = this.newRun(config, execution);
+      this.run = run;
       // Breakpoints already set on this adapter hold for the new recording until the client sends others.
       this.resolveAll(this.run, false);
       // Configuration (breakpoints, filters) comes after `initialized`, resolved against this recording.
@@ -174,8 +174,8 @@ export class ChainstepSession extends DebugSession {
     }
   }
 
-  /** Picks the backend and records the call, with progress; `terminate` cancels. */
-  private async record(config: LaunchConfig): Promise<Execution> {
+  /** Picks the backend, records the call and indexes it, with progress; `terminate` or `cancel` stops it. */
+  private async record(config: LaunchConfig): Promise<Run> {
     if (typeof config.program !== 'string' || config.program === '') {
       throw new UserError('The launch configuration needs "program": a .sol file or folder, or a Move package.');
     }
@@ -194,17 +194,18 @@ export class ChainstepSession extends DebugSession {
       start.body.cancellable = true; // the client's cancel button sends `cancel` with this id
       this.sendEvent(start);
     }
+    const report = (message: string, fraction?: number) => {
+      if (!progress || abort.signal.aborted) return;
+      const event = new ProgressUpdateEvent(progressId, message) as DebugProtocol.ProgressUpdateEvent;
+      if (fraction !== undefined) event.body.percentage = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+      this.sendEvent(event);
+    };
     try {
-      return await backend.launch(
-        config,
-        (message, fraction) => {
-          if (!progress || abort.signal.aborted) return;
-          const event = new ProgressUpdateEvent(progressId, message) as DebugProtocol.ProgressUpdateEvent;
-          if (fraction !== undefined) event.body.percentage = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
-          this.sendEvent(event);
-        },
-        abort.signal,
-      );
+      const execution = await backend.launch(config, report, abort.signal);
+      // A backend may finish its work without looking at the signal: cancelled is cancelled.
+      if (abort.signal.aborted) throw new UserError('Launch cancelled.');
+      report('Indexing statements for stepping');
+      return this.newRun(config, execution);
     } catch (e) {
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       throw e;
@@ -247,8 +248,7 @@ export class ChainstepSession extends DebugSession {
         return;
       }
       try {
-        const execution = await this.record(config);
-        const run = this.newRun(config, execution);
+        const run = await this.record(config);
         this.run = run;
         this.resolveAll(run, true);
         this.sendResponse(response);

@@ -405,6 +405,7 @@ export const fakeBackend: Backend = {
         });
       });
     }
+    if (config.program.includes('deaf')) await new Promise((resolve) => setTimeout(resolve, 300)); // ignores `cancel`
     progress('recording', 0.6);
     const failure = config['failure'] as SampleOptions['failure'];
     const execution = sampleExecution(config.program, failure ? { failure } : {});

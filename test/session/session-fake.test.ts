@@ -234,6 +234,13 @@ test('terminate cancels a launch that is still recording; restart records again'
     await dc.terminateRequest({});
     await assert.rejects(launched, /Launch cancelled/);
 
+    // A backend that does not look at the signal: its result is dropped all the same.
+    const progress2 = nextEvent(dc, 'progressStart');
+    const deaf = dc.launchRequest({ program: '/fake/deaf.fake' } as DebugProtocol.LaunchRequestArguments);
+    await progress2;
+    await dc.terminateRequest({});
+    await assert.rejects(deaf, /Launch cancelled/);
+
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, { program: PROGRAM, stopOnEntry: true }, () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: 9 }] }));
     await stopped;
@@ -267,7 +274,7 @@ test('progress while recording; stopAtEnd keeps the last step for stepping back;
     await launch(dc, { program: PROGRAM, stopOnEntry: true, stopAtEnd: true });
     await started;
     await ended;
-    assert.deepEqual(updates.map((u) => [u.body.message, u.body.percentage]), [['compiling', 10], ['recording', 60]]);
+    assert.deepEqual(updates.map((u) => [u.body.message, u.body.percentage]), [['compiling', 10], ['recording', 60], ['Indexing statements for stepping', undefined]]);
     await stopped;
 
     await move(dc, (a) => dc.pauseRequest(a), 'pause');
