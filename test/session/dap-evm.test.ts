@@ -271,6 +271,19 @@ test('bad input gets a clear error and the same adapter then debugs a good launc
     assert.equal(((await entry) as DebugProtocol.StoppedEvent).body.reason, 'entry');
     assert.equal((await where(dc)).name, 'Vault.withdraw');
     assert.equal(dc.process.exitCode, null, 'the adapter is still running');
+
+    // A data breakpoint on a state variable stops where it is written, forwards and backwards.
+    const frameId = (await where(dc)).frames[0]!.id;
+    const state = (await dc.scopesRequest({ frameId })).body.scopes.find((sc) => sc.name === 'State')!;
+    const info = await dc.customRequest('dataBreakpointInfo', { variablesReference: state.variablesReference, name: 'totalDeposits' });
+    assert.ok(info.body.dataId, info.body.description);
+    await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId }] });
+    await move(dc, (a) => dc.continueRequest(a), 'data breakpoint');
+    assert.equal((await where(dc)).line, lineOf(vault, 'totalDeposits -= amount;'));
+    await move(dc, (a) => dc.stepBackRequest(a));
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'entry');
+    await move(dc, (a) => dc.continueRequest(a), 'data breakpoint');
+    assert.equal((await where(dc)).line, lineOf(vault, 'totalDeposits -= amount;'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await dc.close();
