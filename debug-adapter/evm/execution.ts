@@ -131,7 +131,17 @@ export class EvmExecution implements Execution {
   }
   /** Gas left before the instruction at `step`. */
   gasLeft(step: number): number {
-    return this.rec.gas.data[step]!;
+    const rec = this.rec;
+    const steps = rec.gasStep.data;
+    let lo = 0, hi = rec.gasStep.length - 1, at = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (steps[mid]! <= step) { at = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    // Every step between the stored point and `step` is a static-gas instruction of the same context.
+    let gas = rec.gasValue.data[at]!;
+    for (let k = steps[at]!; k < step; k++) gas -= rec.fee[this.unitAt(k).code[this.pcs[k]!]!]!;
+    return gas;
   }
   context(step: number): CallContext {
     return this.rec.contexts[this.ctxOf[step]!]!;
@@ -507,7 +517,7 @@ export class EvmExecution implements Execution {
     const storageVars = (): Variable[] => (this.slotsByAddress.get(ctx.address) ?? [])
       .filter((x) => x.first < at)
       .map(({ slot }) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) }));
-    const gas = this.rec.gas.data[at]!;
+    const gas = this.gasLeft(at);
     const evm = (): Variable[] => [
       { name: 'pc', value: String(this.pcs[at]) },
       { name: 'opcode', value: instructionText(this.unitAt(at).code, this.pcs[at]!) },

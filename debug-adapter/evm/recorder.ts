@@ -74,7 +74,9 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   const entries: [number, OpEntry][] = table instanceof Map ? [...table.entries()] : table.map((e, i) => [i, e] as [number, OpEntry]);
 
   // Columns are captured in locals and refreshed when they grow: the hot path touches only typed arrays.
-  let pcs = rec.pc.data, gases = rec.gas.data, ctxs = rec.context.data, cap = pcs.length;
+  let pcs = rec.pc.data, ctxs = rec.context.data, cap = pcs.length;
+  // True while the previous step was a static-gas instruction of the current context (gas derivable).
+  let staticRun = false;
   let n = 0;
   let vals = rec.values.data, valLen = 0;
   let cur: CallContext | undefined;
@@ -88,9 +90,9 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   const scratchView = new DataView(scratch.buffer);
 
   const growSteps = (): void => {
-    rec.pc.length = rec.gas.length = rec.context.length = n;
-    rec.pc.grow(n + 1); rec.gas.grow(n + 1); rec.context.grow(n + 1);
-    pcs = rec.pc.data; gases = rec.gas.data; ctxs = rec.context.data; cap = pcs.length;
+    rec.pc.length = rec.context.length = n;
+    rec.pc.grow(n + 1); rec.context.grow(n + 1);
+    pcs = rec.pc.data; ctxs = rec.context.data; cap = pcs.length;
   };
   const putValue = (v: bigint): void => {
     if (valLen + 33 > vals.length) { rec.values.length = valLen; rec.values.grow(valLen + 33); vals = rec.values.data; }
@@ -152,6 +154,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     ctx.code = ctx.isCreate ? rs.code.slice() : rs.code;
     ctx.firstStep = n;
     runStates.set(ctx.id, rs);
+    staticRun = false;
     ctx.checkpoints.push({ step: n, stack: [], memory: new Uint8Array(0), memorySnapshotIndex: rec.memStep.length, valueOffset: valLen, memoryIndex: rec.memStep.length });
     snapshotData.set(ctx.id, rec.memData.length);
     nextCheckpoint = n + interval;
@@ -172,11 +175,26 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     curId = cur!.id;
     limit = Math.min(cap, nextCheckpoint, (n | CHECK_CANCEL_MASK) + 1);
   };
+  /** A step whose gas is stored explicitly (dynamic-gas instructions, failing instructions). */
   const begin = (rs: RunState, pc: number, gas: number): number => {
     if (n >= limit || rs !== curRs) slow(rs);
     pcs[n] = pc;
-    gases[n] = gas;
     ctxs[n] = curId;
+    rec.gasStep.push(n);
+    rec.gasValue.push(gas);
+    staticRun = false;
+    return n++;
+  };
+  /** A static-gas instruction, in its handler (fee charged, pc advanced). */
+  const beginStatic = (rs: RunState, fee: number): number => {
+    if (n >= limit || rs !== curRs) slow(rs);
+    pcs[n] = rs.programCounter - 1;
+    ctxs[n] = curId;
+    if (!staticRun) {
+      rec.gasStep.push(n);
+      rec.gasValue.push(Number(rs.gasLeft) + fee);
+      staticRun = true;
+    }
     return n++;
   };
 
@@ -186,6 +204,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   const wrapped = new Map<number, OpEntry>();
   for (const [code, entry] of entries) {
     const info = entry.opcodeInfo;
+    rec.fee[code] = info.fee;
     const orig = entry.opHandler;
     const origGas = entry.gasHandler;
     const fee = info.fee;
@@ -233,20 +252,20 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         };
         opHandler = isSync
           ? (rs, common) => {
-            const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+            const step = (dynamic ? n - 1 : beginStatic(rs, fee));
             const [off, len] = target(rs);
             const extra = before(rs);
             orig(rs, common);
             after(rs, step, len > 0 ? off : 0, len, extra);
-            gasAfter = rs.gasLeft;
+            if (dynamic) gasAfter = rs.gasLeft;
           }
           : async (rs, common) => {
-            const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+            const step = (dynamic ? n - 1 : beginStatic(rs, fee));
             const [off, len] = target(rs);
             const extra = before(rs);
             await orig(rs, common);
             after(rs, step, len > 0 ? off : 0, len, extra);
-            gasAfter = rs.gasLeft;
+            if (dynamic) gasAfter = rs.gasLeft;
           };
         break;
       }
@@ -254,7 +273,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
         const outAt = code === Op.CALL || code === Op.CALLCODE ? 5 : code === Op.DELEGATECALL || code === Op.STATICCALL ? 4 : -1;
         const kind = OPCODES[code]!.name as CallKind;
         opHandler = async (rs, common) => {
-          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
           const off = outAt >= 0 ? Number(peek(rs, outAt)) : 0;
           const len = outAt >= 0 ? Number(peek(rs, outAt + 1)) : 0;
           nextKind = kind;
@@ -262,46 +281,46 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
           await orig(rs, common);
           putValue(top(rs));
           if (len > 0 || Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(step, rs, off, len);
-          gasAfter = rs.gasLeft;
+          if (dynamic) gasAfter = rs.gasLeft;
         };
         break;
       }
       case Op.SLOAD: case Op.TLOAD:
         opHandler = (info.isAsync ? async (rs: RunState, common: unknown) => {
-          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
           const slot = top(rs);
           await orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
           putValue(top(rs));
-          gasAfter = rs.gasLeft;
+          if (dynamic) gasAfter = rs.gasLeft;
         } : (rs: RunState, common: unknown) => {
-          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
           const slot = top(rs);
           orig(rs, common);
           storage(step, code === Op.SLOAD ? StorageKind.Load : StorageKind.TLoad, slot, top(rs), 0n);
           putValue(top(rs));
-          gasAfter = rs.gasLeft;
+          if (dynamic) gasAfter = rs.gasLeft;
         }) as Handler;
         break;
       case Op.SSTORE: case Op.TSTORE:
         opHandler = async (rs, common) => {
-          const step = (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee));
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
           const slot = peek(rs, 0), value = peek(rs, 1);
           const key = word(slot);
           const previous = code === Op.SSTORE ? await rs.interpreter.storageLoad(key, false, false) : rs.interpreter.transientStorageLoad(key);
           await orig(rs, common);
           storage(step, code === Op.SSTORE ? StorageKind.Store : StorageKind.TStore, slot, value, bytesToBig(previous));
-          gasAfter = rs.gasLeft;
+          if (dynamic) gasAfter = rs.gasLeft;
         };
         break;
       default:
         opHandler = pushesValue
           ? (info.isAsync
-            ? async (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); await orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; }
-            : (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); orig(rs, common); putValue(top(rs)); gasAfter = rs.gasLeft; })
+            ? async (rs, common) => { (dynamic ? n - 1 : beginStatic(rs, fee)); await orig(rs, common); putValue(top(rs)); if (dynamic) gasAfter = rs.gasLeft; }
+            : (rs, common) => { (dynamic ? n - 1 : beginStatic(rs, fee)); orig(rs, common); putValue(top(rs)); if (dynamic) gasAfter = rs.gasLeft; })
           : (info.isAsync
-            ? async (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); await orig(rs, common); gasAfter = rs.gasLeft; }
-            : (rs, common) => { (dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee)); orig(rs, common); gasAfter = rs.gasLeft; });
+            ? async (rs, common) => { (dynamic ? n - 1 : beginStatic(rs, fee)); await orig(rs, common); if (dynamic) gasAfter = rs.gasLeft; }
+            : (rs, common) => { (dynamic ? n - 1 : beginStatic(rs, fee)); orig(rs, common); if (dynamic) gasAfter = rs.gasLeft; });
     }
     const gasHandler: GasHandler = dynamic
       ? (rs, gas, common) => { begin(rs, rs.programCounter, Number(rs.gasLeft)); return origGas(rs, gas, common); }
@@ -316,12 +335,12 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       const orig = entries.find(([c]) => c === code)![1].opHandler;
       const dynamic = w.opcodeInfo.dynamicGas, fee = w.opcodeInfo.fee;
       w.opHandler = (rs, common) => {
-        const step = dynamic ? n - 1 : begin(rs, rs.programCounter - 1, Number(rs.gasLeft) + fee);
+        const step = dynamic ? n - 1 : beginStatic(rs, fee);
         const slot = peek(rs, 0), value = peek(rs, 1);
         const previous = code === Op.TSTORE ? bytesToBig(rs.interpreter.transientStorageLoad(word(slot))) : 0n;
         orig(rs, common);
         storage(step, code === Op.SSTORE ? StorageKind.Store : StorageKind.TStore, slot, value, previous);
-        gasAfter = rs.gasLeft;
+        if (dynamic) gasAfter = rs.gasLeft;
       };
     }
   }
@@ -392,7 +411,11 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
       const op = rs.code[rs.programCounter];
       const entry = op === undefined ? undefined : wrapped.get(op);
       if (op !== undefined && !entry?.opcodeInfo.dynamicGas && (error === 'out of gas' || error === 'invalid opcode')) {
-        begin(rs, rs.programCounter, Number(gasAfter));
+        if (staticRun) {
+          // After a static instruction of this context its gas is derivable, like any other.
+          if (n >= limit) slow(rs);
+          pcs[n] = rs.programCounter; ctxs[n] = ctx.id; n++;
+        } else begin(rs, rs.programCounter, Number(gasAfter));
       }
     }
     ctx.endStep = n;
@@ -404,6 +427,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     lastMemSize = curRs ? Number(curRs.memoryWordCount) * 32 : 0;
     nextCheckpoint = n + interval;
     limit = 0; // refresh the current context id on the next step
+    staticRun = false;
   };
   const original = new Map(entries);
   const put = (code: number, e: OpEntry): void => {
@@ -414,7 +438,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   for (const [code, e] of wrapped) put(code, e);
   try {
     const result = await run();
-    rec.pc.length = rec.gas.length = rec.context.length = n;
+    rec.pc.length = rec.context.length = n;
     rec.values.length = valLen;
     rec.trim();
     return { recording: rec, result };

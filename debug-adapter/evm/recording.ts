@@ -92,10 +92,19 @@ export interface LogRecord {
 }
 
 export class Recording {
-  /** Per step: program counter, gas left before the instruction, and context id (frame id after analysis). */
+  /** Per step: program counter and context id. */
   readonly pc = u16(1 << 16);
-  readonly gas = u32(1 << 16);
   readonly context = u32(1 << 16);
+
+  /**
+   * Gas left before a step, stored only where it cannot be derived: at dynamic-gas instructions and at the
+   * first static one after them or after a context switch. Between two stored points every step is a
+   * static-gas instruction of one context, so gas before step k+1 = gas before k - fee of k's opcode.
+   */
+  readonly gasStep = u32(1 << 12);
+  readonly gasValue = u32(1 << 12);
+  /** Static fee of each opcode in the active hardfork. */
+  readonly fee = new Uint16Array(256);
 
   /** Values left on top of the stack by steps that compute one (not PUSH/DUP/SWAP): tag byte = length, big-endian bytes. */
   readonly values = u8(1 << 18);
@@ -124,14 +133,14 @@ export class Recording {
   }
 
   trim(): void {
-    for (const c of [this.pc, this.gas, this.context, this.values, this.memStep, this.memOffset, this.memLength,
+    for (const c of [this.pc, this.context, this.gasStep, this.gasValue, this.values, this.memStep, this.memOffset, this.memLength,
       this.memDataAt, this.memSize, this.memData, this.storageStep, this.storageKind]) c.trim();
   }
 
   /** Retained bytes of the per-step columns, logs and checkpoints (an estimate for JS arrays of bigints). */
   retainedBytes(): number {
     let n = 0;
-    for (const c of [this.pc, this.gas, this.context, this.values, this.memStep, this.memOffset, this.memLength,
+    for (const c of [this.pc, this.context, this.gasStep, this.gasValue, this.values, this.memStep, this.memOffset, this.memLength,
       this.memDataAt, this.memSize, this.memData, this.storageStep, this.storageKind]) n += c.bytes;
     n += this.storageSlot.length * 3 * 40;
     for (const [, v] of this.preimages) n += v.byteLength + 100;
