@@ -117,6 +117,7 @@ test('token: breakpoints, step over / into / out, step back and reverse continue
 
 test('caller-callee: step into an external call and out; stack trace names internal and external frames', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const dc = new AdapterClient();
+  const output = collectOutput(dc);
   try {
     const scaleLine = lineOf(caller, 'uint256 scaled = callee.scale(total);');
     const sumLine = lineOf(caller, 'uint256 total = sumOfSquares(n);');
@@ -169,6 +170,23 @@ test('caller-callee: step into an external call and out; stack trace names inter
     assert.ok([lineOf(caller, 'function square'), lineOf(caller, 'return x * x;')].includes(w.line), `start of square, got ${w.line}`);
     const x = await dc.evaluateRequest({ expression: 'x', frameId: w.frames[0]!.id, context: 'watch' });
     assert.equal(x.body.result, '4');
+
+    // A conditional breakpoint in the loop and a logpoint in square, evaluated by the EVM backend.
+    await dc.customRequest('setFunctionBreakpoints', { breakpoints: [] });
+    const loopLine = lineOf(caller, 'sum += square(i);');
+    const squareLine = lineOf(caller, 'return x * x;');
+    await dc.setBreakpointsRequest({
+      source: { path: caller },
+      breakpoints: [{ line: loopLine, condition: 'i == 3' }, { line: squareLine, logMessage: 'square({x})' }],
+    });
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'breakpoint');
+    w = await where(dc);
+    assert.equal(w.line, loopLine);
+    assert.equal((await dc.evaluateRequest({ expression: 'i', frameId: w.frames[0]!.id, context: 'watch' })).body.result, '3');
+    const terminated = nextEvent(dc, 'terminated');
+    await dc.continueRequest({ threadId: 1 });
+    await terminated;
+    assert.deepEqual(output.filter((o) => o.startsWith('square(')), ['square(3)\n', 'square(4)\n']);
   } finally {
     await dc.close();
   }
