@@ -64,6 +64,17 @@ function lineOf(starts: readonly number[], offset: number): number {
   return lo;
 }
 
+/**
+ * The source location of a pc for stepping, or undefined where a user should not stop: code the compiler
+ * maps to the whole function (generated entry / exit code) has no statement of its own.
+ */
+function statementLoc(fmap: FunctionSourceMap, pc: number): Loc | undefined {
+  const loc = fmap.locationAt(pc);
+  const whole = fmap.location;
+  if (loc && whole && loc.fileHash === whole.fileHash && loc.start === whole.start && loc.end === whole.end) return undefined;
+  return loc;
+}
+
 export class CodeTable {
   readonly units: CodeUnit[] = [];
   readonly sources: SourceFile[] = [];
@@ -82,7 +93,7 @@ export class CodeTable {
         const code = def?.code?.code;
         if (!code) continue;
         for (let pc = 0; pc < code.length; pc++) {
-          const loc = fmap.locationAt(pc);
+          const loc = statementLoc(fmap, pc);
           const range = loc && this.range(loc);
           if (range) this.lineId(range.source, range.line);
         }
@@ -130,7 +141,7 @@ export class CodeTable {
     unit.ranges = new Array(n);
     if (unit.sourceMap) {
       for (let pc = 0; pc < n; pc++) {
-        const loc = unit.sourceMap.locationAt(pc);
+        const loc = statementLoc(unit.sourceMap, pc);
         const range = loc && this.range(loc);
         if (!range) continue;
         unit.ranges[pc] = range;
