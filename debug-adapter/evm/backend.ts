@@ -148,6 +148,10 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
     }
   }
 
+  if (value > 0n) {
+    const balance = await chain.balance(from);
+    if (balance < value) throw new UserError(`value: ${value} wei is more than the balance of ${from} (${balance} wei); send from a prefunded account ("from": 0-9, or an address such as ${ACCOUNTS[0]})`);
+  }
   return { project, contract, fn, chain, address, from, calldata, value, gasLimit };
 }
 

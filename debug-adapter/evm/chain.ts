@@ -37,6 +37,10 @@ export class Chain {
     return (await this.evm.stateManager.getAccount(createAddressFromString(address)))?.nonce ?? 0n;
   }
 
+  async balance(address: string): Promise<bigint> {
+    return (await this.evm.stateManager.getAccount(createAddressFromString(address)))?.balance ?? 0n;
+  }
+
   async code(address: string): Promise<Uint8Array> {
     return this.evm.stateManager.getCode(createAddressFromString(address));
   }

@@ -70,6 +70,7 @@ test('argument count and types are checked against the ABI', async () => {
   await userError({ function: 'overflow', args: [300] }, /args\[0\] \(x\): expected an integer in \[0, 255\] for type uint8/);
   await userError({ function: 'run', args: [1], from: '0x123' }, /from: expected a 0x-prefixed 20-byte address/);
   await userError({ function: 'run', args: [1], value: 'lots' }, /value: expected an amount of wei/);
+  await userError({ function: 'run', args: [1], value: '5', from: '0x1111111111111111111111111111111111111111' }, /value: 5 wei is more than the balance of 0x1111111111111111111111111111111111111111 \(0 wei\)/);
   await userError({ function: 'run', args: [1], gasLimit: 5 }, /gasLimit: expected a number between 21000/);
   await userError({ function: 'run', args: [1], setup: [{ function: 'nope' }] }, /setup\[0\]\.function: Caller has no function "nope"/);
   await userError({ function: 'run', args: [1], setup: [{ function: 'fail', args: [1] }] }, /setup\[0\]: fail\(uint256\) failed: NotEnough\(requested: 1, available: 0\)/);
