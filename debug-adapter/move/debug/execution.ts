@@ -167,7 +167,7 @@ export class MoveExecution implements Execution {
     return out;
   }
 
-  /** The frame record at a frame index of a step's stack, or an EvaluationError-free undefined. */
+  /** The frame record at a frame index of a step's stack (and the step it is at), when there is one. */
   private frameAt(step: number, frameIndex: number): { frame: RecordedFrame; step: number } | undefined {
     if (step < 0 || step >= this.stepCount) return undefined;
     return this.chain(step)[frameIndex];
@@ -198,9 +198,11 @@ export class MoveExecution implements Execution {
       const frame = fi >= 0 ? this.recording.frames[fi] : undefined;
       const stored = frame ? state.locals.get(frame.index)?.[root.local] : undefined;
       value = stored && 'RuntimeValue' in stored ? stored.RuntimeValue.value : undefined;
-      path = frame ? this.localNames(frame)[root.local]?.name ?? `loc${root.local}` : `local ${root.local}`;
+      const local = frame ? this.localNames(frame)[root.local] : undefined;
+      // Compiler temporaries have no name a user could type: show their slot.
+      path = local && !local.hidden ? local.name : `temporary local ${root.local}`;
       if (frame && frame.index !== inspected.index) where = ` in ${this.frameName(frame)}`;
-      if (frame && frame.index === inspected.index) evaluateName = path;
+      if (frame && frame.index === inspected.index && local && !local.hidden) evaluateName = path;
     }
     for (const offset of offsets) {
       let step: string;
