@@ -93,10 +93,19 @@ test('storage writes are visible from the step after them, and data breakpoints 
   assert.equal(ex.storageAt(address, 0n, w + 1), 4n);
 });
 
-test('cancelling stops the recording', async () => {
+test('cancelling stops the recording, also in the middle of a long call', async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(launchEvm({ program, function: 'burn' }, () => {}, controller.signal), /cancelled/);
+  const midway = new AbortController();
+  const messages: string[] = [];
+  const progress = (message: string): void => {
+    messages.push(message);
+    if (message.startsWith('Recording')) midway.abort();
+  };
+  await assert.rejects(launchEvm({ program, function: 'burn', gasLimit: 4_000_000_000 }, progress, midway.signal), /cancelled/);
+  assert.deepEqual(messages.slice(0, 3), ['Compiling', 'Deploying Caller', 'Running Caller.burn']);
+  assert.match(messages[messages.length - 1]!, /^Recording: 0\.1M steps/);
 });
 
 test('values recomputed on replay (arithmetic, signed, bit and memory opcodes) equal the EVM', async () => {
