@@ -181,3 +181,20 @@ test('with checkpoints every few steps (and memory snapshots shared between them
     }
   }
 });
+
+test('storage written by a call that reverted is restored after the revert', async () => {
+  const ex = await launchEvm({ program: path.join(here, 'contracts', 'Undo.sol'), function: 'attempt', args: [7] }, () => {}, signal);
+  assert.equal(ex.outcome.summary, 'returned (11)');
+  const target = ex.dataTarget(0, 0, 'value')!;
+  const writes = ex.writeSteps(target.dataId);
+  assert.equal(writes.length, 2);
+  const address = ex.context(0).address;
+  const [inner, outer] = writes as [number, number];
+  assert.equal(ex.context(inner).kind, 'CALL');
+  assert.equal(ex.storageAt(address, 0n, inner), 1n);
+  assert.equal(ex.storageAt(address, 0n, inner + 1), 7n, 'visible inside the call before it reverts');
+  assert.equal(ex.storageAt(address, 0n, outer), 1n, 'restored after the revert');
+  assert.equal(ex.storageAt(address, 0n, outer + 1), 11n);
+  const state = ex.scopes(outer, 0).find((s) => s.name === 'State')!.children.get(undefined, 0, 10, { hex: false });
+  assert.equal(state.find((v) => v.name === 'value')!.value, '1');
+});
