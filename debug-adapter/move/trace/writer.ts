@@ -50,7 +50,8 @@ export class TraceWriter implements Tracer {
       function_name: fn.name,
       module: { address: fn.module.address, name: fn.module.name },
       version_id: fn.module.address,
-      binary_member_index: fn.defIndex,
+      // Stand-ins for functions a module lacks have no definition index; u16::MAX keeps the trace readable.
+      binary_member_index: fn.defIndex >= 0 ? fn.defIndex : 0xffff,
       type_instantiation: frame.typeArgs.map(toTypeTag),
     });
     const tail = stringifyCompact({ return_types: fn.returns.map(withRefs), locals_types: fn.localTypes.map(withRefs), is_native: fn.isNative });

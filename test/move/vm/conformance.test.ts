@@ -35,10 +35,22 @@ const NOT_EXECUTABLE = new Set(['ext1', 'ext2', 'ext3']);
  */
 const KNOWN_DIFFERENCES: Record<string, { readonly firstDifference: number; readonly reason: string }> = {};
 
+/**
+ * Own-frames packages: the absolute gas left at each own event, compared too. Where framework code of the
+ * published snapshot costs differently from the test-mode build the trace ran, gas drifts from there on:
+ * the first drifting own event (index into the own events) and why.
+ */
+const KNOWN_GAS_DRIFT: Record<string, { readonly firstDifference: number; readonly reason: string }> = {
+  abort_native: { firstDifference: 3, reason: 'vector::singleton in the v124 stdlib is written differently (no locals) from the test build' },
+  global_write: { firstDifference: 14, reason: 'the second linked_table::push_back: size-dependent dynamic-field native costs (add_child_object) are modelled as constants' },
+};
+
 interface Comparison {
   readonly mode: 'exact' | 'own frames';
   readonly expected: unknown[];
   readonly actual: unknown[];
+  /** Own-frames mode: gas left at each own frame / instruction event, expected and actual. */
+  readonly gas?: { readonly expected: bigint[]; readonly actual: bigint[] };
 }
 
 const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
@@ -56,7 +68,8 @@ function stripVersionId(events: readonly TraceEvent[]): TraceEvent[] {
  * The events of the package's own frames, with frame ids and global ids renumbered by first
  * appearance and gas as per-instruction cost where the previous event is in the same own frame.
  */
-function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, module: string) => boolean): unknown[] {
+function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, module: string) => boolean): { events: unknown[]; gas: bigint[] } {
+  const gas: bigint[] = [];
   const frameIds = new Map<number, number>();
   const globalIds = new Map<number, number>();
   const renumber = (v: unknown): unknown => {
@@ -89,6 +102,7 @@ function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, modul
         frameIds.set(f.frame_id, frameIds.size);
         const { frame_id: _id, version_id: _v, ...rest } = f;
         out.push(renumber({ OpenFrame: { frame: rest } }));
+        gas.push(e.OpenFrame.gas_left);
         lastGas = e.OpenFrame.gas_left;
         contiguous = true;
       } else contiguous = false;
@@ -96,6 +110,7 @@ function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, modul
       const own = stack.pop();
       if (own) {
         out.push(renumber({ CloseFrame: { frame: frameIds.get(e.CloseFrame.frame_id), return_: e.CloseFrame.return_ } }));
+        gas.push(e.CloseFrame.gas_left);
       }
       lastGas = e.CloseFrame.gas_left;
       contiguous = own === true && stack[stack.length - 1] === true;
@@ -104,6 +119,7 @@ function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, modul
         const { gas_left, ...rest } = e.Instruction;
         const cost = contiguous && lastGas !== undefined ? lastGas - gas_left : 'not compared (after a framework call)';
         out.push(renumber({ Instruction: { ...rest, cost } }));
+        gas.push(gas_left);
         contiguous = true;
       }
       lastGas = e.Instruction.gas_left;
@@ -111,7 +127,7 @@ function ownFrames(events: readonly TraceEvent[], isOwn: (address: string, modul
       if (inOwn || 'ExecutionError' in e.Effect) out.push(renumber(e));
     }
   }
-  return out;
+  return { events: out, gas };
 }
 
 function firstDifference(a: readonly unknown[], b: readonly unknown[]): number {
@@ -136,7 +152,9 @@ function runPackage(name: string): Comparison {
   // Framework code that happens to be the same in the test build and the snapshot still compares exactly.
   if (!usesFramework || firstDifference(exact.expected, exact.actual) < 0) return { mode: 'exact', ...exact };
   const isOwn = (address: string, module: string) => shipped.has(`${address}::${module}`);
-  return { mode: 'own frames', expected: ownFrames(expected.events, isOwn), actual: ownFrames(actual.events, isOwn) };
+  const exp = ownFrames(expected.events, isOwn);
+  const act = ownFrames(actual.events, isOwn);
+  return { mode: 'own frames', expected: exp.events, actual: act.events, gas: { expected: exp.gas, actual: act.gas } };
 }
 
 const packages = existsSync(tests) ? readdirSync(tests).filter((d) => existsSync(path.join(tests, d, 'traces'))).sort() : [];
@@ -149,11 +167,18 @@ test('conformance with the real Move VM traces', async (t) => {
   for (const name of packages) {
     if (NOT_EXECUTABLE.has(name)) continue;
     await t.test(name, () => {
-      const { mode, expected, actual } = runPackage(name);
+      const { mode, expected, actual, gas } = runPackage(name);
       const at = firstDifference(expected, actual);
       const same = at < 0 ? expected.length : at;
       const rate = expected.length ? (100 * same) / expected.length : 100;
-      summary.push(`${name.padEnd(34)} ${mode.padEnd(10)} ${String(same).padStart(5)}/${String(expected.length).padEnd(5)} events match (${rate.toFixed(1)}%)`);
+      let gasNote = '';
+      if (gas) {
+        const drift = firstDifference(gas.expected, gas.actual);
+        const knownDrift = KNOWN_GAS_DRIFT[name];
+        gasNote = drift < 0 ? ', gas left equal throughout' : `, gas left equal up to own event ${drift} (${knownDrift?.reason ?? 'unexplained'})`;
+        assert.equal(drift, knownDrift?.firstDifference ?? -1, `${name}: absolute gas left first differs at own event ${drift}: expected ${gas.expected[drift]}, actual ${gas.actual[drift]}`);
+      }
+      summary.push(`${name.padEnd(34)} ${mode.padEnd(10)} ${String(same).padStart(5)}/${String(expected.length).padEnd(5)} events match (${rate.toFixed(1)}%)${gasNote}`);
       const known = KNOWN_DIFFERENCES[name];
       if (known) {
         assert.equal(at, known.firstDifference, `${name}: the known difference (${known.reason}) moved: first difference now at event ${at}`);
