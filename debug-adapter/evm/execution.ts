@@ -11,7 +11,7 @@ import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
 import { parseSrc } from './ast.ts';
 import type { AbiItem, CompiledProject } from './compile.ts';
 import {
-  decodeStateVariables, decodeValue, evaluateExpression, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
+  decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type SolcStorageLayout,
   type StateVariable,
 } from './decode/index.ts';
@@ -687,14 +687,29 @@ export class EvmExecution implements Execution {
     }
   }
 
+  /**
+   * Storage value types can be watched: a state variable, or a member / element / mapping entry of one
+   * (`container` is the parent's evaluateName). The whole slot is watched, so a packed neighbour's writes
+   * also trigger.
+   */
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
-    if (container) return undefined;
+    const expression = container === undefined ? name : name.startsWith('[') ? `${container}${name}` : `${container}.${name}`;
     const found = this.frameAt(step, frameIndex);
     const at = found?.at ?? step;
-    const s = this.stateVariables(at).find((v) => v.name === name);
-    if (!s) return undefined;
+    const ctx = this.decodeContext(at);
+    let value;
+    try {
+      value = evaluateToValue(expression, this.environment(step, frameIndex), ctx);
+    } catch {
+      return undefined;
+    }
+    const location = value.location;
+    if (location.kind !== 'storage' || location.transient || !isValueType(value.type)) return undefined;
     const address = this.context(at).address;
-    return { dataId: `storage:${address}:${s.slot.toString(16)}`, description: `${name} (storage slot ${s.slot} of ${short(address)})` };
+    return {
+      dataId: `storage:${address}:${location.slot.toString(16)}`,
+      description: `${expression} (storage slot ${hex(location.slot)} of ${short(address)})`,
+    };
   }
 
   writeSteps(dataId: string): readonly number[] {

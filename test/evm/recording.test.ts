@@ -198,3 +198,16 @@ test('storage written by a call that reverted is restored after the revert', asy
   const state = ex.scopes(outer, 0).find((s) => s.name === 'State')!.children.get(undefined, 0, 10, { hex: false });
   assert.equal(state.find((v) => v.name === 'value')!.value, '1');
 });
+
+test('data breakpoints on a mapping entry watch its slot', async () => {
+  const ex = await launchEvm({ program, function: 'run', args: [2] }, () => {}, signal);
+  const end = ex.stepCount - 1;
+  const sender = ex.context(0).caller;
+  const entry = ex.dataTarget(end, 0, `[${sender}]`, 'totals');
+  assert.ok(entry, 'totals[sender] can be watched');
+  const writes = ex.writeSteps(entry.dataId);
+  assert.equal(writes.length, 1);
+  assert.equal(ex.location(writes[0]!)!.line, 48);
+  assert.equal(ex.dataTarget(end, 0, 'totals'), undefined, 'a whole mapping is not a value');
+  assert.equal(ex.dataTarget(end, 0, 'nosuch'), undefined);
+});
