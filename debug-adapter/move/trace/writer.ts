@@ -96,9 +96,10 @@ export class TraceWriter implements Tracer {
     this.pending.push(`{"Effect":{"Write":{"location":${locationJson(ref)},"root_value_after_write":{"RuntimeValue":{"value":${valueJson(ref.root().get())}}}}}}`);
   }
 
-  dataLoad(ref: Reference): number {
-    // Natives load data outside any instruction: the effect is written right after those pending.
-    const id = this.count + this.pending.length;
+  dataLoad(ref: Reference, inInstruction: boolean): number {
+    // The id is the index the DataLoad effect will have: after the pending effects, and after the
+    // Instruction event when an instruction (not a native) loads it.
+    const id = this.count + this.pending.length + (inInstruction ? 1 : 0);
     this.pending.push(`{"Effect":{"DataLoad":{"ref_type":"${ref.mutable ? 'Mut' : 'Imm'}","location":{"Global":${id}},"snapshot":${valueJson(ref.get())}}}}`);
     return id;
   }

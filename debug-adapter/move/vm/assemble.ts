@@ -38,6 +38,8 @@ export interface AssembleOptions {
   /** Sui enums: datatype handles follow the structs'; variant handles are numbered enum by enum, variant by variant. */
   readonly enums?: readonly AssembledEnum[];
   readonly constants?: readonly { readonly type: SignatureToken; readonly data: Uint8Array }[];
+  /** CALL_GENERIC targets: a function (by position in `functions`) with type arguments (may use `typeParameter`). */
+  readonly functionInstantiations?: readonly { readonly function: number; readonly typeArguments: readonly SignatureToken[] }[];
   /** Extra signatures (e.g. vector element types) appended after the ones functions use; returns their indices via `signatureIndex`. */
   readonly signatures?: readonly Signature[];
 }
@@ -107,7 +109,7 @@ export function assembleModule(options: AssembleOptions): CompiledModule {
     fieldHandles,
     friendDecls: [],
     structDefInstantiations: [],
-    functionInstantiations: [],
+    functionInstantiations: (options.functionInstantiations ?? []).map((fi) => ({ handle: fi.function, typeArguments: sig(fi.typeArguments) })),
     fieldInstantiations: [],
     signatures,
     identifiers,

@@ -341,7 +341,7 @@ export class MoveVM {
             let site = sites[pc] as CallSite | undefined;
             if (site === undefined) site = sites[pc] = callSite(curFn.module, curFn.code[pc]!);
             const callee = site.callee;
-            const calleeTypes = site.closed ? site.typeArgs : site.typeArgs.map((t) => substitute(t, frame.typeArgs));
+            const calleeTypes = site.closed ? site.typeArgs : instantiate(site.typeArgs, frame.typeArgs);
             const nargs = callee.parameters.length;
             if (nargs > stack.length) throw invariant('call with too few values on the stack');
             if (traced) tracer.instruction(frame, pc, op, gas.gasLeft, NO_TYPES);
@@ -852,7 +852,8 @@ export class MoveVM {
         if (!cell) throw new VMError('MISSING_DATA', `no ${type.def.name} resource at 0x${addr}`);
         gas.charge(1, 1, 1, 8);
         const mutable = op === Op.MutBorrowGlobal || op === Op.MutBorrowGlobalGeneric;
-        const r = new Reference(cell, 0, mutable, null, null, -1);
+        const global = tracer ? tracer.dataLoad(new Reference(cell, 0, mutable, null, null, -1), true) : -1;
+        const r = new Reference(cell, 0, mutable, null, null, global);
         stack.push(r);
         if (tracer) tracer.push(r);
       }
@@ -868,6 +869,34 @@ const CAST_WIDTH: Partial<Record<number, 8 | 16 | 32 | 64 | 128 | 256>> = {
   [Op.CastU128]: 128,
   [Op.CastU256]: 256,
 };
+
+/** Type depth the real VM allows (VM_MAX_TYPE_DEPTH_REACHED beyond): bounds types that grow with recursion. */
+const MAX_TYPE_DEPTH = 256;
+
+function typeDepth(t: RuntimeType): number {
+  switch (t.kind) {
+    case 'vector':
+      return 1 + typeDepth(t.element);
+    case 'reference':
+      return 1 + typeDepth(t.to);
+    case 'datatype': {
+      let d = 0;
+      for (const a of t.typeArgs) d = Math.max(d, typeDepth(a));
+      return 1 + d;
+    }
+    default:
+      return 1;
+  }
+}
+
+/** Type arguments of a generic call made from a generic frame. */
+function instantiate(types: readonly RuntimeType[], frameTypes: readonly RuntimeType[]): RuntimeType[] {
+  const out = types.map((t) => substitute(t, frameTypes));
+  for (const t of out) {
+    if (typeDepth(t) > MAX_TYPE_DEPTH) throw new VMError('VM_MAX_TYPE_DEPTH_REACHED', `type arguments nest deeper than ${MAX_TYPE_DEPTH} levels`);
+  }
+  return out;
+}
 
 function binary(op: number, a: Value, b: Value): Value {
   switch (op) {

@@ -14,7 +14,7 @@ import { encodeBcs } from './bcs.ts';
 import type { LoadedFunction, Loader } from './loader.ts';
 import { VMError, abortError, invariant } from './status.ts';
 import type { Tracer } from './tracer.ts';
-import { T, toTypeTag, typeToString, vectorOf, type DatatypeType, type RuntimeType } from './types.ts';
+import { T, typeToString, type RuntimeType } from './types.ts';
 import { Reference, Signer, StructValue, UInt, VectorValue, u8, type Value } from './values.ts';
 
 /** What a native can use besides its arguments. */
@@ -348,7 +348,7 @@ def(SUI, 'object', 'borrow_uid', (ctx, [obj]) => {
   if (!(o instanceof StructValue)) throw invariant('borrow_uid of a non-object');
   const tracer = ctx.services.tracer;
   if (tracer) {
-    const global = tracer.dataLoad(new Reference(o.fields, 0, false, null, null, -1));
+    const global = tracer.dataLoad(new Reference(o.fields, 0, false, null, null, -1), false);
     return ret(53, new Reference(o.fields, 0, false, null, null, global));
   }
   return ret(53, new Reference(o.fields, 0, false, r, r.frame, r.globalId));
@@ -428,7 +428,7 @@ function borrowChild(ctx: NativeContext, parent: Value, id: Value, mutable: bool
   if (typeToString(entry.type) !== typeToString(ctx.typeArgs[0]!)) throw abortError(2n);
   const ref = new Reference(entry.cell, 0, mutable, null, null, -1);
   const traced = ctx.services.tracer;
-  const global = traced ? traced.dataLoad(ref) : -1;
+  const global = traced ? traced.dataLoad(ref, false) : -1;
   // Observed: 231 for a linked_table node (Sui charges by type and value size).
   return ret(231, global >= 0 ? new Reference(entry.cell, 0, mutable, null, null, global) : ref);
 }
@@ -524,5 +524,3 @@ export function renderValue(v: Value): string {
   return String(v);
 }
 
-export { toTypeTag, vectorOf };
-export type { DatatypeType };

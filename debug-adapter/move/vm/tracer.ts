@@ -35,8 +35,12 @@ export interface Tracer {
   readRef(ref: Reference): void;
   /** A write through a reference (WRITE_REF, vector mutations): after the write. */
   writeRef(ref: Reference): void;
-  /** A native handed out a reference to a value outside any frame (a Sui object field, a dynamic field). Returns its global id. */
-  dataLoad(ref: Reference): number;
+  /**
+   * A reference to a value outside any frame was handed out: by a native (a Sui object's UID, a dynamic
+   * field) or by an instruction (Aptos BORROW_GLOBAL, `inInstruction`). Returns the global id that the
+   * reference's location uses from then on.
+   */
+  dataLoad(ref: Reference, inInstruction: boolean): number;
   /** Execution ended with an error status (ARITHMETIC_ERROR, ABORTED, ...); no closeFrame follows. */
   error(status: string): void;
 }

@@ -11,6 +11,8 @@ import { parseArgs } from '../../../debug-adapter/move/vm/args.ts';
 import { MoveVM, type RunResult } from '../../../debug-adapter/move/vm/interpreter.ts';
 import { registryProvider } from '../../../debug-adapter/move/vm/loader.ts';
 import { StructValue, VectorValue, UInt } from '../../../debug-adapter/move/vm/values.ts';
+import { TraceWriter } from '../../../debug-adapter/move/trace/writer.ts';
+import { parseTrace } from '../../../debug-adapter/move/trace/reader.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const build = path.resolve(root, '../shared/fixtures/move/aptos-hello-blockchain/build/hello_blockchain');
@@ -41,6 +43,15 @@ test('hello-blockchain: move_to, borrow_global, events', (t) => {
   assert.equal(vm.run(fn('set_message'), [], parseArgs(fn('set_message'), [], [ADDR, 'world'])).kind, 'returned');
   assert.equal(text(vm.run(fn('get_message'), [], parseArgs(fn('get_message'), [], [ADDR]))), 'world');
   assert.ok(events.some((e) => /MessageChangeEvent/.test(e) && /68656c6c6f/.test(e)), `the change event was emitted: ${events.join(' | ')}`);
+  // Traced, a borrowed global is a Global location introduced by a DataLoad effect, as in Sui traces.
+  const writer = new TraceWriter();
+  assert.equal(vm.run(fn('get_message'), [], parseArgs(fn('get_message'), [], [ADDR]), writer).kind, 'returned');
+  const traced = parseTrace(writer.text()).events;
+  const load = traced.findIndex((e) => 'Effect' in e && 'DataLoad' in e.Effect);
+  assert.ok(load > 0, 'a DataLoad effect');
+  const pushed = traced[load + 1]!;
+  assert.ok('Effect' in pushed && 'Push' in pushed.Effect && 'ImmRef' in pushed.Effect.Push);
+  assert.deepEqual((pushed.Effect.Push as { ImmRef: { location: unknown } }).ImmRef.location, { Global: load });
   const stored = [...vm.storage.entries()].filter((e) => e.address.endsWith('cafe')).map((e) => e.type);
   assert.ok(stored.some((t) => t.endsWith('::message::MessageHolder')), `MessageHolder is stored under 0xcafe: ${stored.join(', ')}`);
 });

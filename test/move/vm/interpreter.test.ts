@@ -235,3 +235,31 @@ test('enums: pack a variant, switch on it, unpack by reference and by value', ()
   const r = run([wrong], [], {}, { enums });
   assert.equal(r.kind === 'error' && `${r.status} ${r.statusCode}`, 'VARIANT_TAG_MISMATCH 2024');
 });
+
+test('generics: a type that grows with recursion stops at the VM type depth limit', () => {
+  // grow<T>() calls grow<vector<T>>(): the type argument nests one level deeper per call.
+  const grow: AssembledFunction = { name: 'grow', parameters: [], returns: [], typeParameters: 1, code: [{ op: 'CallGeneric', instantiation: 0 }, { op: 'Ret' }] };
+  const entry: AssembledFunction = { name: 'f', parameters: [], returns: [], code: [{ op: 'CallGeneric', instantiation: 1 }, { op: 'Ret' }] };
+  const r = run([entry, grow], [], {}, {
+    functionInstantiations: [
+      { function: 1, typeArguments: [{ kind: 'vector', element: { kind: 'typeParameter', index: 0 } }] },
+      { function: 1, typeArguments: [u64] },
+    ],
+  });
+  assert.equal(r.kind === 'error' && `${r.status} ${r.statusCode}`, 'VM_MAX_TYPE_DEPTH_REACHED 4024');
+});
+
+test('generics: vector<T> instructions use the frame type arguments', () => {
+  // wrap<T>(x: T): vector<T> { vector[x] } called as wrap<u8>.
+  const T0: SignatureToken = { kind: 'typeParameter', index: 0 };
+  const wrap: AssembledFunction = { name: 'wrap', parameters: [T0], returns: [{ kind: 'vector', element: T0 }], typeParameters: 1, code: [
+    { op: 'MoveLoc', local: 0 }, { op: 'VecPack', signature: 0, count: 1n }, { op: 'Ret' },
+  ] };
+  const entry: AssembledFunction = { name: 'f', parameters: [], returns: [{ kind: 'vector', element: u8 }], code: [
+    { op: 'LdU8', value: 7 }, { op: 'CallGeneric', instantiation: 0 }, { op: 'Ret' },
+  ] };
+  const [v] = returned(run([entry, wrap], [], {}, { signatures: [[T0]], functionInstantiations: [{ function: 1, typeArguments: [u8] }] }));
+  assert.ok(v instanceof VectorValue);
+  assert.equal(v.elementType, T.u8, 'the element type is the instantiated u8');
+  assert.equal((v.items[0] as UInt).v, 7n);
+});
