@@ -1,13 +1,16 @@
-// Our interpreter's Tracer feeding a RecordingBuilder: the same events a Sui trace file holds, built as
-// typed events directly (no JSON in between). Values are snapshotted when reported (they change later),
-// and effects are held back until their instruction is reported, as the trace format orders them.
+// Our interpreter's Tracer feeding a RecordingBuilder: the events a Sui trace file holds, handed over
+// directly (no JSON in between). Values are snapshotted when reported (they change later), and effects
+// are held back until their instruction is reported, as the trace format orders them. For speed, the
+// commonest events skip the event objects: instructions, pushes, pops and local writes go to the
+// builder's direct entry points with u64s and bools unboxed, and reads that move nothing are dropped
+// (they change no state).
 import type { TraceEvent, TraceLocation, TraceMoveValue, TraceValue, TypeTagWithRefs } from '../trace/format.ts';
 import { moveValue } from '../trace/writer.ts';
 import { TRACE_NAMES } from '../vm/opcodes.ts';
 import type { TracedFrame, Tracer } from '../vm/tracer.ts';
 import { substitute, toTypeTag, type RuntimeType } from '../vm/types.ts';
 import { Reference, type Value } from '../vm/values.ts';
-import type { RecordingBuilder } from './recording.ts';
+import type { RecordingBuilder, StoredValue } from './recording.ts';
 
 /** The trace writer encodes u256 as 32 little-endian bytes; the recording keeps bigints. */
 function normalizeMove(v: TraceMoveValue): TraceMoveValue {
@@ -48,14 +51,17 @@ function hasU256(v: TraceMoveValue): boolean {
   }
 }
 
-const NO_TYPES: readonly never[] = [];
-
 function plain(v: Value): TraceMoveValue {
   return normalizeMove(moveValue(v));
 }
 
-/** A held-back effect: an event, or a bare pushed / popped u64 or bool (kept unboxed, see StoredValue). */
-type Pending = TraceEvent | { readonly push: bigint | boolean } | { readonly pop: bigint | boolean };
+/** A held-back effect: an event, or a push / pop / local write / move with its value unboxed when bare (see StoredValue). */
+type Pending =
+  | TraceEvent
+  | { readonly push: StoredValue }
+  | { readonly pop: StoredValue }
+  | { readonly write: number; readonly local: number; readonly value: StoredValue }
+  | { readonly move: number; readonly local: number };
 
 export class RecordingTracer implements Tracer {
   private count = 0;
@@ -108,6 +114,8 @@ export class RecordingTracer implements Tracer {
     for (const e of this.pending) {
       if ('push' in e) this.builder.pushEffect(e.push);
       else if ('pop' in e) this.builder.popEffect(e.pop);
+      else if ('write' in e) this.builder.writeLocalEffect(e.write, e.local, e.value);
+      else if ('move' in e) this.builder.moveOutEffect(e.move, e.local);
       else this.builder.add(e);
       this.count++;
     }
@@ -150,28 +158,36 @@ export class RecordingTracer implements Tracer {
   }
 
   instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
-    this.emit({ Instruction: { type_parameters: typeArgs.length ? typeArgs.map(toTypeTag) : NO_TYPES, pc, gas_left: BigInt(gasLeft), instruction: TRACE_NAMES[opcode] ?? `OP_${opcode}` } });
+    // The recording does not keep an instruction's printed type arguments: no event object needed.
+    void typeArgs;
+    this.builder.instructionEvent(pc, gasLeft, TRACE_NAMES[opcode] ?? `OP_${opcode}`);
+    this.count++;
     this.flush();
   }
 
+  private stored(v: Value): StoredValue {
+    return this.bare(v) ? v : this.snapshot(v);
+  }
+
   pop(value: Value): void {
-    this.pending.push(this.bare(value) ? { pop: value } : { Effect: { Pop: this.snapshot(value) } });
+    this.pending.push({ pop: this.stored(value) });
   }
 
   push(value: Value): void {
-    this.pending.push(this.bare(value) ? { push: value } : { Effect: { Push: this.snapshot(value) } });
+    this.pending.push({ push: this.stored(value) });
   }
 
-  readLocal(frame: TracedFrame, local: number, value: Value, moved: boolean): void {
-    this.pending.push({ Effect: { Read: { location: { Local: [frame.traceId, local] }, root_value_read: this.snapshot(value), moved } } });
+  readLocal(frame: TracedFrame, local: number, _value: Value, moved: boolean): void {
+    // Only a move changes state: a copy or borrow leaves the local as it is.
+    if (moved) this.pending.push({ move: frame.traceId, local });
   }
 
   writeLocal(frame: TracedFrame, local: number, value: Value): void {
-    this.pending.push({ Effect: { Write: { location: { Local: [frame.traceId, local] }, root_value_after_write: this.snapshot(value) } } });
+    this.pending.push({ write: frame.traceId, local, value: this.stored(value) });
   }
 
-  readRef(ref: Reference): void {
-    this.pending.push({ Effect: { Read: { location: this.location(ref), root_value_read: { RuntimeValue: { value: plain(ref.root().get()) } }, moved: false } } });
+  readRef(): void {
+    // A read through a reference changes nothing the recording keeps.
   }
 
   writeRef(ref: Reference): void {

@@ -85,24 +85,23 @@ export function boxed(v: StoredValue): TraceValue {
   return v;
 }
 
+/** Operation kinds, with what the log's columns hold for each (a, b, c; value). */
 const enum K {
+  /** value: the StoredValue pushed. */
   Push,
   Pop,
+  /** a: frame record, b: local; value: the new TraceValue. */
   WriteLocal,
+  /** a: global id; value: the TraceMoveValue. */
   WriteGlobal,
+  /** a: frame record, b: local. */
   MoveOut,
+  /** a: frame record, b: values popped for parameters, c: local count; value: the parameters. */
   Open,
+  /** a: frame record. */
   Close,
 }
 
-type Operation =
-  | { readonly k: K.Push; readonly v: StoredValue }
-  | { readonly k: K.Pop }
-  | { readonly k: K.WriteLocal; readonly frame: number; readonly local: number; readonly v: TraceValue }
-  | { readonly k: K.WriteGlobal; readonly id: number; readonly v: TraceMoveValue }
-  | { readonly k: K.MoveOut; readonly frame: number; readonly local: number }
-  | { readonly k: K.Open; readonly frame: number; readonly pops: number; readonly params: readonly TraceValue[]; readonly localCount: number }
-  | { readonly k: K.Close; readonly frame: number };
 
 function emptyState(): MoveState {
   return { stack: [], locals: new Map(), globals: new Map() };
@@ -126,38 +125,13 @@ class OpLog {
   c = new Int32Array(4096);
   readonly values: unknown[] = [];
 
-  push(op: Operation): void {
+  add(kind: K, a: number, b: number, c: number, value: unknown): void {
     const n = this.length;
     if (n === this.kinds.length) this.grow();
-    this.kinds[n] = op.k;
-    let value: unknown;
-    switch (op.k) {
-      case K.Push:
-        value = op.v;
-        break;
-      case K.WriteLocal:
-        this.a[n] = op.frame;
-        this.b[n] = op.local;
-        value = op.v;
-        break;
-      case K.WriteGlobal:
-        this.a[n] = op.id;
-        value = op.v;
-        break;
-      case K.MoveOut:
-        this.a[n] = op.frame;
-        this.b[n] = op.local;
-        break;
-      case K.Open:
-        this.a[n] = op.frame;
-        this.b[n] = op.pops;
-        this.c[n] = op.localCount;
-        value = op.params;
-        break;
-      case K.Close:
-        this.a[n] = op.frame;
-        break;
-    }
+    this.kinds[n] = kind;
+    this.a[n] = a;
+    this.b[n] = b;
+    this.c[n] = c;
     this.values.push(value);
     this.length = n + 1;
   }
@@ -185,7 +159,7 @@ class OpLog {
         return;
       case K.WriteLocal: {
         const locals = s.locals.get(this.a[i]!);
-        if (locals) locals[this.b[i]!] = this.values[i] as TraceValue;
+        if (locals) locals[this.b[i]!] = boxed(this.values[i] as StoredValue);
         return;
       }
       case K.WriteGlobal:
@@ -336,42 +310,52 @@ export class RecordingBuilder {
     else if ('CloseFrame' in event) this.closeFrame(event.CloseFrame.frame_id, event.CloseFrame.return_, event.CloseFrame.gas_left);
   }
 
-  private log(op: Operation): void {
+  /** Appends an operation (see OpLog for what a, b, c and value mean per kind) and applies it to the live state. */
+  private log(kind: K, a: number, b: number, c: number, value: unknown): void {
     if (this.ops.length % CHECKPOINT_OPS === 0) this.checkpoints.push(copyState(this.live));
-    this.ops.push(op);
+    this.ops.add(kind, a, b, c, value);
     this.ops.apply(this.live, this.ops.length - 1);
   }
 
   private instruction(e: { pc: number; gas_left: bigint; instruction: string }): void {
+    this.step(e.pc, Number(e.gas_left), e.instruction);
+  }
+
+  /** An Instruction event without building it (our interpreter's tracer). Counts as one event, like `add`. */
+  instructionEvent(pc: number, gasLeft: number, instruction: string): void {
+    this.eventIndex++;
+    this.step(pc, gasLeft, instruction);
+  }
+
+  private step(pc: number, gas: number, instruction: string): void {
     this.finishStep();
     const frame = this.open[this.open.length - 1];
     if (frame === undefined) {
-      this.warnings.push(`instruction ${e.instruction} at pc ${e.pc} outside any frame: ignored`);
+      this.warnings.push(`instruction ${instruction} at pc ${pc} outside any frame: ignored`);
       return;
     }
     const step = this.pcs.length;
     const record = this.frames[frame]!;
     if (record.firstStep < 0) record.firstStep = step;
     record.lastStep = step;
-    let id = this.opcodeIds.get(e.instruction);
+    let id = this.opcodeIds.get(instruction);
     if (id === undefined) {
       id = this.opcodes.length;
-      this.opcodes.push(e.instruction);
-      this.opcodeIds.set(e.instruction, id);
+      this.opcodes.push(instruction);
+      this.opcodeIds.set(instruction, id);
     }
     this.frameOf.push(frame);
-    this.pcs.push(e.pc);
+    this.pcs.push(pc);
     this.opcodeOf.push(id);
-    const gas = Number(e.gas_left);
     this.gasBefore.push(Number.isNaN(this.lastGas) ? gas : this.lastGas);
     this.gasAfter.push(gas);
     this.lastGas = gas;
     this.opEnd.push(this.ops.length);
     this.lastPopOfStep = undefined;
-    this.stepPops = [];
+    if (this.stepPops.length) this.stepPops = [];
     this.stepWrote = false;
     this.stepFailed = false;
-    this.stepOpcode = e.instruction;
+    this.stepOpcode = instruction;
   }
 
   /**
@@ -423,6 +407,20 @@ export class RecordingBuilder {
     this.push(v);
   }
 
+  /** A Write effect on a local (by the frame's trace id), as `pushEffect`. */
+  writeLocalEffect(frameTraceId: number, local: number, v: StoredValue): void {
+    this.eventIndex++;
+    const frame = this.frameIndexOfTraceId(frameTraceId);
+    if (frame >= 0) this.log(K.WriteLocal, frame, local, 0, v);
+  }
+
+  /** A Read effect that moved a local out, as `pushEffect`. (Reads that move nothing change no state.) */
+  moveOutEffect(frameTraceId: number, local: number): void {
+    this.eventIndex++;
+    const frame = this.frameIndexOfTraceId(frameTraceId);
+    if (frame >= 0) this.log(K.MoveOut, frame, local, 0, undefined);
+  }
+
   /** A Pop effect event, as `pushEffect`. */
   popEffect(v: StoredValue): void {
     this.eventIndex++;
@@ -430,13 +428,13 @@ export class RecordingBuilder {
   }
 
   private push(v: StoredValue): void {
-    this.log({ k: K.Push, v });
+    this.log(K.Push, 0, 0, 0, v);
   }
 
   private pop(v: StoredValue): void {
     this.lastPopOfStep = v;
     this.stepPops.push(v);
-    this.log({ k: K.Pop });
+    this.log(K.Pop, 0, 0, 0, undefined);
   }
 
   private effect(e: import('../trace/format.ts').TraceEffect, eventIndex: number): void {
@@ -448,13 +446,13 @@ export class RecordingBuilder {
       if (this.options.resync && 'RuntimeValue' in e.Read.root_value_read) this.resync(e.Read.location, e.Read.root_value_read.RuntimeValue.value);
       if (e.Read.moved && 'Local' in e.Read.location) {
         const frame = this.frameIndexOfTraceId(e.Read.location.Local[0]);
-        if (frame >= 0) this.log({ k: K.MoveOut, frame, local: e.Read.location.Local[1] });
+        if (frame >= 0) this.log(K.MoveOut, frame, e.Read.location.Local[1], 0, undefined);
       }
     } else if ('DataLoad' in e) {
       const root = locationRoot(e.DataLoad.location);
       // A global's id is the index of the event that introduced it.
       const id = 'global' in root ? root.global : eventIndex;
-      this.log({ k: K.WriteGlobal, id, v: e.DataLoad.snapshot });
+      this.log(K.WriteGlobal, id, 0, 0, e.DataLoad.snapshot);
     } else if ('ExecutionError' in e) {
       this.stepFailed = true;
       const step = this.pcs.length - 1;
@@ -479,17 +477,17 @@ export class RecordingBuilder {
     if (frame < 0) return;
     const current = this.live.locals.get(frame)?.[root.local];
     if (current && 'RuntimeValue' in current && isDeepStrictEqual(current.RuntimeValue.value, value)) return;
-    this.log({ k: K.WriteLocal, frame, local: root.local, v: { RuntimeValue: { value } } });
+    this.log(K.WriteLocal, frame, root.local, 0, { RuntimeValue: { value } });
   }
 
   private writeRoot(location: TraceLocation, value: TraceValue): void {
     const root = locationRoot(location);
     if ('global' in root) {
-      if ('RuntimeValue' in value) this.log({ k: K.WriteGlobal, id: root.global, v: value.RuntimeValue.value });
+      if ('RuntimeValue' in value) this.log(K.WriteGlobal, root.global, 0, 0, value.RuntimeValue.value);
       return;
     }
     const frame = this.frameIndexOfTraceId(root.frameTraceId);
-    if (frame >= 0) this.log({ k: K.WriteLocal, frame, local: root.local, v: value });
+    if (frame >= 0) this.log(K.WriteLocal, frame, root.local, 0, value);
   }
 
   private openFrame(f: TraceFrame, gasLeft: bigint): void {
@@ -521,7 +519,7 @@ export class RecordingBuilder {
     const gas = Number(gasLeft);
     if (Number.isNaN(this.initialGas)) this.initialGas = gas;
     this.lastGas = gas;
-    this.log({ k: K.Open, frame: index, pops, params: f.parameters, localCount: Math.max(f.locals_types.length, f.parameters.length) });
+    this.log(K.Open, index, pops, Math.max(f.locals_types.length, f.parameters.length), f.parameters);
   }
 
   private closeFrame(traceId: number, returns: readonly TraceValue[], gasLeft: bigint): void {
@@ -537,7 +535,7 @@ export class RecordingBuilder {
     }
     this.frames[frame]!.returns = returns;
     this.lastGas = Number(gasLeft);
-    this.log({ k: K.Close, frame });
+    this.log(K.Close, frame, 0, 0, undefined);
   }
 
   finish(): MoveRecording {
