@@ -113,6 +113,24 @@ contract Args {
     /args\[3\] \(p\)\.b: expected a 0x-prefixed 20-byte address for type address/);
 });
 
+test('imports resolve from the project, node_modules, remappings.txt and the remappings field', async () => {
+  const dir = project({
+    'package.json': '{}',
+    'remappings.txt': '@oz/=lib/oz/\n',
+    'lib/oz/Math.sol': 'pragma solidity ^0.8.0;\nlibrary OzMath { function add(uint a, uint b) internal pure returns (uint) { return a + b; } }\n',
+    'node_modules/@pkg/util/Util.sol': 'pragma solidity ^0.8.0;\nlibrary Util { function one() internal pure returns (uint) { return 1; } }\n',
+    'vendor/two/Two.sol': 'pragma solidity ^0.8.0;\nlibrary Two { function two() internal pure returns (uint) { return 2; } }\n',
+    'src/Main.sol': 'pragma solidity ^0.8.0;\nimport "@oz/Math.sol";\nimport "@pkg/util/Util.sol";\nimport "two/Two.sol";\nimport "./Local.sol";\n'
+      + 'contract Main { function f() public pure returns (uint) { return OzMath.add(Util.one(), Two.two()) + Local.three(); } }\n',
+    'src/Local.sol': 'pragma solidity ^0.8.0;\nlibrary Local { function three() internal pure returns (uint) { return 3; } }\n',
+  });
+  const ex = await launchEvm({ program: path.join(dir, 'src/Main.sol'), function: 'f', remappings: ['two/=vendor/two/'] }, () => {}, signal);
+  assert.equal(ex.outcome.summary, 'returned (6)');
+  assert.ok(ex.sources.some((s) => s.path === path.join(dir, 'node_modules/@pkg/util/Util.sol')));
+  await assert.rejects(launchEvm({ program: path.join(dir, 'src/Main.sol'), function: 'f' }, () => {}, signal), /Main\.sol:4:1: ParserError: Source "two\/Two\.sol" not found: File not found/);
+  await assert.rejects(launchEvm({ program: path.join(dir, 'src/Main.sol'), function: 'f', remappings: 'x' }, () => {}, signal), /remappings: expected an array of strings/);
+});
+
 test('the backend accepts .sol files and Solidity folders only', () => {
   assert.equal(evmBackend.accepts({ program }), true);
   assert.equal(evmBackend.accepts({ program: path.join(here, 'contracts') }), true);
