@@ -9,7 +9,7 @@ import { describeRevert, encodeArgs, encodeCall, findFunction, hexToBytes, signa
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
 import { EvmExecution } from './execution.ts';
-import { Cancelled, record } from './recorder.ts';
+import { Cancelled, record, TooManySteps } from './recorder.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** Gas is recorded per step in 32 bits. */
@@ -163,10 +163,12 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
   try {
     recorded = await record(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), {
       cancel,
+      maxSteps: typeof config.maxSteps === 'number' && config.maxSteps > 0 ? config.maxSteps : undefined,
       onProgress: (steps, gasLeft) => progress(`Recording: ${(steps / 1e6).toFixed(1)}M steps`, 0.3 + 0.6 * Number(gasLimit - gasLeft) / Number(gasLimit)),
     });
   } catch (e) {
     if (e instanceof Cancelled) throw new UserError('cancelled');
+    if (e instanceof TooManySteps) throw new UserError(`${e.message}, more than a recording can hold; lower gasLimit (now ${gasLimit}) to bound it`);
     throw e;
   }
   progress('Indexing the recording', 0.95);

@@ -41,6 +41,7 @@ export interface RecordOptions {
   readonly checkpointInterval?: number;
   readonly cancel?: AbortSignal;
   readonly onProgress?: (steps: number, gasLeft: bigint) => void;
+  readonly maxSteps?: number;
 }
 
 const CHECK_CANCEL_MASK = 0xffff;
@@ -48,6 +49,12 @@ const CHECK_CANCEL_MASK = 0xffff;
 export class Cancelled extends Error {
   override readonly name = 'Cancelled';
 }
+
+/** The call ran more steps than a recording may hold (memory grows ~18 bytes per step). */
+export class TooManySteps extends Error {
+  override readonly name = 'TooManySteps';
+}
+export const DEFAULT_MAX_STEPS = 60_000_000;
 
 /** Bytes of a bigint word as 32 big-endian bytes. */
 function word(v: bigint): Uint8Array {
@@ -70,6 +77,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   const rec = new Recording();
   const interval = options.checkpointInterval ?? 4096;
   const cancel = options.cancel;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const table = opcodeMap(evm);
   const entries: [number, OpEntry][] = table instanceof Map ? [...table.entries()] : table.map((e, i) => [i, e] as [number, OpEntry]);
 
@@ -170,6 +178,7 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     else if (n >= nextCheckpoint) checkpoint(rs);
     if ((n & CHECK_CANCEL_MASK) === 0 && n > 0) {
       if (cancel?.aborted) throw new Cancelled('cancelled');
+      if (n >= maxSteps) throw new TooManySteps(`the call ran more than ${maxSteps.toLocaleString('en-US')} steps`);
       options.onProgress?.(n, rs.gasLeft);
     }
     curId = cur!.id;

@@ -211,3 +211,8 @@ test('data breakpoints on a mapping entry watch its slot', async () => {
   assert.equal(ex.dataTarget(end, 0, 'totals'), undefined, 'a whole mapping is not a value');
   assert.equal(ex.dataTarget(end, 0, 'nosuch'), undefined);
 });
+
+test('a call longer than the step limit is refused with advice instead of exhausting memory', async () => {
+  await assert.rejects(launchEvm({ program, function: 'burn', gasLimit: 4_000_000_000, maxSteps: 200_000 }, () => {}, signal),
+    /the call ran more than 200,000 steps, more than a recording can hold; lower gasLimit \(now 4000000000\)/);
+});
