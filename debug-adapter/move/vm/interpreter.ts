@@ -141,7 +141,10 @@ export class MoveVM {
       storage: this.storage,
       loader: this.loader,
       tracer,
-      output: this.options.output ?? (() => {}),
+      output: (text) => {
+        this.options.output?.(text);
+        tracer?.output?.(text);
+      },
     };
     if (typeArgs.length !== fn.typeParameterCount) {
       return this.errorResult(new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `${fn.qualifiedName} takes ${fn.typeParameterCount} type arguments, got ${typeArgs.length}`), gas, 0, undefined);

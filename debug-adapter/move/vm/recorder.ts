@@ -67,6 +67,8 @@ export class Recorder implements Tracer {
   values: Value[] = [];
   /** Status the run failed with, if any. */
   failure: string | undefined;
+  /** Printed text and emitted events, with the step whose call produced them (the step of the CALL). */
+  readonly printed: { readonly step: number; readonly text: string }[] = [];
   private open: number[] = [];
   private lastGas = 0;
   private pendingStart = 0;
@@ -171,6 +173,10 @@ export class Recorder implements Tracer {
 
   error(status: string): void {
     this.failure = status;
+  }
+
+  output(text: string): void {
+    this.printed.push({ step: this.stepCount - 1, text });
   }
 
   /**

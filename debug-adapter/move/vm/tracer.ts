@@ -43,4 +43,6 @@ export interface Tracer {
   dataLoad(ref: Reference, inInstruction: boolean): number;
   /** Execution ended with an error status (ARITHMETIC_ERROR, ABORTED, ...); no closeFrame follows. */
   error(status: string): void;
+  /** Text the program printed (`debug::print`) or an event it emitted, while the current native runs. */
+  output?(text: string): void;
 }
