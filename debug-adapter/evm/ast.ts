@@ -53,11 +53,10 @@ export type ModifierResolver = (id: number) => AstNode | undefined;
 
 /** Stack words a variable takes: dynamic calldata arrays/bytes/strings and external function pointers take two. */
 export function stackSlots(declaration: AstNode): number {
-  const typeString = String((declaration.typeDescriptions as { typeString?: string } | undefined)?.typeString ?? '');
-  if (declaration.storageLocation === 'calldata') {
-    if (/^(bytes|string) calldata$/.test(typeString) || /\[\] calldata$/.test(typeString)) return 2;
-  }
-  if (/^function .*external/.test(typeString)) return 2;
+  const id = String((declaration.typeDescriptions as { typeIdentifier?: string } | undefined)?.typeIdentifier ?? '');
+  // t_bytes_calldata_ptr, t_string_calldata_ptr, t_array$_t_uint256_$dyn_calldata_ptr (not fixed-size arrays)
+  if (/^t_(bytes|string)_calldata_ptr$/.test(id) || /\$dyn_calldata_ptr$/.test(id)) return 2;
+  if (/^t_function_external/.test(id)) return 2;
   return 1;
 }
 

@@ -115,3 +115,11 @@ test('modifier arguments and locals sit between return variables and the functio
   assert.ok(seen.every((s) => s.frames === 'Guarded.spend@' + s.line));
   assert.equal(ex.outcome.summary, 'returned (left: 41)');
 });
+
+test('dynamic calldata parameters take two stack words; signed and small types decode', async () => {
+  const ex = await launchEvm({ program: path.join(here, 'contracts', 'Alu.sol'), function: 'mix', args: ['-9', '0xabcdef', '0x0102'] }, () => {}, new AbortController().signal);
+  const seen = stops(ex);
+  const last = seen.filter((s) => s.line === 25)[0]!;
+  assert.equal(last.params, 'x=-9,y=11259375,data=0x0102');
+  assert.match(last.locals, /,s=4,u=\d+,small=-17,b=205,lt=false,m=\d+$/);
+});
