@@ -277,6 +277,7 @@ export class MoveVM {
             const i = operand[pc]!;
             const v = locals[i];
             if (v === undefined) throw invariant(`MOVE_LOC of local ${i}, which holds no value`);
+            if (typeof v === 'object' && !(v instanceof Reference) && !(v instanceof UInt)) checkNotBorrowed(frame, i, stack, frames, 'moving');
             gas.charge(1, 1, 0, abstractSize(v));
             if (traced) tracer.readLocal(frame, i, v, true);
             locals[i] = undefined;
@@ -290,6 +291,8 @@ export class MoveVM {
             gas.charge(1, 0, 1, 0);
             const v = stack.pop();
             if (traced) tracer.pop(v);
+            const old = locals[i];
+            if (typeof old === 'object' && !(old instanceof Reference) && !(old instanceof UInt)) checkNotBorrowed(frame, i, stack, frames, 'overwriting');
             locals[i] = v;
             if (traced) tracer.writeLocal(frame, i, v);
             break;
@@ -872,6 +875,26 @@ const CAST_WIDTH: Partial<Record<number, 8 | 16 | 32 | 64 | 128 | 256>> = {
   [Op.CastU128]: 128,
   [Op.CastU256]: 256,
 };
+
+/**
+ * The borrow check the VM makes at run time: a local holding a container (struct, vector, variant) must
+ * not be moved out or overwritten while a reference into it is alive, i.e. held on the operand stack or
+ * in a local of a live frame (the real VM counts the container's references). The bytecode verifier
+ * rules this out for well-formed code; unverified code gets the VM's invariant violation.
+ */
+function checkNotBorrowed(frame: Frame, local: number, stack: readonly Value[], frames: readonly Frame[], action: string): void {
+  const borrows = (v: Value): boolean => {
+    if (!(v instanceof Reference)) return false;
+    const root = v.root();
+    return root.frame === frame && root.index === local && root.holder === frame.locals;
+  };
+  for (const v of stack) if (borrows(v)) throw new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `${action} container with dangling references (local ${local})`);
+  const check = (f: Frame) => {
+    for (const v of f.locals) if (borrows(v)) throw new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `${action} container with dangling references (local ${local})`);
+  };
+  check(frame);
+  for (const f of frames) check(f);
+}
 
 /** Type depth the real VM allows (VM_MAX_TYPE_DEPTH_REACHED beyond): bounds types that grow with recursion. */
 const MAX_TYPE_DEPTH = 256;

@@ -263,3 +263,18 @@ test('generics: vector<T> instructions use the frame type arguments', () => {
   assert.equal(v.elementType, T.u8, 'the element type is the instantiated u8');
   assert.equal((v.items[0] as UInt).v, 7n);
 });
+
+test('run-time borrow check: a borrowed container local cannot be moved or overwritten', () => {
+  const vecU64 = { kind: 'vector', element: u64 } as const;
+  const prefix: Instruction[] = [{ op: 'VecPack', signature: 0, count: 0n }, { op: 'StLoc', local: 0 }, { op: 'ImmBorrowLoc', local: 0 }];
+  const move = run([{ name: 'f', parameters: [], returns: [], locals: [vecU64], code: [...prefix, { op: 'MoveLoc', local: 0 }, { op: 'Pop' }, { op: 'Pop' }, { op: 'Ret' }] }], [], {}, { signatures: [[u64]] });
+  assert.equal(move.kind === 'error' && move.status, 'UNKNOWN_INVARIANT_VIOLATION_ERROR');
+  assert.match(move.kind === 'error' ? move.message : '', /moving container with dangling references/);
+  const overwrite = run([{ name: 'f', parameters: [], returns: [], locals: [vecU64], code: [
+    ...prefix, { op: 'VecPack', signature: 0, count: 0n }, { op: 'StLoc', local: 0 }, { op: 'Pop' }, { op: 'Ret' },
+  ] }], [], {}, { signatures: [[u64]] });
+  assert.match(overwrite.kind === 'error' ? overwrite.message : '', /overwriting container with dangling references/);
+  // Once the reference is gone, the move is fine.
+  const fine = run([{ name: 'f', parameters: [], returns: [vecU64], locals: [vecU64], code: [...prefix, { op: 'Pop' }, { op: 'MoveLoc', local: 0 }, { op: 'Ret' }] }], [], {}, { signatures: [[u64]] });
+  assert.equal(fine.kind, 'returned');
+});
