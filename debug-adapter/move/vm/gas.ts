@@ -5,6 +5,21 @@
 // of the operand stack, and its height. Per-instruction pushes / pops / sizes follow the real meter
 // (see `Charges` below; sizes from values.ts `abstractSize`). Natives add their own cost (natives.ts).
 // Amounts are internal gas units, the unit of `gas_left` in Sui traces; unit tests start with 1e9.
+//
+// Per instruction, `charge(instructions, pushes, pops, size added)` (size(v) = abstractSize, values.ts):
+//   POP 1,0,1,0 · RET 1,0,0,0 · BR_TRUE/BR_FALSE 1,0,1,0 · BRANCH 1,0,0,0 · NOP 1,0,0,0 · ABORT 1,0,1,0
+//   LD_U8..LD_U256, LD_TRUE/FALSE 1,1,0,1 · LD_CONST 1,1,0,<constant bytes> · CAST_* 1,1,1,1
+//   COPY_LOC / MOVE_LOC 1,1,0,size(v) · ST_LOC 1,0,1,0 · *_BORROW_LOC 1,1,0,8 · *_BORROW_FIELD* 1,1,1,8
+//   FREEZE_REF 1,1,1,8 · READ_REF 1,1,1,size(read value) · WRITE_REF 1,1,2,size(written value)
+//   arithmetic, bitwise, shifts, comparisons, AND/OR 1,1,2,1 · NOT 1,1,1,1
+//   EQ / NEQ 1,1,2,1 + size(a) + size(b) (references followed)
+//   PACK* / PACK_VARIANT* 1,1,<fields>,2 · UNPACK* (also by reference) 1,<fields>,1,0 · VARIANT_SWITCH 1,0,1,0
+//   VEC_PACK 1,1,<n>,8 · VEC_LEN 1,1,1,1 · VEC_*_BORROW 1,1,2,8 · VEC_PUSH_BACK 1,0,2,0
+//   VEC_POP_BACK 1,1,1,0 · VEC_UNPACK 1,<n>,1,0 · VEC_SWAP 1,1,1,0
+//   CALL / CALL_GENERIC 1,0,<args>,0 (charged after the callee's frame opens)
+//   native call: 1,0,<args>,0 before; then 0,<results>,0,size(results) and the native's own cost
+//   Aptos global storage (no Sui counterpart; our choice): EXISTS 1,1,1,1 · MOVE_FROM 1,1,1,size(v) ·
+//   MOVE_TO 1,0,2,0 · BORROW_GLOBAL 1,1,1,8
 import { VMError } from './status.ts';
 
 /** Tier tables: sorted [threshold, multiplier] pairs. */
