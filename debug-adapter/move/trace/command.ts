@@ -91,6 +91,8 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
   try {
     const o = parseArgv(argv);
     if (!o.program || !o.function || !o.out) throw new UserError(`--program, --function and --out are required\n${USAGE}`);
+    // Node 20 has no zstd compressor: traces are written as plain JSON Lines, which every reader accepts.
+    if (o.out.endsWith('.zst')) throw new UserError(`--out ${o.out}: compressed traces are not written; name the file .jsonl (readers accept plain JSON Lines)`);
     const pkg = loadPackage(o.program, { frameworks: o.frameworks.map((f) => resolve(f)), findSources: false });
     const gasBudget = integer(o.gasBudget, '--gas-budget');
     const stepLimit = integer(o.stepLimit, '--step-limit');

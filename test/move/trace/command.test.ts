@@ -49,6 +49,7 @@ test('trace command input errors are clear and exit 1', async (t) => {
     [['--program', '/nonexistent/build', '--function', '0x0::m::foo', '--out', out], /not found/],
     [['--program', stepping, '--out', out], /required/],
     [['--bogus'], /unknown option --bogus/],
+    [['--program', stepping, '--function', '0x0::m::foo', '--args', '[1]', '--out', 'x.json.zst'], /compressed traces are not written/],
   ];
   for (const [argv, message] of cases) {
     const c = capture();
