@@ -75,3 +75,24 @@ test('a stale build-info (sources edited since) is ignored', async () => {
   const ex = await launchEvm({ program: root, function: 'increment', args: [5] }, () => {}, new AbortController().signal);
   assert.equal(ex.outcome.summary, 'returned (11)');
 });
+
+test('Hardhat 3 split build-info (<id>.json input, <id>.output.json output) is used', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'chainstep-hardhat-'));
+  mkdirSync(path.join(root, 'contracts'));
+  mkdirSync(path.join(root, 'artifacts/build-info'), { recursive: true });
+  writeFileSync(path.join(root, 'hardhat.config.ts'), 'export default {};\n');
+  const source = 'pragma solidity ^0.8.20;\ncontract Lock {\n  function twice(uint x) external pure returns (uint) { return x * 2; }\n}\n';
+  writeFileSync(path.join(root, 'contracts/Lock.sol'), source);
+  const input = {
+    language: 'Solidity',
+    sources: { 'contracts/Lock.sol': { content: source } },
+    settings: { outputSelection: { '*': { '*': ['abi', 'evm.bytecode', 'evm.deployedBytecode'], '': ['ast'] } } },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  writeFileSync(path.join(root, 'artifacts/build-info/solc-0_8_37-f00.json'), JSON.stringify({ _format: 'hh3-sol-build-info-1', id: 'f00', input }));
+  writeFileSync(path.join(root, 'artifacts/build-info/solc-0_8_37-f00.output.json'), JSON.stringify({ _format: 'hh3-sol-build-info-output-1', id: 'f00', output }));
+  const project = compile({ program: root });
+  assert.equal(project.reusedOutput, true);
+  const ex = await launchEvm({ program: root, function: 'twice', args: [21] }, () => {}, new AbortController().signal);
+  assert.equal(ex.outcome.summary, 'returned (42)');
+});
