@@ -10,6 +10,7 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { abortSummary, explainAbortCode, statusSummary } from './aborts.ts';
+import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
 import { locationRoot, type MoveRecording, type MoveState, type RecordedFrame } from './recording.ts';
 import { ValueRenderer, preview, traceValueText, typeTagText, type ReferenceTarget } from './values.ts';
@@ -316,36 +317,35 @@ export class MoveExecution implements Execution {
   evaluate(step: number, frameIndex: number, expression: string, format: ValueFormat): Variable {
     const at = this.frameAt(step, frameIndex);
     if (!at) throw new EvaluationError('No frame at this point.');
-    const path = parsePath(expression);
+    const expr = parseExpression(expression);
     const state = this.recording.state(step);
     const locals = state.locals.get(at.frame.index);
     const names = this.localNames(at.frame);
-    // The latest declaration of a name wins (shadowing); raw arg/loc names always work.
-    const match = [...names].reverse().find((n) => n.name === path.root && !n.hidden && locals?.[n.index] !== undefined) ??
-      [...names].reverse().find((n) => n.name === path.root) ??
-      names.find((n) => (n.parameter ? `arg${n.index}` : `loc${n.index - at.frame.parameters.length}`) === path.root);
-    if (!match) throw new EvaluationError(`No local or parameter named ${path.root} in ${this.frameName(at.frame)}.`);
     const renderer = this.renderer(state, at.frame);
-    const stored = locals?.[match.index];
-    if (path.steps.length === 0) return renderer.variable(expression, stored, format, at.frame.localTypes[match.index], expression);
-    if (stored === undefined) throw new EvaluationError(`${path.root} has no value here (not yet assigned, or moved).`);
-    let value = this.deref(state, at.frame, stored);
-    let text = path.root;
-    for (const s of path.steps) {
-      if (typeof s === 'string') {
-        if (value?.type !== 'Struct' && value?.type !== 'Variant') throw new EvaluationError(`${text} is not a struct: it has no field ${s}.`);
-        const field = value.value.fields.find(([n]) => n === s);
-        if (!field) throw new EvaluationError(`${text} has no field ${s} (fields: ${value.value.fields.map(([n]) => n).join(', ') || 'none'}).`);
-        value = field[1];
-        text += `.${s}`;
-      } else {
-        if (value?.type !== 'Vector') throw new EvaluationError(`${text} is not a vector: it cannot be indexed.`);
-        if (s >= value.value.length) throw new EvaluationError(`${text}[${s}]: index out of bounds (length ${value.value.length}).`);
-        value = value.value[s]!;
-        text += `[${s}]`;
-      }
+    const find = (name: string): LocalName => {
+      // The latest declaration holding a value wins (shadowing); raw arg/loc names always work.
+      const match = [...names].reverse().find((n) => n.name === name && !n.hidden && locals?.[n.index] !== undefined) ??
+        [...names].reverse().find((n) => n.name === name && !n.hidden) ??
+        names.find((n) => (n.parameter ? `arg${n.index}` : `loc${n.index - at.frame.parameters.length}`) === name);
+      if (!match) throw new EvaluationError(`No local or parameter named ${name} in ${this.frameName(at.frame)}.`);
+      return match;
+    };
+    if (expr.kind === 'name') {
+      // A bare local keeps its reference-ness (`&mut Counter { … }` pointing somewhere).
+      const n = find(expr.name);
+      return renderer.variable(expression, locals?.[n.index], format, at.frame.localTypes[n.index], expr.name);
     }
-    return renderer.moveValue(expression, value!, format, undefined, expression);
+    const lookup = (name: string): TraceMoveValue => {
+      const stored = locals?.[find(name).index];
+      if (stored === undefined) throw new EvaluationError(`${name} has no value here (not yet assigned, or moved).`);
+      const v = this.deref(state, at.frame, stored);
+      if (!v) throw new EvaluationError(`${name} points to a value that is no longer available.`);
+      return v;
+    };
+    const value = evaluateExpression(expr, lookup);
+    if (value.type === 'Int') return { name: expression, value: format.hex ? `0x${value.value.toString(16)}` : value.value.toString(), hint: 'virtual' };
+    if (isPath(expr)) return renderer.moveValue(expression, value, format, undefined, exprText(expr));
+    return { ...renderer.moveValue(expression, value, format), hint: 'virtual' };
   }
 
   private deref(state: MoveState, frame: RecordedFrame, v: TraceValue): TraceMoveValue | undefined {
@@ -479,29 +479,4 @@ function exceptionKind(status: string): ExceptionKind {
 function objectLabel(v: TraceMoveValue): string {
   if (v.type === 'Struct' || v.type === 'Variant') return v.value.type_.name;
   return preview(v, { hex: false }, 20);
-}
-
-/** `a`, `a.b`, `v[3]`, `a.b[2].c`. */
-function parsePath(expression: string): { root: string; steps: (string | number)[] } {
-  const text = expression.trim();
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(text);
-  if (!m) throw new EvaluationError(`Cannot evaluate "${expression}": expected a local name, field access (a.b) or vector index (v[0]).`);
-  const steps: (string | number)[] = [];
-  let rest = text.slice(m[0].length);
-  while (rest.length > 0) {
-    const field = /^\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
-    if (field) {
-      steps.push(field[1]!);
-      rest = rest.slice(field[0].length);
-      continue;
-    }
-    const index = /^\s*\[\s*(\d+)\s*\]/.exec(rest);
-    if (index) {
-      steps.push(Number(index[1]));
-      rest = rest.slice(index[0].length);
-      continue;
-    }
-    throw new EvaluationError(`Cannot evaluate "${expression}": unexpected "${rest.trim()}" (supported: names, a.b, v[i]).`);
-  }
-  return { root: m[1]!, steps };
 }

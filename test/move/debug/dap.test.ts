@@ -342,3 +342,29 @@ test('sources found by hash: line breakpoints and statement stepping over, into,
     await dc.close();
   }
 });
+
+test('sources found by hash: conditional breakpoints evaluate Move expressions', { skip }, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-dap-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { source, lineOf } = sourcedBuild(tests, dir);
+  const bazLine = lineOf(365); // the body of baz(p)
+  for (const [condition, stops] of [['p * 2 > 0 && p != 12345', true], ['p == 12345', false]] as const) {
+    const dc = new AdapterClient();
+    try {
+      const first = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]);
+      await launch(dc, traceConfig('stepping_call', { program: dir }), async () => {
+        await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: bazLine, condition }] });
+      });
+      const event = (await first) as DebugProtocol.Event;
+      if (stops) {
+        assert.equal(event.event, 'stopped');
+        assert.equal((event as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+        assert.equal((await top(dc)).line, bazLine);
+      } else {
+        assert.equal(event.event, 'terminated', `${condition} never holds: the run ends`);
+      }
+    } finally {
+      await dc.close();
+    }
+  }
+});

@@ -71,7 +71,17 @@ test('references: shown with what they point to, evaluated through', { skip: noF
   assert.throws(() => x.evaluate(s, 0, 'vec_ref[9]', plain), (e) => e instanceof EvaluationError && /index out of bounds \(length 2\)/.test(e.message));
   assert.throws(() => x.evaluate(s, 0, 'num_ref.value', plain), (e) => e instanceof EvaluationError && /not a struct/.test(e.message));
   assert.throws(() => x.evaluate(s, 0, 'some_struct_ref.nope', plain), (e) => e instanceof EvaluationError && /no field nope \(fields: struct_field, simple_field, vec_simple_field\)/.test(e.message));
-  assert.throws(() => x.evaluate(s, 0, 'num_ref + 1', plain), EvaluationError);
+  // Expressions for watches and breakpoint conditions.
+  assert.equal(x.evaluate(s, 0, 'num_ref + 1', plain).value, '43');
+  assert.equal(x.evaluate(s, 0, 'vec_ref[0] + vec_ref[1] == 7 && !(num_ref < 42)', plain).value, 'true');
+  assert.equal(x.evaluate(s, 0, 'vec_ref[num_ref - 41]', plain).value, '7');
+  assert.equal(x.evaluate(s, 0, '(num_ref * 2) % 5', plain).value, '4');
+  assert.equal(x.evaluate(s, 0, 'some_struct_ref.struct_field == some_struct_ref.struct_field', plain).value, 'true');
+  assert.throws(() => x.evaluate(s, 0, 'num_ref - 43', plain), (e) => e instanceof EvaluationError && /underflow/.test(e.message));
+  assert.throws(() => x.evaluate(s, 0, 'num_ref / 0', plain), (e) => e instanceof EvaluationError && /division by zero/.test(e.message));
+  assert.throws(() => x.evaluate(s, 0, 'num_ref == true', plain), (e) => e instanceof EvaluationError && /cannot compare u64 with bool/.test(e.message));
+  assert.throws(() => x.evaluate(s, 0, 'num_ref +', plain), (e) => e instanceof EvaluationError && /ends early/.test(e.message));
+  assert.throws(() => x.evaluate(s, 0, 'num_ref $ 2', plain), (e) => e instanceof EvaluationError && /unexpected "\$"/.test(e.message));
   // The caller's locals are there too, one frame up, and change when written through the reference.
   const caller = values(scope(x, s, 'Locals', 1));
   assert.equal(caller['vec'], '[0, 7]');
