@@ -293,3 +293,16 @@ test('interpreter: struct, vector, string and reference arguments from JSON', { 
   await assert.rejects(run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 } }, [], 1] }), /args\[0\]: expected 0x0::m::SomeStruct \(missing fields simple_field, vec_simple_field\)/);
   await assert.rejects(run('native_fun', '0x0::m::foo', { args: ['a', '0x6', 1] }), /args\[1\]: expected vector<u8> \(vector<u8> as 0x hex with an even number of digits/);
 });
+
+test('trace files: pretty-printed JSON like JSON Lines; unsupported versions named', { skip: noFixtures }, async () => {
+  const dir = path.join(tests, 'native_fun');
+  const launchTrace = (file: string) =>
+    moveBackend.launch({ program: path.join(dir, 'build/native_fun'), trace: path.join(dir, 'traces', file) }, () => {}, new AbortController().signal);
+  const lines = await launchTrace('native_fun__m__test.jsonl');
+  const pretty = await launchTrace('native_fun__m__test.json');
+  assert.equal(pretty.stepCount, lines.stepCount);
+  for (const s of [0, Math.floor(lines.stepCount / 2), lines.stepCount - 1]) {
+    assert.deepEqual(scope(pretty, s, 'Locals').map((v) => [v.name, v.value]), scope(lines, s, 'Locals').map((v) => [v.name, v.value]));
+  }
+  await assert.rejects(launchTrace('old.json'), (e) => e instanceof UserError && /trace version 1 is not supported/.test(e.message));
+});
