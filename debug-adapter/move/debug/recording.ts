@@ -11,6 +11,9 @@
 // Implicit stack rules of the format (checked against the fixture traces): an OpenFrame pops the
 // callee's parameters from the operand stack (natives too), a native's results are Push effects before
 // its CloseFrame, and a returning frame leaves its results on the stack (CloseFrame changes nothing).
+// Where real traces leave state changes out, the builder fills them in: VEC_POP_BACK / VEC_SWAP are
+// applied to the vector they reference, and (for trace files) a Read showing a local's root value that
+// differs from the recorded one — a native changed it through `&mut` — corrects it from then on.
 import { isDeepStrictEqual } from 'node:util';
 import type { TraceEvent, TraceFrame, TraceLocation, TraceMoveValue, TraceValue, TypeTag, TypeTagWithRefs } from '../trace/format.ts';
 
