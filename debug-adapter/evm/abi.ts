@@ -3,6 +3,7 @@
 import { decodeAbiParameters, encodeAbiParameters, isAddress, toFunctionSelector, type AbiParameter } from 'viem';
 import { UserError } from '../core/errors.ts';
 import type { AbiItem, AbiParam } from './compile.ts';
+import { decodeRevert } from './decode/index.ts';
 
 export function signatureOf(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(',')})`;
@@ -142,37 +143,9 @@ export function formatReturn(outputs: readonly AbiParam[], data: Uint8Array): st
   }
 }
 
-const PANIC_REASONS: Record<number, string> = {
-  0x00: 'generic panic', 0x01: 'assert(false)', 0x11: 'arithmetic overflow or underflow', 0x12: 'division or modulo by zero',
-  0x21: 'invalid enum value', 0x22: 'invalid storage byte array encoding', 0x31: 'pop() on an empty array',
-  0x32: 'array index out of bounds', 0x41: 'out of memory (too large allocation)', 0x51: 'call to a zero-initialized function',
-};
-
-/** Kind and one-line summary of revert data: Error(string), Panic(uint256), a custom error of `abis`, or raw. */
+/** Kind and one-line summary of revert data (Error(string), Panic(uint256), a custom error of `abis`, or raw), by decode/. */
 export function describeRevert(data: Uint8Array, abis: readonly (readonly AbiItem[])[]): { panic: boolean; summary: string } {
   if (data.length === 0) return { panic: false, summary: 'reverted without data' };
-  const selector = bytesToHex(data.subarray(0, 4));
-  const rest = bytesToHex(data.subarray(4)) as `0x${string}`;
-  try {
-    if (selector === '0x08c379a0') {
-      const [msg] = decodeAbiParameters([{ type: 'string' }], rest);
-      return { panic: false, summary: `Error(${JSON.stringify(msg)})` };
-    }
-    if (selector === '0x4e487b71') {
-      const [code] = decodeAbiParameters([{ type: 'uint256' }], rest);
-      const n = Number(code);
-      return { panic: true, summary: `Panic(0x${n.toString(16).padStart(2, '0')}): ${PANIC_REASONS[n] ?? 'unknown panic code'}` };
-    }
-    for (const abi of abis) {
-      for (const item of abi) {
-        if (item.type !== 'error' || toFunctionSelector(signatureOf(item)) !== selector) continue;
-        const inputs = item.inputs ?? [];
-        const values = decodeAbiParameters(inputs as readonly AbiParameter[], rest);
-        return { panic: false, summary: `${item.name}(${inputs.map((p, i) => `${p.name ? p.name + ': ' : ''}${formatValue(values[i])}`).join(', ')})` };
-      }
-    }
-  } catch {
-    // fall through to raw data
-  }
-  return { panic: false, summary: `revert data ${bytesToHex(data)}` };
+  const reason = decodeRevert(data, abis as unknown as readonly (readonly unknown[])[]);
+  return { panic: reason.kind === 'panic', summary: reason.summary };
 }
