@@ -15,7 +15,7 @@ import { NATIVES, ObjectRuntime, GlobalStorage, type NativeFunction, type Native
 import { Op } from './opcodes.ts';
 import { StatusCode, VMError, VectorSubStatus, abortError, invariant, type StatusName } from './status.ts';
 import type { TracedFrame, Tracer } from './tracer.ts';
-import { isClosed, substitute, T, type DatatypeType, type LoadedDatatype, type RuntimeType } from './types.ts';
+import { isClosed, substitute, type DatatypeType, type LoadedDatatype, type RuntimeType } from './types.ts';
 import {
   Reference, Signer, StructValue, UInt, VariantValue, VectorValue, abstractSize, copyValue, makeInt, valuesEqual, type Value,
 } from './values.ts';
@@ -1142,4 +1142,3 @@ function elemSite(module: LoadedModule, signature: number): ElemSite {
   return { type, closed: isClosed(type) };
 }
 
-export { T as Types };
