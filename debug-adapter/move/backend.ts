@@ -10,6 +10,7 @@ import { loadPackage, type LoadedPackage } from './package/index.ts';
 import { readTraceFile } from './trace/reader.ts';
 import { MoveVM, type RunResult } from './vm/interpreter.ts';
 import { registryProvider, normalizeAddress, type LoadedFunction } from './vm/loader.ts';
+import { VMError } from './vm/status.ts';
 import { substitute } from './vm/types.ts';
 import type { Value } from './vm/values.ts';
 import { argumentValue, defaultValue, isImplicitParameter, parseType } from './debug/arguments.ts';
@@ -111,6 +112,22 @@ function findFunction(vm: MoveVM, pkg: LoadedPackage, text: string): LoadedFunct
   return fn;
 }
 
+/**
+ * Loading a function links the modules its types come from: one the build does not ship (the Sui
+ * framework, usually) is something the user can fix.
+ */
+function linking<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof VMError)) throw e;
+    const framework = /module 0x[12]::/.test(e.message)
+      ? ' Calls into the Sui framework need its modules: set "frameworks" to the framework snapshot files (0x1.bcs, 0x2.bcs).'
+      : '';
+    throw new UserError(`${e.message}${framework}`);
+  }
+}
+
 function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Execution {
   const pkg = loadProgram(config, progress);
   if (typeof config.function !== 'string' || config.function.trim() === '') {
@@ -127,7 +144,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
     output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
     ...(typeof config['stepLimit'] === 'number' ? { stepLimit: config['stepLimit'] as number } : {}),
   });
-  const fn = findFunction(vm, pkg, config.function);
+  const fn = linking(() => findFunction(vm, pkg, config.function as string));
   const rawTypeArgs = config['typeArgs'] ?? [];
   if (!Array.isArray(rawTypeArgs) || !rawTypeArgs.every((t) => typeof t === 'string')) {
     throw new UserError('typeArgs: expected an array of Move types as strings, e.g. ["u64", "0x2::sui::SUI"]');
@@ -135,7 +152,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   if (rawTypeArgs.length !== fn.typeParameterCount) {
     throw new UserError(`typeArgs: ${fn.qualifiedName} takes ${fn.typeParameterCount} type argument${fn.typeParameterCount === 1 ? '' : 's'}, got ${rawTypeArgs.length}`);
   }
-  const typeArgs = rawTypeArgs.map((t, i) => parseType(t as string, vm.loader, `typeArgs[${i}]`));
+  const typeArgs = linking(() => rawTypeArgs.map((t, i) => parseType(t as string, vm.loader, `typeArgs[${i}]`)));
   const rawArgs = config.args ?? [];
   if (!Array.isArray(rawArgs)) throw new UserError('args: expected an array with one element per parameter');
   const params = fn.parameters.map((p) => substitute(p, typeArgs));
@@ -143,8 +160,8 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   if (rawArgs.length !== params.length && !implicit) {
     throw new UserError(`args: ${fn.qualifiedName} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${rawArgs.length}`);
   }
-  const args: Value[] = params.map((t, i) =>
-    implicit && i === params.length - 1 ? defaultValue(t) : argumentValue(rawArgs[i], t, `args[${i}]`));
+  const args: Value[] = linking(() => params.map((t, i) =>
+    implicit && i === params.length - 1 ? defaultValue(t) : argumentValue(rawArgs[i], t, `args[${i}]`)));
   if (cancel.aborted) throw new UserError('Launch cancelled.');
   progress(`Running ${fn.qualifiedName}`, 0.3);
   const tracer = new RecordingTracer(builder);

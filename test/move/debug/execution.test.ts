@@ -198,6 +198,10 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
   await fails({}, /the package has no module zz \(modules: 0x0::m\)/, 'zz::f');
   await fails({}, /expected "<address>::<module>::<function>"/, 'a::b::c::d');
   await assert.rejects(
+    moveBackend.launch({ program: path.join(tests, 'global_loc'), function: '0x0::m::test' }, () => {}, new AbortController().signal),
+    (e) => e instanceof UserError && /module 0x2::tx_context is not available.*set "frameworks"/.test(e.message),
+  );
+  await assert.rejects(
     moveBackend.launch({ program: path.join(tests, 'abort_assert'), function: '' }, () => {}, new AbortController().signal),
     /function: name the Move function to run .* available: 0x0::m::foo, 0x0::m::test/,
   );
