@@ -68,7 +68,8 @@ test('activation, trust and packaging fields', () => {
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.equal(pkg.main, './dist/extension.cjs');
   assert.ok(existsSync(join(root, 'LICENSE')));
+  assert.ok(existsSync(join(root, pkg.icon)), 'icon');
   const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
   assert.match(ignore, /^\*\*$/m, '.vscodeignore starts from excluding everything');
-  for (const kept of ['dist/*.cjs', 'dist/*.mjs', 'dist/node_modules/**', 'syntaxes/**', 'snippets/**', 'language-configuration/**']) assert.ok(ignore.includes(`!${kept}`), kept);
+  for (const kept of ['extension/icon.png', 'dist/*.cjs', 'dist/*.mjs', 'dist/node_modules/**', 'syntaxes/**', 'snippets/**', 'language-configuration/**']) assert.ok(ignore.includes(`!${kept}`), kept);
 });
