@@ -167,8 +167,9 @@ export class LoadedModule {
   constructor(
     readonly loader: Loader,
     readonly compiled: CompiledModule,
+    /** Scripts have no id of their own: they get a pseudo one. */
+    id: { address: string; name: string } = moduleIdOf(compiled),
   ) {
-    const id = moduleIdOf(compiled);
     this.address = id.address;
     this.name = id.name;
     const m = compiled;
@@ -362,6 +363,19 @@ export class Loader {
     m = new LoadedModule(this, compiled);
     this.modules.set(key, m);
     return m;
+  }
+
+  /**
+   * An Aptos script's entry function, linked against the loaded modules. Its pseudo module is
+   * `0x0::script`; the function is `main`.
+   */
+  script(compiled: CompiledModule): LoadedFunction {
+    const body = compiled.script;
+    if (compiled.kind !== 'script' || !body) throw new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', 'not a script');
+    const module = new LoadedModule(this, compiled, { address: '0'.repeat(64), name: 'script' });
+    const params = module.signature(body.parameters);
+    const definition: FunctionDefinition = { function: -1, visibility: 'public', isEntry: true, acquires: [], code: body.code };
+    return new LoadedFunction(module, 'main', -1, definition, body.typeParameters.length, params, [], [...params, ...module.signature(body.code.locals)], body.code.code, body.code.jumpTables);
   }
 
   tryModule(address: string, name: string): LoadedModule | undefined {

@@ -2,7 +2,7 @@
 // casts and shifts, references and vectors, constants, step limit, gas, and launch arguments.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { Instruction, SignatureToken } from '../../../debug-adapter/move/binary/model.ts';
+import type { CompiledModule, Instruction, SignatureToken } from '../../../debug-adapter/move/binary/model.ts';
 import { UserError } from '../../../debug-adapter/core/errors.ts';
 import { arithmeticLoopModule, assembleModule, type AssembledFunction } from '../../../debug-adapter/move/vm/assemble.ts';
 import { parseArgs, parseType } from '../../../debug-adapter/move/vm/args.ts';
@@ -277,4 +277,27 @@ test('run-time borrow check: a borrowed container local cannot be moved or overw
   // Once the reference is gone, the move is fine.
   const fine = run([{ name: 'f', parameters: [], returns: [vecU64], locals: [vecU64], code: [...prefix, { op: 'Pop' }, { op: 'MoveLoc', local: 0 }, { op: 'Ret' }] }], [], {}, { signatures: [[u64]] });
   assert.equal(fine.kind, 'returned');
+});
+
+test('Aptos scripts run against the loaded modules', () => {
+  const base = assembleModule({ name: 'unused', functions: [] });
+  const script: CompiledModule = {
+    ...base,
+    kind: 'script',
+    flavour: 'aptos',
+    moduleHandles: [{ address: 0, name: 0 }],
+    identifiers: ['bench', 'loop'],
+    addressIdentifiers: [Uint8Array.from(Buffer.from('42'.padStart(64, '0'), 'hex'))],
+    functionHandles: [{ module: 0, name: 1, parameters: 0, returns: 0, typeParameters: [] }],
+    signatures: [[u64], []],
+    functionDefs: [],
+    script: { typeParameters: [], parameters: 0, code: { locals: 1, code: [{ op: 'MoveLoc', local: 0 }, { op: 'Call', handle: 0 }, { op: 'Ret' }], jumpTables: [] } },
+  };
+  const vm = new MoveVM(new ModuleSet([arithmeticLoopModule()]));
+  const main = vm.loader.script(script);
+  assert.equal(main.qualifiedName, '0x0::script::main');
+  const main2 = vm.loader.script({ ...script, script: { ...script.script!, code: { ...script.script!.code, code: [{ op: 'MoveLoc', local: 0 }, { op: 'Call', handle: 0 }, { op: 'Pop' }, { op: 'Ret' }] } } });
+  const ok = vm.run(main2, [], [10n]);
+  assert.equal(ok.kind, 'returned');
+  assert.ok(ok.steps > 100, 'the script ran the loop in the module');
 });
