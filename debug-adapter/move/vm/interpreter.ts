@@ -767,6 +767,7 @@ export class MoveVM {
       }
     }
     const stats = this.stats(gas, steps);
+    location = error.location ?? location;
     if (error.status === 'ABORTED' && error.abortCode !== undefined && location) {
       return { kind: 'aborted', code: error.abortCode, location, message: error.message, ...stats };
     }
@@ -803,7 +804,15 @@ export class MoveVM {
       if (!impl) throw new VMError('MISSING_NATIVE', `native function ${fn.qualifiedName} is not implemented by Chainstep's interpreter`);
       fn.native = impl;
     }
-    const { returns, cost } = impl({ typeArgs, services, fn }, args);
+    let result;
+    try {
+      result = impl({ typeArgs, services, fn }, args);
+    } catch (e) {
+      // A native's abort happens in the native function (as the real VM reports it), not at the CALL.
+      if (e instanceof VMError && !e.location) e.location = { module: fn.module.shortName, function: fn.name, functionIndex: fn.defIndex, pc: 0 };
+      throw e;
+    }
+    const { returns, cost } = result;
     let size = 0;
     for (const v of returns) size += abstractSize(v);
     gas.chargeNative(cost, returns.length, size);

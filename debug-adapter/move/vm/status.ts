@@ -40,6 +40,8 @@ export const VectorSubStatus = {
  */
 export class VMError extends Error {
   override readonly name = 'VMError';
+  /** Where it happened, when not at the current instruction (an abort inside a native function). */
+  location?: { readonly module: string; readonly function: string; readonly functionIndex: number; readonly pc: number };
   constructor(
     readonly status: StatusName,
     message: string,

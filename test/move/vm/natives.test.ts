@@ -6,10 +6,10 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { loadFrameworkSnapshot } from '../../../debug-adapter/move/package/index.ts';
+import { loadFrameworkSnapshot, loadPackage } from '../../../debug-adapter/move/package/index.ts';
 import { parseArgs, parseType } from '../../../debug-adapter/move/vm/args.ts';
 import { MoveVM, type RunResult } from '../../../debug-adapter/move/vm/interpreter.ts';
-import { ModuleSet } from '../../../debug-adapter/move/vm/loader.ts';
+import { ModuleSet, registryProvider } from '../../../debug-adapter/move/vm/loader.ts';
 import { Reference, StructValue, UInt, VectorValue, type Value } from '../../../debug-adapter/move/vm/values.ts';
 import { dummyTxContext } from '../../../debug-adapter/move/vm/natives.ts';
 
@@ -79,3 +79,22 @@ function ref(v: Value): Reference {
 function mutRef(v: Value): Reference {
   return new Reference([v], 0, true, null, null, -1);
 }
+
+test('an abort inside a native is located in the native function', (t) => {
+  if (!existsSync(snapshot)) return t.skip('../shared/fixtures/move/sui-framework not found');
+  const vm = vmWithFramework();
+  const r = call(vm, '0x1::string::utf8', ['0xff']);
+  assert.equal(r.kind, 'aborted');
+  // utf8 itself aborts (EInvalidUTF8) after the native returned false: located in string::utf8.
+  assert.equal(r.kind === 'aborted' && `${r.location.module}::${r.location.function}`, '0x1::string::utf8');
+  // abort_native: m::foo calls address::from_bytes with one byte; the native aborts (EAddressParseError).
+  const build = path.resolve(root, '../shared/fixtures/move/sui-trace-tests/abort_native/build/abort_native');
+  const pkg = loadPackage(build, { frameworks: ['0x1.bcs', '0x2.bcs'].map((f) => path.join(snapshot, f)), findSources: false });
+  const fixtureVm = new MoveVM(registryProvider(pkg.registry));
+  const n = fixtureVm.run(fixtureVm.resolveFunction('0x0::m::test'), [], []);
+  assert.equal(n.kind, 'aborted');
+  if (n.kind === 'aborted') {
+    assert.equal(n.code, 0n);
+    assert.equal(`${n.location.module}::${n.location.function}@${n.location.pc}`, '0x2::address::from_bytes@0');
+  }
+});
