@@ -64,7 +64,8 @@ export class MoveExecution implements Execution {
     this.lineIds = new Int32Array(rec.stepCount);
     for (let s = 0; s < rec.stepCount; s++) this.lineIds[s] = code.lineIdAt(this.unitAt(s), rec.pc(s));
     this.sources = code.sources;
-    this.output = options.output ?? [];
+    // Events a trace should not contain (a close of a frame never opened, ...) were skipped: say so.
+    this.output = [...(options.output ?? []), ...rec.warnings.slice(0, 20).map((text) => ({ step: 0, text: `trace: ${text}` }))];
     this.outcome = this.buildOutcome(options.failure, options.abortCode);
   }
 
