@@ -225,57 +225,62 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     let opHandler: Handler;
     switch (code) {
       case Op.MSTORE: case Op.MSTORE8: case Op.MLOAD: case Op.CALLDATACOPY: case Op.CODECOPY: case Op.RETURNDATACOPY:
-      case Op.MCOPY: case Op.EXTCODECOPY: case Op.KECCAK256: case Op.LOG0: case Op.LOG0 + 1: case Op.LOG0 + 2:
-      case Op.LOG0 + 3: case Op.LOG4: {
-        const isSync = !info.isAsync;
-        const target = (rs: RunState): [number, number] => {
-          switch (code) {
-            case Op.MSTORE: return [Number(peek(rs, 0)), 32];
-            case Op.MSTORE8: return [Number(peek(rs, 0)), 1];
-            case Op.EXTCODECOPY: return [Number(peek(rs, 1)), Number(peek(rs, 3))];
-            case Op.CALLDATACOPY: case Op.CODECOPY: case Op.RETURNDATACOPY: case Op.MCOPY: return [Number(peek(rs, 0)), Number(peek(rs, 2))];
-            default: return [0, 0];
-          }
-        };
-        const after = (rs: RunState, step: number, off: number, len: number, extra: { hashIn?: Uint8Array; log?: { topics: bigint[]; data: Uint8Array } }): void => {
+      case Op.MCOPY: case Op.EXTCODECOPY: {
+        // The written range is read from the operands before the handler pops them (no allocation per step).
+        const offAt = code === Op.EXTCODECOPY ? 1 : 0;
+        const lenAt = code === Op.EXTCODECOPY ? 3 : code === Op.MSTORE || code === Op.MSTORE8 || code === Op.MLOAD ? -1 : 2;
+        const fixedLength = code === Op.MSTORE ? 32 : code === Op.MSTORE8 ? 1 : 0;
+        const after = (rs: RunState, step: number, off: number, len: number): void => {
           if (pushesValue) putValue(top(rs));
-          if (extra.hashIn) rec.preimages.set(top(rs), extra.hashIn);
-          if (extra.log) rec.logs.push({ step, address: hexAddress(rs.interpreter.getAddress()), topics: extra.log.topics, data: extra.log.data });
           if (len > 0 || Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(step, rs, off, len);
+          if (dynamic) gasAfter = rs.gasLeft;
         };
-        const before = (rs: RunState): { hashIn?: Uint8Array; log?: { topics: bigint[]; data: Uint8Array } } => {
-          if (code === Op.KECCAK256) {
-            const off = Number(peek(rs, 0)), len = Number(peek(rs, 1));
-            const m = rs.memory._store;
-            const hashIn = new Uint8Array(len);
-            hashIn.set(m.subarray(off, Math.min(off + len, m.length)));
-            return { hashIn };
-          }
-          if (code >= Op.LOG0 && code <= Op.LOG4) {
-            const off = Number(peek(rs, 0)), len = Number(peek(rs, 1));
-            const topics: bigint[] = [];
-            for (let t = 0; t < code - Op.LOG0; t++) topics.push(peek(rs, 2 + t));
-            return { log: { topics, data: rs.memory._store.slice(off, off + len) } };
-          }
-          return {};
-        };
-        opHandler = isSync
+        opHandler = !info.isAsync
           ? (rs, common) => {
             const step = (dynamic ? n - 1 : beginStatic(rs, fee));
-            const [off, len] = target(rs);
-            const extra = before(rs);
+            const len = lenAt >= 0 ? Number(peek(rs, lenAt)) : fixedLength;
+            const off = len > 0 ? Number(peek(rs, offAt)) : 0;
             orig(rs, common);
-            after(rs, step, len > 0 ? off : 0, len, extra);
-            if (dynamic) gasAfter = rs.gasLeft;
+            after(rs, step, off, len);
           }
           : async (rs, common) => {
             const step = (dynamic ? n - 1 : beginStatic(rs, fee));
-            const [off, len] = target(rs);
-            const extra = before(rs);
+            const len = lenAt >= 0 ? Number(peek(rs, lenAt)) : fixedLength;
+            const off = len > 0 ? Number(peek(rs, offAt)) : 0;
             await orig(rs, common);
-            after(rs, step, len > 0 ? off : 0, len, extra);
-            if (dynamic) gasAfter = rs.gasLeft;
+            after(rs, step, off, len);
           };
+        break;
+      }
+      case Op.KECCAK256:
+        opHandler = (rs, common) => {
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
+          const off = Number(peek(rs, 0)), len = Number(peek(rs, 1));
+          orig(rs, common); // memory is expanded to cover the input before the hash is taken
+          const hash = top(rs);
+          putValue(hash);
+          rec.preimages.set(hash, rs.memory._store.slice(off, off + len));
+          if (Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(step, rs, 0, 0);
+          if (dynamic) gasAfter = rs.gasLeft;
+        };
+        if (info.isAsync) throw new Error('@ethereumjs/evm internals changed: KECCAK256 became async');
+        break;
+      case Op.LOG0: case Op.LOG0 + 1: case Op.LOG0 + 2: case Op.LOG0 + 3: case Op.LOG4: {
+        const topicCount = code - Op.LOG0;
+        const handler = (rs: RunState): { step: number; topics: bigint[]; off: number; len: number } => {
+          const step = (dynamic ? n - 1 : beginStatic(rs, fee));
+          const topics: bigint[] = [];
+          for (let t = 0; t < topicCount; t++) topics.push(peek(rs, 2 + t));
+          return { step, topics, off: Number(peek(rs, 0)), len: Number(peek(rs, 1)) };
+        };
+        const after = (rs: RunState, h: { step: number; topics: bigint[]; off: number; len: number }): void => {
+          rec.logs.push({ step: h.step, address: hexAddress(rs.interpreter.getAddress()), topics: h.topics, data: rs.memory._store.slice(h.off, h.off + h.len) });
+          if (Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(h.step, rs, 0, 0);
+          if (dynamic) gasAfter = rs.gasLeft;
+        };
+        opHandler = info.isAsync
+          ? async (rs, common) => { const h = handler(rs); await orig(rs, common); after(rs, h); }
+          : (rs, common) => { const h = handler(rs); orig(rs, common); after(rs, h); };
         break;
       }
       case Op.CALL: case Op.CALLCODE: case Op.DELEGATECALL: case Op.STATICCALL: case Op.CREATE: case Op.CREATE2: {
