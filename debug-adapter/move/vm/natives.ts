@@ -10,7 +10,7 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256, sha3_256 } from '@noble/hashes/sha3.js';
-import { encodeBcs } from './bcs.ts';
+import { decodeBcs, encodeBcs } from './bcs.ts';
 import type { LoadedFunction, Loader } from './loader.ts';
 import { VMError, abortError, invariant } from './status.ts';
 import type { Tracer } from './tracer.ts';
@@ -499,6 +499,24 @@ def(STD, 'type_info', 'type_name', (ctx) => {
   const s = ctx.services.loader.tryModule(STD, 'string')?.datatype('String');
   if (!s) throw new VMError('MISSING_DATA', 'std::string is not loaded');
   return ret(53, new StructValue({ kind: 'datatype', def: s, typeArgs: [] }, [byteVector(new TextEncoder().encode(typeToString(ctx.typeArgs[0]!, true)))]));
+});
+
+def(STD, 'from_bcs', 'from_bytes', (ctx, [v]) => {
+  const b = bytesOf(v);
+  try {
+    return ret(53 + 2 * b.length, decodeBcs(ctx.typeArgs[0]!, b));
+  } catch (e) {
+    if (e instanceof VMError) throw abortError(0x10001n, `from_bcs::from_bytes: ${e.message}`);
+    throw e;
+  }
+});
+def(STD, 'type_info', 'type_of', (ctx) => {
+  const t = ctx.typeArgs[0]!;
+  const info = ctx.services.loader.tryModule(STD, 'type_info')?.datatype('TypeInfo');
+  if (!info) throw new VMError('MISSING_DATA', 'aptos_std::type_info is not loaded');
+  if (t.kind !== 'datatype') throw abortError(0x10001n, 'type_info::type_of of a non-struct type');
+  const text = (x: string) => byteVector(new TextEncoder().encode(x));
+  return ret(53, new StructValue({ kind: 'datatype', def: info, typeArgs: [] }, [t.def.address, text(t.def.module), text(typeToString(t, true).split('::').slice(2).join('::'))]));
 });
 
 /** All built-in natives, keyed `<64 hex address>::module::function`. */

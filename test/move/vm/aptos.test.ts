@@ -7,7 +7,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadPackage } from '../../../debug-adapter/move/package/index.ts';
-import { parseArgs } from '../../../debug-adapter/move/vm/args.ts';
+import { parseArgs, parseType } from '../../../debug-adapter/move/vm/args.ts';
 import { MoveVM, type RunResult } from '../../../debug-adapter/move/vm/interpreter.ts';
 import { registryProvider } from '../../../debug-adapter/move/vm/loader.ts';
 import { StructValue, VectorValue, UInt } from '../../../debug-adapter/move/vm/values.ts';
@@ -54,4 +54,22 @@ test('hello-blockchain: move_to, borrow_global, events', (t) => {
   assert.deepEqual((pushed.Effect.Push as { ImmRef: { location: unknown } }).ImmRef.location, { Global: load });
   const stored = [...vm.storage.entries()].filter((e) => e.address.endsWith('cafe')).map((e) => e.type);
   assert.ok(stored.some((t) => t.endsWith('::message::MessageHolder')), `MessageHolder is stored under 0xcafe: ${stored.join(', ')}`);
+});
+
+test('Aptos natives: from_bcs and type_info', (t) => {
+  if (!existsSync(build)) return t.skip('../shared/fixtures/move/aptos-hello-blockchain not found');
+  const pkg = loadPackage(build, { findSources: false });
+  const vm = new MoveVM(registryProvider(pkg.registry));
+  const toU64 = vm.resolveFunction('0x1::from_bcs::to_u64');
+  const r = vm.run(toU64, [], parseArgs(toU64, [], ['0x0201000000000000']));
+  assert.deepEqual(r.kind === 'returned' && r.values, [258n]);
+  const bad = vm.run(toU64, [], parseArgs(toU64, [], ['0x02']));
+  assert.equal(bad.kind, 'aborted', 'too few bytes for a u64');
+  const typeOf = vm.resolveFunction('0x1::type_info::type_of');
+  const info = vm.run(typeOf, [parseType('0x1::string::String', vm.loader)], []);
+  assert.equal(info.kind, 'returned');
+  const fields = (info as { values: StructValue[] }).values[0]!.fields;
+  assert.equal(fields[0], '0'.repeat(63) + '1');
+  const textOf = (v: unknown) => new TextDecoder().decode(Uint8Array.from((v as VectorValue).items.map((b) => Number((b as UInt).v))));
+  assert.deepEqual([textOf(fields[1]), textOf(fields[2])], ['string', 'String']);
 });
