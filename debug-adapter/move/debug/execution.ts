@@ -303,7 +303,12 @@ export class MoveExecution implements Execution {
     }
     out.push({ name: 'gas left', value: String(rec.gasBefore(step)), type: 'u64', hint: ro });
     out.push({ name: 'gas used', value: String(rec.initialGas - rec.gasBefore(step)), type: 'u64', hint: ro });
+    if (!frame.isNative) {
+      // What this instruction itself costs (for a call: the call, not the callee's instructions).
+      out.push({ name: 'instruction gas', value: String(rec.gasBefore(step) - rec.gasAfter(step)), type: 'u64', hint: ro });
+    }
     out.push({ name: 'call depth', value: String(frame.depth), hint: ro });
+    out.push({ name: 'step', value: `${step} of ${rec.stepCount}`, hint: ro });
     return out;
   }
 
