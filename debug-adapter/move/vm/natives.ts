@@ -10,6 +10,7 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256, sha3_256 } from '@noble/hashes/sha3.js';
+import { createHmac, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { decodeBcs, encodeBcs } from './bcs.ts';
 import type { LoadedFunction, Loader } from './loader.ts';
 import { VMError, abortError, invariant } from './status.ts';
@@ -468,6 +469,31 @@ def(SUI, 'event', 'emit', (ctx, [v]) => {
   ctx.services.objects.events.push({ type: ctx.typeArgs[0]!, value: v });
   ctx.services.output(`[event] ${typeToString(ctx.typeArgs[0]!, true)} ${renderValue(v)}`);
   return ret(53);
+});
+def(SUI, 'event', 'emit_authenticated_impl', (ctx, args) => {
+  const v = args[args.length - 1];
+  ctx.services.objects.events.push({ type: ctx.typeArgs[ctx.typeArgs.length - 1]!, value: v });
+  ctx.services.output(`[event] ${typeToString(ctx.typeArgs[ctx.typeArgs.length - 1]!, true)} ${renderValue(v)}`);
+  return ret(53);
+});
+def(SUI, 'hmac', 'hmac_sha3_256', (_c, [key, msg]) => {
+  const m = bytesOf(msg);
+  return ret(53 + 2 * m.length, byteVector(createHmac('sha3-256', bytesOf(key)).update(m).digest()));
+});
+def(SUI, 'ed25519', 'ed25519_verify', (_c, [signature, publicKey, msg]) => {
+  const sig = bytesOf(signature);
+  const pk = bytesOf(publicKey);
+  const m = bytesOf(msg);
+  let ok = false;
+  if (sig.length === 64 && pk.length === 32) {
+    try {
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pk).toString('base64url') }, format: 'jwk' });
+      ok = cryptoVerify(null, m, key, sig);
+    } catch {
+      ok = false; // not a valid point: the signature does not verify
+    }
+  }
+  return ret(53 + 2 * m.length, ok);
 });
 def(SUI, 'types', 'is_one_time_witness', (ctx) => {
   const t = ctx.typeArgs[0]!;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { loadFrameworkSnapshot, loadPackage } from '../../../debug-adapter/move/package/index.ts';
 import { parseArgs, parseType } from '../../../debug-adapter/move/vm/args.ts';
 import { MoveVM, type RunResult } from '../../../debug-adapter/move/vm/interpreter.ts';
@@ -97,4 +97,21 @@ test('an abort inside a native is located in the native function', (t) => {
     assert.equal(n.code, 0n);
     assert.equal(`${n.location.module}::${n.location.function}@${n.location.pc}`, '0x2::address::from_bytes@0');
   }
+});
+
+test('sui crypto natives: ed25519 signatures and HMAC-SHA3-256', (t) => {
+  if (!existsSync(snapshot)) return t.skip('../shared/fixtures/move/sui-framework not found');
+  const vm = vmWithFramework();
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'jwk' }).x!;
+  const pk = '0x' + Buffer.from(raw, 'base64url').toString('hex');
+  const msg = Buffer.from('chainstep');
+  const sig = '0x' + cryptoSign(null, msg, privateKey).toString('hex');
+  const verify = vm.resolveFunction('0x2::ed25519::ed25519_verify');
+  const check = (s: string, m: string) => vm.run(verify, [], parseArgs(verify, [], [s, pk, m]));
+  assert.deepEqual(ok(check(sig, '0x' + msg.toString('hex'))), [true]);
+  assert.deepEqual(ok(check(sig, '0x' + Buffer.from('chainstop').toString('hex'))), [false]);
+  assert.deepEqual(ok(check('0x00', '0x00')), [false], 'a malformed signature does not verify');
+  const hmac = ok(call(vm, '0x2::hmac::hmac_sha3_256', ['key', 'message']))[0];
+  assert.deepEqual(bytes(hmac), [...createHmac('sha3-256', 'key').update('message').digest()]);
 });
