@@ -15,6 +15,7 @@ import { substitute } from './vm/types.ts';
 import type { Value } from './vm/values.ts';
 import { argumentValue, defaultValue, isImplicitParameter, parseType } from './debug/arguments.ts';
 import { CodeTable } from './debug/code.ts';
+import { readDisassemblyFolder, type DisassemblyFolder } from './debug/disassembly-files.ts';
 import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
@@ -73,14 +74,23 @@ function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress
   const output: OutputLine[] = [];
   let pkg: LoadedPackage | undefined;
   const program = resolvePath(config, config.program);
+  let shipped: DisassemblyFolder | undefined;
   if (looksMove(program)) pkg = loadProgram(config, progress);
-  else output.push({ step: 0, text: `No Move build output in ${program}: names, values and instructions come from the trace alone (no source lines, no local names).` });
+  else {
+    shipped = isDirectory(program) ? readDisassemblyFolder(program) : undefined;
+    output.push({
+      step: 0,
+      text: shipped
+        ? `No Move build output in ${program}: showing the trace on the disassembly found there (${shipped.modules.size} modules).`
+        : `No Move build output in ${program}: names, values and instructions come from the trace alone (no source lines, no local names).`,
+    });
+  }
   progress('Reading the execution trace', 0.3);
   const trace = readTraceFile(path);
   progress('Recording', 0.7);
   const recording = recordTrace(trace);
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
-  return new MoveExecution(recording, new CodeTable(pkg), { output });
+  return new MoveExecution(recording, new CodeTable(pkg, shipped), { output });
 }
 
 /** `<address>::<module>::<function>` or `<module>::<function>` (a module of the package itself). */

@@ -14,6 +14,7 @@ import { instructionText, type FunctionNames } from '../binary/disassembler.ts';
 import type { LoadedModule } from '../package/registry.ts';
 import type { FunctionSourceMap, Loc } from '../package/source-map.ts';
 import type { LoadedPackage } from '../package/load-package.ts';
+import type { DisassemblyFolder } from './disassembly-files.ts';
 
 export interface CodeUnit {
   readonly id: number;
@@ -28,6 +29,8 @@ export interface CodeUnit {
   readonly compiled?: CompiledModule;
   readonly loaded?: LoadedModule;
   readonly sourceMap?: FunctionSourceMap;
+  /** Instruction texts from a disassembly that came with the trace (units without bytecode). */
+  readonly disassembly?: readonly string[];
   /** Instruction names seen in the recording by pc (for units without bytecode). */
   readonly observed: Map<number, string>;
   /** Per pc: line id and source range (filled for units with bytecode and a source map). */
@@ -83,8 +86,22 @@ export class CodeTable {
   private readonly lineIdsByKey = new Map<string, number>();
   private readonly linesOfSource = new Map<number, Set<number>>();
 
-  constructor(private readonly pkg: LoadedPackage | undefined) {
+  constructor(
+    private readonly pkg: LoadedPackage | undefined,
+    /** Disassembly shipped with a trace that has no build (see disassembly-files.ts). */
+    private readonly disassembly?: DisassemblyFolder,
+  ) {
     // Every function with a source map and found sources contributes breakable lines, executed or not.
+    for (const m of disassembly?.modules.values() ?? []) {
+      for (const [defIndex, fmap] of m.sourceMap?.functions ?? []) {
+        const length = m.code[defIndex]?.length ?? 0;
+        for (let pc = 0; pc < length; pc++) {
+          const loc = statementLoc(fmap, pc);
+          const range = loc && this.range(loc);
+          if (range) this.lineId(range.source, range.line);
+        }
+      }
+    }
     if (!pkg) return;
     for (const m of pkg.registry) {
       if (!m.sourceMap || m.module.kind !== 'module') continue;
@@ -111,7 +128,10 @@ export class CodeTable {
     const def = compiled?.functionDefs[definitionIndex];
     const matches = compiled !== undefined && def !== undefined &&
       identifier(compiled, compiled.functionHandles[def.function]!.name) === fn;
-    const sourceMap = matches ? loaded!.sourceMap?.functions.get(definitionIndex) : undefined;
+    // Without bytecode, a disassembly that came with the trace, if its function there is this one.
+    const shipped = matches ? undefined : this.disassembly?.modules.get(`${address}::${module}`);
+    const fromText = shipped?.functions[definitionIndex] === fn ? shipped : undefined;
+    const sourceMap = matches ? loaded!.sourceMap?.functions.get(definitionIndex) : fromText?.sourceMap?.functions.get(definitionIndex);
     const unit: CodeUnit = {
       id: this.units.length,
       address,
@@ -121,6 +141,7 @@ export class CodeTable {
       qualifiedName: `${shortAddress(address)}::${module}::${fn}`,
       ...(matches ? { compiled: compiled!, loaded: loaded! } : {}),
       ...(sourceMap ? { sourceMap } : {}),
+      ...(fromText ? { disassembly: fromText.code[definitionIndex] ?? [] } : {}),
       observed: new Map(),
     };
     this.units.push(unit);
@@ -130,7 +151,8 @@ export class CodeTable {
 
   /** Number of instructions of a unit with bytecode (0 for natives and units known only from the trace). */
   codeLength(unit: CodeUnit): number {
-    return unit.compiled?.functionDefs[unit.definitionIndex]?.code?.code.length ?? 0;
+    if (!unit.compiled) return unit.disassembly?.length ?? 0;
+    return unit.compiled.functionDefs[unit.definitionIndex]?.code?.code.length ?? 0;
   }
 
   /** Fills a unit's per-pc line ids and ranges (once). */
@@ -197,13 +219,15 @@ export class CodeTable {
   private text(hash: string): SourceText | undefined {
     const known = this.texts.get(hash);
     if (known !== undefined) return known ?? undefined;
-    const path = this.pkg?.sources.get(hash);
+    const shipped = this.disassembly?.sources.get(hash);
+    const path = this.pkg?.sources.get(hash) ?? shipped;
     let entry: SourceText | null = null;
     if (path) {
       try {
         const bytes = readFileSync(path);
         entry = { index: this.sources.length, bytes, lineStarts: lineStarts(bytes) };
-        this.sources.push({ path, name: basename(path), readOnly: false });
+        // A disassembly text is not the user's to edit.
+        this.sources.push({ path, name: basename(path), readOnly: path === shipped });
       } catch {
         entry = null;
       }
@@ -231,7 +255,7 @@ export class CodeTable {
     if (unit.compiled && pc < this.codeLength(unit)) {
       text = instructionText(unit.compiled, unit.definitionIndex, pc, this.names(unit));
     } else {
-      text = unit.observed.get(pc) ?? '?';
+      text = unit.disassembly?.[pc] ?? unit.observed.get(pc) ?? '?';
     }
     const location = this.rangeAt(unit, pc);
     return { ref: `${unit.id}:${pc}`, pc, text, symbol: unit.qualifiedName, ...(location ? { location } : {}) };

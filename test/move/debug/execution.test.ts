@@ -252,20 +252,36 @@ test('Aptos: a function of the hello_blockchain package runs; its canonical erro
   assert.deepEqual(values(scope(x, 0, 'Parameters')), { addr: '0xcafe' });
 });
 
-test('a trace without its build (an on-chain replay): instruction level from the trace alone', { skip: noFixtures }, async () => {
+test('a trace without its build (an on-chain replay): shown on the disassembly shipped with it', { skip: noFixtures }, async () => {
   const dir = path.join(tests, 'ext1/2GfjA');
   const x = await moveBackend.launch({ program: dir, trace: path.join(dir, 'trace.jsonl') }, () => {}, new AbortController().signal);
   assert.ok(x.stepCount > 100);
-  assert.match(x.output[0]!.text, /No Move build output in .*2GfjA: names, values and instructions come from the trace alone/);
-  assert.equal(x.sources.length, 0);
-  const s = Math.floor(x.stepCount / 2);
-  const frames = x.frames(s);
-  assert.ok(frames.length >= 2 && frames.every((f) => /^0x\w+::\w+::\w+/.test(f.name) && f.hint === 'subtle'));
+  assert.match(x.output[0]!.text, /No Move build output in .*2GfjA: showing the trace on the disassembly found there \(39 modules\)/);
+  assert.ok(x.sources.length > 0 && x.sources.every((src) => src.path.endsWith('.mvb') && src.readOnly));
+  for (let s = 0; s < x.stepCount; s++) assert.ok(x.lineId(s) >= 0, `step ${s} is on a line of the disassembly text`);
+  const s = Array.from({ length: x.stepCount }, (_, i) => i).find((i) => x.frames(i)[0]!.name.startsWith('0x2::transfer::public_transfer<'))!;
+  const top = x.frames(s)[0]!;
+  assert.match(top.name, /^0x2::transfer::public_transfer<0x2::coin::TreasuryCap<0xfba24b\w+::my_coin::MY_COIN>>$/);
+  assert.equal(x.sources[top.location!.source]!.name, 'transfer.mvb');
+  // The line shown is the instruction's line in the .mvb text.
+  const text = readFileSync(x.sources[top.location!.source]!.path, 'utf8').split('\n')[top.location!.line - 1]!;
   const here = x.disassemble(x.instructionRef(s), 0, 1)[0]!;
-  assert.equal(here.pc, x.pc(s));
-  assert.match(here.text, /^[A-Z_0-9]+$/, 'the instruction as the trace names it');
+  assert.equal(text.trim(), `${here.pc}: ${here.text}`);
+  assert.match(here.text, /^[A-Z][A-Za-z]+/);
+});
+
+test('a trace with nothing else: instruction names and numbered locals from the trace alone', { skip: noFixtures }, async (t) => {
+  const empty = mkdtempSync(path.join(tmpdir(), 'chainstep-move-empty-'));
+  t.after(() => rmSync(empty, { recursive: true, force: true }));
+  const x = await moveBackend.launch({ program: empty, trace: path.join(tests, 'ext2/35fsf/trace.jsonl') }, () => {}, new AbortController().signal);
+  assert.match(x.output[0]!.text, /names, values and instructions come from the trace alone/);
+  assert.equal(x.sources.length, 0);
+  const s = x.stepCount >> 1;
+  assert.ok(x.frames(s).every((f) => f.hint === 'subtle'));
+  assert.match(x.disassemble(x.instructionRef(s), 0, 1)[0]!.text, /^[A-Z_0-9]+$/, 'the instruction as the trace names it');
   const locals = scope(x, s, 'Parameters').concat(scope(x, s, 'Locals'));
-  assert.ok(locals.every((v) => /^(arg|loc)\d+$/.test(v.name)), 'locals numbered without debug info');
+  assert.ok(locals.length > 0 && locals.every((v) => /^(arg|loc)\d+$/.test(v.name)), 'locals numbered without debug info');
+  assert.equal(x.outcome.summary, 'returned (OuterStruct { field: SomeStruct { field: 42 } })');
 });
 
 test('shadowed names: one entry per name, the live declaration', { skip: noFixtures }, async () => {
