@@ -1,4 +1,4 @@
-// Fuzz: modules from the fixtures, mutated (bytes and decoded instructions) with a fixed seed, run
+// Fuzz: modules from the fixtures (Sui test packages, some Aptos framework modules), mutated (bytes and decoded instructions) with a fixed seed, run
 // through the interpreter. Every case must end in a result, an abort or a clear error (a VMError status
 // with a message); never an uncaught exception, never a hang (a small step limit ends loops).
 import test from 'node:test';
@@ -85,6 +85,7 @@ function mutateModule(m: CompiledModule, pool: readonly Instruction[], next: () 
   for (let e = 0; e < edits && defs.length; e++) {
     const f = defs[Math.floor(next() * defs.length)]!;
     const code = f.code!.code as Instruction[];
+    if (code.length === 0) continue;
     const at = Math.floor(next() * code.length);
     const kind = next();
     if (kind < 0.6) code[at] = mutateInstruction(code[at]!, pool, next);
@@ -99,9 +100,18 @@ test('mutated modules end in a result, an abort or a clear error', (t) => {
   const traceTests = path.join(fixtures, 'sui-trace-tests');
   if (!existsSync(traceTests)) return t.skip('../shared/fixtures/move not found');
   const files = findMv(traceTests).sort();
-  const originals = files.map((f) => ({ file: f, bytes: readFileSync(f), module: deserialize(readFileSync(f), f) }));
+  const sui = files.map((f) => ({ file: f, bytes: readFileSync(f), module: deserialize(readFileSync(f), f), aptos: false }));
   const framework = ['0x1.bcs', '0x2.bcs'].flatMap((f) => loadFrameworkSnapshot(path.join(fixtures, 'sui-framework/v124', f)).modules);
+  // Aptos: the hello-blockchain package and its framework (global storage instructions, v6 Aptos code).
+  const aptosDir = path.join(fixtures, 'aptos-hello-blockchain/build/hello_blockchain/bytecode_modules');
+  const aptosFiles = existsSync(aptosDir) ? findMv(aptosDir).sort() : [];
+  const aptosModules = aptosFiles.map((f) => deserialize(readFileSync(f), f, { flavour: 'aptos' }));
+  const aptos = aptosFiles
+    .filter((_, i) => i % 5 === 0 || aptosFiles[i]!.endsWith('message.mv'))
+    .map((f) => ({ file: f, bytes: readFileSync(f), module: deserialize(readFileSync(f), f, { flavour: 'aptos' }), aptos: true }));
+  const originals = [...sui, ...aptos];
   const pool = originals.flatMap((o) => o.module.functionDefs.flatMap((f) => f.code?.code ?? []));
+  assert.ok(aptos.length > 0 || aptosFiles.length === 0);
   const next = rng(0x5eed);
   const counts: Record<string, number> = {};
   const tally = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
@@ -113,17 +123,21 @@ test('mutated modules end in a result, an abort or a clear error', (t) => {
       const bytes = Uint8Array.from(original.bytes);
       for (let k = 0; k < 1 + Math.floor(next() * 3); k++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
       try {
-        module = deserialize(bytes, original.file);
+        module = deserialize(bytes, original.file, original.aptos ? { flavour: 'aptos' } : {});
       } catch (e) {
         assert.ok(e instanceof MoveFormatError, `case ${i}: reader threw ${String(e)}`);
         tally('rejected by the reader');
         continue;
       }
     } else module = mutateModule(original.module, pool, next);
-    const vm = new MoveVM(new ModuleSet([...framework, ...originals.map((o) => o.module), module]), { stepLimit: 5_000, gasBudget: 1_000_000n });
+    const base = original.aptos ? aptosModules : [...framework, ...sui.map((o) => o.module)];
+    const vm = new MoveVM(new ModuleSet([...base, module]), { stepLimit: 5_000, gasBudget: 1_000_000n });
     const { address, name } = moduleIdOf(module);
     const loaded = vm.loader.module(address, name);
-    for (const fname of loaded.functionNames()) {
+    // At most 8 functions per case (framework modules have dozens), picked by the seeded generator.
+    const names = loaded.functionNames();
+    const picked = names.length <= 8 ? names : Array.from({ length: 8 }, () => names[Math.floor(next() * names.length)]!);
+    for (const fname of picked) {
       let fn: LoadedFunction;
       try {
         fn = vm.resolveFunction(`0x${address}::${name}::${fname}`);
