@@ -67,7 +67,49 @@ export function parseTypeArgs(fn: LoadedFunction, typeArgs: unknown, loader: Loa
   if (list.length !== fn.typeParameterCount) {
     throw new UserError(`${fn.qualifiedName} takes ${fn.typeParameterCount} type argument(s), typeArgs has ${list.length}`);
   }
-  return list.map((t) => parseType(t, loader));
+  const types = list.map((t) => parseType(t, loader));
+  // The VM checks a call's type arguments against the function's ability constraints.
+  const handle = fn.module.compiled.functionHandles[fn.definition.function];
+  handle?.typeParameters.forEach((required, i) => {
+    const has = abilities(types[i]!);
+    const missing = ABILITY_NAMES.filter(([bit]) => (required & bit) !== 0 && (has & bit) === 0).map(([, name]) => name);
+    if (missing.length) {
+      throw new UserError(`type argument ${i + 1} (${typeToString(types[i]!, true)}) lacks the ${missing.join(', ')} ability required by ${fn.qualifiedName}`);
+    }
+  });
+  return types;
+}
+
+const COPY = 0x1;
+const DROP = 0x2;
+const STORE = 0x4;
+const KEY = 0x8;
+const ABILITY_NAMES: readonly (readonly [number, string])[] = [[COPY, 'copy'], [DROP, 'drop'], [STORE, 'store'], [KEY, 'key']];
+
+/** Abilities of a closed type: primitives copy/drop/store; containers what their contents allow. */
+function abilities(t: RuntimeType): number {
+  switch (t.kind) {
+    case 'signer':
+      return DROP;
+    case 'vector':
+      return abilities(t.element) & (COPY | DROP | STORE);
+    case 'datatype': {
+      // A generic datatype has an ability when declared with it and every (non-phantom) argument allows it;
+      // key needs store of the arguments.
+      let a = t.def.abilities;
+      for (const [i, arg] of t.typeArgs.entries()) {
+        if (t.def.phantomParameters?.[i]) continue;
+        const b = abilities(arg);
+        a &= b | KEY;
+        if (!(b & STORE)) a &= ~KEY;
+      }
+      return a;
+    }
+    case 'reference':
+      return COPY | DROP;
+    default:
+      return COPY | DROP | STORE;
+  }
 }
 
 const isTxContext = (t: RuntimeType): boolean =>

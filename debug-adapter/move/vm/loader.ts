@@ -124,6 +124,7 @@ function primaryOperand(ins: Instruction): number {
 }
 
 class Datatype implements LoadedDatatype {
+  phantomParameters: readonly boolean[] = [];
   private resolvedFields: readonly LoadedField[] | undefined;
   private resolvedVariants: readonly LoadedVariant[] | undefined;
   constructor(
@@ -184,6 +185,7 @@ export class LoadedModule {
         }
         return { fields: [], variants: [] };
       });
+      d.phantomParameters = h.typeParameters.map((p) => p.isPhantom);
       this.datatypeIndex.set(d.name, d);
       return d;
     });
@@ -193,6 +195,7 @@ export class LoadedModule {
         fields: [],
         variants: def.variants.map((v) => ({ name: m.identifiers[v.name]!, fields: v.fields.map((f) => ({ name: m.identifiers[f.name]!, type: this.type(f.type) })) })),
       }));
+      d.phantomParameters = h.typeParameters.map((p) => p.isPhantom);
       this.datatypeIndex.set(d.name, d);
       return d;
     });

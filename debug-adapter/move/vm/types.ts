@@ -34,6 +34,8 @@ export interface LoadedDatatype {
   readonly name: string;
   readonly abilities: number;
   readonly typeParameterCount: number;
+  /** Which type parameters are phantom (they do not limit the datatype's abilities). */
+  readonly phantomParameters?: readonly boolean[];
   readonly isEnum: boolean;
   /** Struct fields (resolved on first use; empty for enums and native structs). */
   readonly fields: readonly LoadedField[];

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash, createHmac, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { loadFrameworkSnapshot, loadPackage } from '../../../debug-adapter/move/package/index.ts';
-import { parseArgs, parseType } from '../../../debug-adapter/move/vm/args.ts';
+import { parseArgs, parseType, parseTypeArgs } from '../../../debug-adapter/move/vm/args.ts';
 import { MoveVM, type RunResult } from '../../../debug-adapter/move/vm/interpreter.ts';
 import { ModuleSet, registryProvider } from '../../../debug-adapter/move/vm/loader.ts';
 import { Reference, StructValue, UInt, VectorValue, type Value } from '../../../debug-adapter/move/vm/values.ts';
@@ -114,4 +114,14 @@ test('sui crypto natives: ed25519 signatures and HMAC-SHA3-256', (t) => {
   assert.deepEqual(ok(check('0x00', '0x00')), [false], 'a malformed signature does not verify');
   const hmac = ok(call(vm, '0x2::hmac::hmac_sha3_256', ['key', 'message']))[0];
   assert.deepEqual(bytes(hmac), [...createHmac('sha3-256', 'key').update('message').digest()]);
+});
+
+test('type arguments are checked against the function ability constraints', (t) => {
+  if (!existsSync(snapshot)) return t.skip('../shared/fixtures/move/sui-framework not found');
+  const vm = vmWithFramework();
+  const transfer = vm.resolveFunction('0x2::transfer::public_transfer');
+  // Coin<SUI> has key + store (SUI is a phantom argument); u64 has no key.
+  assert.equal(parseTypeArgs(transfer, ['0x2::coin::Coin<0x2::sui::SUI>'], vm.loader).length, 1);
+  assert.throws(() => parseTypeArgs(transfer, ['u64'], vm.loader), /type argument 1 \(u64\) lacks the key ability required by 0x2::transfer::public_transfer/);
+  assert.throws(() => parseTypeArgs(transfer, [], vm.loader), /takes 1 type argument/);
 });
