@@ -3,9 +3,13 @@
 // bigints as bare numbers, as serde_json does.
 import { parse, parseNumberAndBigInt } from 'lossless-json';
 
+/** A number token of 16 or more digits (one that may exceed 2^53): only such texts need the slow parser. */
+const LONG_NUMBER = /[:,[]\s*\d{16,}/;
+
 /** Parses one JSON text; integers beyond Number.MAX_SAFE_INTEGER come back as bigint. */
 export function parseLossless(text: string): unknown {
-  return parse(text, null, parseNumberAndBigInt);
+  // Numbers of at most 15 digits are exact as doubles, so the native parser is safe (and much faster).
+  return LONG_NUMBER.test(text) ? parse(text, null, parseNumberAndBigInt) : JSON.parse(text);
 }
 
 /**
