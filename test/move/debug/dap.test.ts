@@ -368,3 +368,36 @@ test('sources found by hash: conditional breakpoints evaluate Move expressions',
     }
   }
 });
+
+test('on-chain replay: breakpoints and stepping on the shipped disassembly text', { skip }, async () => {
+  const dir = path.join(tests, 'ext2/35fsf');
+  const mvb = path.join(dir, '0xf2c3d/bytecode/global_assign_ref.mvb');
+  const lines = readFileSync(mvb, 'utf8').split('\n');
+  // The first instruction of `bar`.
+  const barHeader = lines.findIndex((l) => /^(?:\w+ )*bar\(/.test(l));
+  assert.ok(barHeader > 0, 'bar is in the text');
+  const target = lines.findIndex((l, i) => i > barHeader && /^\t0: /.test(l)) + 1;
+  const dc = new AdapterClient();
+  try {
+    let bps: DebugProtocol.Breakpoint[] = [];
+    const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { type: 'chainstep', request: 'launch', program: dir, trace: path.join(dir, 'trace.jsonl') }, async () => {
+      bps = (await dc.setBreakpointsRequest({ source: { path: mvb }, breakpoints: [{ line: target }] })).body.breakpoints;
+    });
+    assert.deepEqual(bps.map((b) => [b.verified, b.line]), [[true, target]]);
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    let w = await where(dc);
+    assert.deepEqual([w.line, w.path], [target, mvb]);
+    assert.match(w.name, /::global_assign_ref::bar$/, JSON.stringify(w.frames.map((f) => [f.name, f.line])));
+    await move(dc, () => dc.nextRequest({ threadId: 1 }), 'step');
+    w = await where(dc);
+    assert.equal(w.line, target + 1, 'one instruction per line of the text');
+    // Back onto the breakpoint's line: the stop reports the breakpoint.
+    await move(dc, () => dc.stepBackRequest({ threadId: 1 }), 'breakpoint');
+    assert.equal((await where(dc)).line, target);
+    const source = await dc.sourceRequest({ source: { path: mvb }, sourceReference: 0 });
+    assert.ok(source.body.content.includes('global_assign_ref'));
+  } finally {
+    await dc.close();
+  }
+});
