@@ -736,7 +736,10 @@ export class MoveVM {
         pc = next;
       }
     } catch (e) {
-      if (traced && !reported && e instanceof VMError) {
+      const stopped = e instanceof VMError && e.status === 'STEP_LIMIT_REACHED';
+      // The step limit stops before the instruction runs: it is neither reported nor counted.
+      if (stopped) steps--;
+      if (traced && !reported && !stopped && e instanceof VMError) {
         try {
           tracer.instruction(frame, pc, ops[pc] ?? 0, gas.gasLeft, typeParams);
         } catch {
@@ -759,7 +762,8 @@ export class MoveVM {
         : // Anything else comes from code the verifier would reject (a value of the wrong kind where the
           // instruction needs another): report it as the invariant violation it is, never as a crash.
           new VMError('UNKNOWN_INVARIANT_VIOLATION_ERROR', `malformed code: ${e instanceof Error ? e.message : String(e)}`);
-    if (tracer && error.status !== 'STEP_LIMIT_REACHED') {
+    // The step limit is ours, not the VM's; tracers still learn why the run stopped.
+    if (tracer) {
       try {
         tracer.error(error.status);
       } catch {

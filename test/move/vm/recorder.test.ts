@@ -73,3 +73,14 @@ test('references resolve to what they pointed to at each step (references fixtur
   assert.equal(rec.stateAt(last).frames.length, 2, 'test and foo are live');
   assert.equal(rec.stateAt(last).frames[0]!.pc, 13, 'the caller is at its call instruction');
 });
+
+test('a run stopped by the step limit tells the recorder why', () => {
+  const vm = new MoveVM(new ModuleSet([arithmeticLoopModule()]), { stepLimit: 500 });
+  const rec = new Recorder();
+  const r = vm.run(vm.resolveFunction('0x42::bench::loop'), [], [1_000_000n], rec);
+  rec.finish();
+  assert.equal(r.kind === 'error' && r.status, 'STEP_LIMIT_REACHED');
+  assert.equal(rec.failure, 'STEP_LIMIT_REACHED');
+  assert.equal(rec.stepCount, 500);
+  assert.equal(rec.stateAt(rec.stepCount).frames.length, 1, 'the loop frame is still open');
+});
