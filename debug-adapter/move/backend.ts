@@ -116,7 +116,7 @@ function findFunction(vm: MoveVM, pkg: LoadedPackage, text: string): LoadedFunct
     throw new UserError(`function: expected "<address>::<module>::<function>" (e.g. "0x0::m::test"), got "${text}"`);
   }
   const module = vm.loader.tryModule(address, moduleName);
-  if (!module) throw new UserError(`function: module ${parts.length === 3 ? parts[0] : '0x?'}::${moduleName} is not in the build (modules: ${own.join(', ')})`);
+  if (!module) throw new UserError(`function: module ${parts[0]}::${moduleName} is not in the build (modules: ${own.join(', ')})`);
   const fn = module.functionByName(fnName);
   if (!fn) throw new UserError(`function: ${module.shortName} has no function ${fnName} (it has: ${module.functionNames().join(', ')})`);
   return fn;
@@ -138,6 +138,19 @@ function linking<T>(load: () => T): T {
   }
 }
 
+/**
+ * Instructions a debug run may execute: every one is kept (about 60 bytes each), so the default is lower
+ * than the interpreter's own; `stepLimit` in the launch configuration raises it.
+ */
+const DEBUG_STEP_LIMIT = 5_000_000;
+
+function stepLimit(config: LaunchConfig): number {
+  const v = config['stepLimit'];
+  if (v === undefined) return DEBUG_STEP_LIMIT;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`stepLimit: expected a positive whole number of instructions, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Execution {
   const pkg = loadProgram(config, progress);
   if (typeof config.function !== 'string' || config.function.trim() === '') {
@@ -152,7 +165,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const vm = new MoveVM(registryProvider(pkg.registry), {
     // Printed during the step that is executing: the last one recorded so far.
     output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
-    ...(typeof config['stepLimit'] === 'number' ? { stepLimit: config['stepLimit'] as number } : {}),
+    stepLimit: stepLimit(config),
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
   const rawTypeArgs = config['typeArgs'] ?? [];
@@ -178,6 +191,8 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const result: RunResult = vm.run(fn, typeArgs, args, tracer);
   progress('Recording', 0.8);
   const recording = builder.finish();
+  if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
+  if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
   if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
   const failure = result.kind === 'error' ? { status: result.status, message: result.message } : undefined;
   const abortCode = result.kind === 'aborted' ? result.code : undefined;

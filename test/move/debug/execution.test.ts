@@ -194,6 +194,11 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
   await fails({ args: ['18446744073709551616'] }, /args\[0\]: expected u64 \(out of range for u64\)/);
   await fails({ args: [] }, /takes 1 argument, got 0/);
   await fails({ args: [1], typeArgs: ['u64'] }, /typeArgs: 0x0::m::foo takes 0 type arguments, got 1/);
+  await fails({ args: [1], stepLimit: -1 }, /stepLimit: expected a positive whole number/);
+  const limited = await run('stepping_call', '0x0::m::test', { stepLimit: 10 });
+  assert.equal(limited.stepCount, 10);
+  assert.match(limited.outcome.summary, /^failed: STEP_LIMIT_REACHED/);
+  assert.match(limited.outcome.details!.join('\n'), /raise it with the stepLimit option/);
   await fails({}, /0x0::m has no function nope \(it has: foo, test, unit_test_poison\)/, '0x0::m::nope');
   await fails({}, /the package has no module zz \(modules: 0x0::m\)/, 'zz::f');
   await fails({}, /expected "<address>::<module>::<function>"/, 'a::b::c::d');
