@@ -102,10 +102,28 @@ export class ChainstepSession extends DebugSession {
     return bps.map((bp) => (bp.line !== undefined ? { ...bp, line: this.lineOut(bp.line) } : bp));
   }
 
-  private current(): Run & { stop: Stop } {
+  /**
+   * The run at its current stop, or undefined when there is no stop: before the first one, after the end,
+   * during a restart. A request needing a stop that arrives then is late, not wrong: the client was
+   * refreshing its views (threads, stack, variables) while a step or Continue was under way. Such requests
+   * are answered with empty results, or for an evaluation with an error shown in place, never with an
+   * error notification.
+   */
+  private stopped(): (Run & { stop: Stop }) | undefined {
     const run = this.run;
-    if (!run || run.ended || !run.stop) throw new UserError('The program is not stopped.');
+    if (!run || run.ended || !run.stop) return undefined;
     return run as Run & { stop: Stop };
+  }
+
+  /** A late request (see `stopped`): answered successfully with an empty body. */
+  private late(response: DebugProtocol.Response, body?: DebugProtocol.Response['body']): void {
+    if (body !== undefined) response.body = body;
+    this.sendResponse(response);
+  }
+
+  /** A failure the client shows where the request came from (watch, hover, REPL), not as a notification. */
+  private failQuietly(response: DebugProtocol.Response, message: string): void {
+    this.sendErrorResponse(response, { id: 1003, format: message, showUser: false });
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------------
@@ -360,7 +378,9 @@ export class ChainstepSession extends DebugSession {
     body?: DebugProtocol.Response['body'],
   ): void {
     this.guard(response, () => {
-      const run = this.current();
+      const run = this.stopped();
+      // A second click on Step or Continue that lands after the end: nothing is left to move.
+      if (!run) return this.late(response, body);
       const from = run.stop.step;
       const result = move(run.navigator, from);
       if (body) response.body = body;
@@ -392,11 +412,12 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.StepInTargetsArguments,
   ): void {
     this.guard(response, () => {
-      const run = this.current();
-      const { frameIndex } = this.frameOf(run, args.frameId);
+      const run = this.stopped();
+      const frame = run && this.frameOf(run, args.frameId);
+      if (!run || !frame) return this.late(response, { targets: [] });
       const from = run.stop.step;
       // Targets of the innermost frame's statement only: for a caller frame the call is already under way.
-      const entries = frameIndex === 0 ? run.navigator.stepInTargets(from) : [];
+      const entries = frame.frameIndex === 0 ? run.navigator.stepInTargets(from) : [];
       response.body = {
         targets: entries.map((entry) => {
           const frame = run.execution.frames(entry)[0];
@@ -495,13 +516,16 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.DataBreakpointInfoArguments,
   ): void {
     this.guard(response, () => {
-      const run = this.current();
+      const run = this.stopped();
+      // Asked for while the views refresh after a move (or after the end): nothing to watch, said quietly.
+      const unavailable = (description: string) => this.late(response, { dataId: null, description });
+      if (!run) return unavailable('The program is not stopped.');
       let step = run.stop.step;
       let frameIndex = 0;
       let container: string | undefined;
       if (args.variablesReference) {
         const entry = run.handles.childrenOf(args.variablesReference);
-        if (!entry) throw new UserError('That variable is from an earlier stop; refresh the Variables view.');
+        if (!entry) return unavailable('That variable is from an earlier stop; refresh the Variables view.');
         ({ step, frameIndex, container } = entry);
       } else if (args.frameId !== undefined) {
         const frame = run.handles.frame(args.frameId);
@@ -527,7 +551,9 @@ export class ChainstepSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     this.guard(response, () => {
-      const e = this.current().stop.exception;
+      const run = this.stopped();
+      if (!run) return this.failQuietly(response, 'The program is not stopped.');
+      const e = run.stop.exception;
       if (!e) throw new UserError('The program did not stop on an exception.');
       response.body = {
         exceptionId: e.kind,
@@ -552,7 +578,8 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.StackTraceArguments,
   ): void {
     this.guard(response, () => {
-      const run = this.current();
+      const run = this.stopped();
+      if (!run) return this.late(response, { stackFrames: [], totalFrames: 0 });
       const step = run.stop.step;
       const frames = run.execution.frames(step);
       const start = args.startFrame ?? 0;
@@ -578,17 +605,19 @@ export class ChainstepSession extends DebugSession {
     });
   }
 
-  private frameOf(run: Run & { stop: Stop }, frameId: number | undefined): { step: number; frameIndex: number } {
+  /** The frame a request names (the innermost one when it names none); undefined for a frame of an earlier stop. */
+  private frameOf(run: Run & { stop: Stop }, frameId: number | undefined): { step: number; frameIndex: number } | undefined {
     if (frameId === undefined) return { step: run.stop.step, frameIndex: 0 };
-    const frame = run.handles.frame(frameId);
-    if (!frame) throw new UserError('That stack frame is from an earlier stop.');
-    return frame;
+    return run.handles.frame(frameId);
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
-      const run = this.current();
-      const { step, frameIndex } = this.frameOf(run, args.frameId);
+      const run = this.stopped();
+      const frame = run && this.frameOf(run, args.frameId);
+      // A frame clicked while the Call Stack refreshes after a move, or after the end.
+      if (!run || !frame) return this.late(response, { scopes: [] });
+      const { step, frameIndex } = frame;
       const ctx = { handles: run.handles, step, frameIndex };
       response.body = { scopes: run.execution.scopes(step, frameIndex).map((s) => toDapScope(s, ctx)) };
       this.sendResponse(response);
@@ -600,9 +629,11 @@ export class ChainstepSession extends DebugSession {
     args: DebugProtocol.VariablesArguments,
   ): void {
     this.guard(response, () => {
-      const run = this.current();
-      const entry = run.handles.childrenOf(args.variablesReference);
-      if (!entry) throw new UserError('These variables are from an earlier stop.');
+      const run = this.stopped();
+      // References are valid for one stop: one from an earlier stop (the Variables view clicked while it
+      // refreshes after a move) names nothing now, so it gets nothing rather than something else.
+      const entry = run?.handles.childrenOf(args.variablesReference);
+      if (!run || !entry) return this.late(response, { variables: [] });
       const ctx = { handles: run.handles, step: entry.step, frameIndex: entry.frameIndex };
       const values = page(entry, args, formatOf(args.format));
       response.body = { variables: values.map((v) => toDapVariable(v, ctx)) };
@@ -612,8 +643,11 @@ export class ChainstepSession extends DebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => {
-      const run = this.current();
-      const { step, frameIndex } = this.frameOf(run, args.frameId);
+      const run = this.stopped();
+      if (!run) return this.failQuietly(response, 'The program is not stopped.');
+      const frame = this.frameOf(run, args.frameId);
+      if (!frame) return this.failQuietly(response, 'That stack frame is from an earlier stop.');
+      const { step, frameIndex } = frame;
       const value = run.execution.evaluate(step, frameIndex, args.expression, formatOf(args.format));
       response.body = toDapEvaluation(value, { handles: run.handles, step, frameIndex });
       this.sendResponse(response);
@@ -622,9 +656,10 @@ export class ChainstepSession extends DebugSession {
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     this.guard(response, () => {
-      const run = this.current();
       const offset = args.offset ?? 0;
       if (offset < 0) throw new UserError('Memory offsets start at 0.');
+      const run = this.stopped();
+      if (!run) return this.late(response, { address: `0x${offset.toString(16)}`, unreadableBytes: args.count });
       const bytes = run.execution.readMemory(run.stop.step, args.memoryReference, offset, args.count);
       response.body = {
         address: `0x${offset.toString(16)}`,
@@ -637,7 +672,8 @@ export class ChainstepSession extends DebugSession {
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     this.guard(response, () => {
-      const run = this.current();
+      const run = this.stopped();
+      if (!run) return this.late(response, { instructions: [] });
       const ref = run.addresses.ref(args.memoryReference);
       if (ref === undefined) throw new UserError(`Unknown instruction reference ${args.memoryReference}.`);
       const offset = args.instructionOffset ?? 0;
