@@ -139,7 +139,7 @@ function linking<T>(load: () => T): T {
 }
 
 /**
- * Instructions a debug run may execute: every one is kept (about 60 bytes each), so the default is lower
+ * Instructions a debug run may execute: every one is kept (about 100 bytes each), so the default is lower
  * than the interpreter's own; `stepLimit` in the launch configuration raises it.
  */
 const DEBUG_STEP_LIMIT = 5_000_000;

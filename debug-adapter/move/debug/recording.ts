@@ -139,8 +139,16 @@ class OpLog {
     this.length = n + 1;
   }
 
+  /** Releases the growth slack once the log is complete. */
+  trim(): void {
+    this.kinds = this.kinds.slice(0, this.length);
+    this.a = this.a.slice(0, this.length);
+    this.b = this.b.slice(0, this.length);
+    this.c = this.c.slice(0, this.length);
+  }
+
   private grow(): void {
-    const size = this.kinds.length * 2;
+    const size = Math.max(16, this.kinds.length * 2);
     const kinds = new Uint8Array(size);
     kinds.set(this.kinds);
     this.kinds = kinds;
@@ -206,8 +214,9 @@ class Column<A extends Int32Array | Float64Array> {
     }
     this.data[this.length++] = v;
   }
+  /** The filled part, copied so that the growth slack is released. */
   done(): A {
-    return this.data.subarray(0, this.length) as A;
+    return this.data.slice(0, this.length) as A;
   }
 }
 
@@ -543,6 +552,7 @@ export class RecordingBuilder {
 
   finish(): MoveRecording {
     this.finishStep();
+    this.ops.trim();
     return new MoveRecording({
       frameOf: this.frameOf.done(),
       pcs: this.pcs.done(),
