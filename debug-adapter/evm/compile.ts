@@ -54,6 +54,8 @@ export interface CompiledContract {
   readonly bytecode: BytecodeOutput;
   readonly deployedBytecode: BytecodeOutput;
   readonly storageLayout?: StorageLayout;
+  /** Transient state variables (`uint256 transient x;`), laid out in their own slot space. */
+  readonly transientStorageLayout?: StorageLayout;
 }
 
 export interface AbiItem {
@@ -179,6 +181,7 @@ interface SolcOutput {
     abi: AbiItem[];
     evm: { bytecode: BytecodeOutput; deployedBytecode: BytecodeOutput };
     storageLayout?: StorageLayout;
+    transientStorageLayout?: StorageLayout;
   }>>;
 }
 
@@ -205,7 +208,7 @@ export function compile(options: CompileOptions): CompiledProject {
           '*': ['abi', 'evm.bytecode.object', 'evm.bytecode.sourceMap', 'evm.bytecode.generatedSources',
             'evm.bytecode.linkReferences', 'evm.deployedBytecode.object', 'evm.deployedBytecode.sourceMap',
             'evm.deployedBytecode.generatedSources', 'evm.deployedBytecode.linkReferences',
-            'evm.deployedBytecode.immutableReferences', 'storageLayout'],
+            'evm.deployedBytecode.immutableReferences', 'storageLayout', 'transientStorageLayout'],
           '': ['ast'],
         },
       },
@@ -293,6 +296,7 @@ export function compile(options: CompileOptions): CompiledProject {
       contracts.push({
         name, kind: String(def?.contractKind ?? 'contract'), position: def ? Number(def.src.split(':')[0]) : 0, sourceUnit: unit,
         abi: c.abi, bytecode: c.evm.bytecode, deployedBytecode: c.evm.deployedBytecode, storageLayout: c.storageLayout,
+        ...(c.transientStorageLayout ? { transientStorageLayout: c.transientStorageLayout } : {}),
       });
     }
   }

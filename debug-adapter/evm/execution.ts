@@ -461,9 +461,14 @@ export class EvmExecution implements Execution {
   private stateVariables(step: number): StateVariable[] {
     const unit = this.unitAt(step);
     const layout = unit.contract?.storageLayout as SolcStorageLayout | undefined;
+    const transient = unit.contract?.transientStorageLayout as SolcStorageLayout | undefined;
     if (!layout || !layout.storage) return [];
     try {
-      return stateVariablesFromLayout(layout, this.registry);
+      // Transient variables after the persistent ones: both are state the user declared.
+      return [
+        ...stateVariablesFromLayout(layout, this.registry),
+        ...(transient?.storage?.length ? stateVariablesFromLayout(transient, this.registry, true) : []),
+      ];
     } catch {
       return [];
     }
