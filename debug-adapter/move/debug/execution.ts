@@ -60,9 +60,14 @@ export class MoveExecution implements Execution {
     this.stepCount = rec.stepCount;
     this.unitOfFrame = new Int32Array(rec.frames.length);
     for (const f of rec.frames) this.unitOfFrame[f.index] = code.unit(f.address, f.module, f.function, f.definitionIndex).id;
-    for (let s = 0; s < rec.stepCount; s++) this.unitAt(s).observed.set(rec.pc(s), rec.opcode(s));
+    // Code known only from the trace: its instructions are those the trace ran.
+    const fromTrace = code.units.map((u) => !u.compiled && !u.disassembly);
     this.lineIds = new Int32Array(rec.stepCount);
-    for (let s = 0; s < rec.stepCount; s++) this.lineIds[s] = code.lineIdAt(this.unitAt(s), rec.pc(s));
+    for (let s = 0; s < rec.stepCount; s++) {
+      const unit = this.unitAt(s);
+      if (fromTrace[unit.id]) unit.observed.set(rec.pc(s), rec.opcode(s));
+      this.lineIds[s] = code.lineIdAt(unit, rec.pc(s));
+    }
     this.sources = code.sources;
     // Events a trace should not contain (a close of a frame never opened, ...) were skipped: say so.
     this.output = [...(options.output ?? []), ...rec.warnings.slice(0, 20).map((text) => ({ step: 0, text: `trace: ${text}` }))];
