@@ -6,6 +6,7 @@ import type {
   Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
   ValueFormat, Variable,
 } from '../../core/execution.ts';
+import { isDeepStrictEqual } from 'node:util';
 import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
@@ -366,19 +367,94 @@ export class MoveExecution implements Execution {
   }
 
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
-    if (container !== undefined) return undefined;
     const at = this.frameAt(step, frameIndex);
     if (!at || at.frame.isNative) return undefined;
-    const locals = this.recording.state(step).locals.get(at.frame.index);
-    const n = shownLocals(this.localNames(at.frame), (i) => locals?.[i] !== undefined).find((l) => l.display === name);
-    if (!n) return undefined;
-    return { dataId: `local:${at.frame.index}:${n.index}`, description: `${name} in ${this.frameName(at.frame)}` };
+    const state = this.recording.state(step);
+    const locals = state.locals.get(at.frame.index);
+    const shown = shownLocals(this.localNames(at.frame), (i) => locals?.[i] !== undefined);
+    const where = this.frameName(at.frame);
+    if (container === undefined) {
+      const n = shown.find((l) => l.display === name);
+      if (!n) return undefined;
+      return { dataId: `local:${at.frame.index}:${n.index}`, description: `${name} in ${where}` };
+    }
+    // A field or element: watched through the local it lives in (or the one a reference points into),
+    // at the path of field / element offsets to it.
+    const text = name.startsWith('[') ? `${container}${name}` : `${container}.${name}`;
+    let expr;
+    try {
+      expr = parseExpression(text);
+    } catch {
+      return undefined;
+    }
+    if (!isPath(expr)) return undefined;
+    const names: (string | number)[] = [];
+    let e = expr;
+    while (e.kind !== 'name') {
+      if (e.kind === 'field') names.unshift(e.field);
+      else if (e.kind === 'index' && e.index.kind === 'int') names.unshift(Number(e.index.value));
+      else return undefined;
+      e = (e as { of: typeof e }).of;
+    }
+    const n = shown.find((l) => l.display === (e as { name: string }).name);
+    const stored = n ? locals?.[n.index] : undefined;
+    if (!n || !stored) return undefined;
+    let frame = at.frame.index;
+    let local = n.index;
+    const offsets: number[] = [];
+    let value: TraceMoveValue | undefined;
+    if ('RuntimeValue' in stored) value = stored.RuntimeValue.value;
+    else {
+      const ref = 'MutRef' in stored ? stored.MutRef : stored.ImmRef;
+      let l = ref.location;
+      const prefix: number[] = [];
+      while ('Indexed' in l) {
+        prefix.unshift(l.Indexed[1]);
+        l = l.Indexed[0];
+      }
+      if (!('Local' in l)) return undefined;
+      frame = this.recording.frameByTraceId(l.Local[0]);
+      local = l.Local[1];
+      if (frame < 0) return undefined;
+      offsets.push(...prefix);
+      value = this.deref(state, at.frame, stored);
+    }
+    for (const step of names) {
+      if (typeof step === 'string') {
+        if (value?.type !== 'Struct' && value?.type !== 'Variant') return undefined;
+        const i = value.value.fields.findIndex(([f]) => f === step);
+        if (i < 0) return undefined;
+        offsets.push(i);
+        value = value.value.fields[i]![1];
+      } else {
+        if (value?.type !== 'Vector' || step >= value.value.length) return undefined;
+        offsets.push(step);
+        value = value.value[step];
+      }
+    }
+    return { dataId: `local:${frame}:${local}:${offsets.join(',')}`, description: `${text} in ${where}` };
   }
 
   writeSteps(dataId: string): readonly number[] {
-    const m = /^local:(\d+):(\d+)$/.exec(dataId);
+    const m = /^local:(\d+):(\d+)(?::([\d,]*))?$/.exec(dataId);
     if (!m) return [];
-    return this.recording.writeStepsOfLocal(Number(m[1]), Number(m[2]));
+    const writes = this.recording.writeStepsOfLocal(Number(m[1]), Number(m[2]));
+    if (m[3] === undefined) return writes;
+    // A part of the local: only the writes that change that part.
+    const frame = Number(m[1]);
+    const local = Number(m[2]);
+    const offsets = m[3] === '' ? [] : m[3].split(',').map(Number);
+    const partAt = (step: number): TraceMoveValue | undefined => {
+      const stored = this.recording.state(step).locals.get(frame)?.[local];
+      let v = stored && 'RuntimeValue' in stored ? stored.RuntimeValue.value : undefined;
+      for (const o of offsets) {
+        if (v?.type === 'Struct' || v?.type === 'Variant') v = v.value.fields[o]?.[1];
+        else if (v?.type === 'Vector') v = v.value[o];
+        else return undefined;
+      }
+      return v;
+    };
+    return writes.filter((w) => !isDeepStrictEqual(partAt(w), partAt(w + 1)));
   }
 
   readMemory(): Uint8Array {

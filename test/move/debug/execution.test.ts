@@ -331,3 +331,20 @@ test('trace files: pretty-printed JSON like JSON Lines; unsupported versions nam
   }
   await assert.rejects(launchTrace('old.json'), (e) => e instanceof UserError && /trace version 1 is not supported/.test(e.message));
 });
+
+test('data breakpoints on fields and elements, also through references', { skip: noFixtures }, async () => {
+  const x = await fromTrace('references');
+  const s = stepAt(x, '0x0::m::foo', 0);
+  const at = (steps: readonly number[]) => steps.map((w) => `${x.frames(w)[0]!.name}@${x.pc(w)}`);
+  const field = x.dataTarget(s, 0, 'simple_field', 'some_struct_ref')!;
+  assert.equal(field.description, 'some_struct_ref.simple_field in 0x0::m::foo');
+  const whole = x.dataTarget(s, 1, 'some_struct')!;
+  const fieldWrites = x.writeSteps(field.dataId);
+  assert.ok(fieldWrites.every((w) => x.writeSteps(whole.dataId).includes(w)), 'a subset of the writes to the whole struct');
+  assert.ok(fieldWrites.length < x.writeSteps(whole.dataId).length, 'writes to other fields do not count');
+  assert.deepEqual(at(fieldWrites).slice(1), ['0x0::m::foo@9'], 'after its creation, written once through the reference');
+  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[1]', 'vec_ref')!.dataId)), ['0x0::m::test@7'], 'vec[1] is only written when pushed');
+  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[0]', 'vec_ref')!.dataId)).slice(1), ['0x0::m::foo@24']);
+  assert.equal(x.dataTarget(s, 0, 'nope', 'some_struct_ref'), undefined);
+  assert.equal(x.dataTarget(s, 0, '[9]', 'vec_ref'), undefined);
+});
