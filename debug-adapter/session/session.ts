@@ -656,8 +656,9 @@ export class ChainstepSession extends DebugSession {
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     this.guard(response, () => {
+      // DAP offsets are relative to the reference and may be negative (the memory view scrolls up from a
+      // value to its length word); the backend answers fewer or no bytes outside its memory.
       const offset = args.offset ?? 0;
-      if (offset < 0) throw new UserError('Memory offsets start at 0.');
       const run = this.stopped();
       if (!run) return this.late(response, { address: `0x${offset.toString(16)}`, unreadableBytes: args.count });
       const bytes = run.execution.readMemory(run.stop.step, args.memoryReference, offset, args.count);

@@ -53,7 +53,7 @@ export async function referenceRun(file: string, contract: string, functionName:
   const result = decodeFunctionResult({ abi, functionName, data: bytesToHex(call.execResult.returnValue) as Hex });
   const events = (call.execResult.logs ?? []).map(([, topics, data]) => {
     const decoded = decodeEventLog({ abi, topics: topics.map((t) => bytesToHex(t)) as [Hex, ...Hex[]], data: bytesToHex(data) as Hex });
-    return { eventName: decoded.eventName, args: decoded.args as unknown as Record<string, unknown> };
+    return { eventName: String(decoded.eventName), args: decoded.args as unknown as Record<string, unknown> };
   });
   return {
     result,
