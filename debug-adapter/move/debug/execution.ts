@@ -2,19 +2,20 @@
 // (frame depth, function, pc, line), frames with type arguments, scopes rebuilt from the recording
 // (parameters and locals by debug-info names, operand stack, objects touched, VM registers), the
 // disassembly, aborts explained, and expressions over decoded values.
+import { isDeepStrictEqual } from 'node:util';
 import type {
-  Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
+  Children, DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
   ValueFormat, Variable,
 } from '../../core/execution.ts';
-import { isDeepStrictEqual } from 'node:util';
 import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
-import { abortSummary, explainAbortCode, statusSummary } from './aborts.ts';
-import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
+import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
+import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
+import { explainEnd } from './outcome.ts';
 import { locationRoot, type MoveRecording, type MoveState, type RecordedFrame } from './recording.ts';
-import { ValueRenderer, preview, traceValueText, typeTagText, type ReferenceTarget } from './values.ts';
+import { ValueRenderer, preview, typeTagText, type ReferenceTarget } from './values.ts';
 
 export interface MoveExecutionOptions {
   /** A failure the recording itself does not carry (our interpreter's status with its message). */
@@ -31,14 +32,6 @@ function list(vars: readonly Variable[]): Children {
     indexed: 0,
     get: (kind, start, count) => (kind === 'indexed' ? [] : vars.slice(start, start + count)),
   };
-}
-
-/** Display name of a local: the debug-info name before `#`, or arg/loc numbering without one. */
-interface LocalName {
-  readonly index: number;
-  readonly name: string;
-  readonly hidden: boolean;
-  readonly parameter: boolean;
 }
 
 export class MoveExecution implements Execution {
@@ -72,7 +65,17 @@ export class MoveExecution implements Execution {
     this.sources = code.sources;
     // Events a trace should not contain (a close of a frame never opened, ...) were skipped: say so.
     this.output = [...(options.output ?? []), ...rec.warnings.slice(0, 20).map((text) => ({ step: 0, text: `trace: ${text}` }))];
-    this.outcome = this.buildOutcome(options.failure, options.abortCode);
+    const ended = explainEnd({
+      recording: rec,
+      frameName: (f) => this.frameName(f),
+      where: (f, pc) => {
+        const unit = this.unitOfRecord(f.index);
+        const range = this.code.rangeAt(unit, pc);
+        return { ...(unit.loaded ? { module: unit.loaded.module } : {}), ...(unit.loaded?.sourceMap ? { sourceMap: unit.loaded.sourceMap } : {}), ...(range ? { line: `${this.sources[range.source]!.name}:${range.line}` } : {}) };
+      },
+    }, options.failure, options.abortCode);
+    this.outcome = ended.outcome;
+    if (ended.exception) this.exceptions.push(ended.exception);
   }
 
   private unitAt(step: number): CodeUnit {
@@ -162,17 +165,7 @@ export class MoveExecution implements Execution {
   // ---- names and values ----
 
   private localNames(frame: RecordedFrame): LocalName[] {
-    const unit = this.unitOfRecord(frame.index);
-    const count = Math.max(frame.localTypes.length, frame.parameters.length);
-    const params = frame.parameters.length;
-    const out: LocalName[] = [];
-    for (let i = 0; i < count; i++) {
-      const parameter = i < params;
-      const known = unit.sourceMap?.local(i);
-      if (known) out.push({ index: i, name: known.name, hidden: known.isTemporary, parameter });
-      else out.push({ index: i, name: parameter ? `arg${i}` : `loc${i - params}`, hidden: false, parameter });
-    }
-    return out;
+    return localNamesOf(frame, this.unitOfRecord(frame.index).sourceMap);
   }
 
   /** The frame record at a frame index of a step's stack (and the step it is at), when there is one. */
@@ -460,107 +453,6 @@ export class MoveExecution implements Execution {
   readMemory(): Uint8Array {
     return new Uint8Array(0);
   }
-
-  // ---- outcome and exceptions ----
-
-  private buildOutcome(failure?: { status: string; message: string }, knownCode?: bigint): Outcome {
-    const rec = this.recording;
-    const gasUsed = BigInt(Math.max(0, rec.initialGas - rec.finalGas));
-    const err = rec.error;
-    if (err) {
-      const frame = err.frame >= 0 ? rec.frames[err.frame] : undefined;
-      const where = frame ? this.frameName(frame) : 'the entry function';
-      const pc = frame && !frame.isNative && err.step >= 0 ? rec.pc(err.step) : undefined;
-      const unit = frame ? this.unitOfRecord(frame.index) : undefined;
-      const range = unit && pc !== undefined ? this.code.rangeAt(unit, pc) : undefined;
-      const line = range ? `, ${this.sources[range.source]!.name}:${range.line}` : '';
-      const locationText = `${where}${pc !== undefined ? ` at pc ${pc}` : ''}${line}`;
-      let summary: string;
-      const details: string[] = [];
-      if (err.status === 'ABORTED') {
-        const code = err.abortCode ?? knownCode;
-        if (code !== undefined) {
-          const module = unit?.loaded?.module;
-          const meaning = explainAbortCode(code, module, unit?.loaded?.sourceMap);
-          summary = `aborted: ${abortSummary(code, meaning)} in ${locationText}`;
-          details.push(`abort code ${code} (0x${code.toString(16)})`);
-          if (meaning.constant) details.push(`error constant ${meaning.constant}`);
-          if (meaning.line !== undefined) details.push(`raised at source line ${meaning.line}`);
-          if (meaning.message !== undefined) details.push(`message ${meaning.message}`);
-        } else {
-          summary = `aborted in ${locationText}${frame?.isNative ? ' (the native function aborted; the trace does not record its code)' : ''}`;
-        }
-      } else {
-        summary = `failed: ${statusSummary(err.status)} in ${locationText}`;
-      }
-      if (failure?.message) details.push(failure.message);
-      details.push(`location: ${locationText}`);
-      if (err.step >= 0) {
-        this.exceptions.push({ step: err.step, kind: exceptionKind(err.status), caught: false, summary: summary.replace(/^(aborted|failed): /, ''), details: details.join('\n') });
-      }
-      return { success: false, summary, gasUsed, details };
-    }
-    if (failure) {
-      const step = rec.stepCount - 1;
-      if (step >= 0) this.exceptions.push({ step, kind: exceptionKind(failure.status), caught: false, summary: `${statusSummary(failure.status)}`, details: failure.message });
-      return { success: false, summary: `failed: ${statusSummary(failure.status)}`, gasUsed, details: [failure.message] };
-    }
-    const entry = rec.frames[0];
-    const returns = entry?.returns ?? [];
-    const values = returns.map((v) => traceValueText(v));
-    return {
-      success: true,
-      summary: values.length ? `returned (${values.join(', ')})` : 'returned',
-      gasUsed,
-      details: returns.map((v, i) => `${i}: ${traceValueText(v)}${entry?.returnTypes[i] ? `: ${typeTagText(entry.returnTypes[i]!.type_)}` : ''}`),
-    };
-  }
-}
-
-interface ShownLocal extends LocalName {
-  readonly display: string;
-  readonly shadowed: boolean;
-}
-
-/**
- * The locals to show: temporaries hidden; of several declarations with one name (shadowing, macro
- * expansions: `x#1#4`, `x#2#8`) those holding a value, the latest as `x` and earlier ones as
- * `x (shadowed)`, or a single unset entry when none holds one.
- */
-function shownLocals(names: readonly LocalName[], hasValue: (index: number) => boolean): ShownLocal[] {
-  const groups = new Map<string, LocalName[]>();
-  for (const n of names) {
-    if (n.hidden) continue;
-    const g = groups.get(n.name);
-    if (g) g.push(n);
-    else groups.set(n.name, [n]);
-  }
-  const out: ShownLocal[] = [];
-  for (const n of names) {
-    if (n.hidden) continue;
-    const group = groups.get(n.name)!;
-    if (group.length === 1) {
-      out.push({ ...n, display: n.name, shadowed: false });
-      continue;
-    }
-    const set = group.filter((g) => hasValue(g.index));
-    if (set.length === 0) {
-      if (n === group[group.length - 1]) out.push({ ...n, display: n.name, shadowed: false });
-      continue;
-    }
-    if (!set.includes(n)) continue;
-    const latest = n === set[set.length - 1];
-    out.push({ ...n, display: latest ? n.name : `${n.name} (shadowed)`, shadowed: !latest });
-  }
-  return out;
-}
-
-/** Aborts stop on the "Move aborts" filter; arithmetic and vector errors are panics; gas is gas. */
-function exceptionKind(status: string): ExceptionKind {
-  if (status === 'ABORTED') return 'abort';
-  if (status === 'OUT_OF_GAS') return 'outOfGas';
-  if (status === 'ARITHMETIC_ERROR' || status === 'VECTOR_OPERATION_ERROR') return 'panic';
-  return 'invalid';
 }
 
 function objectLabel(v: TraceMoveValue): string {
