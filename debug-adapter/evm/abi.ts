@@ -3,7 +3,6 @@
 import { decodeAbiParameters, encodeAbiParameters, isAddress, toFunctionSelector, type AbiParameter } from 'viem';
 import { UserError } from '../core/errors.ts';
 import type { AbiItem, AbiParam } from './compile.ts';
-import { decodeRevert } from './decode/index.ts';
 
 export function signatureOf(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(',')})`;
@@ -141,11 +140,4 @@ export function formatReturn(outputs: readonly AbiParam[], data: Uint8Array): st
   } catch {
     return bytesToHex(data);
   }
-}
-
-/** Kind and one-line summary of revert data (Error(string), Panic(uint256), a custom error of `abis`, or raw), by decode/. */
-export function describeRevert(data: Uint8Array, abis: readonly (readonly AbiItem[])[]): { panic: boolean; summary: string } {
-  if (data.length === 0) return { panic: false, summary: 'reverted without data' };
-  const reason = decodeRevert(data, abis as unknown as readonly (readonly unknown[])[]);
-  return { panic: reason.kind === 'panic', summary: reason.summary };
 }

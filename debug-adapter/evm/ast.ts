@@ -64,6 +64,12 @@ export class SourceAst {
   readonly functions: FunctionInfo[] = [];
   /** "start:length" of function, modifier and contract definitions. */
   readonly wholeRanges = new Set<string>();
+  /**
+   * "start:length" of the parts of a function or modifier that are not statements, with their function:
+   * the whole definition, its parameter and return lists and their declarations (the decoding of arguments,
+   * the return path) and the body block (the cleanup after the last statement).
+   */
+  readonly headerRanges = new Map<string, FunctionInfo>();
   private readonly layouts = new Map<AstNode, FunctionLayout>();
   readonly modifierDefinitions = new Map<number, AstNode>();
   /** Set by the owner once every source is known (modifiers of base contracts live in other files). */
@@ -80,9 +86,16 @@ export class SourceAst {
     } else if (node.nodeType === 'FunctionDefinition' || node.nodeType === 'ModifierDefinition') {
       const kind = node.kind as string | undefined;
       const fnName = kind === 'constructor' || kind === 'fallback' || kind === 'receive' ? kind : String(node.name || kind);
-      this.functions.push({ node, name: contract ? `${contract}.${fnName}` : fnName, contract, src: parseSrc(node.src) });
+      const info: FunctionInfo = { node, name: contract ? `${contract}.${fnName}` : fnName, contract, src: parseSrc(node.src) };
+      this.functions.push(info);
       if (node.nodeType === 'ModifierDefinition') this.modifierDefinitions.set(node.id, node);
       this.wholeRanges.add(rangeKey(node.src));
+      const parts: unknown[] = [node, node.body, node.parameters, node.returnParameters,
+        ...declarationsOf(node.parameters), ...declarationsOf(node.returnParameters)];
+      for (const part of parts) {
+        const src = (part as { src?: unknown } | undefined)?.src;
+        if (typeof src === 'string') this.headerRanges.set(rangeKey(src), info);
+      }
     }
     for (const child of node.nodes ?? []) this.walk(child, contract);
   }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import type { Backend, Execution, LaunchConfig, Progress } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
-import { describeRevert, encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
+import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
+import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
 import { EvmExecution } from './execution.ts';
@@ -143,7 +144,7 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
     const result = await chain.call({ from: parseFrom(s.from, `${field}.from`), to: address, data, value: parseAmount(s.value, `${field}.value`), gasLimit: setupGas });
     const error = result.execResult.exceptionError;
     if (error) {
-      const why = error.error === 'revert' ? describeRevert(result.execResult.returnValue, abis).summary : error.error;
+      const why = error.error === 'revert' ? decodeRevert(result.execResult.returnValue, abis).summary : error.error;
       throw new UserError(`${field}: ${signatureOf(sfn)} failed: ${why}`);
     }
   }

@@ -1,12 +1,13 @@
 // The embedded chain: an @ethereumjs/evm on the Prague hardfork with ten prefunded accounts, and the
 // deployment of compiled contracts (libraries linked and deployed first).
-import { createEVM, type EVM } from '@ethereumjs/evm';
+import { createEVM, type EVM, type EVMRunCallOpts } from '@ethereumjs/evm';
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, type Address } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { UserError } from '../core/errors.ts';
-import { describeRevert, hexToBytes } from './abi.ts';
+import { hexToBytes } from './abi.ts';
+import { decodeRevert } from './decode/index.ts';
 import type { AbiItem, CompiledContract } from './compile.ts';
 
 /**
@@ -21,6 +22,26 @@ export const ACCOUNTS: readonly string[] = [
   '0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f', '0xa0ee7a142d267c1f36714e4a8f75612f20a79720',
 ];
 export const INITIAL_BALANCE = 10_000n * 10n ** 18n;
+
+/**
+ * The block every call runs in (deployment, set-up and the debugged call), and the transaction's gas price.
+ * Fixed so that recordings are reproducible; the evaluator answers `block.*` / `tx.gasprice` from here.
+ */
+export const BLOCK = {
+  number: 1n,
+  timestamp: 1_700_000_000n,
+  coinbase: '0x0000000000000000000000000000000000000000',
+  gasLimit: 30_000_000n,
+  chainId: 1n,
+  gasPrice: 0n,
+} as const;
+
+const block: NonNullable<EVMRunCallOpts['block']> = {
+  header: {
+    number: BLOCK.number, coinbase: createAddressFromString(BLOCK.coinbase), timestamp: BLOCK.timestamp, difficulty: 0n,
+    prevRandao: new Uint8Array(32), gasLimit: BLOCK.gasLimit, getBlobGasPrice: () => undefined,
+  },
+};
 
 export class Chain {
   private constructor(readonly evm: EVM, readonly common: Common) {}
@@ -54,7 +75,8 @@ export class Chain {
       data: opts.data,
       value: opts.value ?? 0n,
       gasLimit: opts.gasLimit,
-      gasPrice: 0n,
+      gasPrice: BLOCK.gasPrice,
+      block,
     });
   }
 }
@@ -90,7 +112,7 @@ export async function deploy(
   const result = await chain.call({ from, data: initCode, value, gasLimit });
   const error = result.execResult.exceptionError;
   if (error || !result.createdAddress) {
-    const why = error?.error === 'revert' ? describeRevert(result.execResult.returnValue, abis).summary : error?.error ?? 'no address created';
+    const why = error?.error === 'revert' ? decodeRevert(result.execResult.returnValue, abis).summary : error?.error ?? 'no address created';
     throw new UserError(`Deploying ${name} failed: the constructor ${error?.error === 'revert' ? 'reverted: ' : ''}${why}`);
   }
   return result.createdAddress.toString().toLowerCase();

@@ -6,12 +6,13 @@ import type {
   SourceFile, SourceRange, ValueFormat, Variable,
 } from '../core/execution.ts';
 import { EvaluationError } from '../core/errors.ts';
-import { bytesToHex, describeRevert, formatReturn, formatValue, signatureOf } from './abi.ts';
+import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
+import { BLOCK } from './chain.ts';
 import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
 import { parseSrc } from './ast.ts';
 import type { AbiItem, CompiledProject } from './compile.ts';
 import {
-  decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
+  decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type SolcStorageLayout,
   type StateVariable,
 } from './decode/index.ts';
@@ -28,6 +29,11 @@ interface FrameRecord {
   entryStep: number;
   /** Stack height (in the context) when the function's body was entered: its parameters are just below. */
   entryHeight: number;
+  /**
+   * For an external frame, the first step after its function's body returned to the dispatcher (Infinity
+   * while it runs): from there on its parameters and locals are gone from the stack.
+   */
+  exitStep: number;
   fn?: FunctionInfo;
   ast?: SourceAst;
   name: string;
@@ -99,6 +105,7 @@ export class EvmExecution implements Execution {
       this.codeOfCtx[ctx.id] = ctx.codeId;
     }
     for (const u of this.units.units) this.lineTables.push(u.lineIds);
+    this.units.registerCompiledLines();
     this.sources = this.table.files;
     this.registry = new TypeRegistry(Object.fromEntries(info.project.sources.map((s) => [s.unit, { ast: s.ast }])));
     this.revertedAt = new Float64Array(rec.contexts.length);
@@ -255,7 +262,7 @@ export class EvmExecution implements Execution {
           const parent = ctx.callStep >= 0 ? frameOf[ctx.callStep]! : -1;
           frames.push({
             ctx: c, parent, depth: parent >= 0 ? frames[parent]!.depth + 1 : 0, callStep: ctx.callStep, entryStep: s,
-            entryHeight: 0, name: this.externalName(ctx), external: true, generated: false,
+            entryHeight: 0, exitStep: Infinity, name: this.externalName(ctx), external: true, generated: false,
           });
           f = frames.length - 1;
         }
@@ -278,13 +285,14 @@ export class EvmExecution implements Execution {
           }
         }
         frames.push({
-          ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: -1, fn, ast,
+          ctx: c, parent: f, depth: frame.depth + 1, callStep: s, entryStep: s + 1, entryHeight: -1, exitStep: Infinity, fn, ast,
           name: fn?.name ?? helper ?? `${unit!.name} (compiler code)`, external: false, generated: !fn,
         });
         f = frames.length - 1;
       } else if (jump === JUMP_OUT) {
         const frame = frames[f]!;
         if (!frame.external) f = frame.parent;
+        else if (absorbed[c] && frame.exitStep === Infinity) frame.exitStep = s + 1;
       }
     }
   }
@@ -402,7 +410,7 @@ export class EvmExecution implements Execution {
   private view(step: number): EvmStateView {
     const state = this.stateAt(step);
     const ctx = this.context(step);
-    const preimages = this.rec.preimages;
+    const preimages = this.rec.preimages, preimageSteps = this.rec.preimageSteps;
     return {
       stackSize: () => state.stack.length,
       stackWord: (i) => state.stack[i] ?? 0n,
@@ -416,7 +424,8 @@ export class EvmExecution implements Execution {
       storage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step),
       transientStorage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step, true),
       keccakPreimages: function* (): Iterable<KeccakPreimage> {
-        for (const [hash, preimage] of preimages) yield { hash, preimage };
+        // Only hashes computed before this step: stepping back must not reveal mapping keys hashed later.
+        for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step) yield { hash, preimage };
       },
     };
   }
@@ -425,9 +434,13 @@ export class EvmExecution implements Execution {
     return { view: this.view(step), storageAddress: BigInt(this.context(step).address || '0x0') };
   }
 
-  /** Variables of the frame: parameters, return variables, visible locals (with stack positions). */
-  private frameVariables(rec: FrameRecord, at: number): { params: StackVariable[]; returns: StackVariable[]; locals: StackVariable[]; base: number; retBase: number; localBase: number } | undefined {
-    if (!rec.fn || !rec.ast || rec.entryStep > at) return undefined;
+  /**
+   * Variables of the frame at `at`, with stack positions: parameters, then return variables and the locals
+   * in scope at the current source offset (declared before it, in a block not yet finished). Nothing once
+   * an external frame's body has returned to the dispatcher: the stack no longer holds them.
+   */
+  private frameVariables(rec: FrameRecord, at: number): { params: PlacedVariable[]; locals: PlacedVariable[] } | undefined {
+    if (!rec.fn || !rec.ast || rec.entryStep > at || at >= rec.exitStep) return undefined;
     const layout = rec.ast.layoutOf(rec.fn.node);
     // The stack height after the jump into the body, measured once by rebuilding that step.
     if (rec.entryHeight < 0) rec.entryHeight = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, rec.entryStep).stack.length;
@@ -439,23 +452,48 @@ export class EvmExecution implements Execution {
     const size = this.stateAt(at).stack.length;
     const fnFile = rec.fn.src.file;
     const offset = e && e.file === fnFile ? e.start : -1;
-    const locals = layout.locals.filter((l) => offset >= l.visibleFrom && offset < l.visibleTo && localBase + l.slot + l.slots <= size);
-    const returns = layout.returns.filter((r) => retBase + r.slot + r.slots <= size);
+    // A variable still in scope whose word a `return` already popped (the cleanup is part of the return
+    // statement) is read where it was last on the stack; anything else off the stack is not shown.
+    const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
+      if (index + v.slots <= size) return { v, index, step: at };
+      const step = this.lastStepHolding(at, index + v.slots, rec.entryStep);
+      return step === undefined ? undefined : { v, index, step };
+    };
+    const locals: PlacedVariable[] = [];
+    const add = (p: PlacedVariable | undefined): void => { if (p) locals.push(p); };
+    for (const r of layout.returns) add(place(r, retBase + r.slot));
+    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) add(place(l, localBase + l.slot));
     // Inside an (inlined) modifier: its arguments and locals, placed after the return variables.
     for (const m of layout.modifiers) {
       if (!e || e.file !== m.src.file || e.start < m.src.start || e.start >= m.src.start + m.src.length) continue;
       const mBase = rec.entryHeight + layout.returnSlots + m.base;
-      for (const v of m.variables) {
-        const inScope = v.visibleFrom <= e.start && e.start < v.visibleTo;
-        if (inScope && mBase + v.slot + v.slots <= size) locals.push({ ...v, slot: mBase + v.slot - localBase });
-      }
+      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot));
     }
-    return { params: [...layout.params], returns, locals, base, retBase, localBase };
+    return { params: layout.params.map((p) => ({ v: p, index: base + p.slot, step: at })), locals };
   }
 
-  private stackVariable(v: StackVariable, index: number, ctx: DecodeContext, format: ValueFormat): Variable {
-    const { type, dataLocation } = this.registry.fromVariableDeclaration(v.declaration);
-    return decodeValue(v.name, type, { kind: 'stack', index, pointsTo: dataLocation }, ctx, format);
+  /**
+   * The latest step before `at` (not before `from`, in the same call context) at which the stack held at
+   * least `needed` words, found by undoing the stack effects of the instructions in between.
+   */
+  private lastStepHolding(at: number, needed: number, from: number, limit = 256): number | undefined {
+    const c = this.ctxOf[at]!;
+    let height = this.stateAt(at).stack.length;
+    for (let t = at - 1, seen = 0; t >= from && seen < limit; t--) {
+      const ct = this.ctxOf[t]!;
+      if (ct !== c) { t = this.rec.contexts[ct]!.callStep + 1; continue; } // over a call the context made
+      seen++;
+      const op = OPCODES[this.unitAt(t).code[this.pcs[t]!]!];
+      if (!op) return undefined;
+      height += op.pops - op.pushes; // the height before step t
+      if (height >= needed) return t;
+    }
+    return undefined;
+  }
+
+  private stackVariable(p: PlacedVariable, format: ValueFormat, ctx?: DecodeContext): Variable {
+    const { type, dataLocation } = this.registry.fromVariableDeclaration(p.v.declaration);
+    return decodeValue(p.v.name, type, { kind: 'stack', index: p.index, pointsTo: dataLocation }, ctx ?? this.decodeContext(p.step), format);
   }
 
   private stateVariables(step: number): StateVariable[] {
@@ -478,21 +516,15 @@ export class EvmExecution implements Execution {
     const found = this.frameAt(step, frameIndex);
     if (!found) return [];
     const { rec, at } = found;
-    const format: ValueFormat = { hex: false };
     const scopes: Scope[] = [];
     const ctx = this.rec.contexts[rec.ctx]!;
     const decodeCtx = this.decodeContext(at);
     const vars = this.frameVariables(rec, at);
     if (vars) {
-      const params = [
-        ...vars.params.map((p) => this.stackVariable(p, vars.base + p.slot, decodeCtx, format)),
-      ];
-      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: lazy(() => params) });
-      const locals = [
-        ...vars.returns.map((r) => this.stackVariable(r, vars.retBase + r.slot, decodeCtx, format)),
-        ...vars.locals.map((l) => this.stackVariable(l, vars.localBase + l.slot, decodeCtx, format)),
-      ];
-      scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: listChildren(locals) });
+      const decoded = (list: readonly PlacedVariable[]): Children =>
+        formatted((format) => list.map((p) => this.stackVariable(p, format, p.step === at ? decodeCtx : undefined)));
+      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: decoded(vars.params) });
+      scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: decoded(vars.locals) });
     }
     const stateVars = this.stateVariables(at);
     if (stateVars.length > 0) scopes.push({ name: 'State', expensive: false, children: decodeStateVariables(stateVars, decodeCtx) });
@@ -579,33 +611,43 @@ export class EvmExecution implements Execution {
       const outputs = this.info.fn?.outputs ?? [];
       return { success: true, summary: `returned ${formatReturn(outputs, top.returnData)}`, gasUsed };
     }
-    return { success: false, summary: `${this.failureText(top)}`, gasUsed, details: top.returnData.length ? [`revert data: ${bytesToHex(top.returnData)}`] : undefined };
+    return { success: false, summary: this.failure(top).text, gasUsed, details: top.returnData.length ? [`revert data: ${bytesToHex(top.returnData)}`] : undefined };
   }
 
-  private failureText(ctx: CallContext): string {
-    if (ctx.error === 'revert') return `reverted: ${describeRevert(ctx.returnData, this.allAbis()).summary}`;
-    if (ctx.error === 'out of gas') return 'out of gas';
-    return `failed: ${ctx.error}`;
+  /** Kind and text of a failed context, revert reasons decoded by decode/ against every compiled ABI. */
+  private failure(ctx: CallContext): { kind: ExceptionKind; summary: string; text: string } {
+    if (ctx.error === 'revert') {
+      const reason = decodeRevert(ctx.returnData, this.allAbis());
+      const kind: ExceptionKind = reason.kind === 'panic' ? 'panic' : 'revert';
+      return { kind, summary: reason.summary, text: reason.kind === 'empty' ? reason.summary : `reverted: ${reason.summary}` };
+    }
+    if (ctx.error === 'out of gas' || ctx.error === 'code store out of gas') return { kind: 'outOfGas', summary: ctx.error, text: ctx.error };
+    return { kind: 'invalid', summary: ctx.error ?? 'failed', text: `failed: ${ctx.error}` };
   }
 
+  /**
+   * One event per failed call context, at its failing instruction (REVERT, or the instruction that ran out
+   * of gas or was invalid), so a revert bubbling up through several calls stops in each frame in turn.
+   * `caught`: some caller completed normally, so the failure was handled (try/catch, low-level call).
+   */
   private buildExceptions(): void {
-    for (const ctx of this.rec.contexts) {
+    const contexts = this.rec.contexts;
+    const failedCallees = new Map<number, CallContext[]>();
+    for (const c of contexts) if (c.error !== undefined && c.parent >= 0) failedCallees.set(c.parent, [...(failedCallees.get(c.parent) ?? []), c]);
+    for (const ctx of contexts) {
       if (ctx.error === undefined || ctx.firstStep < 0) continue;
-      let kind: ExceptionKind;
-      let summary: string;
-      if (ctx.error === 'revert') {
-        const d = describeRevert(ctx.returnData, this.allAbis());
-        kind = d.panic ? 'panic' : 'revert';
-        summary = d.summary;
-      } else if (ctx.error === 'out of gas') { kind = 'outOfGas'; summary = 'out of gas'; }
-      else { kind = 'invalid'; summary = ctx.error; }
+      const { kind, summary } = this.failure(ctx);
       let caught = false;
-      for (let p = ctx.parent; p >= 0; p = this.rec.contexts[p]!.parent) if (this.rec.contexts[p]!.error === undefined) { caught = true; break; }
+      for (let p = ctx.parent; p >= 0; p = contexts[p]!.parent) if (contexts[p]!.error === undefined) { caught = true; break; }
       let step = ctx.endStep - 1;
       while (step > ctx.firstStep && this.ctxOf[step] !== ctx.id) step--;
+      // Re-raised: the revert data of the last call this context made that failed, passed up unchanged.
+      let from: CallContext | undefined;
+      for (const callee of failedCallees.get(ctx.id) ?? []) if (callee.endStep <= step) from = callee; // in call order
+      const passedUp = ctx.error === 'revert' && from?.error === 'revert' && equalBytes(from.returnData, ctx.returnData);
       this.exceptions.push({
         step, kind, caught, summary,
-        details: `in ${this.externalName(ctx)} at ${ctx.address}${ctx.returnData.length ? `; data ${bytesToHex(ctx.returnData)}` : ''}`,
+        details: `in ${this.externalName(ctx)} at ${ctx.address}${passedUp ? `; passed up from ${this.externalName(from!)}` : ''}${caught ? '; caught by a caller' : ''}${ctx.returnData.length ? `; data ${bytesToHex(ctx.returnData)}` : ''}`,
       });
     }
     this.exceptions.sort((a, b) => a.step - b.step);
@@ -641,11 +683,8 @@ export class EvmExecution implements Execution {
     for (const s of this.stateVariables(at)) names.set(s.name, { v: s });
     if (found) {
       const vars = this.frameVariables(found.rec, found.at);
-      if (vars) {
-        for (const p of vars.params) names.set(p.name, { v: p, index: vars.base + p.slot });
-        for (const r of vars.returns) names.set(r.name, { v: r, index: vars.retBase + r.slot });
-        for (const l of vars.locals) names.set(l.name, { v: l, index: vars.localBase + l.slot });
-      }
+      // Expressions read the stack at this step: variables already popped by a return are left out.
+      for (const p of [...(vars?.params ?? []), ...(vars?.locals ?? [])]) if (p.step === at) names.set(p.v.name, { v: p.v, index: p.index });
     }
     const ctx = this.context(at);
     return {
@@ -667,11 +706,16 @@ export class EvmExecution implements Execution {
           case 'msg.sig': return ctx.calldata.length >= 4 ? BigInt(bytesToHex(ctx.calldata.subarray(0, 4))) : 0n;
           case 'this': return BigInt(ctx.address || '0x0');
           case 'tx.origin': return BigInt(this.rec.contexts[0]?.caller || '0x0');
-          case 'tx.gasprice': return 0n;
-          case 'block.chainid': return 1n;
+          case 'tx.gasprice': return BLOCK.gasPrice;
+          case 'block.number': return BLOCK.number;
+          case 'block.timestamp': return BLOCK.timestamp;
+          case 'block.chainid': return BLOCK.chainId;
+          case 'block.coinbase': return BigInt(BLOCK.coinbase);
+          case 'block.gaslimit': return BLOCK.gasLimit;
           default: return undefined;
         }
       },
+      typeByName: (name) => this.registry.byName(name),
     };
   }
 
@@ -742,6 +786,34 @@ export class EvmExecution implements Execution {
   retainedBytes(): number {
     return this.rec.retainedBytes() + this.frameOf.byteLength + this.frameRecords.length * 120;
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A variable with its stack position and the step whose stack holds it. */
+interface PlacedVariable {
+  readonly v: StackVariable;
+  readonly index: number;
+  readonly step: number;
+}
+
+/** Children decoded for the requested number format (`format.hex`), once per format. */
+function formatted(make: (format: ValueFormat) => Variable[]): Children {
+  const cache = new Map<boolean, Variable[]>();
+  const get = (format: ValueFormat): Variable[] => {
+    let vars = cache.get(format.hex);
+    if (!vars) cache.set(format.hex, (vars = make(format)));
+    return vars;
+  };
+  return {
+    get named() { return get({ hex: false }).length; },
+    indexed: 0,
+    get: (kind, start, count, format) => (kind === 'indexed' ? [] : get(format).slice(start, start + count)),
+  };
 }
 
 function lazy(make: () => Variable[]): Children {

@@ -259,7 +259,11 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
           orig(rs, common); // memory is expanded to cover the input before the hash is taken
           const hash = top(rs);
           putValue(hash);
-          rec.preimages.set(hash, rs.memory._store.slice(off, off + len));
+          // The first computation of a hash is when its mapping key became known (stepping back hides it again).
+          if (!rec.preimages.has(hash)) {
+            rec.preimages.set(hash, rs.memory._store.slice(off, off + len));
+            rec.preimageSteps.set(hash, step);
+          }
           if (Number(rs.memoryWordCount) * 32 !== lastMemSize) memLog(step, rs, 0, 0);
           if (dynamic) gasAfter = rs.gasLeft;
         };

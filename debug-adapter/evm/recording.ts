@@ -125,6 +125,8 @@ export class Recording {
   readonly storagePrevious: bigint[] = [];
 
   readonly preimages = new Map<bigint, Uint8Array>();
+  /** The step of the KECCAK256 that first computed each hash. */
+  readonly preimageSteps = new Map<bigint, number>();
   readonly logs: LogRecord[] = [];
   readonly contexts: CallContext[] = [];
 
@@ -143,7 +145,7 @@ export class Recording {
     for (const c of [this.pc, this.context, this.gasStep, this.gasValue, this.values, this.memStep, this.memOffset, this.memLength,
       this.memDataAt, this.memSize, this.memData, this.storageStep, this.storageKind]) n += c.bytes;
     n += this.storageSlot.length * 3 * 40;
-    for (const [, v] of this.preimages) n += v.byteLength + 100;
+    for (const [, v] of this.preimages) n += v.byteLength + 140;
     const seen = new Set<Uint8Array>();
     for (const ctx of this.contexts) {
       for (const cp of ctx.checkpoints) {

@@ -3,7 +3,7 @@
 // jump markers (for internal frames) and source ranges.
 import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../core/execution.ts';
-import { SourceAst } from './ast.ts';
+import { SourceAst, type FunctionInfo } from './ast.ts';
 import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
 import { instructionOffsets } from './opcodes.ts';
 import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
@@ -205,27 +205,65 @@ export class CodeUnits {
       entries = decompressSourceMap(output.sourceMap ?? '');
       for (const s of this.project.sources) fileToSource.set(s.id, this.sources.userSource(s.id)!);
       for (const g of output.generatedSources ?? []) fileToSource.set(g.id, this.sources.generatedSource(contract.name, g));
+      const lines = this.entryLines(entries, fileToSource);
       for (const pc of instructions) {
         const e = entries[indexByPc[pc]!];
         if (!e) continue;
         // Only JUMPs enter or leave functions; markers elsewhere are ignored.
         if (code[pc] === 0x56) { if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT; }
-        lineIds[pc] = this.lineIdOfEntry(e, fileToSource);
+        lineIds[pc] = lines[indexByPc[pc]!]!;
       }
     }
     const name = contract ? (isCreation ? `${contract.name} (constructor)` : contract.name) : `${address || 'unknown'} (unknown code)`;
     return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource };
   }
 
-  /** -1 where a user should not stop: no source, generated helpers, ranges that are a whole definition. */
-  private lineIdOfEntry(e: SourceMapEntry, fileToSource: ReadonlyMap<number, number>): number {
-    if (e.file < 0 || e.start < 0) return -1;
-    const source = fileToSource.get(e.file);
-    if (source === undefined) return -1;
-    const info = this.sources.info[source]!;
-    if (info.generated || !info.ast) return -1;
-    if (info.ast.wholeRanges.has(`${e.start}:${e.length}`)) return -1;
-    return this.sources.lineId(source, info.lines.line(e.start));
+  /**
+   * Makes the lines of every compiled contract's code (runtime and constructor) breakable, whether or not
+   * it ran: a breakpoint on such a line is verified, it is just not hit in this recording.
+   */
+  registerCompiledLines(): void {
+    const fileToSource = new Map<number, number>();
+    for (const s of this.project.sources) fileToSource.set(s.id, this.sources.userSource(s.id)!);
+    for (const c of this.project.contracts) {
+      for (const output of [c.deployedBytecode, c.bytecode]) {
+        if (output.sourceMap) this.entryLines(decompressSourceMap(output.sourceMap), fileToSource);
+      }
+    }
+  }
+
+  /**
+   * The line id of each source map entry; -1 where a user should not stop: no source, generated helpers,
+   * contract definitions. The parts of a function that are not statements (its definition, parameter lists,
+   * body block: argument decoding, the return path) are stops only in a function with no statement mapped
+   * in this code, so stepping leaves a function after its last statement instead of revisiting its header.
+   */
+  private entryLines(entries: readonly SourceMapEntry[], fileToSource: ReadonlyMap<number, number>): Int32Array {
+    const lines = new Int32Array(entries.length).fill(-1);
+    const headers: { index: number; fn: FunctionInfo; source: number }[] = [];
+    const withStatements = new Set<FunctionInfo>();
+    const functionAt = new Map<string, FunctionInfo | undefined>();
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.file < 0 || e.start < 0) continue;
+      const source = fileToSource.get(e.file);
+      if (source === undefined) continue;
+      const info = this.sources.info[source]!;
+      if (info.generated || !info.ast) continue;
+      const range = `${e.start}:${e.length}`;
+      const header = info.ast.headerRanges.get(range);
+      if (header) { headers.push({ index: i, fn: header, source }); continue; }
+      if (info.ast.wholeRanges.has(range)) continue;
+      lines[i] = this.sources.lineId(source, info.lines.line(e.start));
+      const key = `${source}:${e.start}`;
+      if (!functionAt.has(key)) functionAt.set(key, info.ast.functionAt(e.start));
+      const fn = functionAt.get(key);
+      if (fn) withStatements.add(fn);
+    }
+    for (const { index, fn, source } of headers) {
+      if (!withStatements.has(fn)) lines[index] = this.sources.lineId(source, this.sources.info[source]!.lines.line(entries[index]!.start));
+    }
+    return lines;
   }
 
   /** Source range of the instruction at `pc`, or undefined. */
