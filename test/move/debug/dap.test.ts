@@ -401,3 +401,28 @@ test('on-chain replay: breakpoints and stepping on the shipped disassembly text'
     await dc.close();
   }
 });
+
+test('trace: a data breakpoint on a local stops where it is written, both ways', { skip }, async () => {
+  const dc = new AdapterClient();
+  try {
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, traceConfig('stepping_call', { stopOnEntry: true }));
+    await stopped;
+    const foo = await stepUntilFrame(dc, '0x0::m::foo');
+    const scopes = (await dc.scopesRequest({ frameId: foo.id })).body.scopes;
+    const locals = scopes.find((s) => s.name === 'Locals')!;
+    const info = await dc.dataBreakpointInfoRequest({ variablesReference: locals.variablesReference, name: 'v1' });
+    assert.ok(info.body.dataId, 'v1 can be watched');
+    assert.match(info.body.description, /v1 in 0x0::m::foo/);
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    await move(dc, () => dc.continueRequest({ threadId: 1 }), 'data breakpoint');
+    const at = await top(dc);
+    const rows = (await dc.disassembleRequest({ memoryReference: at.instructionPointerReference!, instructionOffset: 0, instructionCount: 1 })).body!.instructions;
+    assert.match(rows[0]!.instruction, /^StLoc\[1\]\(v1: u64\)$/, 'stopped at the write');
+    await move(dc, () => dc.reverseContinueRequest({ threadId: 1 }));
+    await move(dc, () => dc.continueRequest({ threadId: 1 }), 'data breakpoint');
+    assert.equal((await top(dc)).instructionPointerReference, at.instructionPointerReference);
+  } finally {
+    await dc.close();
+  }
+});
