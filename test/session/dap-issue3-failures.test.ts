@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, lineOf, root, sample, samples } from './dap-issue3-helpers.ts';
+import { AdapterClient, lineOf, root, sample, samples, scopeVariables } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 const failures = path.join(samples, 'failures/Failures.sol');
@@ -102,6 +102,12 @@ test('failures: a revert bubbling through two external calls is followed frame b
     // Key values in each frame: the amount passed down, the reserve it failed against.
     assert.equal((await dc.evaluateRequest({ expression: 'reserve', frameId: w.frames[0]!.id, context: 'watch' })).body.result, '5');
     for (const f of w.frames) assert.equal((await dc.evaluateRequest({ expression: 'amount', frameId: f.id, context: 'watch' })).body.result, '100', f.name);
+    // Each frame's State scope is its own contract's state.
+    const stateOf = async (frameId: number) => Object.fromEntries((await scopeVariables(dc, frameId, 'State')).map((v) => [v.name, v.value]));
+    assert.equal((await stateOf(w.frames[0]!.id))['reserve'], '5', 'Bottom.reserve');
+    const outer = await stateOf(w.frames[2]!.id);
+    assert.deepEqual([outer['list'], outer['spent']], ['[1, 2]', '0'], 'Failures state in the outer frame');
+    assert.equal(outer['reserve'], undefined);
 
     await move(dc, (a) => dc.continueRequest(a), 'exception');
     w = await where(dc);
@@ -123,6 +129,37 @@ test('failures: a revert bubbling through two external calls is followed frame b
     await dc.continueRequest({ threadId: 1 });
     await terminated;
     assert.match(output.join(''), /reverted: InsufficientBalance\(requested: 100, available: 5\)/);
+  } finally {
+    await dc.close();
+  }
+});
+
+test('failures: a revert caught by try/catch stops only with the "caught" filter; the call returns', { skip: !hasEvm && 'EVM backend not found' }, async () => {
+  const dc = new AdapterClient();
+  const output = collectOutput(dc);
+  try {
+    const config = { ...sample('failures', 'Failures: the bubbling revert caught by try/catch'), stopOnEntry: false };
+    let stoppedEarly = false;
+    const onStop = () => (stoppedEarly = true);
+    dc.once('stopped', onStop);
+    const terminated = nextEvent(dc, 'terminated');
+    await launch(dc, config, () => dc.setExceptionBreakpointsRequest({ filters: ALL_FILTERS }));
+    await terminated;
+    dc.off('stopped', onStop);
+    assert.equal(stoppedEarly, false, 'uncaught-only: the caught revert does not stop');
+    assert.match(output.join(''), /returned \(left: 0, failed: true\)/);
+
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, config, () => dc.setExceptionBreakpointsRequest({ filters: [...ALL_FILTERS, 'caught'] }));
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'exception');
+    const w = await where(dc);
+    assert.deepEqual(w.frames.map((f) => [f.name, f.line]), [
+      ['Bottom.take', lineOf(failures, 'revert InsufficientBalance(amount, reserve);')],
+      ['Middle.forward', lineOf(failures, 'uint256 left = bottom.take(amount);')],
+      ['Failures.tryChain', lineOf(failures, 'try middle.forward(amount)')],
+    ]);
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.description, 'InsufficientBalance(requested: 100, available: 5)');
   } finally {
     await dc.close();
   }

@@ -72,4 +72,13 @@ contract Failures {
         uint256 left = middle.forward(amount);
         return left;
     }
+
+    /// The same failing chain, caught: the call succeeds and only the "caught" filter stops at the revert.
+    function tryChain(uint256 amount) external view returns (uint256 left, bool failed) {
+        try middle.forward(amount) returns (uint256 l) {
+            left = l;
+        } catch {
+            failed = true;
+        }
+    }
 }
