@@ -163,3 +163,26 @@ test('types: contract state equals the getters after the call; values follow the
     await dc.close();
   }
 });
+
+test('types: locals enter scope at their declaration with defaults and leave with their block', { skip: !hasEvm && 'EVM backend not found' }, async () => {
+  const dc = new AdapterClient();
+  try {
+    await start(dc, [lineOf(types, 'c = color;'), { line: lineOf(types, 'acc += items[i].id;'), condition: 'i == 1' }]);
+    let top = (await where(dc)).frames[0]!;
+    assert.equal(top.line, lineOf(types, 'c = color;'));
+    const locals = await scopeTree(dc, top.id, 'Locals', 1);
+    // Declared before this line: shown; the named return `c` is not yet assigned: its default.
+    assert.deepEqual(Object.keys(locals), ['total', 'c', 'order', 't']);
+    assert.equal(locals['c'], 'Color.Red');
+    assert.equal(locals['t'], '0xdeadbeef');
+
+    await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
+    top = (await where(dc)).frames[0]!;
+    assert.equal(top.line, lineOf(types, 'acc += items[i].id;'));
+    // The inner loop's `j` ended with its block.
+    assert.deepEqual(Object.keys(await scopeTree(dc, top.id, 'Locals', 1)), ['acc', 'i']);
+    await assert.rejects(dc.evaluateRequest({ expression: 'j', frameId: top.id, context: 'watch' }), /unknown name 'j'/);
+  } finally {
+    await dc.close();
+  }
+});
