@@ -348,3 +348,10 @@ test('data breakpoints on fields and elements, also through references', { skip:
   assert.equal(x.dataTarget(s, 0, 'nope', 'some_struct_ref'), undefined);
   assert.equal(x.dataTarget(s, 0, '[9]', 'vec_ref'), undefined);
 });
+
+test('trace of a test: framework frames named from the debug info the build keeps for dependencies', { skip: noFixtures }, async () => {
+  const x = await fromTrace('abort_native');
+  const s = Array.from({ length: x.stepCount }, (_, i) => i).find((i) => x.frames(i)[0]!.name === '0x1::vector::singleton<u8>')!;
+  assert.deepEqual(scope(x, s, 'Parameters').map((v) => v.name), ['e']);
+  assert.deepEqual(scope(x, s, 'Locals').map((v) => v.name), ['v']);
+});
