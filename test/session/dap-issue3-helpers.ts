@@ -23,6 +23,8 @@ export interface ReferenceRun {
   readonly events: { eventName: string; args: Record<string, unknown> }[];
   /** Calls a view function (a public getter) on the state after the call. */
   read(functionName: string, args?: readonly unknown[]): Promise<unknown>;
+  /** A storage word of the contract after the call, read from the EVM's state. */
+  storage(slot: bigint): Promise<bigint>;
 }
 
 /** Deploys `contract` from `file` and runs `functionName(args)` with `value` wei from the first account. */
@@ -58,6 +60,10 @@ export async function referenceRun(file: string, contract: string, functionName:
   return {
     result,
     events,
+    async storage(slot) {
+      const word = await evm.stateManager.getStorage(address, hexToBytes(`0x${slot.toString(16).padStart(64, '0')}`));
+      return word.length ? BigInt(bytesToHex(word)) : 0n;
+    },
     async read(fn, fnArgs = []) {
       const r = await run(address, encodeFunctionData({ abi, functionName: fn, args: [...fnArgs] }));
       return decodeFunctionResult({ abi, functionName: fn, data: bytesToHex(r.execResult.returnValue) as Hex });

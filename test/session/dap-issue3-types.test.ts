@@ -55,7 +55,7 @@ test('types: parameters, locals, return variables and a storage pointer in two f
     const items = sumParams['items'] as { id: string; label: string; amounts: string[] }[];
     assert.deepEqual(items[0], { id: '11', label: '"first"', amounts: dec(values['xs'] as bigint[]) });
     assert.equal(items[1]!.id, '12');
-    assert.deepEqual(await scopeTree(dc, inner!.id, 'Locals'), { acc: '11', i: '0', j: '0' });
+    assert.deepEqual(await scopeTree(dc, inner!.id, 'Locals'), { acc: '11', packed: (await eventArgs('Packed'))['packed'], i: '0', j: '0' }, 'bytes in memory');
 
     // The caller frame, selected: calldata parameters, memory and storage locals, return variables.
     const params = await scopeTree(dc, outer!.id, 'Parameters');
@@ -155,6 +155,10 @@ test('types: contract state equals the getters after the call; values follow the
     await move(dc, (a) => dc.nextRequest(a));
     top = (await where(dc)).frames[0]!;
     assert.equal((await scopeVariables(dc, top.id, 'State')).find((v) => v.name === 'counter')?.value, String(await r.read('counter')));
+    // After the last write: every touched slot in the raw Storage view equals the EVM's storage after the call.
+    const slots = await scopeVariables(dc, top.id, 'Storage');
+    assert.ok(slots.length >= 6, `touched slots: ${slots.map((v) => v.name)}`);
+    for (const v of slots) assert.equal(BigInt(v.value), await r.storage(BigInt(v.name)), `slot ${v.name}`);
     await dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'counter = 2;') }] });
     await move(dc, (a) => dc.reverseContinueRequest(a), 'breakpoint');
     top = (await where(dc)).frames[0]!;
@@ -181,7 +185,7 @@ test('types: locals enter scope at their declaration with defaults and leave wit
     top = (await where(dc)).frames[0]!;
     assert.equal(top.line, lineOf(types, 'acc += items[i].id;'));
     // The inner loop's `j` ended with its block.
-    assert.deepEqual(Object.keys(await scopeTree(dc, top.id, 'Locals', 1)), ['acc', 'i']);
+    assert.deepEqual(Object.keys(await scopeTree(dc, top.id, 'Locals', 1)), ['acc', 'packed', 'i']);
     await assert.rejects(dc.evaluateRequest({ expression: 'j', frameId: top.id, context: 'watch' }), /unknown name 'j'/);
   } finally {
     await dc.close();

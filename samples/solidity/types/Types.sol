@@ -41,6 +41,7 @@ contract Types {
 
     event Values(int256 x, string note, uint256[] xs, Color c, bytes4 t, address who, uint256 total);
     event Stored(uint256 counter, uint256 balance, uint256 allowance, uint128 orderAmount);
+    event Packed(bytes packed);
 
     modifier tagged(uint256 marker) {
         require(marker > 0, "marker must be positive");
@@ -85,7 +86,8 @@ contract Types {
         counter = 3;
     }
 
-    function sum(Item[] memory items, int256 bias) internal pure returns (uint256 acc) {
+    function sum(Item[] memory items, int256 bias) internal returns (uint256 acc) {
+        bytes memory packed = abi.encodePacked(items[0].id, small, bias);
         for (uint256 i = 0; i < items.length; i++) {
             acc += items[i].id;
             for (uint256 j = 0; j < items[i].amounts.length; j++) {
@@ -93,5 +95,6 @@ contract Types {
             }
         }
         if (bias < 0) acc += uint256(-bias);
+        emit Packed(packed);
     }
 }
