@@ -34,6 +34,8 @@ interface FrameRecord {
    * while it runs): from there on its parameters and locals are gone from the stack.
    */
   exitStep: number;
+  /** The first step of this frame on a statement (computed when first needed; Infinity: none). */
+  bodyStep?: number;
   fn?: FunctionInfo;
   ast?: SourceAst;
   name: string;
@@ -452,6 +454,9 @@ export class EvmExecution implements Execution {
     const size = this.stateAt(at).stack.length;
     const fnFile = rec.fn.src.file;
     const offset = e && e.file === fnFile ? e.start : -1;
+    // After the body began, code mapped to the function's header is its return path, which reorders the
+    // stack for the jump back: no stack position means what it did.
+    if (e && rec.ast.headerRanges.get(`${e.start}:${e.length}`) === rec.fn && at > this.bodyStep(rec)) return undefined;
     // A variable still in scope whose word a `return` already popped (the cleanup is part of the return
     // statement) is read where it was last on the stack; anything else off the stack is not shown.
     const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
@@ -470,6 +475,16 @@ export class EvmExecution implements Execution {
       for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot));
     }
     return { params: layout.params.map((p) => ({ v: p, index: base + p.slot, step: at })), locals };
+  }
+
+  private bodyStep(rec: FrameRecord): number {
+    if (rec.bodyStep === undefined) {
+      rec.bodyStep = Infinity;
+      for (let t = rec.entryStep; t < this.stepCount && this.depth(t) >= rec.depth; t++) {
+        if (this.frameRecords[this.frameOf[t]!] === rec && this.lineId(t) >= 0) { rec.bodyStep = t; break; }
+      }
+    }
+    return rec.bodyStep;
   }
 
   /**
