@@ -102,6 +102,13 @@ test('conditional breakpoints and logpoints use the evaluator; bad expressions a
     assert.equal((await evaluate(dc, frameId, 'j')).result, '2');
     assert.deepEqual(output.filter((o) => o.startsWith('item ')), ["item 0: acc=0 bad=<unknown name 'nope'>\n"]);
 
+    // Backwards: the same kind of condition finds the previous iteration, with the older value of acc.
+    await dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: inner, condition: 'j == 1' }, { line: perItem, logMessage: 'item {i}: acc={acc} bad={nope}' }] });
+    await move(dc, (a) => dc.reverseContinueRequest(a), 'breakpoint');
+    w = await where(dc);
+    assert.equal(w.line, inner);
+    assert.equal((await evaluate(dc, w.frames[0]!.id, 'acc')).result, String(11n + xs[0]!), 'older value after going back');
+
     // A condition that cannot be evaluated stops and says why.
     await dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: inner, condition: 'nope > 1' }, { line: perItem, logMessage: 'item {i}: acc={acc} bad={nope}' }] });
     const bad = await move(dc, (a) => dc.continueRequest(a), 'breakpoint');
@@ -110,7 +117,7 @@ test('conditional breakpoints and logpoints use the evaluator; bad expressions a
     assert.equal((await where(dc)).line, inner);
 
     // Without the breakpoint the run ends; the logpoint printed each item with the values the contract emitted.
-    await dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [] });
+    await dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: perItem, logMessage: 'item {i}: acc={acc} bad={nope}' }] });
     const terminated = nextEvent(dc, 'terminated');
     await dc.continueRequest({ threadId: 1 });
     await terminated;

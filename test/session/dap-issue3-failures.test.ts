@@ -115,7 +115,9 @@ test('failures: a revert bubbling through two external calls is followed frame b
       ['Middle.forward', lineOf(failures, 'uint256 left = bottom.take(amount);')],
       ['Failures.chain', lineOf(failures, 'uint256 left = middle.forward(amount);')],
     ]);
-    assert.equal((await dc.exceptionInfoRequest({ threadId: 1 })).body.description, reason);
+    const passed = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(passed.body.description, reason);
+    assert.match(passed.body.details?.stackTrace ?? '', /in Middle\.forward at 0x[0-9a-f]{40}; passed up from Bottom\.take/, 'where the revert came from');
     await move(dc, (a) => dc.continueRequest(a), 'exception');
     w = await where(dc);
     assert.deepEqual(w.frames.map((f) => [f.name, f.line]), [['Failures.chain', lineOf(failures, 'uint256 left = middle.forward(amount);')]]);

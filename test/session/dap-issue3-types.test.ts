@@ -55,6 +55,10 @@ test('types: parameters, locals, return variables and a storage pointer in two f
     const items = sumParams['items'] as { id: string; label: string; amounts: string[] }[];
     assert.deepEqual(items[0], { id: '11', label: '"first"', amounts: dec(values['xs'] as bigint[]) });
     assert.equal(items[1]!.id, '12');
+    // Evaluate follows the selected frame.
+    assert.equal((await dc.evaluateRequest({ expression: 'x', frameId: outer!.id, context: 'watch' })).body.result, String(values['x']));
+    await assert.rejects(dc.evaluateRequest({ expression: 'x', frameId: inner!.id, context: 'watch' }), /unknown name 'x'/);
+    assert.equal((await dc.evaluateRequest({ expression: 'bias', frameId: inner!.id, context: 'watch' })).body.result, String(values['x']));
     assert.deepEqual(await scopeTree(dc, inner!.id, 'Locals'), { acc: '11', packed: (await eventArgs('Packed'))['packed'], i: '0', j: '0' }, 'bytes in memory');
 
     // The caller frame, selected: calldata parameters, memory and storage locals, return variables.
