@@ -145,10 +145,13 @@ test('data breakpoints on a state variable and a mapping entry, forwards and bac
     const refused = await dc.customRequest('dataBreakpointInfo', { name: 'nope', variablesReference: state.variablesReference });
     assert.equal(refused.body.dataId, null);
     assert.match(refused.body.description, /nope/);
-    const set = await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: counter.body.dataId }, { dataId: balance.body.dataId }] });
-    assert.deepEqual(set.body.breakpoints.map((b: DebugProtocol.Breakpoint) => b.verified), [true, true]);
+    // A struct member in a storage array: its own slot (amount shares it with filled, not with owner).
+    const amount = await dc.customRequest('dataBreakpointInfo', { name: 'orders[3].amount', frameId });
+    assert.ok(amount.body.dataId, amount.body.description);
+    const set = await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: counter.body.dataId }, { dataId: balance.body.dataId }, { dataId: amount.body.dataId }] });
+    assert.deepEqual(set.body.breakpoints.map((b: DebugProtocol.Breakpoint) => b.verified), [true, true, true]);
 
-    const writes = ['counter = 1;', 'balances[msg.sender] = 500;', 'counter = 2;', 'counter = 3;'].map((t) => lineOf(types, t));
+    const writes = ['counter = 1;', 'balances[msg.sender] = 500;', 'counter = 2;', 'order.amount += 1;', 'counter = 3;'].map((t) => lineOf(types, t));
     for (const line of writes) {
       await move(dc, (a) => dc.continueRequest(a), 'data breakpoint');
       assert.equal((await where(dc)).line, line);
