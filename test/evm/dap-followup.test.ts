@@ -26,14 +26,23 @@ async function shown(dc: AdapterClient, scope: string, format?: DebugProtocol.Va
   return vars.map((v) => `${v.name}=${v.value}`);
 }
 
+/** Runs `body` with a fresh adapter process, closed afterwards. */
+async function withAdapter(body: (dc: AdapterClient) => Promise<void>): Promise<void> {
+  const dc = new AdapterClient();
+  try {
+    await body(dc);
+  } finally {
+    await dc.close();
+  }
+}
+
 async function evaluate(dc: AdapterClient, expression: string): Promise<string> {
   const frameId = (await where(dc)).frames[0]!.id;
   return (await dc.evaluateRequest({ expression, frameId, context: 'watch' })).body.result;
 }
 
 test('Parameters and Locals honour format.hex; locals follow their block; nothing stale after the body returns', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     const at = (text: string): number => lineOf(program, text);
     const lines = [at('uint256 early = amount + 1;'), at('result = inner;'), at('late = result + 1;')];
     const unused = at('x = v;');
@@ -69,14 +78,11 @@ test('Parameters and Locals honour format.hex; locals follow their block; nothin
       const [name, value] = v.split('=');
       assert.equal(value, truth.get(name!), `${v} at the end stop`);
     }
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('no stops on function header lines: entry, step in and the return from an internal function', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     const header = lineOf(token, 'function _move(');
     const callLine = lineOf(token, '_move(msg.sender, to, amount);');
     const stopped = nextEvent(dc, 'stopped');
@@ -96,14 +102,11 @@ test('no stops on function header lines: entry, step in and the return from an i
     assert.deepEqual(seen, [...body.map((t) => lineOf(token, t)), callLine]);
     assert.ok(!seen.includes(header), `no stop on ${header}`);
     assert.equal((await where(dc)).name, 'Token.transfer');
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('caller-callee: `scaled` is shown at Caller.sol:29 up to the end of the call', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     const ret = lineOf(caller, 'return lastResult;');
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, { ...sample('caller-callee', 'Caller: run(4)'), stopOnEntry: false, stopAtEnd: true }, () =>
@@ -116,14 +119,11 @@ test('caller-callee: `scaled` is shown at Caller.sol:29 up to the end of the cal
     assert.match(JSON.stringify(end.body), /returned \(90\)/);
     assert.equal((await where(dc)).line, ret);
     assert.deepEqual(await shown(dc, 'Locals'), ['total=30', 'scaled=90']);
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('evaluate: block and tx globals, enum members in breakpoint conditions', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     const total = lineOf(program, 'total = stamp + amount + uint256(c);');
     const ret = lineOf(program, 'return total;');
     const stopped = nextEvent(dc, 'stopped');
@@ -141,14 +141,11 @@ test('evaluate: block and tx globals, enum members in breakpoint conditions', { 
     assert.equal((await evaluate(dc, 'tx.origin')).toLowerCase(), '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266');
     assert.equal((await evaluate(dc, 'block.coinbase')).toLowerCase(), '0x0000000000000000000000000000000000000000');
     assert.equal(await evaluate(dc, 'c == Color.Green'), 'true');
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('mapping entries are the keys hashed up to the selected step, also after stepping back', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     const a = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', b = '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc';
     const second = lineOf(program, 'balances[b] = 2;');
     const stopped = nextEvent(dc, 'stopped');
@@ -167,15 +164,12 @@ test('mapping entries are the keys hashed up to the selected step, also after st
     await move(dc, (x) => dc.stepBackRequest(x)); // lands on the breakpoint's line: reason breakpoint
     assert.equal((await where(dc)).line, second);
     assert.deepEqual(await keys(), [`[${a}]=1`]);
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('a revert caught by try/catch or a low-level call does not stop by default; "caught" stops in each frame', { skip }, async () => {
-  const dc = new AdapterClient();
-  const output = collectOutput(dc);
-  try {
+  await withAdapter(async (dc) => {
+    const output = collectOutput(dc);
     for (const fn of ['tryCatch', 'lowLevel']) {
       const terminated = nextEvent(dc, 'terminated');
       let stops = 0;
@@ -210,14 +204,11 @@ test('a revert caught by try/catch or a low-level call does not stop by default;
     const terminated = nextEvent(dc, 'terminated');
     await dc.continueRequest({ threadId: 1 });
     await terminated;
-  } finally {
-    await dc.close();
-  }
+  });
 });
 
 test('out of gas and an invalid instruction stop at the Solidity line of the failing instruction', { skip }, async () => {
-  const dc = new AdapterClient();
-  try {
+  await withAdapter(async (dc) => {
     let stopped = nextEvent(dc, 'stopped');
     await launch(dc, { program, contract: 'Outer', function: 'spin', args: ['100000'], gasLimit: 60000, stopOnEntry: false });
     assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'exception');
@@ -238,7 +229,5 @@ test('out of gas and an invalid instruction stop at the Solidity line of the fai
     assert.deepEqual([w.name, w.line], ['Outer.bad', lineOf(program, 'invalid()')]);
     info = (await dc.exceptionInfoRequest({ threadId: 1 })).body;
     assert.deepEqual([info.exceptionId, info.description], ['invalid', 'invalid opcode']);
-  } finally {
-    await dc.close();
-  }
+  });
 });
