@@ -71,6 +71,7 @@ export function explainEnd(
     };
     return { outcome, exception };
   }
+  if (rec.stoppedBy) return explainStop(ctx, rec.stoppedBy, gasUsed, failure);
   if (failure) {
     const outcome: Outcome = { success: false, summary: `failed: ${statusSummary(failure.status)}`, gasUsed, details: [failure.message] };
     const step = rec.stepCount - 1;
@@ -88,4 +89,29 @@ export function explainEnd(
       details: returns.map((v, i) => `${i}: ${traceValueText(v)}${entry?.returnTypes[i] ? `: ${typeTagText(entry.returnTypes[i]!.type_)}` : ''}`),
     },
   };
+}
+
+/**
+ * A run stopped from outside (the step limit) before its next instruction: every recorded instruction
+ * ran, so the end is described as where the run was when it stopped, not as a failing instruction.
+ */
+function explainStop(
+  ctx: EndContext,
+  status: string,
+  gasUsed: bigint,
+  failure?: { readonly status: string; readonly message: string },
+): { outcome: Outcome; exception?: ExceptionEvent } {
+  const rec = ctx.recording;
+  const last = rec.stepCount - 1;
+  const frame = last >= 0 ? rec.frames[rec.frameOf(last)] : undefined;
+  const line = frame ? ctx.where(frame, rec.pc(last)).line : undefined;
+  const where = frame ? ` in ${ctx.frameName(frame)} (last instruction run: pc ${rec.pc(last)}${line ? `, ${line}` : ''})` : '';
+  const summary = `failed: ${statusSummary(status)}: stopped after ${rec.stepCount.toLocaleString('en-US')} instructions${where}; the run did not finish`;
+  const details = [
+    ...(failure?.message ? [failure.message] : []),
+    'Every recorded instruction ran; the values at the end are those when the run was stopped.',
+  ];
+  const outcome: Outcome = { success: false, summary, gasUsed, details };
+  if (last < 0) return { outcome };
+  return { outcome, exception: { step: last, kind: exceptionKind(status), caught: false, summary: summary.replace(/^failed: /, ''), details: details.join('\n') } };
 }

@@ -51,21 +51,46 @@ function hasU256(v: TraceMoveValue): boolean {
   }
 }
 
+/** Read once: the hot path then indexes a local array (a module namespace access can cost a getter call each time). */
+const INSTRUCTION_NAMES = TRACE_NAMES;
+
 function plain(v: Value): TraceMoveValue {
   return normalizeMove(moveValue(v));
 }
 
-/** A held-back effect: an event, or a push / pop / local write / move with its value unboxed when bare (see StoredValue). */
-type Pending =
-  | TraceEvent
-  | { readonly push: StoredValue }
-  | { readonly pop: StoredValue }
-  | { readonly write: number; readonly local: number; readonly value: StoredValue }
-  | { readonly move: number; readonly local: number };
+/**
+ * Kinds of held-back effects: an event object, or a push / pop / local write / move with its value
+ * unboxed when bare (see StoredValue). Kept in reused parallel arrays: no object per effect.
+ */
+const enum Held {
+  /** value: the TraceEvent. */
+  Event,
+  /** value: the StoredValue. */
+  Push,
+  Pop,
+  /** a: frame trace id, b: local; value: the StoredValue. */
+  Write,
+  /** a: frame trace id, b: local. */
+  Move,
+}
 
 export class RecordingTracer implements Tracer {
+  /** Index the next event gets (events are numbered as a trace file of the same run numbers them). */
   private count = 0;
-  private pending: Pending[] = [];
+  /** Held-back effects: `held` entries of the parallel arrays below (see Held). */
+  private held = 0;
+  private readonly heldKind: Held[] = [];
+  private readonly heldA: number[] = [];
+  private readonly heldB: number[] = [];
+  private readonly heldValue: unknown[] = [];
+  /** Effects among the held-back ones that were dropped (reads that change nothing): they still take an index. */
+  private heldDropped = 0;
+  /**
+   * Whether a native's frame is open: its effects are flushed before its CloseFrame, with no event in
+   * front of them. Otherwise held-back effects follow an event not emitted yet (the instruction's, or the
+   * OpenFrame / CloseFrame whose values are being snapshotted).
+   */
+  private inNative = false;
 
   constructor(private readonly builder: RecordingBuilder) {}
 
@@ -94,11 +119,19 @@ export class RecordingTracer implements Tracer {
     if (!ids) this.detached.set(ref.holder, (ids = new Map()));
     let id = ids.get(ref.index);
     if (id === undefined) {
-      id = this.count + this.pending.length;
+      id = this.nextEffectIndex(!this.inNative);
       ids.set(ref.index, id);
-      this.pending.push({ Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: plain(ref.get()) } } });
+      this.hold(Held.Event, 0, 0, { Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: plain(ref.get()) } } });
     }
     return { Global: id };
+  }
+
+  /**
+   * The index a held-back effect pushed now will have: after the effects before it, and after the event
+   * it waits for when `afterEvent` (a global's id is the index of the DataLoad that introduced it).
+   */
+  private nextEffectIndex(afterEvent: boolean): number {
+    return this.count + this.held + this.heldDropped + (afterEvent ? 1 : 0);
   }
 
   private snapshot(v: Value): TraceValue {
@@ -109,17 +142,42 @@ export class RecordingTracer implements Tracer {
     return { RuntimeValue: { value: plain(v) } };
   }
 
+  private hold(kind: Held, a: number, b: number, value: unknown): void {
+    const n = this.held++;
+    this.heldKind[n] = kind;
+    this.heldA[n] = a;
+    this.heldB[n] = b;
+    this.heldValue[n] = value;
+  }
+
   private flush(): void {
-    if (this.pending.length === 0) return;
-    for (const e of this.pending) {
-      if ('push' in e) this.builder.pushEffect(e.push);
-      else if ('pop' in e) this.builder.popEffect(e.pop);
-      else if ('write' in e) this.builder.writeLocalEffect(e.write, e.local, e.value);
-      else if ('move' in e) this.builder.moveOutEffect(e.move, e.local);
-      else this.builder.add(e);
-      this.count++;
+    this.count += this.heldDropped;
+    this.heldDropped = 0;
+    const n = this.held;
+    if (n === 0) return;
+    const b = this.builder;
+    for (let i = 0; i < n; i++) {
+      const v = this.heldValue[i];
+      switch (this.heldKind[i]) {
+        case Held.Push:
+          b.pushEffect(v as StoredValue);
+          break;
+        case Held.Pop:
+          b.popEffect(v as StoredValue);
+          break;
+        case Held.Write:
+          b.writeLocalEffect(this.heldA[i]!, this.heldB[i]!, v as StoredValue);
+          break;
+        case Held.Move:
+          b.moveOutEffect(this.heldA[i]!, this.heldB[i]!);
+          break;
+        default:
+          b.add(v as TraceEvent);
+      }
+      this.heldValue[i] = undefined;
     }
-    this.pending = [];
+    this.count += n;
+    this.held = 0;
   }
 
   openFrame(frame: TracedFrame, args: readonly Value[], gasLeft: number): void {
@@ -149,10 +207,12 @@ export class RecordingTracer implements Tracer {
       },
     });
     this.flush(); // globals first seen in the arguments
+    this.inNative = fn.isNative;
   }
 
   closeFrame(frame: TracedFrame, returns: readonly Value[], gasLeft: number): void {
     this.flush();
+    this.inNative = false;
     this.emit({ CloseFrame: { frame_id: frame.traceId, return_: returns.map((r) => this.snapshot(r)), gas_left: BigInt(gasLeft) } });
     this.flush();
   }
@@ -160,7 +220,7 @@ export class RecordingTracer implements Tracer {
   instruction(_frame: TracedFrame, pc: number, opcode: number, gasLeft: number, typeArgs: readonly RuntimeType[]): void {
     // The recording does not keep an instruction's printed type arguments: no event object needed.
     void typeArgs;
-    this.builder.instructionEvent(pc, gasLeft, TRACE_NAMES[opcode] ?? `OP_${opcode}`);
+    this.builder.instructionEvent(pc, gasLeft, INSTRUCTION_NAMES[opcode] ?? `OP_${opcode}`);
     this.count++;
     this.flush();
   }
@@ -170,38 +230,45 @@ export class RecordingTracer implements Tracer {
   }
 
   pop(value: Value): void {
-    this.pending.push({ pop: this.stored(value) });
+    this.hold(Held.Pop, 0, 0, this.stored(value));
   }
 
   push(value: Value): void {
-    this.pending.push({ push: this.stored(value) });
+    this.hold(Held.Push, 0, 0, this.stored(value));
   }
 
   readLocal(frame: TracedFrame, local: number, _value: Value, moved: boolean): void {
     // Only a move changes state: a copy or borrow leaves the local as it is.
-    if (moved) this.pending.push({ move: frame.traceId, local });
+    if (moved) this.hold(Held.Move, frame.traceId, local, undefined);
+    else this.heldDropped++;
   }
 
   writeLocal(frame: TracedFrame, local: number, value: Value): void {
-    this.pending.push({ write: frame.traceId, local, value: this.stored(value) });
+    this.hold(Held.Write, frame.traceId, local, this.stored(value));
   }
 
   readRef(): void {
     // A read through a reference changes nothing the recording keeps.
+    this.heldDropped++;
   }
 
   writeRef(ref: Reference): void {
-    this.pending.push({ Effect: { Write: { location: this.location(ref), root_value_after_write: { RuntimeValue: { value: plain(ref.root().get()) } } } } });
+    this.hold(Held.Event, 0, 0, { Effect: { Write: { location: this.location(ref), root_value_after_write: { RuntimeValue: { value: plain(ref.root().get()) } } } } });
   }
 
-  dataLoad(ref: Reference): number {
-    const id = this.count + this.pending.length;
-    this.pending.push({ Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: plain(ref.get()) } } });
+  dataLoad(ref: Reference, inInstruction: boolean): number {
+    // An instruction (Aptos BORROW_GLOBAL) loads before its Instruction event is emitted; a native between
+    // its frame's events.
+    const id = this.nextEffectIndex(inInstruction);
+    this.hold(Held.Event, 0, 0, { Effect: { DataLoad: { ref_type: ref.mutable ? 'Mut' : 'Imm', location: { Global: id }, snapshot: plain(ref.get()) } } });
     return id;
   }
 
   error(status: string): void {
     this.flush();
-    this.emit({ Effect: { ExecutionError: status } });
+    // The step limit stops the run before an instruction that is not reported: none of the recorded
+    // instructions failed, so it is not an ExecutionError of the last one.
+    if (status === 'STEP_LIMIT_REACHED') this.builder.stopped(status);
+    else this.emit({ Effect: { ExecutionError: status } });
   }
 }

@@ -88,7 +88,7 @@ export function boxed(v: StoredValue): TraceValue {
   return v;
 }
 
-/** Operation kinds, with what the log's columns hold for each (a, b, c; value). */
+/** Operation kinds, with what the log's columns hold for each (a, b; value). */
 const enum K {
   /** value: the StoredValue pushed. */
   Push,
@@ -99,7 +99,7 @@ const enum K {
   WriteGlobal,
   /** a: frame record, b: local. */
   MoveOut,
-  /** a: frame record, b: values popped for parameters, c: local count; value: the parameters. */
+  /** a: frame record, b: values popped for parameters; value: the parameters (the local count is the frame record's). */
   Open,
   /** a: frame record. */
   Close,
@@ -116,25 +116,31 @@ function copyState(s: MoveState): MoveState {
   return { stack: s.stack.slice(), locals, globals: new Map(s.globals) };
 }
 
+/** Locals a frame record holds: its declared locals, or at least its parameters (natives declare none). */
+function localCount(f: RecordedFrame): number {
+  return Math.max(f.localTypes.length, f.parameters.length);
+}
+
 /**
- * The operation log as columns (kind, two or three integers, a value reference): a recording of millions
- * of steps keeps no object per operation, only the values it must keep.
+ * The operation log as columns (kind, two integers, a value reference): a recording of millions of steps
+ * keeps no object per operation, only the values it must keep.
  */
 class OpLog {
   length = 0;
   kinds = new Uint8Array(4096);
   a = new Int32Array(4096);
   b = new Int32Array(4096);
-  c = new Int32Array(4096);
   readonly values: unknown[] = [];
 
-  add(kind: K, a: number, b: number, c: number, value: unknown): void {
+  /** `frames`: the recording's frame records (an Open operation takes its local count from there). */
+  constructor(private readonly frames: readonly RecordedFrame[]) {}
+
+  add(kind: K, a: number, b: number, value: unknown): void {
     const n = this.length;
     if (n === this.kinds.length) this.grow();
     this.kinds[n] = kind;
     this.a[n] = a;
     this.b[n] = b;
-    this.c[n] = c;
     this.values.push(value);
     this.length = n + 1;
   }
@@ -144,7 +150,11 @@ class OpLog {
     this.kinds = this.kinds.slice(0, this.length);
     this.a = this.a.slice(0, this.length);
     this.b = this.b.slice(0, this.length);
-    this.c = this.c.slice(0, this.length);
+  }
+
+  /** Bytes the log keeps in its columns and value slots (not counting the values themselves). */
+  get columnBytes(): number {
+    return this.kinds.byteLength + this.a.byteLength + this.b.byteLength + this.values.length * 8;
   }
 
   private grow(): void {
@@ -152,7 +162,7 @@ class OpLog {
     const kinds = new Uint8Array(size);
     kinds.set(this.kinds);
     this.kinds = kinds;
-    for (const key of ['a', 'b', 'c'] as const) {
+    for (const key of ['a', 'b'] as const) {
       const col = new Int32Array(size);
       col.set(this[key]);
       this[key] = col;
@@ -185,7 +195,7 @@ class OpLog {
         const pops = this.b[i]!;
         if (pops > 0) s.stack.length = Math.max(0, s.stack.length - pops);
         const params = this.values[i] as readonly TraceValue[];
-        const locals = new Array<TraceValue | undefined>(this.c[i]!);
+        const locals = new Array<TraceValue | undefined>(localCount(this.frames[this.a[i]!]!));
         for (let p = 0; p < params.length; p++) locals[p] = params[p];
         s.locals.set(this.a[i]!, locals);
         return;
@@ -203,7 +213,7 @@ class OpLog {
 }
 
 /** A growable typed column. */
-class Column<A extends Int32Array | Float64Array> {
+class Column<A extends Int32Array | Uint16Array | Float64Array> {
   length = 0;
   constructor(public data: A, private readonly make: (n: number) => A) {}
   push(v: number): void {
@@ -221,6 +231,7 @@ class Column<A extends Int32Array | Float64Array> {
 }
 
 const int32 = (n: number) => new Int32Array(n);
+const uint16 = (n: number) => new Uint16Array(n);
 const float64 = (n: number) => new Float64Array(n);
 
 /** The root of a location: a local of a frame (by trace id) or a global id. */
@@ -277,15 +288,16 @@ function updateAt(root: TraceMoveValue, path: readonly number[], change: (v: Tra
 export class RecordingBuilder {
   private readonly frameOf = new Column(new Int32Array(1024), int32);
   private readonly pcs = new Column(new Int32Array(1024), int32);
-  private readonly opcodeOf = new Column(new Int32Array(1024), int32);
+  /** Index into `opcodes` (instruction names, interned: a Move VM has about a hundred). */
+  private readonly opcodeOf = new Column(new Uint16Array(1024), uint16);
   private readonly gasBefore = new Column(new Float64Array(1024), float64);
   private readonly gasAfter = new Column(new Float64Array(1024), float64);
   private readonly opEnd = new Column(new Int32Array(1024), int32);
   private readonly opcodes: string[] = [];
   private readonly opcodeIds = new Map<string, number>();
-  private readonly ops = new OpLog();
-  private readonly checkpoints: MoveState[] = [];
   private readonly frames: RecordedFrame[] = [];
+  private readonly ops = new OpLog(this.frames);
+  private readonly checkpoints: MoveState[] = [];
   private readonly byTraceId = new Map<number, number>();
   private readonly live: MoveState = emptyState();
   /** Open frames, innermost last (record indices). */
@@ -306,7 +318,16 @@ export class RecordingBuilder {
    */
   constructor(private readonly options: { readonly resync?: boolean } = {}) {}
   private error?: RecordedError;
+  private stop?: string;
   private readonly warnings: string[] = [];
+
+  /**
+   * The run was stopped from outside (our interpreter's step limit, `STEP_LIMIT_REACHED`) before its next
+   * instruction: unlike an ExecutionError, no recorded instruction failed.
+   */
+  stopped(status: string): void {
+    this.stop = status;
+  }
 
   /** Steps recorded so far. */
   get stepCount(): number {
@@ -323,9 +344,9 @@ export class RecordingBuilder {
   }
 
   /** Appends an operation (see OpLog for what a, b, c and value mean per kind) and applies it to the live state. */
-  private log(kind: K, a: number, b: number, c: number, value: unknown): void {
+  private log(kind: K, a: number, b: number, value: unknown): void {
     if (this.ops.length % CHECKPOINT_OPS === 0) this.checkpoints.push(copyState(this.live));
-    this.ops.add(kind, a, b, c, value);
+    this.ops.add(kind, a, b, value);
     this.ops.apply(this.live, this.ops.length - 1);
   }
 
@@ -352,6 +373,11 @@ export class RecordingBuilder {
     record.lastStep = step;
     let id = this.opcodeIds.get(instruction);
     if (id === undefined) {
+      // Only a malformed trace names more instructions than the column holds: keep its last name for the rest.
+      if (this.opcodes.length > 0xffff) {
+        this.warnings.push(`more than 65536 instruction names: ${instruction} at pc ${pc} shown as ${this.opcodes[0xffff]}`);
+        instruction = this.opcodes[0xffff]!;
+      }
       id = this.opcodes.length;
       this.opcodes.push(instruction);
       this.opcodeIds.set(instruction, id);
@@ -423,14 +449,14 @@ export class RecordingBuilder {
   writeLocalEffect(frameTraceId: number, local: number, v: StoredValue): void {
     this.eventIndex++;
     const frame = this.frameIndexOfTraceId(frameTraceId);
-    if (frame >= 0) this.log(K.WriteLocal, frame, local, 0, v);
+    if (frame >= 0) this.log(K.WriteLocal, frame, local, v);
   }
 
   /** A Read effect that moved a local out, as `pushEffect`. (Reads that move nothing change no state.) */
   moveOutEffect(frameTraceId: number, local: number): void {
     this.eventIndex++;
     const frame = this.frameIndexOfTraceId(frameTraceId);
-    if (frame >= 0) this.log(K.MoveOut, frame, local, 0, undefined);
+    if (frame >= 0) this.log(K.MoveOut, frame, local, undefined);
   }
 
   /** A Pop effect event, as `pushEffect`. */
@@ -440,13 +466,13 @@ export class RecordingBuilder {
   }
 
   private push(v: StoredValue): void {
-    this.log(K.Push, 0, 0, 0, v);
+    this.log(K.Push, 0, 0, v);
   }
 
   private pop(v: StoredValue): void {
     this.lastPopOfStep = v;
     this.stepPops.push(v);
-    this.log(K.Pop, 0, 0, 0, undefined);
+    this.log(K.Pop, 0, 0, undefined);
   }
 
   private effect(e: import('../trace/format.ts').TraceEffect, eventIndex: number): void {
@@ -458,13 +484,13 @@ export class RecordingBuilder {
       if (this.options.resync && 'RuntimeValue' in e.Read.root_value_read) this.resync(e.Read.location, e.Read.root_value_read.RuntimeValue.value);
       if (e.Read.moved && 'Local' in e.Read.location) {
         const frame = this.frameIndexOfTraceId(e.Read.location.Local[0]);
-        if (frame >= 0) this.log(K.MoveOut, frame, e.Read.location.Local[1], 0, undefined);
+        if (frame >= 0) this.log(K.MoveOut, frame, e.Read.location.Local[1], undefined);
       }
     } else if ('DataLoad' in e) {
       const root = locationRoot(e.DataLoad.location);
       // A global's id is the index of the event that introduced it.
       const id = 'global' in root ? root.global : eventIndex;
-      this.log(K.WriteGlobal, id, 0, 0, e.DataLoad.snapshot);
+      this.log(K.WriteGlobal, id, 0, e.DataLoad.snapshot);
     } else if ('ExecutionError' in e) {
       this.stepFailed = true;
       const step = this.pcs.length - 1;
@@ -489,17 +515,17 @@ export class RecordingBuilder {
     if (frame < 0) return;
     const current = this.live.locals.get(frame)?.[root.local];
     if (current && 'RuntimeValue' in current && isDeepStrictEqual(current.RuntimeValue.value, value)) return;
-    this.log(K.WriteLocal, frame, root.local, 0, { RuntimeValue: { value } });
+    this.log(K.WriteLocal, frame, root.local, { RuntimeValue: { value } });
   }
 
   private writeRoot(location: TraceLocation, value: TraceValue): void {
     const root = locationRoot(location);
     if ('global' in root) {
-      if ('RuntimeValue' in value) this.log(K.WriteGlobal, root.global, 0, 0, value.RuntimeValue.value);
+      if ('RuntimeValue' in value) this.log(K.WriteGlobal, root.global, 0, value.RuntimeValue.value);
       return;
     }
     const frame = this.frameIndexOfTraceId(root.frameTraceId);
-    if (frame >= 0) this.log(K.WriteLocal, frame, root.local, 0, value);
+    if (frame >= 0) this.log(K.WriteLocal, frame, root.local, value);
   }
 
   private openFrame(f: TraceFrame, gasLeft: bigint): void {
@@ -531,7 +557,7 @@ export class RecordingBuilder {
     const gas = Number(gasLeft);
     if (Number.isNaN(this.initialGas)) this.initialGas = gas;
     this.lastGas = gas;
-    this.log(K.Open, index, pops, Math.max(f.locals_types.length, f.parameters.length), f.parameters);
+    this.log(K.Open, index, pops, f.parameters);
   }
 
   private closeFrame(traceId: number, returns: readonly TraceValue[], gasLeft: bigint): void {
@@ -547,7 +573,7 @@ export class RecordingBuilder {
     }
     this.frames[frame]!.returns = returns;
     this.lastGas = Number(gasLeft);
-    this.log(K.Close, frame, 0, 0, undefined);
+    this.log(K.Close, frame, 0, undefined);
   }
 
   finish(): MoveRecording {
@@ -569,6 +595,7 @@ export class RecordingBuilder {
       finalGas: Number.isNaN(this.lastGas) ? 0 : this.lastGas,
       openAtEnd: this.open.slice(),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.stop ? { stoppedBy: this.stop } : {}),
       warnings: this.warnings,
     });
   }
@@ -577,7 +604,7 @@ export class RecordingBuilder {
 interface RecordingParts {
   readonly frameOf: Int32Array;
   readonly pcs: Int32Array;
-  readonly opcodeOf: Int32Array;
+  readonly opcodeOf: Uint16Array;
   readonly opcodes: readonly string[];
   readonly gasBefore: Float64Array;
   readonly gasAfter: Float64Array;
@@ -590,6 +617,7 @@ interface RecordingParts {
   readonly finalGas: number;
   readonly openAtEnd: readonly number[];
   readonly error?: RecordedError;
+  readonly stoppedBy?: string;
   readonly warnings: readonly string[];
 }
 
@@ -597,6 +625,8 @@ export class MoveRecording {
   readonly stepCount: number;
   readonly frames: readonly RecordedFrame[];
   readonly error?: RecordedError;
+  /** Why the run was stopped before it ended, when it was (see RecordingBuilder.stopped). */
+  readonly stoppedBy?: string;
   /** Gas left when the entry frame opened, and at the end. */
   readonly initialGas: number;
   readonly finalGas: number;
@@ -613,6 +643,23 @@ export class MoveRecording {
     this.openAtEnd = parts.openAtEnd;
     this.warnings = parts.warnings;
     if (parts.error) this.error = parts.error;
+    if (parts.stoppedBy) this.stoppedBy = parts.stoppedBy;
+  }
+
+  /**
+   * Bytes kept in the per-step columns, the operation log's columns and value slots, and the checkpoints'
+   * slots (the values themselves are shared with the log and not counted): for the recording benchmark.
+   */
+  retainedBytes(): number {
+    const p = this.parts;
+    let bytes = p.frameOf.byteLength + p.pcs.byteLength + p.opcodeOf.byteLength + p.gasBefore.byteLength + p.gasAfter.byteLength + p.opEnd.byteLength;
+    bytes += p.ops.columnBytes;
+    for (const c of p.checkpoints) {
+      bytes += c.stack.length * 8;
+      for (const l of c.locals.values()) bytes += l.length * 8;
+      bytes += c.globals.size * 16;
+    }
+    return bytes;
   }
 
   /** Frame record index of the frame executing a step. */

@@ -12,6 +12,8 @@ import { CodeTable } from '../../../debug-adapter/move/debug/code.ts';
 import { MoveExecution } from '../../../debug-adapter/move/debug/execution.ts';
 import { RecordingBuilder } from '../../../debug-adapter/move/debug/recording.ts';
 import { RecordingTracer } from '../../../debug-adapter/move/debug/recording-tracer.ts';
+import { TraceWriter } from '../../../debug-adapter/move/trace/writer.ts';
+import { parseTrace } from '../../../debug-adapter/move/trace/reader.ts';
 
 const plain = { hex: false };
 const account = 'ca'.padStart(64, '0');
@@ -73,4 +75,23 @@ test('global resources: shown with their value at each step, references follow t
   assert.equal(x.evaluate(afterWrite, 0, 'loc0.value', plain).value, '5');
   // Stepping back shows the earlier value again.
   assert.deepEqual(scope(x, afterBorrow, 'Globals / objects touched').map((v) => v.value), ['Counter { value: 1 }']);
+});
+
+test('a borrowed global resource has the id the exported trace of the same run gives it', () => {
+  const run = (tracer: RecordingTracer | TraceWriter) => {
+    const vm = new MoveVM(new ModuleSet([storeModule()]));
+    return vm.run(vm.resolveFunction('0x42::store::run'), [], [new Signer(account), account], tracer);
+  };
+  const writer = new TraceWriter();
+  assert.equal(run(writer).kind, 'returned');
+  // A global's id is the index of the DataLoad event that introduced it (MutBorrowGlobal's, after its Instruction).
+  const loads = parseTrace(writer.text()).events.flatMap((e, i) => ('Effect' in e && 'DataLoad' in e.Effect ? [i] : []));
+  assert.equal(loads.length, 1);
+  const builder = new RecordingBuilder();
+  assert.equal(run(new RecordingTracer(builder)).kind, 'returned');
+  const x = new MoveExecution(builder.finish(), new CodeTable(undefined));
+  const afterWrite = Array.from({ length: x.stepCount }, (_, s) => s).find((s) => x.pc(s) === 11)!;
+  assert.deepEqual(scope(x, afterWrite, 'Globals / objects touched').map((v) => v.name), [`#${loads[0]} Counter`]);
+  const ref = scope(x, afterWrite, 'Locals').find((v) => v.name === 'loc0')!;
+  assert.equal(ref.children!.get('named', 0, 1, plain)[0]!.value, `object #${loads[0]}`);
 });
