@@ -409,13 +409,16 @@ export class EvmExecution implements Execution {
     return value;
   }
 
-  private view(step: number): EvmStateView {
+  /** The state at `step`; `popped`: stack words above the top still readable (see frameVariables). */
+  private view(step: number, popped?: ReadonlyMap<number, bigint>): EvmStateView {
     const state = this.stateAt(step);
+    const height = state.stack.length;
+    const size = popped?.size ? Math.max(height, ...[...popped.keys()].map((i) => i + 1)) : height;
     const ctx = this.context(step);
     const preimages = this.rec.preimages, preimageSteps = this.rec.preimageSteps;
     return {
-      stackSize: () => state.stack.length,
-      stackWord: (i) => state.stack[i] ?? 0n,
+      stackSize: () => size,
+      stackWord: (i) => (i < height ? state.stack[i]! : popped?.get(i) ?? 0n),
       memorySize: () => state.memory.length,
       memory: (offset, length) => {
         const out = new Uint8Array(length);
@@ -432,8 +435,8 @@ export class EvmExecution implements Execution {
     };
   }
 
-  private decodeContext(step: number): DecodeContext {
-    return { view: this.view(step), storageAddress: BigInt(this.context(step).address || '0x0') };
+  private decodeContext(step: number, popped?: ReadonlyMap<number, bigint>): DecodeContext {
+    return { view: this.view(step, popped), storageAddress: BigInt(this.context(step).address || '0x0') };
   }
 
   /**
@@ -441,7 +444,7 @@ export class EvmExecution implements Execution {
    * in scope at the current source offset (declared before it, in a block not yet finished). Nothing once
    * an external frame's body has returned to the dispatcher: the stack no longer holds them.
    */
-  private frameVariables(rec: FrameRecord, at: number): { params: PlacedVariable[]; locals: PlacedVariable[] } | undefined {
+  private frameVariables(rec: FrameRecord, at: number): { params: PlacedVariable[]; locals: PlacedVariable[]; popped: Map<number, bigint> } | undefined {
     if (!rec.fn || !rec.ast || rec.entryStep > at || at >= rec.exitStep) return undefined;
     const layout = rec.ast.layoutOf(rec.fn.node);
     // The stack height after the jump into the body, measured once by rebuilding that step.
@@ -458,11 +461,16 @@ export class EvmExecution implements Execution {
     // stack for the jump back: no stack position means what it did.
     if (e && rec.ast.headerRanges.get(`${e.start}:${e.length}`) === rec.fn && at > this.bodyStep(rec)) return undefined;
     // A variable still in scope whose word a `return` already popped (the cleanup is part of the return
-    // statement) is read where it was last on the stack; anything else off the stack is not shown.
+    // statement) is read where it was last on the stack (`popped`: index -> word); anything else off the
+    // stack is not shown.
+    const popped = new Map<number, bigint>();
     const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
-      if (index + v.slots <= size) return { v, index, step: at };
+      if (index + v.slots <= size) return { v, index };
       const step = this.lastStepHolding(at, index + v.slots, rec.entryStep);
-      return step === undefined ? undefined : { v, index, step };
+      if (step === undefined) return undefined;
+      const stack = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, step).stack;
+      for (let k = index; k < index + v.slots; k++) if (k >= size) popped.set(k, stack[k]!);
+      return { v, index };
     };
     const locals: PlacedVariable[] = [];
     const add = (p: PlacedVariable | undefined): void => { if (p) locals.push(p); };
@@ -474,7 +482,7 @@ export class EvmExecution implements Execution {
       const mBase = rec.entryHeight + layout.returnSlots + m.base;
       for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot));
     }
-    return { params: layout.params.map((p) => ({ v: p, index: base + p.slot, step: at })), locals };
+    return { params: layout.params.map((p) => ({ v: p, index: base + p.slot })), locals, popped };
   }
 
   private bodyStep(rec: FrameRecord): number {
@@ -506,9 +514,9 @@ export class EvmExecution implements Execution {
     return undefined;
   }
 
-  private stackVariable(p: PlacedVariable, format: ValueFormat, ctx?: DecodeContext): Variable {
+  private stackVariable(p: PlacedVariable, format: ValueFormat, ctx: DecodeContext): Variable {
     const { type, dataLocation } = this.registry.fromVariableDeclaration(p.v.declaration);
-    return decodeValue(p.v.name, type, { kind: 'stack', index: p.index, pointsTo: dataLocation }, ctx ?? this.decodeContext(p.step), format);
+    return decodeValue(p.v.name, type, { kind: 'stack', index: p.index, pointsTo: dataLocation }, ctx, format);
   }
 
   private stateVariables(step: number): StateVariable[] {
@@ -533,11 +541,10 @@ export class EvmExecution implements Execution {
     const { rec, at } = found;
     const scopes: Scope[] = [];
     const ctx = this.rec.contexts[rec.ctx]!;
-    const decodeCtx = this.decodeContext(at);
     const vars = this.frameVariables(rec, at);
+    const decodeCtx = this.decodeContext(at, vars?.popped);
     if (vars) {
-      const decoded = (list: readonly PlacedVariable[]): Children =>
-        formatted((format) => list.map((p) => this.stackVariable(p, format, p.step === at ? decodeCtx : undefined)));
+      const decoded = (list: readonly PlacedVariable[]): Children => formatted((format) => list.map((p) => this.stackVariable(p, format, decodeCtx)));
       scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: decoded(vars.params) });
       scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: decoded(vars.locals) });
     }
@@ -691,19 +698,17 @@ export class EvmExecution implements Execution {
 
   // ---- evaluate, data breakpoints, memory ----
 
-  private environment(step: number, frameIndex: number): EvalEnvironment & { names: () => Map<string, { v: StackVariable | StateVariable; index?: number }> } {
+  /** Names visible in a frame at a step, and the decode context to read them with. */
+  private environment(step: number, frameIndex: number): EvalEnvironment & { decodeCtx: DecodeContext } {
     const found = this.frameAt(step, frameIndex);
     const names = new Map<string, { v: StackVariable | StateVariable; index?: number }>();
     const at = found?.at ?? step;
     for (const s of this.stateVariables(at)) names.set(s.name, { v: s });
-    if (found) {
-      const vars = this.frameVariables(found.rec, found.at);
-      // Expressions read the stack at this step: variables already popped by a return are left out.
-      for (const p of [...(vars?.params ?? []), ...(vars?.locals ?? [])]) if (p.step === at) names.set(p.v.name, { v: p.v, index: p.index });
-    }
+    const vars = found ? this.frameVariables(found.rec, found.at) : undefined;
+    for (const p of [...(vars?.params ?? []), ...(vars?.locals ?? [])]) names.set(p.v.name, { v: p.v, index: p.index });
     const ctx = this.context(at);
     return {
-      names: () => names,
+      decodeCtx: this.decodeContext(at, vars?.popped),
       lookup: (name) => {
         const entry = names.get(name);
         if (!entry) return undefined;
@@ -735,10 +740,8 @@ export class EvmExecution implements Execution {
   }
 
   evaluate(step: number, frameIndex: number, expression: string, format: ValueFormat): Variable {
-    const found = this.frameAt(step, frameIndex);
-    const at = found?.at ?? step;
     const env = this.environment(step, frameIndex);
-    const ctx = this.decodeContext(at);
+    const ctx = env.decodeCtx;
     try {
       return evaluateExpression(expression, env, ctx, format);
     } catch (e) {
@@ -758,12 +761,11 @@ export class EvmExecution implements Execution {
    */
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
     const expression = container === undefined ? name : name.startsWith('[') ? `${container}${name}` : `${container}.${name}`;
-    const found = this.frameAt(step, frameIndex);
-    const at = found?.at ?? step;
-    const ctx = this.decodeContext(at);
+    const at = this.frameAt(step, frameIndex)?.at ?? step;
+    const env = this.environment(step, frameIndex);
     let value;
     try {
-      value = evaluateToValue(expression, this.environment(step, frameIndex), ctx);
+      value = evaluateToValue(expression, env, env.decodeCtx);
     } catch {
       return undefined;
     }
@@ -809,11 +811,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** A variable with its stack position and the step whose stack holds it. */
+/** A variable with its stack position. */
 interface PlacedVariable {
   readonly v: StackVariable;
   readonly index: number;
-  readonly step: number;
 }
 
 /** Children decoded for the requested number format (`format.hex`), once per format. */

@@ -119,6 +119,8 @@ test('caller-callee: `scaled` is shown at Caller.sol:29 up to the end of the cal
     assert.match(JSON.stringify(end.body), /returned \(90\)/);
     assert.equal((await where(dc)).line, ret);
     assert.deepEqual(await shown(dc, 'Locals'), ['total=30', 'scaled=90']);
+    // Hover and watch agree with the Variables view.
+    assert.equal(await evaluate(dc, 'scaled + total'), '120');
   });
 });
 
