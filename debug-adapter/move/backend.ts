@@ -11,9 +11,8 @@ import { readTraceFile } from './trace/reader.ts';
 import { MoveVM, type RunResult } from './vm/interpreter.ts';
 import { registryProvider, normalizeAddress, type LoadedFunction } from './vm/loader.ts';
 import { VMError } from './vm/status.ts';
-import { substitute } from './vm/types.ts';
-import type { Value } from './vm/values.ts';
-import { argumentValue, defaultValue, isImplicitParameter, parseType } from './debug/arguments.ts';
+import { parseArgs, parseTypeArgs } from './vm/args.ts';
+import { dummyTxContext } from './vm/natives.ts';
 import { CodeTable } from './debug/code.ts';
 import { readDisassemblyFolder, type DisassemblyFolder } from './debug/disassembly-files.ts';
 import { MoveExecution } from './debug/execution.ts';
@@ -168,23 +167,9 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
     stepLimit: stepLimit(config),
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
-  const rawTypeArgs = config['typeArgs'] ?? [];
-  if (!Array.isArray(rawTypeArgs) || !rawTypeArgs.every((t) => typeof t === 'string')) {
-    throw new UserError('typeArgs: expected an array of Move types as strings, e.g. ["u64", "0x2::sui::SUI"]');
-  }
-  if (rawTypeArgs.length !== fn.typeParameterCount) {
-    throw new UserError(`typeArgs: ${fn.qualifiedName} takes ${fn.typeParameterCount} type argument${fn.typeParameterCount === 1 ? '' : 's'}, got ${rawTypeArgs.length}`);
-  }
-  const typeArgs = linking(() => rawTypeArgs.map((t, i) => parseType(t as string, vm.loader, `typeArgs[${i}]`)));
-  const rawArgs = config.args ?? [];
-  if (!Array.isArray(rawArgs)) throw new UserError('args: expected an array with one element per parameter');
-  const params = fn.parameters.map((p) => substitute(p, typeArgs));
-  const implicit = params.length > 0 && isImplicitParameter(params[params.length - 1]!) && rawArgs.length === params.length - 1;
-  if (rawArgs.length !== params.length && !implicit) {
-    throw new UserError(`args: ${fn.qualifiedName} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${rawArgs.length}`);
-  }
-  const args: Value[] = linking(() => params.map((t, i) =>
-    implicit && i === params.length - 1 ? defaultValue(t) : argumentValue(rawArgs[i], t, `args[${i}]`)));
+  const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
+  // A trailing TxContext left out is the one Sui's test `dummy()` makes (the interpreter's object runtime then uses its digest).
+  const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
   if (cancel.aborted) throw new UserError('Launch cancelled.');
   progress(`Running ${fn.qualifiedName}`, 0.3);
   const tracer = new RecordingTracer(builder);

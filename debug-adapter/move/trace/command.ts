@@ -108,8 +108,8 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
       if (e instanceof VMError) throw new UserError(e.message);
       throw e;
     }
-    const typeArgs = parseTypeArgs(fn, json(o.typeArgs, '--type-args'), vm.loader);
-    const args = parseArgs(fn, typeArgs, json(o.args, '--args'), () => dummyTxContext(vm.loader, vm.objects));
+    const typeArgs = parseTypeArgs(fn, json(o.typeArgs, '--type-args'), vm.loader, '--type-args');
+    const args = parseArgs(fn, typeArgs, json(o.args, '--args'), { makeTxContext: () => dummyTxContext(vm.loader, vm.objects), label: '--args' });
     const writer = new TraceWriter();
     const result = vm.run(fn, typeArgs, args, writer);
     writeFileSync(o.out, writer.text());

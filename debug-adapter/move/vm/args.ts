@@ -1,8 +1,10 @@
-// Launch-configuration input for Move calls: type arguments as type strings (`u64`, `vector<u8>`,
-// `0x2::sui::SUI`, `0x2::coin::Coin<0x2::sui::SUI>`) and arguments as JSON (numbers, decimal or hex
-// strings for big integers, `0x` addresses, arrays for vectors, strings for vector<u8> / String,
-// objects for structs), converted to interpreter values for the function's parameter types. Every
-// mistake is a UserError that names the argument, the expected type and what was given.
+// Input for running a Move function, from a launch configuration (`args`, `typeArgs`) or the
+// `chainstep trace` command line (`--args`, `--type-args`): type arguments as type strings (`u64`,
+// `vector<u8>`, `0x2::sui::SUI`, `0x2::coin::Coin<0x2::sui::SUI>`) and arguments as JSON (numbers, decimal
+// or hex strings for big integers, `0x` addresses, arrays for vectors, `0x` hex or text for vector<u8>,
+// strings for String, objects by field name or arrays of fields for structs, `{"Variant": {...}}` for
+// enums), converted to interpreter values for the function's parameter types. Every mistake is a
+// UserError that names the argument (`args[0]`), the expected type and what was given.
 import { UserError } from '../../core/errors.ts';
 import { maxOf } from './arith.ts';
 import { normalizeAddress, type Loader, type LoadedFunction } from './loader.ts';
@@ -13,12 +15,12 @@ const PRIMITIVES: Record<string, RuntimeType> = {
   bool: T.bool, u8: T.u8, u16: T.u16, u32: T.u32, u64: T.u64, u128: T.u128, u256: T.u256, address: T.address, signer: T.signer,
 };
 
-/** Parses a type string, resolving datatypes through the loader. */
-export function parseType(text: string, loader: Loader): RuntimeType {
+/** Parses a type string, resolving datatypes through the loader; `what` names it in errors (`typeArgs[0]`). */
+export function parseType(text: string, loader: Loader, what?: string): RuntimeType {
   const tokens = text.match(/[A-Za-z0-9_]+|::|<|>|,|\S/g) ?? [];
   let pos = 0;
   const fail = (why: string): never => {
-    throw new UserError(`bad type "${text}": ${why}`);
+    throw new UserError(`${what ? `${what}: ` : ''}bad type "${text}": ${why}`);
   };
   const parse = (): RuntimeType => {
     const t = tokens[pos++];
@@ -60,14 +62,21 @@ export function parseType(text: string, loader: Loader): RuntimeType {
   return type;
 }
 
-/** Type arguments from the launch configuration (`typeArgs`), checked against the function's arity. */
-export function parseTypeArgs(fn: LoadedFunction, typeArgs: unknown, loader: Loader): RuntimeType[] {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Type arguments (`typeArgs` of a launch configuration; `label` names the input in errors), checked
+ * against the function's arity and ability constraints.
+ */
+export function parseTypeArgs(fn: LoadedFunction, typeArgs: unknown, loader: Loader, label = 'typeArgs'): RuntimeType[] {
   const list = typeArgs === undefined || typeArgs === null ? [] : typeArgs;
-  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new UserError('typeArgs must be a list of type strings, e.g. ["0x2::sui::SUI"]');
-  if (list.length !== fn.typeParameterCount) {
-    throw new UserError(`${fn.qualifiedName} takes ${fn.typeParameterCount} type argument(s), typeArgs has ${list.length}`);
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
+    throw new UserError(`${label}: expected an array of Move types as strings, e.g. ["u64", "0x2::sui::SUI"]`);
   }
-  const types = list.map((t) => parseType(t, loader));
+  if (list.length !== fn.typeParameterCount) {
+    throw new UserError(`${label}: ${fn.qualifiedName} takes ${plural(fn.typeParameterCount, 'type argument')}, got ${list.length}`);
+  }
+  const types = list.map((t, i) => parseType(t, loader, `${label}[${i}]`));
   // The VM checks a call's type arguments against the function's ability constraints.
   const handle = fn.module.compiled.functionHandles[fn.definition.function];
   handle?.typeParameters.forEach((required, i) => {
@@ -115,21 +124,34 @@ function abilities(t: RuntimeType): number {
 const isTxContext = (t: RuntimeType): boolean =>
   t.kind === 'reference' && t.to.kind === 'datatype' && t.to.def.module === 'tx_context' && t.to.def.name === 'TxContext' && /^0+2$/.test(t.to.def.address);
 
-/**
- * Arguments from JSON for the function's parameters. A trailing `&mut TxContext` (Sui entry functions)
- * is supplied by `makeTxContext` when the JSON leaves it out, as the Sui runtime does.
- */
-export function parseArgs(fn: LoadedFunction, typeArgs: readonly RuntimeType[], args: unknown, makeTxContext?: () => Value): Value[] {
+export interface ArgsOptions {
+  /**
+   * Supplies a trailing `&mut TxContext` / `&TxContext` parameter (Sui entry functions) when the JSON
+   * leaves it out, as the Sui runtime does.
+   */
+  readonly makeTxContext?: () => Value;
+  /** What the input is called in errors: `args` (launch configuration, the default), `--args`. */
+  readonly label?: string;
+}
+
+/** Arguments from JSON for the function's parameters; elements are named `args[0]`, `args[1]`, ... in errors. */
+export function parseArgs(fn: LoadedFunction, typeArgs: readonly RuntimeType[], args: unknown, options: ArgsOptions = {}): Value[] {
+  const label = options.label ?? 'args';
+  const makeTxContext = options.makeTxContext;
   const list = args === undefined || args === null ? [] : args;
-  if (!Array.isArray(list)) throw new UserError('args must be a list (JSON array) of argument values');
+  if (!Array.isArray(list)) throw new UserError(`${label}: expected an array (JSON) with one element per parameter`);
   const params = fn.parameters.map((p) => substitute(p, typeArgs));
   const implicitCtx = params.length > 0 && isTxContext(params[params.length - 1]!) && list.length === params.length - 1 && makeTxContext;
   const expected = implicitCtx ? params.length - 1 : params.length;
   if (list.length !== expected) {
-    throw new UserError(`${fn.qualifiedName} takes ${expected} argument(s) (${params.slice(0, expected).map((p) => typeToString(p, true)).join(', ')}), args has ${list.length}`);
+    const types = params.slice(0, expected).map((p) => typeToString(p, true)).join(', ');
+    throw new UserError(`${label}: ${fn.qualifiedName} takes ${plural(expected, 'argument')}, got ${list.length}${expected ? ` (parameters: ${types})` : ''}`);
   }
-  const values = list.map((a, i) => toValue(a, params[i]!, `argument ${i + 1}`));
-  if (implicitCtx) values.push(asReference(makeTxContext(), true));
+  const values = list.map((a, i) => toValue(a, params[i]!, `${label}[${i}]`));
+  if (implicitCtx) {
+    const ctx = params[params.length - 1] as Extract<RuntimeType, { kind: 'reference' }>;
+    values.push(asReference(makeTxContext(), ctx.mutable));
+  }
   return values;
 }
 
@@ -145,13 +167,18 @@ function bigIntOf(json: unknown, what: string, type: string): bigint {
     return BigInt(json);
   }
   if (typeof json === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(json.trim())) return BigInt(json.trim());
-  throw new UserError(`${what} (${type}): expected an integer (number or decimal / 0x string), got ${JSON.stringify(json)}`);
+  throw new UserError(`${what} (${type}): expected an integer (a number, or a decimal or 0x string), got ${JSON.stringify(json)}`);
 }
 
+/** A vector<u8> from a string: `0x` hex bytes, or any other text as its UTF-8 bytes. */
 function bytesOf(json: unknown, what: string): number[] | undefined {
   if (typeof json !== 'string') return undefined;
-  if (/^0x([0-9a-fA-F]{2})*$/.test(json)) return [...Buffer.from(json.slice(2), 'hex')];
-  void what;
+  if (json.startsWith('0x')) {
+    if (!/^0x([0-9a-fA-F]{2})*$/.test(json)) {
+      throw new UserError(`${what} (vector<u8>): ${JSON.stringify(json)} is not hex bytes (0x and an even number of hex digits); text is written without the 0x prefix`);
+    }
+    return [...Buffer.from(json.slice(2), 'hex')];
+  }
   return [...new TextEncoder().encode(json)];
 }
 
@@ -223,15 +250,20 @@ function datatypeValue(json: unknown, type: DatatypeType, what: string, name: st
   return new StructValue(type, fieldValues(json, def.fields, type, what, name));
 }
 
+/** Field values from an object by field name, or from an array of the fields in declaration order. */
 function fieldValues(json: unknown, fields: DatatypeType['def']['fields'], type: DatatypeType, what: string, name: string): Value[] {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UserError(`${what} (${name}): expected an object with fields ${fields.map((f) => f.name).join(', ') || '(none)'}`);
+  const names = fields.map((f) => f.name).join(', ') || '(none)';
+  if (Array.isArray(json)) {
+    if (json.length !== fields.length) throw new UserError(`${what} (${name}): expected ${plural(fields.length, 'field')} (${names}), got an array of ${json.length}`);
+    return fields.map((f, i) => toValue(json[i], substitute(f.type, type.typeArgs), `${what}.${f.name}`));
+  }
+  if (typeof json !== 'object' || json === null) {
+    throw new UserError(`${what} (${name}): expected an object with fields ${names}, or an array of them`);
   }
   const o = json as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !fields.some((f) => f.name === k));
-  if (unknown.length) throw new UserError(`${what} (${name}): unknown field(s) ${unknown.join(', ')}`);
-  return fields.map((f) => {
-    if (!(f.name in o)) throw new UserError(`${what} (${name}): missing field ${f.name}`);
-    return toValue(o[f.name], substitute(f.type, type.typeArgs), `${what}.${f.name}`);
-  });
+  if (unknown.length) throw new UserError(`${what} (${name}): unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}`);
+  const missing = fields.filter((f) => !(f.name in o)).map((f) => f.name);
+  if (missing.length) throw new UserError(`${what} (${name}): missing field${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
+  return fields.map((f) => toValue(o[f.name], substitute(f.type, type.typeArgs), `${what}.${f.name}`));
 }

@@ -190,8 +190,8 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
 
   const fails = async (extra: Record<string, unknown>, message: RegExp, fn = '0x0::m::foo') =>
     assert.rejects(run('abort_assert', fn, extra), (e) => e instanceof UserError && message.test(e.message));
-  await fails({ args: ['x'] }, /args\[0\]: expected u64 \(a decimal string or number\), got "x"/);
-  await fails({ args: ['18446744073709551616'] }, /args\[0\]: expected u64 \(out of range for u64\)/);
+  await fails({ args: ['x'] }, /args\[0\] \(u64\): expected an integer \(a number, or a decimal or 0x string\), got "x"/);
+  await fails({ args: ['18446744073709551616'] }, /args\[0\] \(u64\): 18446744073709551616 is out of range 0\.\.18446744073709551615/);
   await fails({ args: [] }, /takes 1 argument, got 0/);
   await fails({ args: [1], typeArgs: ['u64'] }, /typeArgs: 0x0::m::foo takes 0 type arguments, got 1/);
   await fails({ args: [1], stepLimit: -1 }, /stepLimit: expected a positive whole number/);
@@ -315,8 +315,8 @@ test('interpreter: struct, vector, string and reference arguments from JSON', { 
 
   const s = await run('native_fun', '0x0::m::foo', { args: ['héllo', '0x6c6c', 1] });
   assert.deepEqual(values(scope(s, 0, 'Parameters')), { s: '"héllo"', sub: '0x6c6c', p: '1' });
-  await assert.rejects(run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 } }, [], 1] }), /args\[0\]: expected 0x0::m::SomeStruct \(missing fields simple_field, vec_simple_field\)/);
-  await assert.rejects(run('native_fun', '0x0::m::foo', { args: ['a', '0x6', 1] }), /args\[1\]: expected vector<u8> \(vector<u8> as 0x hex with an even number of digits/);
+  await assert.rejects(run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 } }, [], 1] }), /args\[0\] \(0x0::m::SomeStruct\): missing fields simple_field, vec_simple_field/);
+  await assert.rejects(run('native_fun', '0x0::m::foo', { args: ['a', '0x6', 1] }), /args\[1\] \(vector<u8>\): "0x6" is not hex bytes \(0x and an even number of hex digits\)/);
 });
 
 test('trace files: pretty-printed JSON like JSON Lines; unsupported versions named', { skip: noFixtures }, async () => {

@@ -41,7 +41,7 @@ test('trace command input errors are clear and exit 1', async (t) => {
   if (!existsSync(stepping)) return t.skip('../shared/fixtures/move not found');
   const out = path.join(tmpdir(), 'never-written.jsonl');
   const cases: [string[], RegExp][] = [
-    [['--program', stepping, '--function', '0x0::m::foo', '--out', out, '--args', '["x"]'], /argument 1 \(u64\): expected an integer/],
+    [['--program', stepping, '--function', '0x0::m::foo', '--out', out, '--args', '["x"]'], /--args\[0\] \(u64\): expected an integer/],
     [['--program', stepping, '--function', '0x0::m::foo', '--out', out, '--args', '[1,2]'], /takes 1 argument/],
     [['--program', stepping, '--function', '0x0::m::nope', '--out', out], /has no function nope/],
     [['--program', stepping, '--function', '0x0::zz::foo', '--out', out], /module 0x0::zz is not available/],

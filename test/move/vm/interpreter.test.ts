@@ -164,7 +164,7 @@ test('launch arguments and type arguments from JSON', () => {
   const fn = vm.resolveFunction('0x42::bench::loop');
   assert.deepEqual(parseArgs(fn, [], [5]), [5n]);
   assert.deepEqual(parseArgs(fn, [], ['18446744073709551615']), [2n ** 64n - 1n]);
-  assert.throws(() => parseArgs(fn, [], ['-1']), (e: unknown) => e instanceof UserError && /argument 1 \(u64\)/.test(e.message));
+  assert.throws(() => parseArgs(fn, [], ['-1']), (e: unknown) => e instanceof UserError && /args\[0\] \(u64\)/.test(e.message));
   assert.throws(() => parseArgs(fn, [], [2 ** 60]), /not an exact integer/);
   assert.throws(() => parseArgs(fn, [], []), /takes 1 argument/);
   assert.equal(typeToString(parseType('vector<vector<u8>>', vm.loader)), 'vector<vector<u8>>');
