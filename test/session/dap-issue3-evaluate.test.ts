@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeVariables, type ReferenceRun } from './dap-issue3-helpers.ts';
+import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeVariables, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
+const adapter = sharedAdapter();
 const types = path.join(samples, 'types/Types.sol');
 const CONFIG = 'Types: run(-42, note, [3, 4, 5])';
 
@@ -24,7 +25,7 @@ async function evaluate(dc: AdapterClient, frameId: number, expression: string, 
 test('evaluate: mappings, members, globals, arithmetic and comparisons; results expand; bad expressions are errors', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const r = await ref();
   const values = await eventArgs('Values');
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
@@ -59,12 +60,12 @@ test('evaluate: mappings, members, globals, arithmetic and comparisons; results 
     }
     assert.equal((await evaluate(dc, frameId, 'counter')).result, '2');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('evaluate: block.number is a global', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, sample('types', CONFIG));
@@ -74,14 +75,14 @@ test('evaluate: block.number is a global', { skip: !hasEvm && 'EVM backend not f
     assert.match(n.result, /^\d+$/);
     assert.equal((await evaluate(dc, frameId, 'block.number + 1 > block.number')).result, 'true');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('conditional breakpoints and logpoints use the evaluator; bad expressions are reported and the session goes on', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const values = await eventArgs('Values');
   const xs = values['xs'] as bigint[];
-  const dc = new AdapterClient();
+  const dc = adapter();
   const output = collectOutput(dc);
   try {
     const inner = lineOf(types, 'acc += items[i].amounts[j];');
@@ -126,12 +127,12 @@ test('conditional breakpoints and logpoints use the evaluator; bad expressions a
       `item 1: acc=${11n + xs.reduce((a, b) => a + b, 0n)} bad=<unknown name 'nope'>\n`,
     ]);
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('data breakpoints on a state variable and a mapping entry, forwards and backwards; bad targets are refused', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     const entry = nextEvent(dc, 'stopped');
     await launch(dc, sample('types', CONFIG));
@@ -163,14 +164,14 @@ test('data breakpoints on a state variable and a mapping entry, forwards and bac
     frameId = (await where(dc)).frames[0]!.id;
     assert.equal((await evaluate(dc, frameId, 'counter')).result, '0', 'at the first write, before it');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('readMemory and format.hex show the raw bytes and hex values of decoded variables', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const r = await ref();
   const values = await eventArgs('Values');
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     const stopped = nextEvent(dc, 'stopped');
     await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
@@ -199,6 +200,6 @@ test('readMemory and format.hex show the raw bytes and hex values of decoded var
     assert.equal((await evaluate(dc, frameId, 'balances[msg.sender]', { hex: true })).result, `0x${BigInt(String(await r.read('balances', [DEPLOYER]))).toString(16)}`);
     assert.equal((await evaluate(dc, frameId, 'balances[msg.sender]')).result, String(await r.read('balances', [DEPLOYER])), 'decimal again without the format');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });

@@ -9,9 +9,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, lineOf, root, sample, samples, scopeVariables } from './dap-issue3-helpers.ts';
+import { lineOf, resetAdapter, root, sample, samples, scopeVariables, sharedAdapter } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
+const adapter = sharedAdapter();
 const failures = path.join(samples, 'failures/Failures.sol');
 const ALL_FILTERS = ['revert', 'panic', 'outOfGas'];
 
@@ -43,7 +44,7 @@ const cases: Case[] = [
 ];
 
 test('failures: each kind stops at its line with the decoded reason; only its own filter stops it', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   const output = collectOutput(dc);
   try {
     for (const c of cases) {
@@ -78,12 +79,12 @@ test('failures: each kind stops at its line with the decoded reason; only its ow
     }
     assert.ok(!output.some((o) => /internal error/i.test(o)), 'no internal errors');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('failures: a revert bubbling through two external calls is followed frame by frame', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   const output = collectOutput(dc);
   try {
     const reason = 'InsufficientBalance(requested: 100, available: 5)';
@@ -132,12 +133,12 @@ test('failures: a revert bubbling through two external calls is followed frame b
     await terminated;
     assert.match(output.join(''), /reverted: InsufficientBalance\(requested: 100, available: 5\)/);
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('failures: a revert caught by try/catch stops only with the "caught" filter; the call returns', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   const output = collectOutput(dc);
   try {
     const config = { ...sample('failures', 'Failures: the bubbling revert caught by try/catch'), stopOnEntry: false };
@@ -163,7 +164,7 @@ test('failures: a revert caught by try/catch stops only with the "caught" filter
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.equal(info.body.description, 'InsufficientBalance(requested: 100, available: 5)');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 

@@ -74,6 +74,7 @@ export async function referenceRun(file: string, contract: string, functionName:
 // ---- The adapter process and the samples' launch configurations ----
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -105,6 +106,27 @@ export class AdapterClient extends DebugClient {
     this.process.kill();
     await exited;
   }
+}
+
+/**
+ * One adapter process for all tests of a file: its compilation cache compiles each sample once. Tests launch
+ * again on it (a new launch replaces the run; breakpoints are set by each launch's configuration).
+ */
+export function sharedAdapter(): () => AdapterClient {
+  let dc: AdapterClient | undefined;
+  after(async () => {
+    await dc?.close();
+  });
+  return () => {
+    if (dc && dc.process.exitCode !== null) dc = undefined;
+    return (dc ??= new AdapterClient());
+  };
+}
+
+/** Leaves the shared adapter as the next test expects it: no data or function breakpoints carried over. */
+export async function resetAdapter(dc: AdapterClient): Promise<void> {
+  await dc.customRequest('setDataBreakpoints', { breakpoints: [] }).catch(() => undefined);
+  await dc.customRequest('setFunctionBreakpoints', { breakpoints: [] }).catch(() => undefined);
 }
 
 /** A configuration of a sample's `.vscode/launch.json`, by name. */

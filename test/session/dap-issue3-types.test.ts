@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeTree, scopeVariables, type ReferenceRun } from './dap-issue3-helpers.ts';
+import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeTree, scopeVariables, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
+const adapter = sharedAdapter();
 const types = path.join(samples, 'types/Types.sol');
 const CONFIG = 'Types: run(-42, note, [3, 4, 5])';
 const COLORS = ['Red', 'Green', 'Blue'];
@@ -39,7 +40,7 @@ async function start(dc: AdapterClient, lines: (number | DebugProtocol.SourceBre
 test('types: parameters, locals, return variables and a storage pointer in two frames equal the emitted values', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const values = await eventArgs('Values');
   const stored = await eventArgs('Stored');
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     await start(dc, [lineOf(types, 'acc += items[i].amounts[j];'), lineOf(types, 'emit Values(')]);
     const w = await where(dc);
@@ -89,12 +90,12 @@ test('types: parameters, locals, return variables and a storage pointer in two f
     assert.ok(watched.body.variablesReference > 0, 'a struct array result is expandable');
     assert.deepEqual(await expand(dc, { name: 'items', value: watched.body.result, variablesReference: watched.body.variablesReference }), items);
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('types: modifier parameter and transient storage at a stop inside the modifier', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     await start(dc, [lineOf(types, 'lock = marker;')]);
     let top = (await where(dc)).frames[0]!;
@@ -109,14 +110,14 @@ test('types: modifier parameter and transient storage at a stop inside the modif
     top = (await where(dc)).frames[0]!;
     assert.equal((await scopeVariables(dc, top.id, 'State')).find((v) => v.name === 'lock')?.value, '5', 'transient value after TSTORE');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('types: contract state equals the getters after the call; values follow the selected step; big arrays page', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const r = await ref();
   const stored = await eventArgs('Stored');
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     await start(dc, [lineOf(types, 'counter = 3;')]);
     let top = (await where(dc)).frames[0]!;
@@ -169,12 +170,12 @@ test('types: contract state equals the getters after the call; values follow the
     assert.equal(top.line, lineOf(types, 'counter = 2;'));
     assert.equal((await scopeVariables(dc, top.id, 'State')).find((v) => v.name === 'counter')?.value, '1', 'stepping back shows the older value');
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
 test('types: locals enter scope at their declaration with defaults and leave with their block', { skip: !hasEvm && 'EVM backend not found' }, async () => {
-  const dc = new AdapterClient();
+  const dc = adapter();
   try {
     await start(dc, [lineOf(types, 'c = color;'), { line: lineOf(types, 'acc += items[i].id;'), condition: 'i == 1' }]);
     let top = (await where(dc)).frames[0]!;
@@ -192,7 +193,7 @@ test('types: locals enter scope at their declaration with defaults and leave wit
     assert.deepEqual(Object.keys(await scopeTree(dc, top.id, 'Locals', 1)), ['acc', 'packed', 'i']);
     await assert.rejects(dc.evaluateRequest({ expression: 'j', frameId: top.id, context: 'watch' }), /unknown name 'j'/);
   } finally {
-    await dc.close();
+    await resetAdapter(dc);
   }
 });
 
