@@ -102,7 +102,11 @@ test('failures: a revert bubbling through two external calls is followed frame b
     assert.equal((await dc.exceptionInfoRequest({ threadId: 1 })).body.description, reason);
     // Key values in each frame: the amount passed down, the reserve it failed against.
     assert.equal((await dc.evaluateRequest({ expression: 'reserve', frameId: w.frames[0]!.id, context: 'watch' })).body.result, '5');
-    for (const f of w.frames) assert.equal((await dc.evaluateRequest({ expression: 'amount', frameId: f.id, context: 'watch' })).body.result, '100', f.name);
+    for (const f of w.frames) {
+      assert.equal((await dc.evaluateRequest({ expression: 'amount', frameId: f.id, context: 'watch' })).body.result, '100', f.name);
+      const params = (await scopeVariables(dc, f.id, 'Parameters')).map((v) => [v.name, v.value]);
+      assert.deepEqual(params, [['amount', '100']], `${f.name} parameters, its frame selected`);
+    }
     // Each frame's State scope is its own contract's state.
     const stateOf = async (frameId: number) => Object.fromEntries((await scopeVariables(dc, frameId, 'State')).map((v) => [v.name, v.value]));
     assert.equal((await stateOf(w.frames[0]!.id))['reserve'], '5', 'Bottom.reserve');
