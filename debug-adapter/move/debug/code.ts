@@ -5,15 +5,15 @@
 // A unit's bytecode comes from the package when the module is there and its function at the traced
 // definition index has the traced name (test-mode framework builds number functions differently from
 // published ones); otherwise the unit is shown from what the trace itself says (pc and opcode name).
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Instruction, SourceFile, SourceRange } from '../../core/execution.ts';
 import type { CompiledModule } from '../binary/model.ts';
-import { identifier, shortAddress } from '../binary/names.ts';
+import { identifier, moduleKey, shortAddress } from '../binary/names.ts';
 import { instructionText, type FunctionNames } from '../binary/disassembler.ts';
 import type { LoadedModule } from '../package/registry.ts';
-import type { FunctionSourceMap, Loc, ModuleSourceMap } from '../package/source-map.ts';
-import { readSourceMap, type LoadedPackage } from '../package/load-package.ts';
+import type { FunctionSourceMap, Loc } from '../package/source-map.ts';
+import type { LoadedPackage } from '../package/load-package.ts';
 import type { DisassemblyFolder } from './disassembly-files.ts';
 
 export interface CodeUnit {
@@ -133,7 +133,7 @@ export class CodeTable {
     const fromText = shipped?.functions[definitionIndex] === fn ? shipped : undefined;
     // Or the debug info the build keeps for dependencies it does not ship bytecode for (a trace of a
     // test ran against a test-mode framework: its debug info describes exactly the code traced).
-    const dependencyMap = matches || fromText ? undefined : this.dependencyMaps().get(`${address}::${module}`);
+    const dependencyMap = matches || fromText ? undefined : this.pkg?.dependencyDebugInfo.get(moduleKey(address, module));
     const sourceMap = matches
       ? loaded!.sourceMap?.functions.get(definitionIndex)
       : (fromText?.sourceMap ?? dependencyMap)?.functions.get(definitionIndex);
@@ -152,39 +152,6 @@ export class CodeTable {
     this.units.push(unit);
     this.byKey.set(key, unit.id);
     return unit;
-  }
-
-  private dependencies?: Map<string, ModuleSourceMap>;
-
-  /** `debug_info/dependencies/<Pkg>/*.json` of the build, by `address::module` (read on first use). */
-  private dependencyMaps(): Map<string, ModuleSourceMap> {
-    if (this.dependencies) return this.dependencies;
-    this.dependencies = new Map();
-    if (!this.pkg) return this.dependencies;
-    const root = join(this.pkg.buildDir, 'debug_info', 'dependencies');
-    const walk = (dir: string, depth: number): void => {
-      let entries: string[];
-      try {
-        entries = readdirSync(dir);
-      } catch {
-        return;
-      }
-      for (const e of entries.sort()) {
-        const path = join(dir, e);
-        if (e.endsWith('.json')) {
-          try {
-            const map = readSourceMap(path);
-            if (map.module) this.dependencies!.set(`${map.module.address.replace(/^0x/, '').padStart(64, '0')}::${map.module.name}`, map);
-          } catch {
-            // not a debug info file we can read: no names from it
-          }
-        } else if (depth < 3 && !e.includes('.')) {
-          walk(path, depth + 1);
-        }
-      }
-    };
-    walk(root, 0);
-    return this.dependencies;
   }
 
   /** Number of instructions of a unit with bytecode (0 for natives and units known only from the trace). */

@@ -7,7 +7,9 @@ import { basename, join, relative, resolve } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { deserialize } from '../binary/deserializer.ts';
 import type { CompiledModule, Flavour } from '../binary/model.ts';
+import { selfModuleKey } from '../binary/names.ts';
 import { parseAptosSourceMap } from './aptos-source-map.ts';
+import { dependencyDebugInfo, describesModule } from './dependency-debug-info.ts';
 import { findSources } from './find-sources.ts';
 import { loadFrameworkSnapshot } from './framework.ts';
 import { ModuleRegistry, type LoadedModule } from './registry.ts';
@@ -42,6 +44,12 @@ export interface LoadedPackage {
   readonly sources: ReadonlyMap<string, string>;
   /** Compiled scripts (Aptos `bytecode_scripts/*.mv`), by file name without extension. */
   readonly scripts: readonly LoadedScript[];
+  /**
+   * Debug info of dependencies (`debug_info/dependencies/**`) by module key (`0x1::vector`), also of those
+   * the build ships no bytecode for. Attached to a registry module only when it describes that module
+   * (see describesModule); a trace of a test-mode framework is named from here by definition index.
+   */
+  readonly dependencyDebugInfo: ReadonlyMap<string, ModuleSourceMap>;
 }
 
 export interface LoadedScript {
@@ -93,23 +101,27 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   // A folder means the snapshot files directly in it (one framework version), not its subfolders.
   const snapshots = (options.frameworks ?? []).flatMap((path) =>
     isDirectory(path) ? readdirSync(path).filter((f) => f.endsWith('.bcs')).sort().map((f) => join(path, f)) : [path]);
+  const dependencyDir = join(buildDir, 'debug_info', 'dependencies');
+  const dependencyMaps = dependencyDebugInfo([...listFiles(dependencyDir, '.json'), ...listFiles(dependencyDir, '.mvd')], readSourceMap);
   for (const snapshot of snapshots) {
     for (const module of loadFrameworkSnapshot(snapshot).modules) {
-      registry.add(module, { origin: 'framework', packageName: basename(snapshot), path: snapshot });
+      const map = dependencyMaps.get(selfModuleKey(module));
+      const fits = map && describesModule(map, module);
+      registry.add(module, { origin: 'framework', packageName: basename(snapshot), path: snapshot, ...(fits ? { sourceMap: map } : {}) });
     }
   }
 
   let sources = new Map<string, string>();
   if (options.findSources !== false) {
     const hashes = new Set<string>();
-    for (const m of [...registry, ...scripts]) if (m.sourceMap) for (const h of fileHashes(m.sourceMap)) hashes.add(h);
+    for (const map of [...[...registry, ...scripts].map((m) => m.sourceMap), ...dependencyMaps.values()]) if (map) for (const h of fileHashes(map)) hashes.add(h);
     sources = findSources(buildDir, hashes);
     if (packageDir !== buildDir && sources.size < hashes.size) {
       const remaining = [...hashes].filter((h) => !sources.has(h));
       for (const [h, p] of findSources(packageDir, remaining)) sources.set(h, p);
     }
   }
-  return { name, buildDir, packageDir, flavour, registry, ownModules, sources, scripts };
+  return { name, buildDir, packageDir, flavour, registry, ownModules, sources, scripts, dependencyDebugInfo: dependencyMaps };
 }
 
 /** The `.move` file a location points into, when it was found. */
