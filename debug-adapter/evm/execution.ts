@@ -464,11 +464,13 @@ export class EvmExecution implements Execution {
     // statement) is read where it was last on the stack (`popped`: index -> word); anything else off the
     // stack is not shown.
     const popped = new Map<number, bigint>();
+    const stacks = new Map<number, readonly bigint[]>(); // one rebuild per earlier step
     const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
       if (index + v.slots <= size) return { v, index };
       const step = this.lastStepHolding(at, index + v.slots, rec.entryStep);
       if (step === undefined) return undefined;
-      const stack = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, step).stack;
+      let stack = stacks.get(step);
+      if (!stack) stacks.set(step, (stack = rebuildState(this.rec, this.rec.contexts[rec.ctx]!, step).stack));
       for (let k = index; k < index + v.slots; k++) if (k >= size) popped.set(k, stack[k]!);
       return { v, index };
     };
