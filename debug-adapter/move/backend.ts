@@ -44,12 +44,12 @@ function resolvePath(config: LaunchConfig, p: string): string {
   return resolve(config.cwd ?? process.cwd(), p);
 }
 
-/** Framework snapshots (`0x1.bcs`, `0x2.bcs`) for calls into modules the build does not ship. */
+/** Framework snapshots (`0x1.bcs`, `0x2.bcs`, or folders of them) for calls into modules the build does not ship. */
 function frameworkFiles(config: LaunchConfig): string[] {
   const given = config['frameworks'];
   if (given === undefined) return [];
   if (!Array.isArray(given) || !given.every((f) => typeof f === 'string')) {
-    throw new UserError('frameworks: expected an array of Sui framework snapshot files (0x1.bcs, 0x2.bcs)');
+    throw new UserError('frameworks: expected an array of Sui framework snapshot files (0x1.bcs, 0x2.bcs) or folders holding them');
   }
   return given.map((f) => {
     const path = resolvePath(config, f);
