@@ -652,7 +652,7 @@ export class EvmExecution implements Execution {
   /**
    * One event per failed call context, at its failing instruction (REVERT, or the instruction that ran out
    * of gas or was invalid), so a revert bubbling up through several calls stops in each frame in turn.
-   * `caught`: some caller completed normally, so the failure was handled (try/catch, low-level call).
+   * `caught`: a caller handled it (try/catch, low-level call) instead of passing the same data up.
    */
   private buildExceptions(): void {
     const contexts = this.rec.contexts;
@@ -661,8 +661,13 @@ export class EvmExecution implements Execution {
     for (const ctx of contexts) {
       if (ctx.error === undefined || ctx.firstStep < 0) continue;
       const { kind, summary } = this.failure(ctx);
+      // Uncaught while each caller fails with the same data (passes it up); caught at the first caller that
+      // did not (it returned normally, or handled the failure and then failed for its own reason).
       let caught = false;
-      for (let p = ctx.parent; p >= 0; p = contexts[p]!.parent) if (contexts[p]!.error === undefined) { caught = true; break; }
+      for (let c = ctx; c.parent >= 0; c = contexts[c.parent]!) {
+        const parent = contexts[c.parent]!;
+        if (parent.error === undefined || !equalBytes(parent.returnData, c.returnData)) { caught = true; break; }
+      }
       let step = ctx.endStep - 1;
       while (step > ctx.firstStep && this.ctxOf[step] !== ctx.id) step--;
       // Re-raised: the revert data of the last call this context made that failed, passed up unchanged.

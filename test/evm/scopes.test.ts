@@ -54,6 +54,13 @@ test('outcome and exception summaries come from decode/ (one revert decoder)', a
   assert.equal(ex.outcome.summary, 'reverted: TooBig(value: 11, limit: 10)');
   assert.deepEqual(ex.exceptions.map((e) => [e.kind, e.caught, e.summary]), Array(3).fill(['revert', false, 'TooBig(value: 11, limit: 10)']));
   assert.deepEqual(ex.exceptions.map((e) => ex.frames(e.step).length), [3, 2, 1], 'one event per frame the revert passes through');
+  // Handled by a low-level call, then a failure of the caller's own: only that one is uncaught.
+  const handled = await launchEvm({ program, contract: 'Outer', function: 'lowLevelThenRequire', args: ['11'] }, () => {}, new AbortController().signal);
+  assert.deepEqual(handled.exceptions.map((e) => [e.caught, e.summary, handled.frames(e.step)[0]!.name]), [
+    [true, 'TooBig(value: 11, limit: 10)', 'Inner.check'],
+    [true, 'TooBig(value: 11, limit: 10)', 'Middle.forward'],
+    [false, 'Error("forward failed")', 'Outer.lowLevelThenRequire'],
+  ]);
   const abi = await import('../../debug-adapter/evm/abi.ts');
   assert.equal('describeRevert' in abi, false, 'no second revert decoder');
 });

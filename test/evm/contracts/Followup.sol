@@ -82,6 +82,11 @@ contract Outer {
         handled = !ok;
     }
 
+    function lowLevelThenRequire(uint256 value) external returns (bool ok) {
+        (ok, ) = address(middle).call(abi.encodeCall(Middle.forward, (value)));
+        require(ok, "forward failed");
+    }
+
     function spin(uint256 n) external returns (uint256 acc) {
         // Unchecked: no overflow helper, so gas runs out on one of these lines.
         unchecked {
