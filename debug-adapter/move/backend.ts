@@ -177,7 +177,6 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   progress('Recording', 0.8);
   const recording = builder.finish();
   if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
-  if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
   if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
   const failure = result.kind === 'error' ? { status: result.status, message: result.message } : undefined;
   const abortCode = result.kind === 'aborted' ? result.code : undefined;

@@ -4,11 +4,11 @@
 // commonest events skip the event objects: instructions, pushes, pops and local writes go to the
 // builder's direct entry points with u64s and bools unboxed, and reads that move nothing are dropped
 // (they change no state).
-import type { TraceEvent, TraceLocation, TraceMoveValue, TraceValue, TypeTagWithRefs } from '../trace/format.ts';
-import { moveValue } from '../trace/writer.ts';
+import type { TraceEvent, TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
+import { moveValue, typeWithRefs } from '../trace/writer.ts';
 import { TRACE_NAMES } from '../vm/opcodes.ts';
 import type { TracedFrame, Tracer } from '../vm/tracer.ts';
-import { substitute, toTypeTag, type RuntimeType } from '../vm/types.ts';
+import { toTypeTag, type RuntimeType } from '../vm/types.ts';
 import { Reference, type Value } from '../vm/values.ts';
 import type { RecordingBuilder, StoredValue } from './recording.ts';
 
@@ -183,12 +183,7 @@ export class RecordingTracer implements Tracer {
   openFrame(frame: TracedFrame, args: readonly Value[], gasLeft: number): void {
     this.flush();
     const fn = frame.fn;
-    const withRefs = (t: RuntimeType): TypeTagWithRefs => {
-      const s = substitute(t, frame.typeArgs);
-      return s.kind === 'reference'
-        ? { type_: toTypeTag(s.to), ref_type: s.mutable ? 'Mut' : 'Imm' }
-        : { type_: toTypeTag(s), ref_type: null };
-    };
+    const withRefs = (t: RuntimeType) => typeWithRefs(t, frame.typeArgs);
     (frame as { traceId: number }).traceId = this.count;
     this.emit({
       OpenFrame: {

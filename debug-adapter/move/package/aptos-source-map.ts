@@ -5,7 +5,7 @@
 // file exactly is accepted.
 import { bcs, type BcsType } from '@mysten/bcs';
 import { UserError } from '../../core/errors.ts';
-import { FunctionSourceMap, sourceName, type Loc, type ModuleSourceMap, type SourceName, type StructSourceMap } from './source-map.ts';
+import { functionFromBcs, FunctionSourceMap, bytesHex as hex, locFromBcs as loc, namesFromBcs as names, type ModuleSourceMap, type StructSourceMap } from './source-map.ts';
 
 const LocBcs = bcs.struct('Loc', {
   file_hash: bcs.fixedArray(32, bcs.u8()),
@@ -47,20 +47,6 @@ const FlatSchema = sourceMapSchema(bcs.vector(LocBcs));
 const VariantSchema = sourceMapSchema(bcs.vector(bcs.vector(LocBcs)));
 
 type LocValue = { file_hash: number[]; start: number; end: number };
-
-function hex(bytes: readonly number[]): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-function loc(value: LocValue): Loc {
-  return { fileHash: hex(value.file_hash), start: value.start, end: value.end };
-}
-
-function names(values: readonly (readonly [string, LocValue])[]): SourceName[] {
-  return values.map(([raw, l]) => sourceName(raw, loc(l)));
-}
 
 /** Parses an Aptos `.mvsm` file. `fileName` is used in error messages. */
 export function parseAptosSourceMap(bytes: Uint8Array, fileName: string): ModuleSourceMap {
@@ -109,20 +95,7 @@ function convert(value: FlatOrVariant): ModuleSourceMap {
     });
   }
   const functions = new Map<number, FunctionSourceMap>();
-  for (const [index, f] of value.function_map) {
-    functions.set(index, new FunctionSourceMap(
-      index,
-      loc(f.definition_location),
-      names(f.type_parameters),
-      names(f.parameters),
-      names(f.locals),
-      new Map(f.code_map.map(([pc, l]) => [pc, loc(l)])),
-      f.is_native,
-      undefined,
-      [],
-      new Map(f.nops),
-    ));
-  }
+  for (const [index, f] of value.function_map) functions.set(index, functionFromBcs(index, f));
   const moduleName = value.module_name_opt;
   return {
     format: 'aptos-source-map',

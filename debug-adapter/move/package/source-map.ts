@@ -23,6 +23,57 @@ export interface SourceName {
   readonly location: Loc;
 }
 
+/** A location as BCS source-map formats decode it (Aptos `.mvsm`, Sui `.mvd`): the hash as bytes. */
+export interface BcsLoc {
+  readonly file_hash: readonly number[];
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Bytes as lower-case hex digits, no `0x`. */
+export function bytesHex(bytes: readonly number[]): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function locFromBcs(value: BcsLoc): Loc {
+  return { fileHash: bytesHex(value.file_hash), start: value.start, end: value.end };
+}
+
+/** `(name, location)` pairs of a BCS source map as source names. */
+export function namesFromBcs(values: readonly (readonly [string, BcsLoc])[]): SourceName[] {
+  return values.map(([raw, l]) => sourceName(raw, locFromBcs(l)));
+}
+
+/** A function entry of a BCS source map (Aptos `.mvsm`; Sui `.mvd` adds the whole function's location and its returns). */
+export interface BcsFunction {
+  readonly definition_location: BcsLoc;
+  readonly type_parameters: readonly (readonly [string, BcsLoc])[];
+  readonly parameters: readonly (readonly [string, BcsLoc])[];
+  readonly locals: readonly (readonly [string, BcsLoc])[];
+  readonly code_map: readonly (readonly [number, BcsLoc])[];
+  readonly is_native: boolean;
+  readonly nops: readonly (readonly [string, number])[];
+  readonly location?: BcsLoc;
+  readonly returns?: readonly BcsLoc[];
+}
+
+export function functionFromBcs(index: number, f: BcsFunction): FunctionSourceMap {
+  return new FunctionSourceMap(
+    index,
+    locFromBcs(f.definition_location),
+    namesFromBcs(f.type_parameters),
+    namesFromBcs(f.parameters),
+    namesFromBcs(f.locals),
+    new Map(f.code_map.map(([pc, l]) => [pc, locFromBcs(l)])),
+    f.is_native,
+    f.location && locFromBcs(f.location),
+    (f.returns ?? []).map(locFromBcs),
+    new Map(f.nops),
+  );
+}
+
 export function sourceName(raw: string, location: Loc): SourceName {
   const hash = raw.indexOf('#');
   const name = hash > 0 ? raw.slice(0, hash) : raw;

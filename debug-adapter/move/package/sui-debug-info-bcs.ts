@@ -4,12 +4,13 @@
 import { bcs, type BcsType } from '@mysten/bcs';
 import { UserError } from '../../core/errors.ts';
 import {
+  bytesHex as hex,
+  locFromBcs as loc,
+  namesFromBcs as names,
+  functionFromBcs,
   FunctionSourceMap,
-  sourceName,
   type EnumSourceMap,
-  type Loc,
   type ModuleSourceMap,
-  type SourceName,
   type StructSourceMap,
 } from './source-map.ts';
 
@@ -71,20 +72,6 @@ interface DebugInfoValue {
   constant_map: [string, number][];
 }
 
-function hex(bytes: readonly number[]): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-function loc(value: LocValue): Loc {
-  return { fileHash: hex(value.file_hash), start: value.start, end: value.end };
-}
-
-function names(values: readonly (readonly [string, LocValue])[]): SourceName[] {
-  return values.map(([raw, l]) => sourceName(raw, loc(l)));
-}
-
 /** Parses a Sui `.mvd` file. `fileName` is used in error messages. */
 export function parseSuiDebugInfoBcs(bytes: Uint8Array, fileName: string): ModuleSourceMap {
   let value: DebugInfoValue;
@@ -114,20 +101,7 @@ export function parseSuiDebugInfoBcs(bytes: Uint8Array, fileName: string): Modul
     });
   }
   const functions = new Map<number, FunctionSourceMap>();
-  for (const [index, f] of value.function_map) {
-    functions.set(index, new FunctionSourceMap(
-      index,
-      loc(f.definition_location),
-      names(f.type_parameters),
-      names(f.parameters),
-      names(f.locals),
-      new Map(f.code_map.map(([pc, l]) => [pc, loc(l)])),
-      f.is_native,
-      loc(f.location),
-      f.returns.map(loc),
-      new Map(f.nops),
-    ));
-  }
+  for (const [index, f] of value.function_map) functions.set(index, functionFromBcs(index, f));
   const version = Number(value.version);
   return {
     format: 'sui-debug-info',

@@ -38,12 +38,7 @@ export class TraceWriter implements Tracer {
   openFrame(frame: TracedFrame, args: readonly Value[], gasLeft: number): void {
     this.flush();
     const fn = frame.fn;
-    const withRefs = (t: RuntimeType): TypeTagWithRefs => {
-      const s = substitute(t, frame.typeArgs);
-      return s.kind === 'reference'
-        ? { type_: toTypeTag(s.to), ref_type: s.mutable ? 'Mut' : 'Imm' }
-        : { type_: toTypeTag(s), ref_type: null };
-    };
+    const withRefs = (t: RuntimeType) => typeWithRefs(t, frame.typeArgs);
     (frame as { traceId: number }).traceId = this.count;
     const head = stringifyCompact({
       frame_id: this.count,
@@ -108,6 +103,12 @@ export class TraceWriter implements Tracer {
     this.flush();
     this.emit(`{"Effect":{"ExecutionError":${JSON.stringify(status)}}}`);
   }
+}
+
+/** A parameter, local or return type of a frame as traces write it: the type instantiated, and whether it is a reference. */
+export function typeWithRefs(t: RuntimeType, typeArgs: readonly RuntimeType[]): TypeTagWithRefs {
+  const s = substitute(t, typeArgs);
+  return s.kind === 'reference' ? { type_: toTypeTag(s.to), ref_type: s.mutable ? 'Mut' : 'Imm' } : { type_: toTypeTag(s), ref_type: null };
 }
 
 // Direct JSON text for values: the writer's hot path. Struct tags and field names are rendered once per
