@@ -313,6 +313,10 @@ test('interpreter: struct, vector, string and reference arguments from JSON', { 
   const globals = values(scope(x, end, 'Globals / objects touched'));
   assert.ok(Object.values(globals).includes('[42, 6]'), `the vector argument was written: ${JSON.stringify(globals)}`);
 
+  // Structs also as arrays of their fields, in declaration order.
+  const asArrays = await run('references', '0x0::m::foo', { args: [[[1], '2', [3]], [5, 6], 7] });
+  assert.equal(scope(asArrays, 0, 'Parameters').find((v) => v.name === 'some_struct_ref')!.value, params['some_struct_ref']!.value);
+
   const s = await run('native_fun', '0x0::m::foo', { args: ['héllo', '0x6c6c', 1] });
   assert.deepEqual(values(scope(s, 0, 'Parameters')), { s: '"héllo"', sub: '0x6c6c', p: '1' });
   await assert.rejects(run('references', '0x0::m::foo', { args: [{ struct_field: { field: 1 } }, [], 1] }), /args\[0\] \(0x0::m::SomeStruct\): missing fields simple_field, vec_simple_field/);

@@ -4,8 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { fixtureFiles, prng } from '../binary/fixture-files.ts';
 import { deserialize } from '../../../debug-adapter/move/binary/deserializer.ts';
 import { MoveFormatError } from '../../../debug-adapter/move/binary/errors.ts';
 import type { CompiledModule, Instruction } from '../../../debug-adapter/move/binary/model.ts';
@@ -19,27 +20,6 @@ import { Reference, Signer, VectorValue, makeInt, type Value } from '../../../de
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.resolve(root, '../shared/fixtures/move');
 const CASES = 3000;
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function findMv(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) findMv(p, out);
-    else if (e.name.endsWith('.mv')) out.push(p);
-  }
-  return out;
-}
 
 /** A plain value of a type, for calling functions with parameters. */
 function defaultValue(t: RuntimeType): Value {
@@ -99,12 +79,11 @@ function mutateModule(m: CompiledModule, pool: readonly Instruction[], next: () 
 test('mutated modules end in a result, an abort or a clear error', (t) => {
   const traceTests = path.join(fixtures, 'sui-trace-tests');
   if (!existsSync(traceTests)) return t.skip('../shared/fixtures/move not found');
-  const files = findMv(traceTests).sort();
+  const files = fixtureFiles('sui-trace-tests', (f) => f.endsWith('.mv')).sort();
   const sui = files.map((f) => ({ file: f, bytes: readFileSync(f), module: deserialize(readFileSync(f), f), aptos: false }));
   const framework = ['0x1.bcs', '0x2.bcs'].flatMap((f) => loadFrameworkSnapshot(path.join(fixtures, 'sui-framework/v124', f)).modules);
   // Aptos: the hello-blockchain package and its framework (global storage instructions, v6 Aptos code).
-  const aptosDir = path.join(fixtures, 'aptos-hello-blockchain/build/hello_blockchain/bytecode_modules');
-  const aptosFiles = existsSync(aptosDir) ? findMv(aptosDir).sort() : [];
+  const aptosFiles = fixtureFiles('aptos-hello-blockchain/build/hello_blockchain/bytecode_modules', (f) => f.endsWith('.mv')).sort();
   const aptosModules = aptosFiles.map((f) => deserialize(readFileSync(f), f, { flavour: 'aptos' }));
   const aptos = aptosFiles
     .filter((_, i) => i % 5 === 0 || aptosFiles[i]!.endsWith('message.mv'))
@@ -112,7 +91,7 @@ test('mutated modules end in a result, an abort or a clear error', (t) => {
   const originals = [...sui, ...aptos];
   const pool = originals.flatMap((o) => o.module.functionDefs.flatMap((f) => f.code?.code ?? []));
   assert.ok(aptos.length > 0 || aptosFiles.length === 0);
-  const next = rng(0x5eed);
+  const next = prng(0x5eed);
   const counts: Record<string, number> = {};
   const tally = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   for (let i = 0; i < CASES; i++) {
