@@ -103,6 +103,10 @@ const enum K {
   Open,
   /** a: frame record. */
   Close,
+  /** A u64 push kept in the log's column, no value object: a: the value (0 .. 2^31 - 1). */
+  PushInt,
+  /** A bool push, as PushInt: a: 0 or 1. */
+  PushBool,
 }
 
 
@@ -175,6 +179,12 @@ class OpLog {
       case K.Push:
         s.stack.push(boxed(this.values[i] as StoredValue));
         return;
+      case K.PushInt:
+        s.stack.push(boxed(BigInt(this.a[i]!)));
+        return;
+      case K.PushBool:
+        s.stack.push(boxed(this.a[i] === 1));
+        return;
       case K.Pop:
         s.stack.pop();
         return;
@@ -224,9 +234,11 @@ class Column<A extends Int32Array | Uint16Array | Float64Array> {
     }
     this.data[this.length++] = v;
   }
-  /** The filled part, copied so that the growth slack is released. */
+  /** The filled part, copied so that the growth slack is released (also while the builder is still referenced). */
   done(): A {
-    return this.data.slice(0, this.length) as A;
+    const filled = this.data.slice(0, this.length) as A;
+    this.data = filled;
+    return filled;
   }
 }
 
@@ -466,7 +478,10 @@ export class RecordingBuilder {
   }
 
   private push(v: StoredValue): void {
-    this.log(K.Push, 0, 0, v);
+    // Most pushes are small integers and booleans: kept in the integer column, they keep no object alive.
+    if (typeof v === 'bigint' && v >= 0n && v <= 0x7fffffffn) this.log(K.PushInt, Number(v), 0, undefined);
+    else if (typeof v === 'boolean') this.log(K.PushBool, v ? 1 : 0, 0, undefined);
+    else this.log(K.Push, 0, 0, v);
   }
 
   private pop(v: StoredValue): void {
