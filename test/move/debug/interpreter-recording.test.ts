@@ -29,13 +29,13 @@ function recordRun(name: string): MoveRecording {
   return builder.finish();
 }
 
-/** A stack / local entry with frame ids replaced by frame record indices (the two sources number frames differently). */
+/** A stack / local entry with frame ids replaced by frame record indices (frame records are compared, not trace ids); global ids as they are. */
 function canonical(rec: MoveRecording, v: TraceValue | undefined): unknown {
   if (v === undefined || 'RuntimeValue' in v) return v;
   const loc = (l: TraceLocation): unknown => {
     if ('Indexed' in l) return { Indexed: [loc(l.Indexed[0]), l.Indexed[1]] };
     if ('Local' in l) return { Local: [rec.frameByTraceId(l.Local[0]), l.Local[1]] };
-    return { Global: true };
+    return { Global: l.Global };
   };
   return 'MutRef' in v ? { MutRef: loc(v.MutRef.location) } : { ImmRef: loc(v.ImmRef.location) };
 }
@@ -66,6 +66,7 @@ test('interpreter recordings equal the real traces, state by state', async (t) =
         const a = real.state(s);
         const b = ours.state(s);
         assert.deepEqual(b.stack.map((v) => canonical(ours, v)), a.stack.map((v) => canonical(real, v)), `${name}: operand stack before step ${s}`);
+        assert.deepEqual([...b.globals.keys()].sort(), [...a.globals.keys()].sort(), `${name}: global ids (DataLoad event indices) before step ${s}`);
         for (const [frame, locals] of a.locals) {
           const mine = b.locals.get(frame);
           assert.ok(mine, `${name}: frame ${frame} live before step ${s}`);
