@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeVariables, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
+import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeVariables, nextStop, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 const adapter = sharedAdapter();
@@ -27,7 +27,7 @@ test('evaluate: mappings, members, globals, arithmetic and comparisons; results 
   const values = await eventArgs('Values');
   const dc = adapter();
   try {
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
       dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
     );
@@ -67,7 +67,7 @@ test('evaluate: mappings, members, globals, arithmetic and comparisons; results 
 test('evaluate: block.number is a global', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const dc = adapter();
   try {
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, sample('types', CONFIG));
     await stopped;
     const frameId = (await where(dc)).frames[0]!.id;
@@ -87,7 +87,7 @@ test('conditional breakpoints and logpoints use the evaluator; bad expressions a
   try {
     const inner = lineOf(types, 'acc += items[i].amounts[j];');
     const perItem = lineOf(types, 'acc += items[i].id;');
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
       dc.setBreakpointsRequest({
         source: { path: types },
@@ -134,7 +134,7 @@ test('conditional breakpoints and logpoints use the evaluator; bad expressions a
 test('data breakpoints on a state variable and a mapping entry, forwards and backwards; bad targets are refused', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const dc = adapter();
   try {
-    const entry = nextEvent(dc, 'stopped');
+    const entry = nextStop(dc);
     await launch(dc, sample('types', CONFIG));
     assert.equal(((await entry) as DebugProtocol.StoppedEvent).body.reason, 'entry');
     let frameId = (await where(dc)).frames[0]!.id;
@@ -173,7 +173,7 @@ test('readMemory and format.hex show the raw bytes and hex values of decoded var
   const values = await eventArgs('Values');
   const dc = adapter();
   try {
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
       dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
     );

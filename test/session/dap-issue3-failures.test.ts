@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { lineOf, resetAdapter, root, sample, samples, scopeVariables, sharedAdapter } from './dap-issue3-helpers.ts';
+import { lineOf, nextStop, resetAdapter, root, sample, samples, scopeVariables, sharedAdapter } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 const adapter = sharedAdapter();
@@ -49,7 +49,7 @@ test('failures: each kind stops at its line with the decoded reason; only its ow
   try {
     for (const c of cases) {
       // With every filter set: an exception stop on the failing line.
-      let stopped = nextEvent(dc, 'stopped');
+      let stopped = nextStop(dc);
       await launch(dc, { ...sample('failures', c.config), stopOnEntry: false }, () => dc.setExceptionBreakpointsRequest({ filters: ALL_FILTERS }));
       assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'exception', c.config);
       // VS Code focuses the first frame with a source that is not deemphasized: a panic raised in a generated
@@ -88,7 +88,7 @@ test('failures: a revert bubbling through two external calls is followed frame b
   const output = collectOutput(dc);
   try {
     const reason = 'InsufficientBalance(requested: 100, available: 5)';
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, { ...sample('failures', 'Failures: revert bubbling through two external calls'), stopOnEntry: false }, () =>
       dc.setExceptionBreakpointsRequest({ filters: ['revert'] }),
     );
@@ -156,7 +156,7 @@ test('failures: a revert caught by try/catch stops only with the "caught" filter
     assert.equal(stoppedEarly, false, 'uncaught-only: the caught revert does not stop');
     assert.match(output.join(''), /returned \(left: 0, failed: true\)/);
 
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, config, () => dc.setExceptionBreakpointsRequest({ filters: [...ALL_FILTERS, 'caught'] }));
     assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'exception');
     const w = await where(dc);

@@ -129,6 +129,16 @@ export async function resetAdapter(dc: AdapterClient): Promise<void> {
   await dc.customRequest('setFunctionBreakpoints', { breakpoints: [] }).catch(() => undefined);
 }
 
+/** The next stop; rejects when the run ends first (so a missed breakpoint fails the test instead of hanging it). */
+export function nextStop(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
+  return new Promise((resolve, reject) => {
+    const onStop = (e: DebugProtocol.StoppedEvent) => { dc.off('terminated', onEnd); resolve(e); };
+    const onEnd = () => { dc.off('stopped', onStop); reject(new Error('the run ended without stopping')); };
+    dc.once('stopped', onStop);
+    dc.once('terminated', onEnd);
+  });
+}
+
 /** A configuration of a sample's `.vscode/launch.json`, by name. */
 export function sample(folder: string, name: string): Record<string, unknown> {
   const found = readLaunchJson(path.join(samples, folder, '.vscode/launch.json')).find((c) => c.name === name);

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
-import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeTree, scopeVariables, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
+import { launch, move, where } from './dap-helpers.ts';
+import { AdapterClient, DEPLOYER, expand, lineOf, referenceRun, root, sample, samples, scopeTree, scopeVariables, nextStop, resetAdapter, sharedAdapter, type ReferenceRun } from './dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 const adapter = sharedAdapter();
@@ -30,7 +30,7 @@ const str = (s: unknown) => JSON.stringify(s);
 const dec = (xs: readonly unknown[]) => xs.map((x) => String(x));
 
 async function start(dc: AdapterClient, lines: (number | DebugProtocol.SourceBreakpoint)[]): Promise<void> {
-  const stopped = nextEvent(dc, 'stopped');
+  const stopped = nextStop(dc);
   await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
     dc.setBreakpointsRequest({ source: { path: types }, breakpoints: lines.map((l) => (typeof l === 'number' ? { line: l } : l)) }),
   );
@@ -221,7 +221,7 @@ test('types, via-IR optimized build: state is exact; parameters are listed and e
   const dir = optimizedProject();
   const dc = new AdapterClient();
   try {
-    const stopped = nextEvent(dc, 'stopped');
+    const stopped = nextStop(dc);
     await launch(dc, { ...sample('types', CONFIG), program: dir, stopOnEntry: false }, () =>
       dc.setBreakpointsRequest({ source: { path: path.join(dir, 'src/Types.sol') }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
     );
