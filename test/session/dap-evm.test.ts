@@ -2,45 +2,20 @@
 // user sees in VS Code, checked against the source lines and against an independent @ethereumjs/evm run.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { readLaunchJson } from '../../debug-adapter/cli/launch-json.ts';
-import { collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
+import { AdapterClient, collectOutput, launch, move, nextEvent, where } from './dap-helpers.ts';
 import { independentRun, type IndependentStep } from './independent-evm.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const samples = path.join(root, 'samples/solidity');
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 
-/** A DebugClient talking to `node bin/chainstep.js dap` over its stdio. */
-class AdapterClient extends DebugClient {
-  readonly process: ChildProcessWithoutNullStreams;
-  stderr = '';
-  constructor() {
-    super('node', 'unused', 'chainstep');
-    this.process = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'dap'], {
-      cwd: root,
-      env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
-    });
-    this.process.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connect(this.process.stdout, this.process.stdin);
-  }
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    try {
-      await this.disconnectRequest({});
-    } catch {
-      // already gone
-    }
-    this.process.kill();
-    await exited;
-  }
-}
 
 function sample(folder: string, name: string): Record<string, unknown> {
   const configs = readLaunchJson(path.join(samples, folder, '.vscode/launch.json'));

@@ -2,6 +2,9 @@
 // the launch handshake, and collecting output.
 
 import * as net from 'node:net';
+import * as path from 'node:path';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Backend } from '../../debug-adapter/core/execution.ts';
@@ -87,4 +90,31 @@ export async function move(
 /** The next event of a type, without a timer (the test runner bounds the test). */
 export function nextEvent(dc: DebugClient, type: string): Promise<DebugProtocol.Event> {
   return new Promise((resolve) => dc.once(type, resolve));
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A DebugClient talking to `node bin/chainstep.js dap` over its stdio. */
+export class AdapterClient extends DebugClient {
+  readonly process: ChildProcessWithoutNullStreams;
+  stderr = '';
+  constructor() {
+    super('node', 'unused', 'chainstep');
+    this.process = spawn(process.execPath, [path.join(repoRoot, 'bin/chainstep.js'), 'dap'], {
+      cwd: repoRoot,
+      env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
+    });
+    this.process.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.connect(this.process.stdout, this.process.stdin);
+  }
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    try {
+      await this.disconnectRequest({});
+    } catch {
+      // already gone
+    }
+    this.process.kill();
+    await exited;
+  }
 }

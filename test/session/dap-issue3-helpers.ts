@@ -73,40 +73,18 @@ export async function referenceRun(file: string, contract: string, functionName:
 
 // ---- The adapter process and the samples' launch configurations ----
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { AdapterClient } from './dap-helpers.ts';
+
+export { AdapterClient };
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { readLaunchJson } from '../../debug-adapter/cli/launch-json.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const samples = path.join(root, 'samples/solidity');
 
-/** A DebugClient talking to `node bin/chainstep.js dap` over its stdio. */
-export class AdapterClient extends DebugClient {
-  readonly process: ChildProcessWithoutNullStreams;
-  stderr = '';
-  constructor() {
-    super('node', 'unused', 'chainstep');
-    this.process = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'dap'], {
-      cwd: root,
-      env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
-    });
-    this.process.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connect(this.process.stdout, this.process.stdin);
-  }
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    try {
-      await this.disconnectRequest({});
-    } catch {
-      // already gone
-    }
-    this.process.kill();
-    await exited;
-  }
-}
 
 /**
  * One adapter process for all tests of a file: its compilation cache compiles each sample once. Tests launch

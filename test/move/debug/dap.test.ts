@@ -5,14 +5,13 @@
 // session runs the fixture test functions in our interpreter instead of reading the trace.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
+import { AdapterClient, launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
 import { sourcedBuild } from './sourced-build.ts';
 import { readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
 import type { TraceEvent, TraceValue } from '../../../debug-adapter/move/trace/format.ts';
@@ -23,30 +22,6 @@ const tests = path.join(fixtures, 'sui-trace-tests');
 const frameworks = ['0x1.bcs', '0x2.bcs'].map((f) => path.join(fixtures, 'sui-framework/v124', f));
 const skip = !existsSync(tests) && '../shared/fixtures/move not found';
 
-/** A DebugClient talking to `node bin/chainstep.js dap` over its stdio. */
-class AdapterClient extends DebugClient {
-  readonly process: ChildProcessWithoutNullStreams;
-  stderr = '';
-  constructor() {
-    super('node', 'unused', 'chainstep');
-    this.process = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'dap'], {
-      cwd: root,
-      env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
-    });
-    this.process.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connect(this.process.stdout, this.process.stdin);
-  }
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    try {
-      await this.disconnectRequest({});
-    } catch {
-      // already gone
-    }
-    this.process.kill();
-    await exited;
-  }
-}
 
 function traceConfig(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
