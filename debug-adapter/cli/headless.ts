@@ -145,6 +145,16 @@ async function configure(client: DapClient, script: Script, print: (line: string
   });
 }
 
+/**
+ * The frame a stop is shown at: the first that is not de-emphasized, as VS Code focuses it (a panic raised in a
+ * generated Yul helper shows on the Solidity line that called the helper). When every frame is de-emphasized
+ * (e.g. Move bytecode without its sources) it is the innermost one.
+ */
+function focusedFrame(frames: readonly DebugProtocol.StackFrame[]): DebugProtocol.StackFrame | undefined {
+  const deemphasized = (f: DebugProtocol.StackFrame) => f.presentationHint === 'subtle' || f.source?.presentationHint === 'deemphasize';
+  return frames.find((f) => !deemphasized(f)) ?? frames[0];
+}
+
 class StopPrinter {
   private readonly files = new Map<string, string[] | undefined>();
 
@@ -157,7 +167,7 @@ class StopPrinter {
   async show(event: DebugProtocol.StoppedEvent, index: number, label?: string): Promise<boolean> {
     const trace = await this.client.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
     const frames = trace.body.stackFrames;
-    const top = frames[0];
+    const top = focusedFrame(frames);
     const where = top?.source ? `${top.source.name}:${top.line}` : 'no source';
     this.print(`── stop ${index}: ${label ?? event.body.reason} at ${where} in ${top?.name ?? '?'}`);
     if (top?.source) {

@@ -190,9 +190,9 @@ test('chainstep debug on the bubbling revert prints where and why, with the fram
 });
 
 // VS Code shows a panic raised in a generated Yul helper on the Solidity line that called it (the helper's source
-// is deemphasized); the headless printer still heads the stop with the helper (#utility.yul) and prints the
-// helper frame's (empty) values instead of the Solidity frame's.
-test('chainstep debug on a panic heads the stop with the Solidity line and its values', { skip: !hasEvm && 'EVM backend not found', todo: 'debug-adapter/cli/headless.ts prints the top (generated Yul) frame, not the frame VS Code focuses' }, () => {
+// is deemphasized); the headless printer heads the stop the same way, with the Solidity frame's values rather
+// than the helper frame's (empty) ones, and still lists the helpers in the call stack.
+test('chainstep debug on a panic heads the stop with the Solidity line and its values', { skip: !hasEvm && 'EVM backend not found' }, () => {
   const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), 'debug', 'samples/solidity/failures/.vscode/launch.json', '--name', 'Failures: panic by overflow', '--steps', '1', '--step-back', '0'], {
     cwd: root,
     env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
@@ -203,5 +203,6 @@ test('chainstep debug on a panic heads the stop with the Solidity line and its v
   const line = lineOf(failures, 'uint8 b = a + 200;');
   assert.match(r.stdout, new RegExp(`exception at Failures\\.sol:${line} in Failures\\.overflow\\n.*uint8 b = a \\+ 200;\\n\\s+exception: Panic\\(0x11\\): arithmetic overflow or underflow`));
   assert.match(r.stdout, /exception: [^\n]*\n(.*\n)*?\s+parameters: a = 100/);
+  assert.match(r.stdout, new RegExp(`call stack: panic_error_0x11 \\(#utility\\.yul:\\d+\\) ← checked_add_t_uint8 \\(#utility\\.yul:\\d+\\) ← Failures\\.overflow \\(Failures\\.sol:${line}\\)`));
   assert.match(r.stdout, /! Call reverted: Panic\(0x11\): arithmetic overflow or underflow/);
 });
