@@ -44,3 +44,15 @@ export class InstructionAddresses {
 export function encode(codeId: number, pc: number): string {
   return `0x${((BigInt(codeId) << 32n) | BigInt(pc)).toString(16)}`;
 }
+
+/**
+ * The `address` of a readMemory answer: the address of its first byte. A memory reference that is a number (hex
+ * with 0x, or decimal, as DAP reads addresses) is the address of its first byte, so the answer is reference +
+ * offset. Any other reference is opaque to the session: the answer gives the offset from it, still a hex number
+ * (memory views parse addresses as numbers). Nothing is readable below address 0, so it floors there.
+ */
+export function memoryAddress(memoryReference: string, offset: number): string {
+  const base = /^0x[0-9a-f]+$/i.test(memoryReference) || /^\d+$/.test(memoryReference) ? BigInt(memoryReference) : 0n;
+  const address = base + BigInt(offset);
+  return `0x${(address < 0n ? 0n : address).toString(16)}`;
+}

@@ -18,7 +18,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Backend, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
-import { InstructionAddresses } from './addresses.ts';
+import { InstructionAddresses, memoryAddress } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
 import { SourceTable } from './sources.ts';
@@ -659,11 +659,12 @@ export class ChainstepSession extends DebugSession {
       // DAP offsets are relative to the reference and may be negative (the memory view scrolls up from a
       // value to its length word); the backend answers fewer or no bytes outside its memory.
       const offset = args.offset ?? 0;
+      const address = memoryAddress(args.memoryReference, offset);
       const run = this.stopped();
-      if (!run) return this.late(response, { address: `0x${offset.toString(16)}`, unreadableBytes: args.count });
+      if (!run) return this.late(response, { address, unreadableBytes: args.count });
       const bytes = run.execution.readMemory(run.stop.step, args.memoryReference, offset, args.count);
       response.body = {
-        address: `0x${offset.toString(16)}`,
+        address,
         data: Buffer.from(bytes).toString('base64'),
         unreadableBytes: Math.max(0, args.count - bytes.length),
       };

@@ -188,6 +188,8 @@ test('readMemory and format.hex show the raw bytes and hex values of decoded var
     const bytes = Buffer.from(read.body.data, 'base64');
     assert.equal(BigInt(`0x${bytes.subarray(0, 32).toString('hex')}`), BigInt(text.length), 'length word');
     assert.equal(bytes.subarray(32).toString('utf8'), text);
+    // The reference is the string's address in memory; the answer starts at the length word, 32 bytes before it.
+    assert.equal(read.body.address, `0x${(BigInt(label.memoryReference!) - 32n).toString(16)}`);
     const local = (await scopeVariables(dc, frameId, 'Locals')).find((v) => v.name === 'longLocal');
     assert.equal(local?.memoryReference, label.memoryReference, 'the Locals entry points at the same bytes');
 

@@ -30,6 +30,8 @@ interface Activation {
 }
 
 const LINES_PER_SOURCE = 1000;
+/** The fake's 64 bytes of memory live at this address; its memory reference is the address, as a hex number. */
+export const FAKE_MEMORY_BASE = '0x1000';
 
 export class Tracer {
   readonly lines: number[] = []; // encoded source*1000 + line, or 0 unmapped
@@ -251,7 +253,7 @@ export class FakeExecution implements Execution {
           named: 1,
           indexed: 0,
           get: (_k, start) =>
-            start > 0 ? [] : [{ name: 'memory', value: '64 bytes', memoryReference: 'mem', hint: 'readOnly' }],
+            start > 0 ? [] : [{ name: 'memory', value: '64 bytes', memoryReference: FAKE_MEMORY_BASE, hint: 'readOnly' }],
         },
       },
     ];
@@ -303,7 +305,7 @@ export class FakeExecution implements Execution {
     return (this.trace.writes.get(dataId.replace(/^var:/, '')) ?? []).map((w) => w.step);
   }
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array {
-    if (memoryReference !== 'mem') return new Uint8Array(0);
+    if (memoryReference !== FAKE_MEMORY_BASE) return new Uint8Array(0);
     const size = 64;
     const n = Math.max(0, Math.min(count, size - offset));
     return new Uint8Array(n).map((_, i) => (offset + i + step) & 0xff);

@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { fakeBackend } from './fake-vm.ts';
+import { FAKE_MEMORY_BASE, fakeBackend } from './fake-vm.ts';
 import { launch, move, nextEvent, serve, where } from './dap-helpers.ts';
 
 const PROGRAM = '/fake/Main.fake';
@@ -110,6 +110,10 @@ test('scopes page large arrays, format hex, evaluate with errors, memory and dis
     const bytes = Buffer.from(mem.body.data, 'base64');
     assert.equal(bytes.length, 4);
     assert.equal(mem.body.unreadableBytes, 4);
+    // A numeric memory reference is an address: the answer's address is that of its first byte, not the offset.
+    assert.equal(memRef, FAKE_MEMORY_BASE);
+    assert.equal(mem.body.address, '0x103c');
+    assert.equal((await dc.customRequest('readMemory', { memoryReference: memRef, offset: -16, count: 8 })).body.address, '0xff0');
 
     const ip = (await where(dc)).frames[0]!.instructionPointerReference!;
     const dis = await dc.customRequest('disassemble', { memoryReference: ip, instructionOffset: -2, instructionCount: 5 });

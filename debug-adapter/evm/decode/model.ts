@@ -265,13 +265,16 @@ function computeStructLayout(members: readonly StructMember[]): StructStorageLay
   return { offsets, slots: slot === 0n ? 1n : slot };
 }
 
-/** The `memoryReference` of a memory value (for the memory view / readMemory): "memory:<offset>". */
+/**
+ * The `memoryReference` of a memory value (for the memory view / readMemory): its byte address in the call's
+ * memory as a hex number ("0x80"), so the session can answer readMemory with absolute addresses (reference +
+ * offset) without knowing it is EVM memory. It names memory at the step being shown.
+ */
 export function memoryReference(offset: number): string {
-  return `memory:${offset}`;
+  return `0x${offset.toString(16)}`;
 }
 
 /** The offset named by a `memoryReference` made by `memoryReference`, or undefined. */
 export function parseMemoryReference(reference: string): number | undefined {
-  const match = /^memory:(\d+)$/.exec(reference);
-  return match ? Number(match[1]) : undefined;
+  return /^0x[0-9a-f]+$/i.test(reference) ? Number(reference) : undefined;
 }

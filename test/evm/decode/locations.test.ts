@@ -150,7 +150,7 @@ test('memory locals: a built string, a 10,000-element array paged, a struct copi
   const m = at('m', 6, 'memory');
   assert.equal(m.value, JSON.stringify('hey!'));
   assert.equal(m.type, 'string memory');
-  assert.match(m.memoryReference ?? '', /^memory:\d+$/);
+  assert.match(m.memoryReference ?? '', /^0x[0-9a-f]+$/);
 
   const big = at('big', 7, 'memory');
   assert.equal(big.children?.indexed, 10000);
