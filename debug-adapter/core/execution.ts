@@ -63,7 +63,10 @@ export interface Variable {
   readonly type?: string;
   /** An expression that evaluates to this value, for "Add to watch" / "Copy as expression". */
   readonly evaluateName?: string;
-  /** Reference for readMemory (the memory view), when the value lives in byte-addressable memory. */
+  /**
+   * Reference for readMemory (the memory view), when the value lives in byte-addressable memory. A numeric
+   * reference ("0x80") is the address of the value's first byte: the session reports addresses relative to it.
+   */
   readonly memoryReference?: string;
   /** Rendering hints: "readOnly", "virtual" (computed, not stored), "unavailable" (cannot be decoded truthfully). */
   readonly hint?: 'readOnly' | 'virtual' | 'unavailable';
