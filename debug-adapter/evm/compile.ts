@@ -56,6 +56,11 @@ export interface CompiledContract {
   readonly storageLayout?: StorageLayout;
   /** Transient state variables (`uint256 transient x;`), laid out in their own slot space. */
   readonly transientStorageLayout?: StorageLayout;
+  /**
+   * Built with the optimizer or through the IR pipeline (via-IR): stack positions of parameters and locals
+   * cannot be trusted (values are kept in other slots, moved, inlined or dropped).
+   */
+  readonly optimized?: boolean;
 }
 
 export interface AbiItem {
@@ -185,6 +190,12 @@ interface SolcOutput {
   }>>;
 }
 
+/** True when standard-JSON settings enable the optimizer or the IR pipeline. */
+export function isOptimized(settings: Record<string, unknown> | undefined): boolean {
+  const optimizer = settings?.optimizer as { enabled?: unknown } | undefined;
+  return settings?.viaIR === true || optimizer?.enabled === true;
+}
+
 const hashOf = (s: string): string => bytesToHex(sha256(new TextEncoder().encode(s)));
 
 export function compile(options: CompileOptions): CompiledProject {
@@ -225,6 +236,7 @@ export function compile(options: CompileOptions): CompiledProject {
     delete settings.libraries;
     (input as { settings: unknown }).settings = settings;
   }
+  const optimized = isOptimized(input.settings as Record<string, unknown>);
   const inputJson = JSON.stringify(input);
   const key = hashOf(inputJson);
   const resolveImport = (path: string): string | undefined => {
@@ -297,6 +309,7 @@ export function compile(options: CompileOptions): CompiledProject {
         name, kind: String(def?.contractKind ?? 'contract'), position: def ? Number(def.src.split(':')[0]) : 0, sourceUnit: unit,
         abi: c.abi, bytecode: c.evm.bytecode, deployedBytecode: c.evm.deployedBytecode, storageLayout: c.storageLayout,
         ...(c.transientStorageLayout ? { transientStorageLayout: c.transientStorageLayout } : {}),
+        optimized,
       });
     }
   }

@@ -10,12 +10,13 @@ import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
 import { BLOCK } from './chain.ts';
 import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
 import { parseSrc } from './ast.ts';
-import type { AbiItem, CompiledProject } from './compile.ts';
+import type { AbiItem, AstNode, CompiledProject } from './compile.ts';
 import {
   decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
-  memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type SolcStorageLayout,
+  memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,
   type StateVariable,
 } from './decode/index.ts';
+import { argumentLocations, UNAVAILABLE, writtenDeclarations } from './optimized.ts';
 import { instructionText, OPCODES, Op } from './opcodes.ts';
 import { StorageKind, type CallContext, type Recording } from './recording.ts';
 import { rebuildState, type FrameState } from './state.ts';
@@ -445,6 +446,7 @@ export class EvmExecution implements Execution {
    * an external frame's body has returned to the dispatcher: the stack no longer holds them.
    */
   private frameVariables(rec: FrameRecord, at: number): { params: PlacedVariable[]; locals: PlacedVariable[]; popped: Map<number, bigint> } | undefined {
+    if (this.units.units[this.codeOfCtx[rec.ctx]!]?.contract?.optimized) return this.optimizedVariables(rec, at);
     if (!rec.fn || !rec.ast || rec.entryStep > at || at >= rec.exitStep) return undefined;
     const layout = rec.ast.layoutOf(rec.fn.node);
     // The stack height after the jump into the body, measured once by rebuilding that step.
@@ -487,6 +489,63 @@ export class EvmExecution implements Execution {
     return { params: layout.params.map((p) => ({ v: p, index: base + p.slot })), locals, popped };
   }
 
+  /**
+   * Variables of a frame of optimized code: the same names as unoptimized code shows (parameters, return
+   * variables, locals in scope at the current source offset, an inlined modifier's variables), none read
+   * from the stack. An external call's parameters that the function never writes are read from calldata
+   * for as long as the call runs; everything else is unavailable.
+   */
+  private optimizedVariables(rec: FrameRecord, at: number): { params: PlacedVariable[]; locals: PlacedVariable[]; popped: Map<number, bigint> } | undefined {
+    const ctx = this.rec.contexts[rec.ctx]!;
+    const called = rec.external ? this.calledDefinition(ctx) : undefined;
+    // The optimizer may inline the body into the dispatcher: then no jump marks the call's function.
+    const fn = rec.fn ?? called?.fn, ast = rec.ast ?? called?.ast;
+    if (!fn || !ast) return undefined;
+    const layout = ast.layoutOf(fn.node);
+    const declarations = ((fn.node.parameters as { parameters?: AstNode[] } | undefined)?.parameters) ?? [];
+    let fromCalldata = new Map<AstNode, Location>();
+    if (called?.fn.node === fn.node) {
+      const types = declarations.map((d) => this.registry.fromVariableDeclaration(d));
+      const locations = argumentLocations(types.map((t) => t.type), ctx.calldata);
+      const writes = writtenDeclarations(fn.node);
+      fromCalldata = new Map(declarations.flatMap((d, i) => {
+        const { type, dataLocation } = types[i]!;
+        const readable = (dataLocation === 'calldata' || (isValueType(type) && type.kind !== 'function')) && !writes.has(d.id);
+        return readable ? [[d, locations[i]!] as const] : [];
+      }));
+    }
+    const params = layout.params.map((p): PlacedVariable => ({ v: p, location: fromCalldata.get(p.declaration) ?? UNAVAILABLE }));
+    const unit = this.unitAt(at);
+    const e = unit.entries?.[unit.indexByPc[this.pcs[at]!]!];
+    const offset = e && e.file === fn.src.file ? e.start : -1;
+    const locals: PlacedVariable[] = layout.returns.map((v) => ({ v, location: UNAVAILABLE }));
+    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) locals.push({ v: l, location: UNAVAILABLE });
+    for (const m of layout.modifiers) {
+      if (!e || e.file !== m.src.file || e.start < m.src.start || e.start >= m.src.start + m.src.length) continue;
+      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) locals.push({ v, location: UNAVAILABLE });
+    }
+    return { params, locals, popped: new Map() };
+  }
+
+  /** The function definition (in the contract or a base) an external call's selector names, from the AST. */
+  private calledDefinition(ctx: CallContext): { fn: FunctionInfo; ast: SourceAst } | undefined {
+    const contract = this.units.units[ctx.codeId]?.contract;
+    if (!contract || ctx.isCreate || ctx.calldata.length < 4) return undefined;
+    const selector = bytesToHex(ctx.calldata.subarray(0, 4)).slice(2);
+    const definition = this.info.project.sources.find((s) => s.unit === contract.sourceUnit)?.ast.nodes
+      ?.find((n) => n.nodeType === 'ContractDefinition' && n.name === contract.name);
+    const bases = (definition?.linearizedBaseContracts as number[] | undefined) ?? [];
+    let best: { fn: FunctionInfo; ast: SourceAst; rank: number } | undefined;
+    for (const info of this.table.info) {
+      for (const fn of info.ast?.functions ?? []) {
+        const rank = bases.indexOf(fn.node.scope as number);
+        // Most derived first: an override shadows the function it overrides.
+        if (rank >= 0 && fn.node.functionSelector === selector && (!best || rank < best.rank)) best = { fn, ast: info.ast!, rank };
+      }
+    }
+    return best;
+  }
+
   private bodyStep(rec: FrameRecord): number {
     if (rec.bodyStep === undefined) {
       rec.bodyStep = Infinity;
@@ -516,9 +575,15 @@ export class EvmExecution implements Execution {
     return undefined;
   }
 
-  private stackVariable(p: PlacedVariable, format: ValueFormat, ctx: DecodeContext): Variable {
+  /** A frame variable's type and where its value is (a stack position, calldata, or unavailable). */
+  private placedValue(p: PlacedVariable): { type: SolType; location: Location } {
     const { type, dataLocation } = this.registry.fromVariableDeclaration(p.v.declaration);
-    return decodeValue(p.v.name, type, { kind: 'stack', index: p.index, pointsTo: dataLocation }, ctx, format);
+    return { type, location: 'location' in p ? p.location : { kind: 'stack', index: p.index, pointsTo: dataLocation } };
+  }
+
+  private stackVariable(p: PlacedVariable, format: ValueFormat, ctx: DecodeContext): Variable {
+    const { type, location } = this.placedValue(p);
+    return decodeValue(p.v.name, type, location, ctx, format);
   }
 
   private stateVariables(step: number): StateVariable[] {
@@ -708,21 +773,18 @@ export class EvmExecution implements Execution {
   /** Names visible in a frame at a step, and the decode context to read them with. */
   private environment(step: number, frameIndex: number): EvalEnvironment & { decodeCtx: DecodeContext } {
     const found = this.frameAt(step, frameIndex);
-    const names = new Map<string, { v: StackVariable | StateVariable; index?: number }>();
+    const names = new Map<string, { v: StackVariable | StateVariable; placed?: PlacedVariable }>();
     const at = found?.at ?? step;
     for (const s of this.stateVariables(at)) names.set(s.name, { v: s });
     const vars = found ? this.frameVariables(found.rec, found.at) : undefined;
-    for (const p of [...(vars?.params ?? []), ...(vars?.locals ?? [])]) names.set(p.v.name, { v: p.v, index: p.index });
+    for (const p of [...(vars?.params ?? []), ...(vars?.locals ?? [])]) names.set(p.v.name, { v: p.v, placed: p });
     const ctx = this.context(at);
     return {
       decodeCtx: this.decodeContext(at, vars?.popped),
       lookup: (name) => {
         const entry = names.get(name);
         if (!entry) return undefined;
-        if (entry.index !== undefined) {
-          const { type, dataLocation } = this.registry.fromVariableDeclaration((entry.v as StackVariable).declaration);
-          return { type, location: { kind: 'stack', index: entry.index, pointsTo: dataLocation } };
-        }
+        if (entry.placed) return this.placedValue(entry.placed);
         const s = entry.v as StateVariable;
         return { type: s.type, location: { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
       },
@@ -818,11 +880,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** A variable with its stack position. */
-interface PlacedVariable {
-  readonly v: StackVariable;
-  readonly index: number;
-}
+/** A variable with its stack position, or (optimized builds) where else its value is known to be. */
+type PlacedVariable =
+  | { readonly v: StackVariable; readonly index: number }
+  | { readonly v: StackVariable; readonly location: Location };
 
 /** Children decoded for the requested number format (`format.hex`), once per format. */
 function formatted(make: (format: ValueFormat) => Variable[]): Children {

@@ -215,8 +215,8 @@ function optimizedProject(): string {
 }
 
 // Issue 3: "Where the source maps and stack layout do not allow a certain value (optimized or via-IR builds),
-// show 'unavailable (optimized)' rather than a guess." Today such a build shows no parameters or locals at all.
-test('types, via-IR optimized build: state is exact; parameters are listed and either exact or "unavailable (optimized)"', { skip: !hasEvm && 'EVM backend not found', todo: 'parameters and locals of optimized builds are not listed (no "unavailable (optimized)")' }, async () => {
+// show 'unavailable (optimized)' rather than a guess."
+test('types, via-IR optimized build: state is exact; parameters are listed and either exact or "unavailable (optimized)"', { skip: !hasEvm && 'EVM backend not found' }, async () => {
   const values = await eventArgs('Values');
   const dir = optimizedProject();
   const dc = new AdapterClient();
