@@ -1,6 +1,6 @@
 // The embedded chain: an @ethereumjs/evm on the Prague hardfork with ten prefunded accounts, and the
 // deployment of compiled contracts (libraries linked and deployed first).
-import { createEVM, type EVM, type EVMRunCallOpts } from '@ethereumjs/evm';
+import { createEVM, getActivePrecompiles, type EVM, type EVMRunCallOpts } from '@ethereumjs/evm';
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, type Address } from '@ethereumjs/util';
@@ -66,8 +66,22 @@ export class Chain {
     return this.evm.stateManager.getCode(createAddressFromString(address));
   }
 
-  /** Runs a top-level message; `to` undefined deploys `data` as init code. */
+  /**
+   * Runs a top-level message as a transaction of its own; `to` undefined deploys `data` as init code.
+   * `runCall` alone keeps the EVM's access lists between calls, so a slot a set-up call touched would be
+   * warm (100 gas instead of 2100) in the debugged call: each call starts from a clean journal with what a
+   * transaction has warm from the start (EIP-2929: sender, recipient, precompiles; EIP-3651: coinbase), and
+   * original storage values (EIP-2200) are those at the start of this call.
+   */
   async call(opts: { from: string; to?: string; data: Uint8Array; value?: bigint; gasLimit: bigint }) {
+    const journal = this.evm.journal;
+    await journal.cleanup();
+    // SSTORE prices by the slot's value at the start of the transaction (EIP-2200): forget the previous call's.
+    this.evm.stateManager.originalStorageCache.clear();
+    journal.addAlwaysWarmAddress(opts.from);
+    if (opts.to) journal.addAlwaysWarmAddress(opts.to);
+    journal.addAlwaysWarmAddress(BLOCK.coinbase);
+    for (const precompile of getActivePrecompiles(this.common).keys()) journal.addAlwaysWarmAddress(precompile);
     return this.evm.runCall({
       caller: createAddressFromString(opts.from),
       origin: createAddressFromString(opts.from),
