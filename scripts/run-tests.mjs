@@ -1,5 +1,6 @@
 // Runs the test suite with Node's own test runner. Node 20's `--test` does not expand globs, so the
 // test files are found here. Arguments filter test files by substring: `npm test -- evm session`.
+// A test that hangs fails after 5 minutes (--test-timeout) instead of holding CI until its limit.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,7 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
   cwd: root,
   stdio: 'inherit',
 });
