@@ -118,6 +118,7 @@ export interface Outcome {
   readonly success: boolean;
   /** One line: "returned (true)", "reverted: InsufficientBalance(requested: 100, available: 5)". */
   readonly summary: string;
+  /** Gas the call's execution used (EVM: without the transaction's intrinsic cost and refunds). */
   readonly gasUsed?: bigint;
   /** Decoded return values or further explanation, one per line. */
   readonly details?: readonly string[];
