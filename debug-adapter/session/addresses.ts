@@ -1,6 +1,8 @@
 // Instruction references as the client sees them. VS Code's disassembly view orders and compares
 // instruction addresses as numbers, so a backend's "codeId:pc" reference is shown as the hex number
-// (codeId << 32 | pc); the table remembers which backend reference each address came from.
+// ((codeId + 1) << 32 | pc); the table remembers which backend reference each address came from. The + 1
+// leaves room below every code unit's first instruction for the disassembly view's placeholder rows, so
+// they get addresses of their own (never 0 again, which the view would take for the current instruction).
 
 import type { Execution } from '../core/execution.ts';
 
@@ -34,7 +36,7 @@ export class InstructionAddresses {
     }
     if (/^0x[0-9a-f]+$/i.test(address)) {
       const value = BigInt(address);
-      return { codeId: Number(value >> 32n), pc: Number(value & 0xffffffffn) + offset };
+      return { codeId: Number(value >> 32n) - 1, pc: Number(value & 0xffffffffn) + offset };
     }
     const p = this.execution.parseInstructionRef(address);
     return p && { codeId: p.codeId, pc: p.pc + offset };
@@ -42,7 +44,7 @@ export class InstructionAddresses {
 }
 
 export function encode(codeId: number, pc: number): string {
-  return `0x${((BigInt(codeId) << 32n) | BigInt(pc)).toString(16)}`;
+  return `0x${((BigInt(codeId + 1) << 32n) | BigInt(pc)).toString(16)}`;
 }
 
 /**

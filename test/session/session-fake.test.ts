@@ -129,6 +129,11 @@ test('scopes page large arrays, format hex, evaluate with errors, memory and dis
       (start.body.instructions as DebugProtocol.DisassembledInstruction[]).map((r) => r.presentationHint ?? r.instruction),
       ['invalid', 'invalid', 'invalid', 'OP0', 'OP1'],
     );
+    // Every row has its own address, also before the first code unit's first instruction (VS Code marks
+    // every row whose address equals the current one as current).
+    const addresses = (start.body.instructions as DebugProtocol.DisassembledInstruction[]).map((r) => r.address);
+    assert.equal(new Set(addresses).size, addresses.length, `distinct addresses: ${addresses.join(' ')}`);
+    assert.ok(addresses.every((a) => BigInt(a) >= 0n));
 
     // Handles from an earlier stop name nothing now: an empty answer, not a misread value.
     await move(dc, (a) => dc.nextRequest(a));
