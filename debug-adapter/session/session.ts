@@ -597,7 +597,7 @@ export class ChainstepSession extends DebugSession {
             ? { source: run.sources.toDap(loc.source), endLine: this.lineOut(loc.endLine), endColumn: this.columnOut(loc.endColumn) }
             : {}),
           instructionPointerReference: run.addresses.address(f.instructionRef),
-          ...(f.hint === 'subtle' || !loc ? { presentationHint: 'subtle' as const } : {}),
+          ...(f.hint === 'subtle' ? { presentationHint: 'subtle' as const } : {}),
         });
       }
       response.body = { stackFrames, totalFrames: frames.length };

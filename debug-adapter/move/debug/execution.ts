@@ -157,7 +157,9 @@ export class MoveExecution implements Execution {
         ...(location ? { location } : {}),
         instructionRef: `${unit.id}:${pc}`,
         step: at,
-        hint: location ? 'normal' : 'subtle',
+        // Without any sources (bytecode-only builds, traces) every frame is the user's code at instruction
+        // level: only natives, and code without source next to code with it, are de-emphasised.
+        hint: native || (!location && this.sources.length > 0) ? 'subtle' : 'normal',
       };
     });
   }
