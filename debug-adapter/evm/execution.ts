@@ -5,6 +5,7 @@ import type {
   Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope,
   SourceFile, SourceRange, ValueFormat, Variable,
 } from '../core/execution.ts';
+import { listChildren } from '../core/children.ts';
 import { EvaluationError } from '../core/errors.ts';
 import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
 import { BLOCK } from './chain.ts';
@@ -57,14 +58,6 @@ export interface EvmCallInfo {
 const short = (a: string): string => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 const word = (v: bigint): string => `0x${v.toString(16).padStart(64, '0')}`;
-
-function listChildren(vars: readonly Variable[]): Children {
-  return {
-    named: vars.length,
-    indexed: 0,
-    get: (kind, start, count) => (kind === 'indexed' ? [] : vars.slice(start, start + count)),
-  };
-}
 
 export class EvmExecution implements Execution {
   readonly vm = 'evm' as const;

@@ -7,6 +7,7 @@ import type {
   Children, DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
   ValueFormat, Variable,
 } from '../../core/execution.ts';
+import { listChildren } from '../../core/children.ts';
 import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
@@ -24,14 +25,6 @@ export interface MoveExecutionOptions {
   readonly abortCode?: bigint;
   /** Debug prints and other program output. */
   readonly output?: readonly OutputLine[];
-}
-
-function list(vars: readonly Variable[]): Children {
-  return {
-    named: vars.length,
-    indexed: 0,
-    get: (kind, start, count) => (kind === 'indexed' ? [] : vars.slice(start, start + count)),
-  };
 }
 
 export class MoveExecution implements Execution {
@@ -249,7 +242,7 @@ export class MoveExecution implements Execution {
       scopes.push({ name: 'Locals', kind: 'locals', expensive: false, children: lazy(localNames) });
     } else {
       const params = frame.parameters.map((p, i) => renderer.variable(`arg${i}`, p, format, frame.localTypes[i]));
-      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: list(params) });
+      scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: listChildren(params) });
     }
     // The operand stack is shared by all frames: this frame's part lies between its base and its callee's.
     const chain = this.chain(step);
@@ -288,7 +281,7 @@ export class MoveExecution implements Execution {
         },
       });
     }
-    scopes.push({ name: 'Move VM', kind: 'registers', expensive: false, children: list(this.registers(at.step, frame)) });
+    scopes.push({ name: 'Move VM', kind: 'registers', expensive: false, children: listChildren(this.registers(at.step, frame)) });
     return scopes;
   }
 
