@@ -18,6 +18,16 @@ let reference: Promise<ReferenceRun> | undefined;
 const ref = () => (reference ??= referenceRun(types, 'Types', 'run', [-42n, 'a note', [3n, 4n, 5n]], 1000n));
 const eventArgs = async (name: string) => (await ref()).events.find((x) => x.eventName === name)!.args;
 
+/** Launches the types sample to its `emit Values(` line and returns the stopped frame's id. */
+async function stopAtValues(dc: AdapterClient): Promise<number> {
+  const stopped = nextStop(dc);
+  await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
+    dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
+  );
+  await stopped;
+  return (await where(dc)).frames[0]!.id;
+}
+
 async function evaluate(dc: AdapterClient, frameId: number, expression: string, format?: DebugProtocol.ValueFormat): Promise<DebugProtocol.EvaluateResponse['body']> {
   return (await dc.evaluateRequest({ expression, frameId, context: 'watch', ...(format ? { format } : {}) })).body;
 }
@@ -27,12 +37,7 @@ test('evaluate: mappings, members, globals, arithmetic and comparisons; results 
   const values = await eventArgs('Values');
   const dc = adapter();
   try {
-    const stopped = nextStop(dc);
-    await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
-      dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
-    );
-    await stopped;
-    const frameId = (await where(dc)).frames[0]!.id;
+    const frameId = await stopAtValues(dc);
     const balance = String(await r.read('balances', [DEPLOYER]));
     const [, orderAmount] = (await r.read('orders', [3n])) as [string, bigint, boolean];
 
@@ -173,12 +178,7 @@ test('readMemory and format.hex show the raw bytes and hex values of decoded var
   const values = await eventArgs('Values');
   const dc = adapter();
   try {
-    const stopped = nextStop(dc);
-    await launch(dc, { ...sample('types', CONFIG), stopOnEntry: false }, () =>
-      dc.setBreakpointsRequest({ source: { path: types }, breakpoints: [{ line: lineOf(types, 'emit Values(') }] }),
-    );
-    await stopped;
-    const frameId = (await where(dc)).frames[0]!.id;
+    const frameId = await stopAtValues(dc);
 
     // A memory string: its reference points at its UTF-8 bytes, the length word right before them.
     const label = await evaluate(dc, frameId, 'longLocal');
