@@ -4,6 +4,8 @@
 #     node_modules is left alone, so running this on a working tree never reinstalls under someone's feet.
 #   - the end-to-end tools: Chromium, ripgrep, libkrb5-dev (Debian, when root) and code-server
 #     (scripts/e2e/tools.sh; a no-op when already installed).
+#   - forge, anvil and cast from Foundry's npm packages (scripts/install-foundry.sh), for the tests that
+#     compare against a real EVM and real `forge test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +14,4 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 bash scripts/e2e/tools.sh
+bash scripts/install-foundry.sh
