@@ -323,19 +323,47 @@ function isKeyEncoding(keyType: SolType, keyBytes: Uint8Array): boolean {
   }
 }
 
-/** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
-const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, { keyBytes: Uint8Array; slot: bigint }[]>>();
+/**
+ * A mapping's entries seen by the view's step. A backend that indexes preimages hands the same whole-run
+ * list at every step with how many of it the step has seen: entries are then made once per list and a step
+ * takes a prefix (binary search), so a request costs the same with 100,000 keys as with ten.
+ */
+function visibleMappingEntries(keyType: SolType, ctx: DecodeContext, slot: bigint): { entries: readonly MappingEntry[]; visible: number } {
+  const indexed = ctx.view.preimagesEndingWith?.(slot);
+  if (!indexed) {
+    const entries = mappingEntries(keyType, preimagesEndingWith(ctx, slot));
+    return { entries, visible: entries.length };
+  }
+  const entries = mappingEntries(keyType, indexed.all);
+  let lo = 0, hi = entries.length; // entries whose preimage is among the first `count`
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid]!.at < indexed.count) lo = mid + 1; else hi = mid;
+  }
+  return { entries, visible: lo };
+}
 
-function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): { keyBytes: Uint8Array; slot: bigint }[] {
+interface MappingEntry {
+  readonly keyBytes: Uint8Array;
+  readonly slot: bigint;
+  /** Index of its preimage in the list it came from. */
+  readonly at: number;
+}
+
+/** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
+const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, MappingEntry[]>>();
+
+function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): MappingEntry[] {
   const label = typeLabel(keyType);
   let byType = entryCache.get(preimages);
   if (!byType) entryCache.set(preimages, (byType = new Map()));
   let entries = byType.get(label);
   if (!entries) {
     entries = [];
-    for (const { hash, preimage } of preimages) {
+    for (let at = 0; at < preimages.length; at++) {
+      const { hash, preimage } = preimages[at]!;
       const keyBytes = preimage.subarray(0, preimage.length - 32);
-      if (isKeyEncoding(keyType, keyBytes)) entries.push({ keyBytes, slot: hash });
+      if (isKeyEncoding(keyType, keyBytes)) entries.push({ keyBytes, slot: hash, at });
     }
     byType.set(label, entries);
   }
@@ -348,13 +376,13 @@ function mappingChildren(
   ctx: DecodeContext,
   evaluateName: string | undefined,
 ): Children {
-  const entries = mappingEntries(type.key, preimagesEndingWith(ctx, location.slot));
+  const { entries, visible } = visibleMappingEntries(type.key, ctx, location.slot);
   return {
-    named: entries.length,
+    named: visible,
     indexed: 0,
     get(kind, start, count, format) {
       if (kind === 'indexed') return [];
-      const [from, to] = pageBounds(entries.length, start, count);
+      const [from, to] = pageBounds(visible, start, count);
       return entries.slice(from, to).map((entry) => {
         // Keys are rendered only for the page shown. A string key that is not UTF-8 shows as hex and
         // cannot be written back as an expression.
