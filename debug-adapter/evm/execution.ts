@@ -10,8 +10,9 @@ import { EvaluationError } from '../core/errors.ts';
 import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
 import { BLOCK } from './chain.ts';
 import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
-import { parseSrc } from './ast.ts';
-import type { AbiItem, AstNode, CompiledProject } from './compile.ts';
+import { localSlotsKnown, parseSrc } from './ast.ts';
+import type { AbiItem, AstNode, CompiledContract, CompiledProject } from './compile.ts';
+import { immutableVariables } from './immutables.ts';
 import {
   decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,
@@ -460,7 +461,9 @@ export class EvmExecution implements Execution {
     // stack is not shown.
     const popped = new Map<number, bigint>();
     const stacks = new Map<number, readonly bigint[]>(); // one rebuild per earlier step
-    const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
+    const known = localSlotsKnown(this.info.project.compilerVersion);
+    const place = (v: StackVariable, index: number, local = false): PlacedVariable | undefined => {
+      if (local && !known) return { v, location: { kind: 'unavailable', reason: `stack layout of locals not known for solc ${this.info.project.compilerVersion ?? '(unknown version)'}` } };
       if (index + v.slots <= size) return { v, index };
       const step = this.lastStepHolding(at, index + v.slots, rec.entryStep);
       if (step === undefined) return undefined;
@@ -472,12 +475,12 @@ export class EvmExecution implements Execution {
     const locals: PlacedVariable[] = [];
     const add = (p: PlacedVariable | undefined): void => { if (p) locals.push(p); };
     for (const r of layout.returns) add(place(r, retBase + r.slot));
-    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) add(place(l, localBase + l.slot));
+    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) add(place(l, localBase + l.slot, true));
     // Inside an (inlined) modifier: its arguments and locals, placed after the return variables.
     for (const m of layout.modifiers) {
       if (!e || e.file !== m.src.file || e.start < m.src.start || e.start >= m.src.start + m.src.length) continue;
       const mBase = rec.entryHeight + layout.returnSlots + m.base;
-      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot));
+      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot, true));
     }
     return { params: layout.params.map((p) => ({ v: p, index: base + p.slot })), locals, popped };
   }
@@ -525,8 +528,7 @@ export class EvmExecution implements Execution {
     const contract = this.units.units[ctx.codeId]?.contract;
     if (!contract || ctx.isCreate || ctx.calldata.length < 4) return undefined;
     const selector = bytesToHex(ctx.calldata.subarray(0, 4)).slice(2);
-    const definition = this.info.project.sources.find((s) => s.unit === contract.sourceUnit)?.ast.nodes
-      ?.find((n) => n.nodeType === 'ContractDefinition' && n.name === contract.name);
+    const definition = this.contractDefinition(contract);
     const bases = (definition?.linearizedBaseContracts as number[] | undefined) ?? [];
     let best: { fn: FunctionInfo; ast: SourceAst; rank: number } | undefined;
     for (const info of this.table.info) {
@@ -583,16 +585,23 @@ export class EvmExecution implements Execution {
     const unit = this.unitAt(step);
     const layout = unit.contract?.storageLayout as SolcStorageLayout | undefined;
     const transient = unit.contract?.transientStorageLayout as SolcStorageLayout | undefined;
-    if (!layout || !layout.storage) return [];
+    const immutables = unit.contract ? immutableVariables(unit.contract, this.contractDefinition(unit.contract), this.registry, unit.isCreation ? undefined : unit.code) : [];
+    if (!layout || !layout.storage) return immutables;
     try {
-      // Transient variables after the persistent ones: both are state the user declared.
+      // Transient variables after the persistent ones, then immutables: all are state the user declared.
       return [
         ...stateVariablesFromLayout(layout, this.registry),
         ...(transient?.storage?.length ? stateVariablesFromLayout(transient, this.registry, true) : []),
+        ...immutables,
       ];
     } catch {
-      return [];
+      return immutables;
     }
+  }
+
+  private contractDefinition(contract: CompiledContract): AstNode | undefined {
+    return this.info.project.sources.find((s) => s.unit === contract.sourceUnit)?.ast.nodes
+      ?.find((n) => n.nodeType === 'ContractDefinition' && n.name === contract.name);
   }
 
   scopes(step: number, frameIndex: number): Scope[] {
@@ -779,7 +788,7 @@ export class EvmExecution implements Execution {
         if (!entry) return undefined;
         if (entry.placed) return this.placedValue(entry.placed);
         const s = entry.v as StateVariable;
-        return { type: s.type, location: { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
+        return { type: s.type, location: s.value ?? { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
       },
       global: (name) => {
         switch (name) {

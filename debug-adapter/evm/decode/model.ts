@@ -107,6 +107,11 @@ export interface StateVariable {
   readonly slot: bigint;
   readonly byteOffset: number;
   readonly transient?: boolean;
+  /**
+   * Where the value is when it is not in storage: an immutable's word, read from the deployed code (a
+   * `value` location), or `unavailable` with the reason. `slot`/`byteOffset` are then meaningless.
+   */
+  readonly value?: Location;
 }
 
 /** solc `storageLayout` / `transientStorageLayout` output of one contract. */
