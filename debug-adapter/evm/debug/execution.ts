@@ -4,25 +4,25 @@ import { decodeEventLog, toFunctionSelector, type Abi } from 'viem';
 import type {
   Children, DataTarget, ExceptionEvent, ExceptionKind, Execution, Frame, Instruction, Outcome, OutputLine, Scope,
   SourceFile, SourceRange, ValueFormat, Variable,
-} from '../core/execution.ts';
-import { listChildren } from '../core/children.ts';
-import { EvaluationError } from '../core/errors.ts';
-import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
-import { BLOCK } from './chain.ts';
-import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
-import { localSlotsKnown, parseSrc } from './ast.ts';
-import type { AbiItem, AstNode, CompiledContract, CompiledProject } from './compile.ts';
+} from '../../core/execution.ts';
+import { listChildren } from '../../core/children.ts';
+import { EvaluationError } from '../../core/errors.ts';
+import { bytesToHex, formatReturn, formatValue, signatureOf } from '../run/abi.ts';
+import { BLOCK } from '../run/chain.ts';
+import type { FunctionInfo, SourceAst, StackVariable } from '../build/ast.ts';
+import { localSlotsKnown, parseSrc } from '../build/ast.ts';
+import type { AbiItem, AstNode, CompiledContract, CompiledProject } from '../build/compile.ts';
 import { immutableVariables } from './immutables.ts';
 import {
   decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,
   type StateVariable,
-} from './decode/index.ts';
+} from '../decode/index.ts';
 import { argumentLocations, UNAVAILABLE, writtenDeclarations } from './optimized.ts';
-import { instructionText, OPCODES, Op } from './opcodes.ts';
-import { StorageKind, type CallContext, type Recording } from './recording.ts';
-import { rebuildState, type FrameState } from './state.ts';
-import { CodeUnits, JUMP_IN, JUMP_OUT, SourceTable, type CodeUnit } from './units.ts';
+import { instructionText, OPCODES, Op } from '../opcodes.ts';
+import { StorageKind, type CallContext, type Recording } from '../record/recording.ts';
+import { rebuildState, type FrameState } from '../record/state.ts';
+import { CodeUnits, JUMP_IN, JUMP_OUT, SourceTable, type CodeUnit } from '../build/units.ts';
 
 interface FrameRecord {
   readonly ctx: number;
