@@ -13,6 +13,7 @@ import type { FunctionInfo, SourceAst, StackVariable } from '../build/ast.ts';
 import { localSlotsKnown, parseSrc } from '../build/ast.ts';
 import type { AbiItem, AstNode, CompiledContract, CompiledProject } from '../build/compile.ts';
 import { immutableVariables } from './immutables.ts';
+import type { EarlierPreimage } from '../record/preimages.ts';
 import {
   decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,
@@ -54,6 +55,8 @@ export interface EvmCallInfo {
   readonly fn?: AbiItem;
   /** Storage as it was before the call: "<address>:<slot hex>" is not needed; a function reading it. */
   readonly initialStorage: (address: string, slot: bigint) => bigint;
+  /** KECCAK256 inputs of deployment and set-up calls (mapping keys they wrote), shown from the first step. */
+  readonly earlierPreimages?: ReadonlyMap<bigint, EarlierPreimage>;
 }
 
 const short = (a: string): string => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
@@ -410,7 +413,7 @@ export class EvmExecution implements Execution {
     const height = state.stack.length;
     const size = popped?.size ? Math.max(height, ...[...popped.keys()].map((i) => i + 1)) : height;
     const ctx = this.context(step);
-    const preimages = this.rec.preimages, preimageSteps = this.rec.preimageSteps;
+    const preimages = this.rec.preimages, preimageSteps = this.rec.preimageSteps, earlier = this.info.earlierPreimages;
     return {
       stackSize: () => size,
       stackWord: (i) => (i < height ? state.stack[i]! : popped?.get(i) ?? 0n),
@@ -424,8 +427,10 @@ export class EvmExecution implements Execution {
       storage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step),
       transientStorage: (address, slot) => this.storageAt(`0x${address.toString(16).padStart(40, '0')}`, slot, step, true),
       keccakPreimages: function* (): Iterable<KeccakPreimage> {
-        // Only hashes computed before this step: stepping back must not reveal mapping keys hashed later.
-        for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step) yield { hash, preimage };
+        // Keys hashed before the call (constructor, setup) first; then only hashes computed before this step:
+        // stepping back must not reveal mapping keys hashed later.
+        for (const [hash, { preimage, origin }] of earlier ?? []) yield { hash, preimage, origin };
+        for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step && !earlier?.has(hash)) yield { hash, preimage };
       },
     };
   }

@@ -63,6 +63,11 @@ export type Location =
 export interface KeccakPreimage {
   readonly hash: bigint;
   readonly preimage: Uint8Array;
+  /**
+   * Where the hash was computed when it was before the debugged call ("the constructor", "setup[0] mint(…)"):
+   * a mapping says where its list of keys comes from. Undefined: in the debugged call.
+   */
+  readonly origin?: string;
 }
 
 /**

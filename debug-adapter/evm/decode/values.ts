@@ -189,7 +189,7 @@ export function decodeResolved(
         const count = children.named;
         return {
           name,
-          value: `mapping (${count} key${count === 1 ? '' : 's'} seen)`,
+          value: `mapping (${count} key${count === 1 ? '' : 's'} seen${count ? `: ${children.origins}` : ''})`,
           type: label,
           evaluateName,
           children,
@@ -324,22 +324,40 @@ function isKeyEncoding(keyType: SolType, keyBytes: Uint8Array): boolean {
 }
 
 /** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
-const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, { keyBytes: Uint8Array; slot: bigint }[]>>();
+interface MappingEntry {
+  readonly keyBytes: Uint8Array;
+  readonly slot: bigint;
+  readonly origin?: string;
+}
+const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, MappingEntry[]>>();
 
-function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): { keyBytes: Uint8Array; slot: bigint }[] {
+function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): MappingEntry[] {
   const label = typeLabel(keyType);
   let byType = entryCache.get(preimages);
   if (!byType) entryCache.set(preimages, (byType = new Map()));
   let entries = byType.get(label);
   if (!entries) {
     entries = [];
-    for (const { hash, preimage } of preimages) {
+    for (const { hash, preimage, origin } of preimages) {
       const keyBytes = preimage.subarray(0, preimage.length - 32);
-      if (isKeyEncoding(keyType, keyBytes)) entries.push({ keyBytes, slot: hash });
+      if (isKeyEncoding(keyType, keyBytes)) entries.push(origin === undefined ? { keyBytes, slot: hash } : { keyBytes, slot: hash, origin });
     }
     byType.set(label, entries);
   }
   return entries;
+}
+
+/**
+ * Where a mapping's keys were seen, for its value text: "1 in the constructor, 2 in this call". Keys are the
+ * KECCAK256 inputs of deployment, set-up calls and the debugged call (up to the step) that end in its slot.
+ */
+function keyOrigins(entries: readonly MappingEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.origin ?? 'this call', (counts.get(e.origin ?? 'this call') ?? 0) + 1);
+  const thisCall = counts.get('this call');
+  counts.delete('this call');
+  if (thisCall !== undefined) counts.set('this call', thisCall); // last: the earlier phases first
+  return [...counts].map(([origin, n]) => `${n} in ${origin}`).join(', ');
 }
 
 function mappingChildren(
@@ -347,9 +365,10 @@ function mappingChildren(
   location: Resolved & { kind: 'storage' },
   ctx: DecodeContext,
   evaluateName: string | undefined,
-): Children {
+): Children & { origins: string } {
   const entries = mappingEntries(type.key, preimagesEndingWith(ctx, location.slot));
   return {
+    get origins() { return keyOrigins(entries); },
     named: entries.length,
     indexed: 0,
     get(kind, start, count, format) {
