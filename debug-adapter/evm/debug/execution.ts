@@ -15,7 +15,7 @@ import type { AbiItem, AstNode, CompiledContract, CompiledProject } from '../bui
 import { immutableVariables } from './immutables.ts';
 import type { EarlierPreimage } from '../record/preimages.ts';
 import {
-  decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
+  decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, storageBytes, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,
   type StateVariable,
 } from '../decode/index.ts';
@@ -84,8 +84,8 @@ export class EvmExecution implements Execution {
   private readonly registry: TypeRegistry;
   private readonly revertedAt: Float64Array;
   private storageIndex?: Map<string, number[]>;
-  /** Per address: the persistent-storage slots accessed, with the step of their first access. */
-  private readonly slotsByAddress = new Map<string, { slot: bigint; first: number }[]>();
+  /** Per address: the storage and transient storage slots accessed, with the step of their first access. */
+  private readonly slotsByAddress = new Map<string, { slot: bigint; first: number; transient: boolean }[]>();
   private readonly selectors = new Map<AbiItem[] | readonly AbiItem[], Map<string, AbiItem>>();
   private stateCache?: { ctx: number; step: number; state: FrameState };
   private callees?: CallContext[][];
@@ -368,11 +368,10 @@ export class EvmExecution implements Execution {
         let list = index.get(key);
         if (!list) {
           index.set(key, (list = []));
-          if (kind <= StorageKind.Store) {
-            let slots = this.slotsByAddress.get(ctx.address);
-            if (!slots) this.slotsByAddress.set(ctx.address, (slots = []));
-            slots.push({ slot: rec.storageSlot[i]!, first: rec.storageStep.data[i]! });
-          }
+          // Transient slots too (`tstore` in assembly has no declared variable to show them under).
+          let slots = this.slotsByAddress.get(ctx.address);
+          if (!slots) this.slotsByAddress.set(ctx.address, (slots = []));
+          slots.push({ slot: rec.storageSlot[i]!, first: rec.storageStep.data[i]!, transient: kind >= StorageKind.TLoad });
         }
         list.push(i);
       }
@@ -647,9 +646,11 @@ export class EvmExecution implements Execution {
     const calldataVars = (): Variable[] => calldata.length >= 4
       ? [{ name: 'selector', value: bytesToHex(calldata.subarray(0, 4)) }, ...rows(calldata.subarray(4)).map((v, i) => ({ ...v, name: `0x${(4 + i * 32).toString(16).padStart(4, '0')}` }))]
       : rows(calldata);
-    const storageVars = (): Variable[] => (this.slotsByAddress.get(ctx.address) ?? [])
-      .filter((x) => x.first < at)
-      .map(({ slot }) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) }));
+    const slots = (transient: boolean) => (this.slotsByAddress.get(ctx.address) ?? []).filter((x) => x.first < at && x.transient === transient);
+    const storageVars = (): Variable[] => [
+      ...slots(false).map(({ slot }) => ({ name: word(slot), value: word(this.storageAt(ctx.address, slot, at)) })),
+      ...slots(true).map(({ slot }) => ({ name: `transient ${word(slot)}`, value: word(this.storageAt(ctx.address, slot, at, true)) })),
+    ];
     const gas = this.gasLeft(at);
     const evm = (): Variable[] => [
       { name: 'pc', value: String(this.pcs[at]) },
@@ -832,8 +833,8 @@ export class EvmExecution implements Execution {
 
   /**
    * Storage value types can be watched: a state variable, or a member / element / mapping entry of one
-   * (`container` is the parent's evaluateName). The whole slot is watched, so a packed neighbour's writes
-   * also trigger.
+   * (`container` is the parent's evaluateName). Only the variable's own bytes of its slot are watched: a
+   * packed neighbour's writes, and writes that leave its bytes as they were, do not trigger.
    */
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
     const expression = container === undefined ? name : name.startsWith('[') ? `${container}${name}` : `${container}.${name}`;
@@ -848,17 +849,25 @@ export class EvmExecution implements Execution {
     const location = value.location;
     if (location.kind !== 'storage' || location.transient || !isValueType(value.type)) return undefined;
     const address = this.context(at).address;
+    const size = storageBytes(value.type);
+    const packed = size < 32 ? `, bytes ${location.byteOffset}..${location.byteOffset + size - 1}` : '';
     return {
-      dataId: `storage:${address}:${location.slot.toString(16)}`,
-      description: `${expression} (storage slot ${hex(location.slot)} of ${short(address)})`,
+      dataId: `storage:${address}:${location.slot.toString(16)}:${location.byteOffset}:${size}`,
+      description: `${expression} (storage slot ${hex(location.slot)}${packed} of ${short(address)})`,
     };
   }
 
+  /** Steps of the SSTOREs that changed the watched bytes (`byteOffset`, `size` from the right of the slot). */
   writeSteps(dataId: string): readonly number[] {
-    const m = /^storage:(0x[0-9a-f]+):([0-9a-f]+)$/.exec(dataId);
+    const m = /^storage:(0x[0-9a-f]+):([0-9a-f]+)(?::(\d+):(\d+))?$/.exec(dataId);
     if (!m) return [];
+    const shift = BigInt(8 * Number(m[3] ?? 0));
+    const mask = ((1n << BigInt(8 * Math.min(32, Number(m[4] ?? 32)))) - 1n) << shift;
+    const rec = this.rec;
     const list = this.storageEntries().get(this.storageKey(false, m[1]!, BigInt(`0x${m[2]}`))) ?? [];
-    return list.filter((i) => this.rec.storageKind.data[i] === StorageKind.Store).map((i) => this.rec.storageStep.data[i]!);
+    return list
+      .filter((i) => rec.storageKind.data[i] === StorageKind.Store && (rec.storageValue[i]! & mask) !== (rec.storagePrevious[i]! & mask))
+      .map((i) => rec.storageStep.data[i]!);
   }
 
   readMemory(step: number, memoryRef: string, offset: number, count: number): Uint8Array {
