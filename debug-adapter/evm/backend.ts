@@ -180,7 +180,8 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
     throw e;
   }
   progress('Indexing the recording', 0.95);
-  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage, earlierPreimages: preimages });
+  for (const [hash, p] of preimages) recorded.recording.earlierPreimages.set(hash, p);
+  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage });
 }
 
 function looksSolidity(program: string, cwd: string | undefined): boolean {
