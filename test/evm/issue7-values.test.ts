@@ -40,6 +40,14 @@ async function stopAt(dc: AdapterClient, config: Record<string, unknown>, line: 
   return top.frames[0]!.id;
 }
 
+/** Launches stopped at the call's first step; the top frame's id. */
+async function stopOnEntry(dc: AdapterClient, config: Record<string, unknown>): Promise<number> {
+  const stopped = nextStop(dc);
+  await launch(dc, { ...config, stopOnEntry: true });
+  await stopped;
+  return (await where(dc)).frames[0]!.id;
+}
+
 async function evaluate(dc: AdapterClient, frameId: number, expression: string): Promise<{ result: string; type?: string } | { error: string }> {
   try {
     const body = (await dc.evaluateRequest({ expression, frameId, context: 'watch' })).body;
@@ -104,10 +112,7 @@ test('try/catch clause variables are in Locals and evaluate', async () => {
 test('immutables are in State and evaluate, read from the deployed code; mappings list the keys the constructor and setup hashed, and say so', async () => {
   const dc = adapter();
   try {
-    const stopped = nextStop(dc);
-    await launch(dc, { ...VAULT, stopOnEntry: true });
-    await stopped;
-    const frameId = (await where(dc)).frames[0]!.id;
+    const frameId = await stopOnEntry(dc, VAULT);
     const state = Object.fromEntries((await scopeVariables(dc, frameId, 'State')).map((v) => [v.name, v]));
     assert.equal(state['owner']!.value, getAddress(ACCOUNT0));
     assert.equal(state['created']!.value, '1700000000');
@@ -128,10 +133,7 @@ test('immutables are in State and evaluate, read from the deployed code; mapping
 test('a data breakpoint on a packed member stops only where its own bytes change, forwards and backwards; tstore slots are listed', async () => {
   const dc = adapter();
   try {
-    const stopped = nextStop(dc);
-    await launch(dc, { ...VAULT, stopOnEntry: true, stopAtEnd: true });
-    await stopped;
-    const frameId = (await where(dc)).frames[0]!.id;
+    const frameId = await stopOnEntry(dc, { ...VAULT, stopAtEnd: true });
     const info = await dc.customRequest('dataBreakpointInfo', { name: 'p.y', frameId });
     assert.ok(info.body.dataId, info.body.description);
     assert.match(info.body.description, /bytes 16\.\.31/);
