@@ -170,7 +170,7 @@ const scenarios: Scenario[] = [
     title: 'tuples with empty components, a tuple assignment and unnamed returns',
     config: { program: issue7, contract: 'Tuples', function: 'run', args: ['21'] },
     contract: 'Tuples', output: issue7Compiled, call: { function: 'run', args: [21n] },
-    emits: ['Seen.x', 'Seen.a', 'Seen.c', 'Seen.e', 'Seen.d', 'Seen.f'],
+    emits: ['Pair.x', 'Pair.named', 'Seen.x', 'Seen.a', 'Seen.c', 'Seen.e', 'Seen.d', 'Seen.f'],
   },
   ...([[5n, 'Got.v', 'Got.w', 'Got.sum', 'Got.before'], [1n, 'Reason.reason', 'Reason.before'], [2n, 'Code.code'], [3n, 'Data.data']] as const).map(([x, ...emits]): Scenario => ({
     title: `try/catch, run(${x})`,

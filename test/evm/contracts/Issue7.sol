@@ -4,13 +4,15 @@ pragma solidity ^0.8.24;
 /// Tuple destructuring with empty components, a tuple assignment and unnamed return values.
 contract Tuples {
     event Seen(uint256 x, uint256 a, uint256 c, uint256 e, uint256 d, uint256 f);
+    event Pair(uint256 x, uint256 named);
 
     function three() internal pure returns (uint256, uint256, uint256) {
         return (1000, 2000, 3000);
     }
 
-    function pair(uint256 x) internal pure returns (uint256, uint256 named) {
+    function pair(uint256 x) internal returns (uint256, uint256 named) {
         named = x * 2;
+        emit Pair(x, named);
         return (x, named);
     }
 
