@@ -530,9 +530,11 @@ class Evaluator {
     if (!target || !isValueType(target)) throw new EvaluationError(`unknown function '${expression.callee}' (only type conversions like address(…), uint256(…) are supported)`);
     if (expression.args.length !== 1) throw new EvaluationError(`${expression.callee}(…) takes one argument`);
     const value = this.evaluate(expression.args[0]!);
-    // Explicit conversions between integers of different sign or size keep the bits, as Solidity does.
+    // Explicit conversions between integers of different sign or size keep the bits, as Solidity does; a
+    // literal must fit the type (solc refuses `uint8(300)`).
     if ((target.kind === 'uint' || target.kind === 'int') && isNumeric(value.type)) {
       const n = this.integer(value, 'the argument');
+      if (isConstant(value) && !fits(n, target)) throw new EvaluationError(`type mismatch: explicit conversion from int_const ${n} to ${typeLabel(target)} is not allowed (it does not fit)`);
       const word = target.kind === 'uint' ? BigInt.asUintN(target.bits, n) : BigInt.asUintN(256, BigInt.asIntN(target.bits, n));
       return { type: target, location: { kind: 'value', word } };
     }

@@ -111,8 +111,9 @@ test('arithmetic and comparisons on decoded values', async () => {
     ['color == Color.Blue', 'true'],
     ['color != Store.Color.Red', 'true'],
     ['Color.Green', 'Color.Green'],
-    ['uint8(300)', '44'],
-    ['int8(255)', '-1'],
+    ['uint8(big)', '255'],
+    ['int8(small + 248)', '-1'],
+    ['uint8(200)', '200'],
     ['balances[msg.sender] + balances[0xbeef] == 105', 'true'],
     ['big - 1 + 1 == big', 'true'],
     ['minInt', '-57896044618658097711785492504343953926634992332820282019728792003956564819968'],
@@ -159,6 +160,7 @@ test("arithmetic follows Solidity's types: result types, literals typed by the c
     ['-small', /^type mismatch: unary '-' is only allowed for signed integers, got uint8$/],
     ['2 ** negative', /^type mismatch: the exponent must be unsigned, got int16$/],
     ['7 / 2', /rational constant 7\/2/],
+    ['uint8(300)', /^type mismatch: explicit conversion from int_const 300 to uint8 is not allowed/],
     ['color + 1', /^type mismatch: operator '\+' needs integers, got Store\.Color$/],
   ];
   for (const [expression, message] of errors) {
