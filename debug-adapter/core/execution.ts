@@ -169,6 +169,11 @@ export interface Execution {
   breakableLines(source: number): readonly number[];
   /** The lineId of (source, line), or -1 when no step maps there. */
   lineIdOf(source: number, line: number): number;
+  /**
+   * The function (or other body of code) around a line, when the backend knows it: a breakpoint on a line
+   * without code moves to the next line with code only within it, never into the next function.
+   */
+  enclosingFunction?(source: number, line: number): { readonly name: string; readonly lastLine: number } | undefined;
 
   frames(step: number): Frame[];
   scopes(step: number, frameIndex: number): Scope[];

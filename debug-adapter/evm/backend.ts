@@ -10,7 +10,7 @@ import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './build/compile.ts';
 import { EvmExecution } from './debug/execution.ts';
-import { Cancelled, record, TooManySteps } from './record/recorder.ts';
+import { Cancelled, record } from './record/recorder.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
@@ -176,7 +176,6 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
     });
   } catch (e) {
     if (e instanceof Cancelled) throw new UserError('cancelled');
-    if (e instanceof TooManySteps) throw new UserError(`${e.message}, more than a recording can hold; lower gasLimit (now ${gasLimit}) to bound it`);
     throw e;
   }
   progress('Indexing the recording', 0.95);

@@ -113,7 +113,7 @@ export class BreakpointRequests {
     return resolved;
   }
 
-  /** Line breakpoints snap to the next line with code; none there, or a file not in the program: unverified. */
+  /** Line breakpoints snap to the next line with code in their function; none there, or a file not in the program: unverified. */
   private installLines(key: string, target: BreakpointTarget | undefined): DebugProtocol.Breakpoint[] {
     const request = this.lines.get(key)!;
     if (!target) {
@@ -125,8 +125,15 @@ export class BreakpointRequests {
     const result = request.breakpoints.map(({ id, spec }): DebugProtocol.Breakpoint => {
       const unverified = (message: string): DebugProtocol.Breakpoint => ({ id, verified: false, line: spec.line, message });
       if (source < 0) return unverified('This file is not part of the program being debugged.');
-      const line = x.breakableLines(source).find((l) => l >= spec.line);
-      if (line === undefined) return unverified('No code at or after this line.');
+      // Within the function around the line: a line without code at its end (a named return's `return s;`,
+      // the closing brace) must not move the breakpoint into whatever function follows.
+      const around = x.enclosingFunction?.(source, spec.line);
+      const line = x.breakableLines(source).find((l) => l >= spec.line && (!around || l <= around.lastLine));
+      if (line === undefined) {
+        return unverified(around
+          ? `No code on this line or after it in ${around.name}: the compiler generated none here (a return of named return variables, a closing brace). Set the breakpoint on an earlier line of ${around.name}.`
+          : 'No code at or after this line.');
+      }
       const hit = hitConditionOf(spec.hitCondition);
       if (hit && 'error' in hit) return unverified(hit.error);
       triggers.push({

@@ -41,7 +41,7 @@ export class Navigator {
   readonly index: StatementIndex;
   readonly stepper: Stepper;
   readonly triggers: Triggers;
-  /** Forward steps taken, so a step back returns exactly to where the last one started. */
+  /** Steps over / into taken, so a step back returns exactly to where the last one started. */
   private history: { from: number; to: number }[] = [];
 
   constructor(readonly execution: Execution) {
@@ -83,7 +83,9 @@ export class Navigator {
   stepOut(from: number, granularity: Granularity = 'statement'): Move {
     // Out of the current frame is the same at both granularities; without source, to any caller step.
     void granularity;
-    return this.recorded(from, this.forward(from, this.stepper.stepOut(from, this.index.maxLineId >= 0), 'step'));
+    // Not undone exactly by a step back: that would skip the callee's statements after `from`, which
+    // stepping forward visits (step back retraces them instead).
+    return this.forward(from, this.stepper.stepOut(from, this.index.maxLineId >= 0), 'step');
   }
 
   stepBack(from: number, granularity: Granularity = 'statement'): Move {

@@ -17,6 +17,12 @@ export const BLOCK_SHIFT = 8;
 export class StatementIndex {
   /** One bit per step: 1 at a statement start. */
   private readonly startBits: Uint8Array;
+  /**
+   * One bit per step: 1 where a forward step into (statement granularity) stops, i.e. a mapped step whose
+   * line or depth differs from the previous mapped step's. Step back walks these, so it visits exactly what
+   * stepping forward visits, in reverse (a callee's last statement included).
+   */
+  private readonly stepBits: Uint8Array;
   /** Sorted steps of all statement starts, and the lineId at each (parallel arrays). */
   readonly startSteps: Int32Array;
   readonly startLines: Int32Array;
@@ -30,6 +36,8 @@ export class StatementIndex {
   constructor(execution: Execution) {
     const n = execution.stepCount;
     this.startBits = new Uint8Array((n >> 3) + 1);
+    this.stepBits = new Uint8Array((n >> 3) + 1);
+    let mappedLine = -1, mappedDepth = -1;
     const blocks = (n >> BLOCK_SHIFT) + 1;
     const blockMin = new Int32Array(blocks).fill(0x7fffffff);
     let starts = new Int32Array(1024);
@@ -55,6 +63,9 @@ export class StatementIndex {
       const line = execution.lineId(step);
       if (line < 0) continue;
       if (entry < 0) entry = step;
+      if (line !== mappedLine || depth !== mappedDepth) this.stepBits[step >> 3]! |= 1 << (step & 7);
+      mappedLine = line;
+      mappedDepth = depth;
       if (line > maxLineId) maxLineId = line;
       if (lastLine[depth] !== line) {
         // Either a new line in this activation, or the first mapped step of it (lastLine -2).
@@ -82,5 +93,18 @@ export class StatementIndex {
 
   isStart(step: number): boolean {
     return (this.startBits[step >> 3]! & (1 << (step & 7))) !== 0;
+  }
+
+  /** The latest step before `step` where a forward step into stops, or -1. */
+  previousStepStop(step: number): number {
+    const bits = this.stepBits;
+    let t = step - 1;
+    while (t >= 0) {
+      const byte = bits[t >> 3]!;
+      if (byte === 0) { t = (t & ~7) - 1; continue; } // eight steps without a stop
+      if (byte & (1 << (t & 7))) return t;
+      t--;
+    }
+    return -1;
   }
 }

@@ -7,8 +7,9 @@
 // - stepIn: the first later mapped step on another line or at another depth: enters internal and external
 //   calls whose code has source; calls without source are run through.
 // - stepOut: the first later mapped step at a depth < d: the caller's line right after the call.
-// - stepBack: the start of the previous statement at depth <= d (mirror of next): from the line after a
-//   step over it returns to where that step started; from the first line of a callee to the calling line.
+// - stepBack: the previous place a forward stepIn stops (mirror of stepIn): it visits exactly what forward
+//   stepping visits, in reverse, through callees' statements (their last one first). The navigator
+//   returns instead to where the last step over / into started when that step is undone.
 // Each returns undefined when no such step exists (the end, or the start, of the recording).
 
 import type { Execution } from '../core/execution.ts';
@@ -71,42 +72,10 @@ export class Stepper {
 
   stepBack(step: number): number | undefined {
     const x = this.execution;
-    const line = x.lineId(step);
-    const depth = x.depth(step);
-    // 1. The latest earlier mapped step at depth <= d on another line (or in a caller).
-    let found = -1;
-    for (let t = step - 1; t >= 0; t--) {
-      if ((t & (BLOCK - 1)) === BLOCK - 1 && this.index.blockMinDepth[t >> BLOCK_SHIFT]! > depth) {
-        t -= BLOCK - 1;
-        continue;
-      }
-      const dt = x.depth(t);
-      if (dt > depth) continue;
-      const lt = x.lineId(t);
-      if (lt < 0) continue;
-      if (lt !== line || dt < depth) {
-        found = t;
-        break;
-      }
-    }
-    if (found < 0) return undefined;
-    // 2. Back to where execution arrived at that statement (its start), over calls it made.
-    const targetLine = x.lineId(found);
-    const targetDepth = x.depth(found);
-    let latest = found;
-    for (let u = found; u >= 0; u--) {
-      if ((u & (BLOCK - 1)) === BLOCK - 1 && this.index.blockMinDepth[u >> BLOCK_SHIFT]! > targetDepth) {
-        u -= BLOCK - 1;
-        continue;
-      }
-      const du = x.depth(u);
-      if (du > targetDepth) continue;
-      const lu = x.lineId(u);
-      if (lu < 0) continue;
-      if (lu !== targetLine || du !== targetDepth) break;
-      latest = u;
-      if (this.index.isStart(u)) return u;
-    }
-    return latest;
+    let t = this.index.previousStepStop(step);
+    // From inside a statement (after instruction steps, at the end of the recording), its own start is
+    // where the user already is: go to the stop before it.
+    if (t >= 0 && x.lineId(step) >= 0 && x.lineId(t) === x.lineId(step) && x.depth(t) === x.depth(step)) t = this.index.previousStepStop(t);
+    return t < 0 ? undefined : t;
   }
 }

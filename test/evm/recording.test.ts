@@ -212,7 +212,16 @@ test('data breakpoints on a mapping entry watch its slot', async () => {
   assert.equal(ex.dataTarget(end, 0, 'nosuch'), undefined);
 });
 
-test('a call longer than the step limit is refused with advice instead of exhausting memory', async () => {
-  await assert.rejects(launchEvm({ program, function: 'burn', gasLimit: 4_000_000_000, maxSteps: 200_000 }, () => {}, signal),
-    /the call ran more than 200,000 steps, more than a recording can hold; lower gasLimit \(now 4000000000\)/);
+test('a call longer than maxSteps is recorded up to there and stays debuggable, with the reason', async () => {
+  const ex = await launchEvm({ program, function: 'burn', gasLimit: 4_000_000_000, maxSteps: 200_000 }, () => {}, signal);
+  assert.equal(ex.stepCount, 200_000, 'exactly maxSteps steps');
+  assert.equal(ex.outcome.success, false);
+  assert.match(ex.outcome.summary, /not finished: the recording stopped at maxSteps \(200,000 steps\)/);
+  assert.match(ex.output[0]!.text, /Raise maxSteps/);
+  assert.equal(ex.exceptions.length, 0, 'an unfinished call did not fail');
+  const last = ex.stepCount - 1;
+  assert.equal(ex.frames(last)[0]!.name, 'Caller.burn');
+  assert.equal(ex.location(last)!.line, 63);
+  assert.ok(ex.scopes(last, 0).some((s) => s.name === 'Stack'));
+  assert.ok(ex.gasLeft(last) > 0);
 });

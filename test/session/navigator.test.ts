@@ -88,19 +88,21 @@ test('step back returns exactly to the previous stop of each kind of forward ste
   assert.equal(stepOf(nav.stepBack(stops[0]!)), stops[0]);
 });
 
-test('step back without history mirrors step over: start of the previous statement, over calls', () => {
+test('step back without history visits exactly what stepping in visits, in reverse (callees included)', () => {
   const x = execution();
-  const fresh = () => new Navigator(x);
-  const entry = fresh().start(true);
-  const line4 = stepOf(fresh().next(stepOf(entry)));
-  const line5 = stepOf(fresh().next(line4));
-  assert.equal(stepOf(fresh().stepBack(line5)), line4, 'over the call to add');
-  const inAdd = stepOf(fresh().stepIn(line4));
-  assert.equal(stepOf(fresh().stepBack(inAdd)), line4, 'from a callee back to the calling line');
-  // The loop header is reached again after the body: stepping back from it goes to the body's start.
-  const bodyFirst = stepOf(fresh().next(line5));
-  const header2 = stepOf(fresh().next(bodyFirst));
-  assert.equal(stepOf(fresh().stepBack(header2)), bodyFirst);
+  const nav = new Navigator(x);
+  const stops = [stepOf(nav.start(true))];
+  for (let move = nav.stepIn(stops[0]!); move.kind === 'stop'; move = nav.stepIn(move.stop.step)) stops.push(move.stop.step);
+  assert.ok(stops.some((s) => x.depth(s) > 0), 'the walk enters calls');
+  for (let i = stops.length - 1; i > 0; i--) {
+    assert.equal(stepOf(new Navigator(x).stepBack(stops[i]!)), stops[i - 1], `step back from stop ${i} (line ${x.location(stops[i]!)!.line})`);
+  }
+  // After a step out of a callee, step back retraces its statements instead of jumping to where it began.
+  const fresh = new Navigator(x);
+  const line4 = stepOf(fresh.next(stepOf(fresh.start(true))));
+  const inAdd = stepOf(fresh.stepIn(line4));
+  const out = stepOf(fresh.stepOut(inAdd));
+  assert.equal(stepOf(fresh.stepBack(out)), stops[stops.indexOf(out) - 1]);
 });
 
 test('instruction granularity moves exactly one step both ways', () => {

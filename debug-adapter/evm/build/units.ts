@@ -6,6 +6,7 @@ import type { SourceFile, SourceRange } from '../../core/execution.ts';
 import { SourceAst, type FunctionInfo } from './ast.ts';
 import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
 import { instructionOffsets } from '../opcodes.ts';
+import { StatementRanges, type StatementRange } from './statements.ts';
 import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
 
 export const JUMP_IN = 1;
@@ -36,6 +37,9 @@ interface SourceInfo {
   readonly generated: boolean;
   /** Yul helper functions of a generated source: byte range and name. */
   readonly yulFunctions?: readonly { start: number; end: number; name: string }[];
+  /** The statements of a user source (built on first use). */
+  statements?: StatementRanges;
+  readonly text: string;
 }
 
 function yulFunctions(ast: unknown): { start: number; end: number; name: string }[] {
@@ -82,7 +86,7 @@ export class SourceTable {
 
   private add(file: SourceFile, text: string, ast: SourceAst | undefined, generated: boolean, yul?: unknown): number {
     this.files.push(file);
-    this.info.push({ file, lines: new LineIndex(text), ast, generated, yulFunctions: yul ? yulFunctions(yul) : undefined });
+    this.info.push({ file, lines: new LineIndex(text), ast, generated, yulFunctions: yul ? yulFunctions(yul) : undefined, text });
     return this.files.length - 1;
   }
 
@@ -131,6 +135,26 @@ export class SourceTable {
 
   breakableLines(source: number): number[] {
     return [...(this.breakable.get(source) ?? [])].sort((a, b) => a - b);
+  }
+
+  /** The statement an instruction mapped to `start:length` of a user source belongs to (see statements.ts). */
+  statementOf(source: number, start: number, length: number): StatementRange | undefined {
+    const info = this.info[source]!;
+    if (!info.ast || info.generated) return undefined;
+    info.statements ??= new StatementRanges(info.ast.ast, info.text);
+    return info.statements.rangeOf(start, length);
+  }
+
+  /** The innermost function or modifier whose lines include `line`, with its last line. */
+  enclosingFunction(source: number, line: number): { name: string; lastLine: number } | undefined {
+    const info = this.info[source];
+    if (!info?.ast) return undefined;
+    let best: { name: string; lastLine: number; size: number } | undefined;
+    for (const f of info.ast.functions) {
+      const first = info.lines.line(f.src.start), last = info.lines.line(f.src.start + Math.max(0, f.src.length - 1));
+      if (first <= line && line <= last && (!best || f.src.length < best.size)) best = { name: f.name, lastLine: last, size: f.src.length };
+    }
+    return best && { name: best.name, lastLine: best.lastLine };
   }
 
   range(source: number, start: number, length: number): SourceRange {
@@ -254,7 +278,10 @@ export class CodeUnits {
       const header = info.ast.headerRanges.get(range);
       if (header) { headers.push({ index: i, fn: header, source }); continue; }
       if (info.ast.wholeRanges.has(range)) continue;
-      lines[i] = this.sources.lineId(source, info.lines.line(e.start));
+      // A stop is on its statement's line (a multi-line statement is one stop); branch joins are none.
+      const statement = this.sources.statementOf(source, e.start, e.length);
+      if (statement?.join) continue;
+      lines[i] = this.sources.lineId(source, info.lines.line(statement ? statement.range.start : e.start));
       const key = `${source}:${e.start}`;
       if (!functionAt.has(key)) functionAt.set(key, info.ast.functionAt(e.start));
       const fn = functionAt.get(key);
@@ -272,7 +299,9 @@ export class CodeUnits {
     if (!e || e.file < 0 || e.start < 0) return undefined;
     const source = unit.fileToSource.get(e.file);
     if (source === undefined) return undefined;
-    return this.sources.range(source, e.start, e.length);
+    // The statement, not the sub-expression the instruction computes.
+    const shown = this.sources.statementOf(source, e.start, e.length)?.range ?? e;
+    return this.sources.range(source, shown.start, shown.length);
   }
 }
 

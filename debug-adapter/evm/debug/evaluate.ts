@@ -7,10 +7,9 @@ import { decodeValue, evaluateExpression, type DecodeContext, type EvalEnvironme
 import { bytesToHex } from '../run/abi.ts';
 import { BLOCK } from '../run/chain.ts';
 import type { FrameTable } from './frames.ts';
-import type { StorageIndex } from './storage.ts';
 import type { Steps } from './steps.ts';
 import type { PlacedVariable, VariablePlacer } from './variables.ts';
-import { decodeContextAt } from './view.ts';
+import { decodeContextAt, type RecordedState } from './view.ts';
 
 export type Environment = EvalEnvironment & { decodeCtx: DecodeContext };
 
@@ -19,7 +18,7 @@ export class Evaluator {
     private readonly steps: Steps,
     private readonly frames: FrameTable,
     private readonly variables: VariablePlacer,
-    private readonly storage: StorageIndex,
+    private readonly recorded: RecordedState,
     private readonly registry: TypeRegistry,
   ) {}
 
@@ -34,7 +33,7 @@ export class Evaluator {
     const ctx = this.steps.context(at);
     const origin = this.steps.rec.contexts[0]?.caller;
     return {
-      decodeCtx: decodeContextAt(this.steps, this.storage, at, vars?.popped),
+      decodeCtx: decodeContextAt(this.steps, this.recorded, at, vars?.popped),
       lookup: (name) => {
         const entry = names.get(name);
         if (!entry) return undefined;

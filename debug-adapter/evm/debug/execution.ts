@@ -15,7 +15,8 @@ import { disassemble, parseInstructionRef } from './disassembly.ts';
 import { Evaluator } from './evaluate.ts';
 import { eventOutput } from './events.ts';
 import { FrameTable } from './frames.ts';
-import { callExceptions, callOutcome } from './outcome.ts';
+import { callExceptions, callOutcome, stepLimitText } from './outcome.ts';
+import { PreimageIndex } from './preimages.ts';
 import { ScopeBuilder } from './scopes.ts';
 import { Steps } from './steps.ts';
 import { StorageIndex } from './storage.ts';
@@ -56,10 +57,13 @@ export class EvmExecution implements Execution {
     this.outcome = callOutcome(rec, info.fn, abis);
     this.exceptions = callExceptions(rec, abis, (ctx) => this.frameTable.externalName(ctx));
     this.output = eventOutput(rec, this.steps.revertedAt, abis);
+    if (rec.stepLimit !== undefined) this.output.unshift({ step: 0, text: stepLimitText(rec.stepLimit) });
     this.storage = new StorageIndex(rec, this.steps.revertedAt, info.initialStorage);
     const variables = new VariablePlacer(this.steps, this.frameTable, registry, info.project);
-    this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, this.storage);
-    this.evaluator = new Evaluator(this.steps, this.frameTable, variables, this.storage, registry);
+    // Indexed now rather than on the first variables request (100,000s of hashes take a moment).
+    const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build() };
+    this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded);
+    this.evaluator = new Evaluator(this.steps, this.frameTable, variables, recorded, registry);
   }
 
   // ---- per-step columns (O(1), allocation-free) ----
@@ -103,6 +107,9 @@ export class EvmExecution implements Execution {
   }
   lineIdOf(source: number, line: number): number {
     return this.steps.table.lineIdOf(source, line);
+  }
+  enclosingFunction(source: number, line: number): { name: string; lastLine: number } | undefined {
+    return this.steps.table.enclosingFunction(source, line);
   }
   /** (source, line) of a line id. */
   lineOf(lineId: number): { source: number; line: number } {

@@ -3,15 +3,22 @@
 import type { ExceptionEvent, ExceptionKind, Outcome } from '../../core/execution.ts';
 import type { AbiItem } from '../build/compile.ts';
 import { decodeRevert } from '../decode/index.ts';
+import { STEP_LIMIT_ERROR } from '../record/recorder.ts';
 import type { CallContext, Recording } from '../record/recording.ts';
 import { bytesToHex, formatReturn } from '../run/abi.ts';
 
 export function callOutcome(rec: Recording, fn: AbiItem | undefined, abis: readonly (readonly AbiItem[])[]): Outcome {
   const top = rec.contexts[0];
   if (!top) return { success: true, summary: 'nothing ran' };
+  if (rec.stepLimit !== undefined) return { success: false, summary: stepLimitText(rec.stepLimit) };
   const gasUsed = top.gasUsed;
   if (top.error === undefined) return { success: true, summary: `returned ${formatReturn(fn?.outputs ?? [], top.returnData)}`, gasUsed };
   return { success: false, summary: failure(top, abis).text, gasUsed, details: top.returnData.length ? [`revert data: ${bytesToHex(top.returnData)}`] : undefined };
+}
+
+/** Why a recording ends before its call did, and how to see further. */
+export function stepLimitText(maxSteps: number): string {
+  return `not finished: the recording stopped at maxSteps (${maxSteps.toLocaleString('en-US')} steps); every step up to there can be debugged. Raise maxSteps in the launch configuration to record further.`;
 }
 
 /** Kind and text of a failed context, revert reasons decoded by decode/ against every compiled ABI. */
@@ -37,7 +44,8 @@ export function callExceptions(rec: Recording, abis: readonly (readonly AbiItem[
   const failedCallees = new Map<number, CallContext[]>();
   for (const c of contexts) if (c.error !== undefined && c.parent >= 0) failedCallees.set(c.parent, [...(failedCallees.get(c.parent) ?? []), c]);
   for (const ctx of contexts) {
-    if (ctx.error === undefined || ctx.firstStep < 0) continue;
+    // Calls cut off by maxSteps did not fail: the outcome says where the recording stopped.
+    if (ctx.error === undefined || ctx.error === STEP_LIMIT_ERROR || ctx.firstStep < 0) continue;
     const { kind, summary } = failure(ctx, abis);
     // Uncaught while each caller fails with the same data (passes it up); caught at the first caller that
     // did not (it returned normally, or handled the failure and then failed for its own reason).

@@ -6,17 +6,16 @@ import { instructionText } from '../opcodes.ts';
 import type { CallContext } from '../record/recording.ts';
 import { bytesToHex } from '../run/abi.ts';
 import type { FrameTable } from './frames.ts';
-import type { StorageIndex } from './storage.ts';
 import { word, type Steps } from './steps.ts';
 import type { PlacedVariable, VariablePlacer } from './variables.ts';
-import { decodeContextAt } from './view.ts';
+import { decodeContextAt, type RecordedState } from './view.ts';
 
 export class ScopeBuilder {
   constructor(
     private readonly steps: Steps,
     private readonly frames: FrameTable,
     private readonly variables: VariablePlacer,
-    private readonly storage: StorageIndex,
+    private readonly recorded: RecordedState,
   ) {}
 
   scopes(step: number, frameIndex: number): Scope[] {
@@ -26,7 +25,7 @@ export class ScopeBuilder {
     const scopes: Scope[] = [];
     const ctx = this.steps.rec.contexts[rec.ctx]!;
     const vars = this.variables.of(rec, at);
-    const decodeCtx = decodeContextAt(this.steps, this.storage, at, vars?.popped);
+    const decodeCtx = decodeContextAt(this.steps, this.recorded, at, vars?.popped);
     if (vars) {
       const decoded = (list: readonly PlacedVariable[]): Children => formatted((format) => list.map((p) => this.stackVariable(p, format, decodeCtx)));
       scopes.push({ name: 'Parameters', kind: 'arguments', expensive: false, children: decoded(vars.params) });
@@ -43,31 +42,29 @@ export class ScopeBuilder {
     return decodeValue(p.v.name, type, location, ctx, format);
   }
 
+  /**
+   * The machine's own state. Memory, calldata, returndata and storage can be megabytes or 100,000s of
+   * slots: they are paged (indexed children, built only for the page a client asks for).
+   */
   private rawScopes(at: number, ctx: CallContext): Scope[] {
     const steps = this.steps;
-    const state = steps.stateAt(at);
-    const stack = state.stack;
-    const stackVars = (): Variable[] => stack.map((_, i) => {
-      const v = stack[stack.length - 1 - i]!;
-      return { name: `[${i}]`, value: word(v), type: 'uint256' };
-    });
-    const rows = (data: Uint8Array, ref?: (o: number) => string, start = 0): Variable[] => {
-      const out: Variable[] = [];
-      for (let o = start; o < data.length; o += 32) {
-        const chunk = data.subarray(o, Math.min(o + 32, data.length));
-        out.push({ name: `0x${o.toString(16).padStart(4, '0')}`, value: bytesToHex(chunk), memoryReference: ref?.(o) });
-      }
-      return out;
+    const storage = this.recorded.storage;
+    const stack = (): readonly bigint[] => steps.stateAt(at).stack;
+    const stackVars = (): Variable[] => stack().map((_, i, all) => ({ name: `[${i}]`, value: word(all[all.length - 1 - i]!), type: 'uint256' }));
+    // Slots listed once accessed before this step (first accesses are in step order: a binary search).
+    const slots = storage.slotsOf(ctx.address);
+    let visible = 0;
+    for (let lo = 0, hi = slots.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (slots[mid]!.first < at) lo = visible = mid + 1; else hi = mid;
+    }
+    // Transient slots among them (`tstore` in assembly has no declared variable to show them under).
+    const storageRow = (i: number): Variable => {
+      const { slot, transient } = slots[i]!;
+      return { name: transient ? `transient ${word(slot)}` : word(slot), value: word(storage.storageAt(ctx.address, slot, at, transient)) };
     };
     const calldata = ctx.calldata;
-    const calldataVars = (): Variable[] => calldata.length >= 4
-      ? [{ name: 'selector', value: bytesToHex(calldata.subarray(0, 4)) }, ...rows(calldata.subarray(4)).map((v, i) => ({ ...v, name: `0x${(4 + i * 32).toString(16).padStart(4, '0')}` }))]
-      : rows(calldata);
-    const slots = (transient: boolean) => this.storage.slotsOf(ctx.address).filter((x) => x.first < at && x.transient === transient);
-    const storageVars = (): Variable[] => [
-      ...slots(false).map(({ slot }) => ({ name: word(slot), value: word(this.storage.storageAt(ctx.address, slot, at)) })),
-      ...slots(true).map(({ slot }) => ({ name: `transient ${word(slot)}`, value: word(this.storage.storageAt(ctx.address, slot, at, true)) })),
-    ];
+    const args = calldata.length >= 4 ? calldata.subarray(4) : calldata;
     const gas = steps.gasLeft(at);
     const evm = (): Variable[] => [
       { name: 'pc', value: String(steps.pcs[at]) },
@@ -83,13 +80,64 @@ export class ScopeBuilder {
     ];
     return [
       { name: 'Stack', kind: 'registers', expensive: false, children: lazy(stackVars) },
-      { name: 'Memory', expensive: true, children: lazy(() => rows(state.memory, (o) => memoryReference(o))) },
-      { name: 'Calldata', expensive: true, children: lazy(calldataVars) },
-      { name: 'Returndata', expensive: true, children: lazy(() => rows(steps.returnDataAt(at))) },
-      { name: 'Storage', expensive: true, children: lazy(storageVars) },
+      { name: 'Memory', expensive: true, children: wordRows(() => steps.stateAt(at).memory, 0, (o) => memoryReference(o)) },
+      {
+        name: 'Calldata', expensive: true,
+        children: withNamed(calldata.length >= 4 ? [{ name: 'selector', value: bytesToHex(calldata.subarray(0, 4)) }] : [], wordRows(() => args, calldata.length >= 4 ? 4 : 0)),
+      },
+      { name: 'Returndata', expensive: true, children: wordRows(() => steps.returnDataAt(at), 0) },
+      { name: 'Storage', expensive: true, children: paged(visible, storageRow) },
       { name: 'EVM', kind: 'registers', expensive: false, children: lazy(evm) },
     ];
   }
+}
+
+/** Indexed children made only for the requested page. */
+function paged(count: number, row: (i: number) => Variable): Children {
+  return {
+    named: 0,
+    indexed: count,
+    get: (kind, start, n) => {
+      if (kind === 'named') return [];
+      const out: Variable[] = [];
+      for (let i = Math.max(0, start); i < Math.min(count, start + n); i++) out.push(row(i));
+      return out;
+    },
+  };
+}
+
+/**
+ * Bytes as 32-byte rows named by their offset (`base` added to names: calldata words after the selector).
+ * The bytes are read when the scope is first listed, not when the stop is made.
+ */
+function wordRows(bytes: () => Uint8Array, base: number, ref?: (offset: number) => string): Children {
+  let data: Uint8Array | undefined;
+  const get = (): Uint8Array => (data ??= bytes());
+  const row = (i: number): Variable => {
+    const d = get();
+    const o = i * 32;
+    return { name: `0x${(base + o).toString(16).padStart(4, '0')}`, value: bytesToHex(d.subarray(o, Math.min(o + 32, d.length))), memoryReference: ref?.(o) };
+  };
+  return {
+    get named() { return 0; },
+    get indexed() { return Math.ceil(get().length / 32); },
+    get: (kind, start, n) => paged(Math.ceil(get().length / 32), row).get(kind, start, n, { hex: false }),
+  };
+}
+
+/** A few named children before paged indexed ones. */
+function withNamed(named: Variable[], rest: Children): Children {
+  return {
+    named: named.length,
+    get indexed() { return rest.indexed; },
+    get: (kind, start, n, format) => {
+      if (kind === 'named') return named.slice(start, start + n);
+      if (kind === 'indexed') return rest.get('indexed', start, n, format);
+      // Both kinds: named first, then indexed.
+      const head = named.slice(start, start + n);
+      return [...head, ...rest.get('indexed', Math.max(0, start - named.length), n - head.length, format)];
+    },
+  };
 }
 
 /** Children decoded for the requested number format (`format.hex`), once per format. */

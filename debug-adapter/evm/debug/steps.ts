@@ -2,6 +2,7 @@
 // and the machine state before a step, rebuilt from the nearest checkpoint.
 import type { SourceRange } from '../../core/execution.ts';
 import { OPCODES } from '../opcodes.ts';
+import { STEP_LIMIT_ERROR } from '../record/recorder.ts';
 import type { CallContext, Recording } from '../record/recording.ts';
 import { rebuildState, type FrameState } from '../record/state.ts';
 import type { CodeUnit, CodeUnits, SourceTable } from '../build/units.ts';
@@ -31,7 +32,8 @@ export class Steps {
     units.registerCompiledLines();
     this.revertedAt = new Float64Array(rec.contexts.length);
     for (const ctx of rec.contexts) {
-      const own = ctx.error !== undefined ? ctx.endStep : Infinity;
+      // A call cut off by maxSteps did not fail: nothing it did is undone.
+      const own = ctx.error !== undefined && ctx.error !== STEP_LIMIT_ERROR ? ctx.endStep : Infinity;
       this.revertedAt[ctx.id] = Math.min(own, ctx.parent >= 0 ? this.revertedAt[ctx.parent]! : Infinity);
     }
   }

@@ -3,15 +3,22 @@
 // set-up, and only those of the call computed before the step (stepping back must not reveal mapping keys
 // hashed later).
 import type { DecodeContext, EvmStateView, KeccakPreimage } from '../decode/index.ts';
+import type { PreimageIndex } from './preimages.ts';
 import type { StorageIndex } from './storage.ts';
 import type { Steps } from './steps.ts';
 
-/** `popped`: stack words above the top still readable (see VariablePlacer.of). */
-export function decodeContextAt(steps: Steps, storage: StorageIndex, step: number, popped?: ReadonlyMap<number, bigint>): DecodeContext {
-  return { view: stateView(steps, storage, step, popped), storageAddress: BigInt(steps.context(step).address || '0x0') };
+/** What a view reads besides the per-step columns. */
+export interface RecordedState {
+  readonly storage: StorageIndex;
+  readonly preimages: PreimageIndex;
 }
 
-function stateView(steps: Steps, storage: StorageIndex, step: number, popped?: ReadonlyMap<number, bigint>): EvmStateView {
+/** `popped`: stack words above the top still readable (see VariablePlacer.of). */
+export function decodeContextAt(steps: Steps, recorded: RecordedState, step: number, popped?: ReadonlyMap<number, bigint>): DecodeContext {
+  return { view: stateView(steps, recorded, step, popped), storageAddress: BigInt(steps.context(step).address || '0x0') };
+}
+
+function stateView(steps: Steps, { storage, preimages: index }: RecordedState, step: number, popped?: ReadonlyMap<number, bigint>): EvmStateView {
   const state = steps.stateAt(step);
   const height = state.stack.length;
   const size = popped?.size ? Math.max(height, ...[...popped.keys()].map((i) => i + 1)) : height;
@@ -35,5 +42,6 @@ function stateView(steps: Steps, storage: StorageIndex, step: number, popped?: R
       for (const [hash, { preimage, origin }] of earlier) yield { hash, preimage, origin };
       for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step && !earlier.has(hash)) yield { hash, preimage };
     },
+    preimagesEndingWith: (slot) => index.endingWith(slot, step),
   };
 }

@@ -94,6 +94,12 @@ export interface EvmStateView {
    * Returning the same array object each time lets the decoders index it once instead of once per view.
    */
   keccakPreimages(): Iterable<KeccakPreimage>;
+  /**
+   * Optional, for backends that index the inputs themselves (a request must not walk them all): the
+   * distinct inputs `… . slot` of the whole run in the order first seen (`all`, the same array at every
+   * step), of which the first `count` were seen by this step. Used instead of keccakPreimages.
+   */
+  preimagesEndingWith?(slot: bigint): { readonly all: readonly KeccakPreimage[]; readonly count: number };
 }
 
 /** Everything a decoder needs besides the type and location. */

@@ -323,12 +323,36 @@ function isKeyEncoding(keyType: SolType, keyBytes: Uint8Array): boolean {
   }
 }
 
-/** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
+/**
+ * A mapping's entries seen by the view's step. A backend that indexes preimages hands the same whole-run
+ * list at every step with how many of it the step has seen: entries are then made once per list and a step
+ * takes a prefix (binary search), so a request costs the same with 100,000 keys as with ten.
+ */
+function visibleMappingEntries(keyType: SolType, ctx: DecodeContext, slot: bigint): { entries: readonly MappingEntry[]; visible: number } {
+  const indexed = ctx.view.preimagesEndingWith?.(slot);
+  if (!indexed) {
+    const entries = mappingEntries(keyType, preimagesEndingWith(ctx, slot));
+    return { entries, visible: entries.length };
+  }
+  const entries = mappingEntries(keyType, indexed.all);
+  let lo = 0, hi = entries.length; // entries whose preimage is among the first `count`
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid]!.at < indexed.count) lo = mid + 1; else hi = mid;
+  }
+  return { entries, visible: lo };
+}
+
 interface MappingEntry {
   readonly keyBytes: Uint8Array;
   readonly slot: bigint;
+  /** Index of its preimage in the list it came from. */
+  readonly at: number;
+  /** Where it was hashed when before the debugged call (see KeccakPreimage.origin). */
   readonly origin?: string;
 }
+
+/** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
 const entryCache = new WeakMap<readonly KeccakPreimage[], Map<string, MappingEntry[]>>();
 
 function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]): MappingEntry[] {
@@ -338,26 +362,34 @@ function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]):
   let entries = byType.get(label);
   if (!entries) {
     entries = [];
-    for (const { hash, preimage, origin } of preimages) {
+    for (let at = 0; at < preimages.length; at++) {
+      const { hash, preimage, origin } = preimages[at]!;
       const keyBytes = preimage.subarray(0, preimage.length - 32);
-      if (isKeyEncoding(keyType, keyBytes)) entries.push(origin === undefined ? { keyBytes, slot: hash } : { keyBytes, slot: hash, origin });
+      if (isKeyEncoding(keyType, keyBytes)) entries.push(origin === undefined ? { keyBytes, slot: hash, at } : { keyBytes, slot: hash, at, origin });
     }
     byType.set(label, entries);
   }
   return entries;
 }
 
+/** Keys hashed before the debugged call, per origin (counted once per entry list: it is the same at every step). */
+const originCache = new WeakMap<readonly MappingEntry[], { origins: [string, number][]; total: number }>();
+
 /**
- * Where a mapping's keys were seen, for its value text: "1 in the constructor, 2 in this call". Keys are the
- * KECCAK256 inputs of deployment, set-up calls and the debugged call (up to the step) that end in its slot.
+ * Where the first `visible` of a mapping's keys were seen, for its value text: "1 in the constructor, 2 in this
+ * call". Keys hashed before the call are seen from the first step, so all of them are among the visible.
  */
-function keyOrigins(entries: readonly MappingEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.origin ?? 'this call', (counts.get(e.origin ?? 'this call') ?? 0) + 1);
-  const thisCall = counts.get('this call');
-  counts.delete('this call');
-  if (thisCall !== undefined) counts.set('this call', thisCall); // last: the earlier phases first
-  return [...counts].map(([origin, n]) => `${n} in ${origin}`).join(', ');
+function keyOrigins(entries: readonly MappingEntry[], visible: number): string {
+  let earlier = originCache.get(entries);
+  if (!earlier) {
+    const counts = new Map<string, number>();
+    for (const e of entries) if (e.origin !== undefined) counts.set(e.origin, (counts.get(e.origin) ?? 0) + 1);
+    earlier = { origins: [...counts], total: [...counts.values()].reduce((a, b) => a + b, 0) };
+    originCache.set(entries, earlier);
+  }
+  const parts = earlier.origins.map(([origin, n]) => `${n} in ${origin}`);
+  if (visible > earlier.total) parts.push(`${visible - earlier.total} in this call`);
+  return parts.join(', ');
 }
 
 function mappingChildren(
@@ -365,15 +397,15 @@ function mappingChildren(
   location: Resolved & { kind: 'storage' },
   ctx: DecodeContext,
   evaluateName: string | undefined,
-): Children & { origins: string } {
-  const entries = mappingEntries(type.key, preimagesEndingWith(ctx, location.slot));
+): Children & { readonly origins: string } {
+  const { entries, visible } = visibleMappingEntries(type.key, ctx, location.slot);
   return {
-    get origins() { return keyOrigins(entries); },
-    named: entries.length,
+    get origins() { return keyOrigins(entries, visible); },
+    named: visible,
     indexed: 0,
     get(kind, start, count, format) {
       if (kind === 'indexed') return [];
-      const [from, to] = pageBounds(entries.length, start, count);
+      const [from, to] = pageBounds(visible, start, count);
       return entries.slice(from, to).map((entry) => {
         // Keys are rendered only for the page shown. A string key that is not UTF-8 shows as hex and
         // cannot be written back as an expression.
@@ -399,7 +431,7 @@ export function decodeStateVariables(variables: readonly StateVariable[], ctx: D
         decodeValue(
           variable.name,
           variable.type,
-          variable.value ?? { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
+          { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
           ctx,
           format,
         ),

@@ -41,6 +41,7 @@ export interface RecordOptions {
   readonly checkpointInterval?: number;
   readonly cancel?: AbortSignal;
   readonly onProgress?: (steps: number, gasLeft: bigint) => void;
+  /** The recording stops after this many steps (the call is left unfinished, see STEP_LIMIT_ERROR). */
   readonly maxSteps?: number;
 }
 
@@ -50,10 +51,12 @@ export class Cancelled extends Error {
   override readonly name = 'Cancelled';
 }
 
-/** The call ran more steps than a recording may hold (memory grows ~18 bytes per step). */
-export class TooManySteps extends Error {
-  override readonly name = 'TooManySteps';
+/** Thrown inside the run when it reaches `maxSteps`: the recording ends there and stays debuggable. */
+class StepLimit extends Error {
+  override readonly name = 'StepLimit';
 }
+/** The error of every call still running when the recording stopped at `maxSteps`. */
+export const STEP_LIMIT_ERROR = 'step limit reached';
 export const DEFAULT_MAX_STEPS = 60_000_000;
 
 /** Bytes of a bigint word as 32 big-endian bytes. */
@@ -73,7 +76,7 @@ const hexAddress = (a: { toString(): string } | undefined): string => (a ? a.toS
  * Runs `run` (which performs exactly one top-level evm.runCall) with the opcode table wrapped, and returns
  * what it recorded. The wrappers are removed afterwards, also on error.
  */
-export async function record<T>(evm: EVM, run: () => Promise<T>, options: RecordOptions = {}): Promise<{ recording: Recording; result: T }> {
+export async function record<T>(evm: EVM, run: () => Promise<T>, options: RecordOptions = {}): Promise<{ recording: Recording; result: T | undefined }> {
   const rec = new Recording();
   const interval = options.checkpointInterval ?? 4096;
   const cancel = options.cancel;
@@ -178,11 +181,11 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
     else if (n >= nextCheckpoint) checkpoint(rs);
     if ((n & CHECK_CANCEL_MASK) === 0 && n > 0) {
       if (cancel?.aborted) throw new Cancelled('cancelled');
-      if (n >= maxSteps) throw new TooManySteps(`the call ran more than ${maxSteps.toLocaleString('en-US')} steps`);
       options.onProgress?.(n, rs.gasLeft);
     }
+    if (n >= maxSteps) throw new StepLimit();
     curId = cur!.id;
-    limit = Math.min(cap, nextCheckpoint, (n | CHECK_CANCEL_MASK) + 1);
+    limit = Math.min(cap, nextCheckpoint, (n | CHECK_CANCEL_MASK) + 1, maxSteps);
   };
   /** A step whose gas is stored explicitly (dynamic-gas instructions, failing instructions). */
   const begin = (rs: RunState, pc: number, gas: number): number => {
@@ -455,7 +458,21 @@ export async function record<T>(evm: EVM, run: () => Promise<T>, options: Record
   evm.events.on('afterMessage', onAfter as never);
   for (const [code, e] of wrapped) put(code, e);
   try {
-    const result = await run();
+    let result: T | undefined;
+    try {
+      result = await run();
+    } catch (e) {
+      if (!(e instanceof StepLimit)) throw e;
+      // Stopped at maxSteps: every call still running ends here, unfinished; the steps so far stay debuggable.
+      for (const ctx of pending.reverse()) {
+        ctx.error = STEP_LIMIT_ERROR;
+        ctx.endStep = n;
+        ctx.endValueOffset = valLen;
+        ctx.endMemoryIndex = rec.memStep.length;
+      }
+      pending.length = 0;
+      rec.stepLimit = maxSteps;
+    }
     rec.pc.length = rec.context.length = n;
     rec.values.length = valLen;
     rec.trim();

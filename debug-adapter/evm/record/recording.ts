@@ -92,6 +92,8 @@ export interface LogRecord {
 }
 
 export class Recording {
+  /** Set when the recording stopped at this `maxSteps` before the call finished. */
+  stepLimit?: number;
   /** Per step: program counter and context id. */
   readonly pc = u16(1 << 16);
   readonly context = u32(1 << 16);
