@@ -431,7 +431,7 @@ export function decodeStateVariables(variables: readonly StateVariable[], ctx: D
         decodeValue(
           variable.name,
           variable.type,
-          { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
+          variable.value ?? { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
           ctx,
           format,
         ),
