@@ -11,6 +11,7 @@ import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './build/compile.ts';
 import { EvmExecution } from './debug/execution.ts';
 import { Cancelled, record } from './record/recorder.ts';
+import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** Gas is recorded per step in 32 bits. */
@@ -97,6 +98,8 @@ export interface PreparedCall {
   readonly calldata: Uint8Array;
   readonly value: bigint;
   readonly gasLimit: bigint;
+  /** KECCAK256 inputs of deployment and set-up, by hash. */
+  readonly preimages: ReadonlyMap<bigint, EarlierPreimage>;
 }
 
 export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<PreparedCall> {
@@ -132,7 +135,10 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   const setupGas = gasLimit > DEFAULT_GAS_LIMIT ? gasLimit : DEFAULT_GAS_LIMIT;
   const initCode = await linkedInitCode(chain, contract, project.contracts, from, setupGas, new Map());
   const abis = project.contracts.map((c) => c.abi);
-  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas, abis);
+  // Mapping keys the constructor and set-up calls hash are known only from those calls: keep them.
+  const preimages = new Map<bigint, EarlierPreimage>();
+  const address = await collectPreimages(chain.evm, 'the constructor', preimages, () =>
+    deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas, abis));
 
   for (const [i, raw] of setup.entries()) {
     const field = `setup[${i}]`;
@@ -141,7 +147,8 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
     if (typeof s.function !== 'string') throw new UserError(`${field}.function: expected a function name or signature`);
     const sfn = findFunction(contract.abi, s.function, contract.name, `${field}.function`);
     const data = encodeCall(sfn, s.args ?? [], `${field}.args`);
-    const result = await chain.call({ from: parseFrom(s.from, `${field}.from`), to: address, data, value: parseAmount(s.value, `${field}.value`), gasLimit: setupGas });
+    const sfrom = parseFrom(s.from, `${field}.from`), svalue = parseAmount(s.value, `${field}.value`);
+    const result = await collectPreimages(chain.evm, `${field} ${signatureOf(sfn)}`, preimages, () => chain.call({ from: sfrom, to: address, data, value: svalue, gasLimit: setupGas }));
     const error = result.execResult.exceptionError;
     if (error) {
       const why = error.error === 'revert' ? decodeRevert(result.execResult.returnValue, abis).summary : error.error;
@@ -153,11 +160,11 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
     const balance = await chain.balance(from);
     if (balance < value) throw new UserError(`value: ${value} wei is more than the balance of ${from} (${balance} wei); send from a prefunded account ("from": 0-9, or an address such as ${ACCOUNTS[0]})`);
   }
-  return { project, contract, fn, chain, address, from, calldata, value, gasLimit };
+  return { project, contract, fn, chain, address, from, calldata, value, gasLimit, preimages };
 }
 
 export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<EvmExecution> {
-  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepareCall(config, progress, cancel);
+  const { project, contract, fn, chain, address, from, calldata, value, gasLimit, preimages } = await prepareCall(config, progress, cancel);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
   let recorded;
@@ -172,6 +179,7 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
     throw e;
   }
   progress('Indexing the recording', 0.95);
+  for (const [hash, p] of preimages) recorded.recording.earlierPreimages.set(hash, p);
   return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage });
 }
 

@@ -60,6 +60,20 @@ export function stackSlots(declaration: AstNode): number {
   return 1;
 }
 
+/**
+ * Whether the stack slots of a function's locals follow the rule `computeLayout` implements, for the compiler
+ * that built the code (legacy code generation, no optimizer). Since 0.5.0 solc's ContractCompiler reserves a
+ * local's slot when its declaration statement runs and frees it at the end of its block (C99 scoping), so the
+ * slot is the count of declared words live before it. Before 0.5.0 every local of a function was reserved at
+ * its entry (function scoping), which this layout does not describe; an unknown compiler proves nothing.
+ */
+export function localSlotsKnown(compilerVersion: string | undefined): boolean {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(compilerVersion ?? '');
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 0 || minor >= 5;
+}
+
 export class SourceAst {
   readonly functions: FunctionInfo[] = [];
   /** "start:length" of function, modifier and contract definitions. */
@@ -140,7 +154,7 @@ function computeLayout(fn: AstNode, resolveModifier: ModifierResolver): Function
     let before = 0;
     for (const st of ((definition.body as AstNode | undefined)?.statements as AstNode[] | undefined) ?? []) {
       if (st.nodeType === 'PlaceholderStatement') break;
-      if (st.nodeType === 'VariableDeclarationStatement') for (const d of (st.declarations as (AstNode | null)[]) ?? []) before += d ? stackSlots(d) : 1;
+      if (st.nodeType === 'VariableDeclarationStatement') for (const d of (st.declarations as (AstNode | null)[]) ?? []) before += d ? stackSlots(d) : 0;
     }
     const variables = [...m.params.vars, ...m.locals.map((l) => ({ ...l, slot: l.slot + m.params.total }))];
     modifiers.push({ src: parseSrc(definition.src), base: modifierSlots, variables });
@@ -173,8 +187,10 @@ function variablesOf(fn: AstNode): { params: { vars: StackVariable[]; total: num
     switch (n.nodeType) {
       case 'VariableDeclarationStatement': {
         const src = parseSrc(n.src);
+        // solc (ContractCompiler, since 0.5.0) reserves a slot only for each declared component: the value of
+        // an empty component (`(a, , c) = f()`) is popped right after the call, so it takes none.
         for (const d of (n.declarations as (AstNode | null)[] | undefined) ?? []) {
-          if (!d) { live += 1; continue; }
+          if (!d) continue;
           const slots = stackSlots(d);
           locals.push({ name: String(d.name), declaration: d, slot: live, slots, visibleFrom: src.start + src.length, visibleTo: scopeEnd });
           live += slots;
@@ -186,7 +202,20 @@ function variablesOf(fn: AstNode): { params: { vars: StackVariable[]; total: num
         visit(n.statements, live, s.start + s.length);
         return live;
       }
-      case 'ForStatement': case 'WhileStatement': case 'DoWhileStatement': case 'IfStatement': case 'TryStatement': case 'TryCatchClause': {
+      case 'TryCatchClause': {
+        // A clause's parameters (`returns (uint v)`, `Error(string memory reason)`, `Panic(uint code)`,
+        // `(bytes memory data)`) are pushed on the stack in order, named or not, and live for its block.
+        const block = parseSrc((n.block as AstNode).src);
+        let inner = live;
+        for (const d of declarationsOf(n.parameters)) {
+          const slots = stackSlots(d);
+          if (d.name) locals.push({ name: String(d.name), declaration: d, slot: inner, slots, visibleFrom: block.start, visibleTo: block.start + block.length });
+          inner += slots;
+        }
+        visit(n.block, inner, block.start + block.length);
+        return live;
+      }
+      case 'ForStatement': case 'WhileStatement': case 'DoWhileStatement': case 'IfStatement': case 'TryStatement': {
         const s = parseSrc(n.src);
         let inner = live;
         for (const key of ['initializationExpression', 'body', 'trueBody', 'falseBody', 'clauses', 'block']) {

@@ -9,6 +9,8 @@ export interface BuildInfo {
   readonly input: { sources: Record<string, { content?: string }>; settings?: Record<string, unknown>; language?: string };
   /** Present when the build's output has ABI, bytecode with source maps and ASTs for every source. */
   readonly output?: unknown;
+  /** The compiler that produced `output` ("0.5.16+commit.9c3226ce"), as the build-info records it. */
+  readonly solcVersion?: string;
 }
 
 const DIRS = ['out/build-info', 'artifacts/build-info'];
@@ -25,7 +27,7 @@ export function loadBuildInfo(root: string, wantedUnits: readonly string[]): Bui
   }
   candidates.sort((a, b) => b.mtime - a.mtime);
   for (const { file } of candidates) {
-    let json: { input?: BuildInfo['input']; output?: unknown };
+    let json: { input?: BuildInfo['input']; output?: unknown; solcVersion?: unknown; solcLongVersion?: unknown };
     try {
       json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
     } catch {
@@ -48,7 +50,8 @@ export function loadBuildInfo(root: string, wantedUnits: readonly string[]): Bui
         output = undefined;
       }
     }
-    return { file, input, output: complete(output) ? output : undefined };
+    const version = typeof json.solcLongVersion === 'string' ? json.solcLongVersion : typeof json.solcVersion === 'string' ? json.solcVersion : undefined;
+    return { file, input, output: complete(output) ? output : undefined, ...(version ? { solcVersion: version } : {}) };
   }
   return undefined;
 }

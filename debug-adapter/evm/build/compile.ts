@@ -108,6 +108,11 @@ export interface CompiledProject {
   readonly buildInfo?: string;
   /** True when that build's output was used as is (nothing compiled). */
   readonly reusedOutput?: boolean;
+  /**
+   * The compiler that produced the output ("0.8.37+commit…"); undefined when a reused build does not say.
+   * Stack layouts of locals are read only for compilers whose allocation rule is known (see ast.ts).
+   */
+  readonly compilerVersion?: string;
 }
 
 export interface CompileOptions {
@@ -316,5 +321,9 @@ export function compile(options: CompileOptions): CompiledProject {
   // Declaration order (solc lists contracts alphabetically): "the last contract" means the last one written.
   const unitOrder = new Map(compiledSources.map((s, i) => [s.unit, i]));
   contracts.sort((a, b) => (unitOrder.get(a.sourceUnit)! - unitOrder.get(b.sourceUnit)!) || a.position - b.position);
-  return { root, targets, sources: compiledSources, contracts, warnings, buildInfo: build?.file, reusedOutput: build?.output !== undefined };
+  const compilerVersion = build?.output ? build.solcVersion : loadSolc().version();
+  return {
+    root, targets, sources: compiledSources, contracts, warnings, buildInfo: build?.file, reusedOutput: build?.output !== undefined,
+    ...(compilerVersion ? { compilerVersion } : {}),
+  };
 }

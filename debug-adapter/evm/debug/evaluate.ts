@@ -39,7 +39,7 @@ export class Evaluator {
         if (!entry) return undefined;
         if (entry.placed) return this.variables.placedValue(entry.placed);
         const s = entry.v as StateVariable;
-        return { type: s.type, location: { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
+        return { type: s.type, location: s.value ?? { kind: 'storage', slot: s.slot, byteOffset: s.byteOffset, transient: s.transient } };
       },
       global: (name) => {
         switch (name) {

@@ -59,7 +59,7 @@ export class EvmExecution implements Execution {
     this.output = eventOutput(rec, this.steps.revertedAt, abis);
     if (rec.stepLimit !== undefined) this.output.unshift({ step: 0, text: stepLimitText(rec.stepLimit) });
     this.storage = new StorageIndex(rec, this.steps.revertedAt, info.initialStorage);
-    const variables = new VariablePlacer(this.steps, this.frameTable, registry);
+    const variables = new VariablePlacer(this.steps, this.frameTable, registry, info.project);
     // Indexed now rather than on the first variables request (100,000s of hashes take a moment).
     const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build() };
     this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded);

@@ -43,9 +43,13 @@ export class PreimageIndex {
   private index(): Map<number, Group[]> {
     if (this.groups) return this.groups;
     const groups = new Map<number, Group[]>();
-    const steps = this.rec.preimageSteps;
-    // Recorded in the order first computed, so each group's steps come out increasing.
-    for (const [hash, preimage] of this.rec.preimages) {
+    const steps = this.rec.preimageSteps, earlier = this.rec.earlierPreimages;
+    // Inputs of deployment and set-up first (seen from the start: step -1), then the call's, recorded in the
+    // order first computed: each group's steps come out increasing.
+    const all: [bigint, Uint8Array, number, string | undefined][] = [];
+    for (const [hash, { preimage, origin }] of earlier) all.push([hash, preimage, -1, origin]);
+    for (const [hash, preimage] of this.rec.preimages) if (!earlier.has(hash)) all.push([hash, preimage, steps.get(hash)!, undefined]);
+    for (const [hash, preimage, step, origin] of all) {
       if (preimage.length < WORD) continue;
       const at = preimage.length - WORD;
       const h = wordHash(preimage, at);
@@ -53,8 +57,8 @@ export class PreimageIndex {
       if (!list) groups.set(h, (list = []));
       let group = list.find((g) => equalWord(g.word, preimage, at));
       if (!group) list.push((group = { word: preimage.subarray(at), entries: [], steps: [] }));
-      group.entries.push({ hash, preimage });
-      group.steps.push(steps.get(hash)!);
+      group.entries.push(origin === undefined ? { hash, preimage } : { hash, preimage, origin });
+      group.steps.push(step);
     }
     return (this.groups = groups);
   }

@@ -58,9 +58,10 @@ export class ScopeBuilder {
       const mid = (lo + hi) >> 1;
       if (slots[mid]!.first < at) lo = visible = mid + 1; else hi = mid;
     }
+    // Transient slots among them (`tstore` in assembly has no declared variable to show them under).
     const storageRow = (i: number): Variable => {
-      const { slot } = slots[i]!;
-      return { name: word(slot), value: word(storage.storageAt(ctx.address, slot, at)) };
+      const { slot, transient } = slots[i]!;
+      return { name: transient ? `transient ${word(slot)}` : word(slot), value: word(storage.storageAt(ctx.address, slot, at, transient)) };
     };
     const calldata = ctx.calldata;
     const args = calldata.length >= 4 ? calldata.subarray(4) : calldata;

@@ -4,8 +4,8 @@ import { StorageKind, type Recording } from '../record/recording.ts';
 
 export class StorageIndex {
   private readonly index = new Map<string, number[]>();
-  /** Per address: the persistent-storage slots accessed, with the step of their first access. */
-  private readonly slotsByAddress = new Map<string, { slot: bigint; first: number }[]>();
+  /** Per address: the storage and transient storage slots accessed, with the step of their first access. */
+  private readonly slotsByAddress = new Map<string, { slot: bigint; first: number; transient: boolean }[]>();
 
   constructor(
     private readonly rec: Recording,
@@ -20,25 +20,27 @@ export class StorageIndex {
       let list = this.index.get(key);
       if (!list) {
         this.index.set(key, (list = []));
-        if (kind <= StorageKind.Store) {
-          let slots = this.slotsByAddress.get(ctx.address);
-          if (!slots) this.slotsByAddress.set(ctx.address, (slots = []));
-          slots.push({ slot: rec.storageSlot[i]!, first: rec.storageStep.data[i]! });
-        }
+        // Transient slots too (`tstore` in assembly has no declared variable to show them under).
+        let slots = this.slotsByAddress.get(ctx.address);
+        if (!slots) this.slotsByAddress.set(ctx.address, (slots = []));
+        slots.push({ slot: rec.storageSlot[i]!, first: rec.storageStep.data[i]!, transient: kind >= StorageKind.TLoad });
       }
       list.push(i);
     }
   }
 
-  /** The persistent slots of `address` the call accessed, with the step of their first access. */
-  slotsOf(address: string): readonly { slot: bigint; first: number }[] {
+  /** The slots of `address` the call accessed (persistent and transient), with the step of their first access. */
+  slotsOf(address: string): readonly { slot: bigint; first: number; transient: boolean }[] {
     return this.slotsByAddress.get(address) ?? [];
   }
 
-  /** Steps that stored to a persistent slot. */
-  storeSteps(address: string, slot: bigint): number[] {
+  /** Steps that stored to a persistent slot and changed the bits of `mask` (default: any). */
+  storeSteps(address: string, slot: bigint, mask = (1n << 256n) - 1n): number[] {
+    const rec = this.rec;
     const list = this.index.get(keyOf(false, address, slot)) ?? [];
-    return list.filter((i) => this.rec.storageKind.data[i] === StorageKind.Store).map((i) => this.rec.storageStep.data[i]!);
+    return list
+      .filter((i) => rec.storageKind.data[i] === StorageKind.Store && (rec.storageValue[i]! & mask) !== (rec.storagePrevious[i]! & mask))
+      .map((i) => rec.storageStep.data[i]!);
   }
 
   /** A storage word of `address` before `step`, with writes of reverted calls undone. */

@@ -1,13 +1,14 @@
 // Which variables a frame shows at a step and where their values are: parameters, return variables and
 // locals in scope (by source offset) at their stack positions; in optimized builds the same names, read
 // from calldata where provably unchanged and otherwise unavailable; state variables from solc's layouts.
-import type { AstNode } from '../build/compile.ts';
-import type { StackVariable } from '../build/ast.ts';
+import type { AstNode, CompiledContract, CompiledProject } from '../build/compile.ts';
+import { localSlotsKnown, type StackVariable } from '../build/ast.ts';
 import {
   isValueType, stateVariablesFromLayout, type Location, type SolcStorageLayout, type SolType, type StateVariable, type TypeRegistry,
 } from '../decode/index.ts';
 import { rebuildState } from '../record/state.ts';
 import type { FrameRecord, FrameTable } from './frames.ts';
+import { immutableVariables } from './immutables.ts';
 import { argumentLocations, UNAVAILABLE, writtenDeclarations } from './optimized.ts';
 import type { Steps } from './steps.ts';
 
@@ -24,7 +25,14 @@ export interface FrameVariables {
 }
 
 export class VariablePlacer {
-  constructor(private readonly steps: Steps, private readonly frames: FrameTable, private readonly registry: TypeRegistry) {}
+  /** Whether locals' stack slots follow the rule build/ast.ts implements, for the compiler of this build. */
+  private readonly localsKnown: boolean;
+
+  constructor(
+    private readonly steps: Steps, private readonly frames: FrameTable, private readonly registry: TypeRegistry, private readonly project: CompiledProject,
+  ) {
+    this.localsKnown = localSlotsKnown(project.compilerVersion);
+  }
 
   /**
    * Variables of the frame at `at`, with stack positions: parameters, then return variables and the locals
@@ -54,7 +62,8 @@ export class VariablePlacer {
     // stack is not shown.
     const popped = new Map<number, bigint>();
     const stacks = new Map<number, readonly bigint[]>(); // one rebuild per earlier step
-    const place = (v: StackVariable, index: number): PlacedVariable | undefined => {
+    const place = (v: StackVariable, index: number, local = false): PlacedVariable | undefined => {
+      if (local && !this.localsKnown) return { v, location: { kind: 'unavailable', reason: `stack layout of locals not known for solc ${this.project.compilerVersion ?? '(unknown version)'}` } };
       if (index + v.slots <= size) return { v, index };
       const step = steps.lastStepHolding(at, index + v.slots, rec.entryStep);
       if (step === undefined) return undefined;
@@ -66,12 +75,12 @@ export class VariablePlacer {
     const locals: PlacedVariable[] = [];
     const add = (p: PlacedVariable | undefined): void => { if (p) locals.push(p); };
     for (const r of layout.returns) add(place(r, retBase + r.slot));
-    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) add(place(l, localBase + l.slot));
+    for (const l of layout.locals) if (offset >= l.visibleFrom && offset < l.visibleTo) add(place(l, localBase + l.slot, true));
     // Inside an (inlined) modifier: its arguments and locals, placed after the return variables.
     for (const m of layout.modifiers) {
       if (!e || e.file !== m.src.file || e.start < m.src.start || e.start >= m.src.start + m.src.length) continue;
       const mBase = rec.entryHeight + layout.returnSlots + m.base;
-      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot));
+      for (const v of m.variables) if (v.visibleFrom <= e.start && e.start < v.visibleTo) add(place(v, mBase + v.slot, true));
     }
     return { params: layout.params.map((p) => ({ v: p, index: base + p.slot })), locals, popped };
   }
@@ -121,20 +130,27 @@ export class VariablePlacer {
     return { type, location: 'location' in p ? p.location : { kind: 'stack', index: p.index, pointsTo: dataLocation } };
   }
 
-  /** The state variables of the contract whose code runs at `step`: persistent, then transient. */
+  /** The state variables of the contract whose code runs at `step`: persistent, transient, then immutables. */
   stateVariables(step: number): StateVariable[] {
     const unit = this.steps.unitAt(step);
     const layout = unit.contract?.storageLayout as SolcStorageLayout | undefined;
     const transient = unit.contract?.transientStorageLayout as SolcStorageLayout | undefined;
-    if (!layout || !layout.storage) return [];
+    const immutables = unit.contract ? immutableVariables(unit.contract, this.definition(unit.contract), this.registry, unit.isCreation ? undefined : unit.code) : [];
+    if (!layout || !layout.storage) return immutables;
     try {
-      // Transient variables after the persistent ones: both are state the user declared.
+      // Transient variables after the persistent ones, then immutables: all are state the user declared.
       return [
         ...stateVariablesFromLayout(layout, this.registry),
         ...(transient?.storage?.length ? stateVariablesFromLayout(transient, this.registry, true) : []),
+        ...immutables,
       ];
     } catch {
-      return [];
+      return immutables;
     }
+  }
+
+  private definition(contract: CompiledContract): AstNode | undefined {
+    return this.project.sources.find((s) => s.unit === contract.sourceUnit)?.ast.nodes
+      ?.find((n) => n.nodeType === 'ContractDefinition' && n.name === contract.name);
   }
 }

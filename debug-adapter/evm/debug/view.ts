@@ -1,6 +1,7 @@
 // The machine state before a step as decode/ reads it (EvmStateView): stack (with words a `return` already
-// popped), memory, calldata, storage with reverted writes undone, and only the keccak preimages computed
-// before the step (stepping back must not reveal mapping keys hashed later).
+// popped), memory, calldata, storage with reverted writes undone, the keccak preimages of deployment and
+// set-up, and only those of the call computed before the step (stepping back must not reveal mapping keys
+// hashed later).
 import type { DecodeContext, EvmStateView, KeccakPreimage } from '../decode/index.ts';
 import type { PreimageIndex } from './preimages.ts';
 import type { StorageIndex } from './storage.ts';
@@ -22,7 +23,7 @@ function stateView(steps: Steps, { storage, preimages: index }: RecordedState, s
   const height = state.stack.length;
   const size = popped?.size ? Math.max(height, ...[...popped.keys()].map((i) => i + 1)) : height;
   const ctx = steps.context(step);
-  const preimages = steps.rec.preimages, preimageSteps = steps.rec.preimageSteps;
+  const preimages = steps.rec.preimages, preimageSteps = steps.rec.preimageSteps, earlier = steps.rec.earlierPreimages;
   const address = (a: bigint): string => `0x${a.toString(16).padStart(40, '0')}`;
   return {
     stackSize: () => size,
@@ -37,7 +38,9 @@ function stateView(steps: Steps, { storage, preimages: index }: RecordedState, s
     storage: (a, slot) => storage.storageAt(address(a), slot, step),
     transientStorage: (a, slot) => storage.storageAt(address(a), slot, step, true),
     keccakPreimages: function* (): Iterable<KeccakPreimage> {
-      for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step) yield { hash, preimage };
+      // Keys hashed before the call (constructor, setup) first, with where they come from.
+      for (const [hash, { preimage, origin }] of earlier) yield { hash, preimage, origin };
+      for (const [hash, preimage] of preimages) if (preimageSteps.get(hash)! < step && !earlier.has(hash)) yield { hash, preimage };
     },
     preimagesEndingWith: (slot) => index.endingWith(slot, step),
   };

@@ -4,7 +4,10 @@
 // any key: the slot is computed as keccak256(key . slot) and read, so a key never seen in the run still
 // works), `msg.sender` & co, literals (decimal, hex, strings, true/false), conversions `address(…)`,
 // `uintN(…)`, `intN(…)`, `bytesN(…)`, `.length`, and `+ - * / % ** == != < <= > >= && || !`.
-// Arithmetic is exact (no wrap-around): a debugger should show what the numbers are, not overflow.
+// Arithmetic follows Solidity's types: literals are exact constants (`int_const N`) until they meet a typed
+// operand, whose type they take (and must fit); two typed operands compute in their common type (or are a
+// type error, as solc reports); a result out of range, or a division by zero, is reported as the Panic the
+// contract would raise (checked arithmetic), never wrapped or widened.
 
 import type { ValueFormat, Variable } from '../../core/execution.ts';
 import { EvaluationError } from '../../core/errors.ts';
@@ -192,7 +195,7 @@ class Parser {
   }
 
   private binary(level: number): Expression {
-    if (level === BINARY_LEVELS.length) return this.unary();
+    if (level === BINARY_LEVELS.length) return this.power();
     let left = this.binary(level + 1);
     for (;;) {
       const token = this.peek();
@@ -212,16 +215,17 @@ class Parser {
       this.depth--;
       return { kind: 'unary', op: token.text, operand, column: token.column };
     }
-    return this.power();
+    return this.postfix();
   }
 
+  /** Solidity binds prefix operators tighter than `**`: `-2 ** 2` is `(-2) ** 2`. */
   private power(): Expression {
-    const base = this.postfix();
+    const base = this.unary();
     const token = this.peek();
     if (token.kind === 'op' && token.text === '**') {
       this.position++;
       this.enter(token.column);
-      const exponent = this.unary(); // right-associative
+      const exponent = this.power(); // right-associative
       this.depth--;
       return { kind: 'binary', op: '**', left: base, right: exponent, column: token.column };
     }
@@ -321,8 +325,8 @@ export function parseExpression(text: string): Expression {
 // ---------------------------------------------------------------------------------------------------
 // Evaluation
 
-const UINT256: SolType = { kind: 'uint', bits: 256 };
-const INT256: SolType = { kind: 'int', bits: 256 };
+const UINT256: IntegerType = { kind: 'uint', bits: 256 };
+const INT256: IntegerType = { kind: 'int', bits: 256 };
 const BOOL: SolType = { kind: 'bool' };
 const ADDRESS: SolType = { kind: 'address', payable: false };
 const STRING: SolType = { kind: 'string' };
@@ -354,7 +358,7 @@ class Evaluator {
   evaluate(expression: Expression): EvalValue {
     switch (expression.kind) {
       case 'number': {
-        const value = number(expression.value);
+        const value = constant(expression.value);
         if (expression.hexDigits !== undefined) hexLiterals.set(value, expression.hexDigits);
         return value;
       }
@@ -526,9 +530,11 @@ class Evaluator {
     if (!target || !isValueType(target)) throw new EvaluationError(`unknown function '${expression.callee}' (only type conversions like address(…), uint256(…) are supported)`);
     if (expression.args.length !== 1) throw new EvaluationError(`${expression.callee}(…) takes one argument`);
     const value = this.evaluate(expression.args[0]!);
-    // Explicit conversions between integers of different sign or size keep the bits, as Solidity does.
+    // Explicit conversions between integers of different sign or size keep the bits, as Solidity does; a
+    // literal must fit the type (solc refuses `uint8(300)`).
     if ((target.kind === 'uint' || target.kind === 'int') && isNumeric(value.type)) {
       const n = this.integer(value, 'the argument');
+      if (isConstant(value) && !fits(n, target)) throw new EvaluationError(`type mismatch: explicit conversion from int_const ${n} to ${typeLabel(target)} is not allowed (it does not fit)`);
       const word = target.kind === 'uint' ? BigInt.asUintN(target.bits, n) : BigInt.asUintN(256, BigInt.asIntN(target.bits, n));
       return { type: target, location: { kind: 'value', word } };
     }
@@ -541,7 +547,39 @@ class Evaluator {
   private unary(expression: Expression & { kind: 'unary' }): EvalValue {
     const value = this.evaluate(expression.operand);
     if (expression.op === '!') return bool(!this.bool(value, "'!'"));
-    return number(-this.integer(value, "the operand of '-'"));
+    const n = this.integer(value, "the operand of '-'");
+    if (isConstant(value)) return constant(-n);
+    const type = this.arithmeticType(value.type, '-');
+    if (type.kind !== 'int') throw new EvaluationError(`type mismatch: unary '-' is only allowed for signed integers, got ${typeLabel(value.type)}`);
+    return checked(-n, type, `-(${n})`);
+  }
+
+  /** The integer type of an operand of arithmetic (Solidity defines it on uintN/intN only). */
+  private arithmeticType(type: SolType, op: string): IntegerType {
+    if (type.kind === 'uint' || type.kind === 'int') return type;
+    throw new EvaluationError(`type mismatch: operator '${op}' needs integers, got ${typeLabel(type)}`);
+  }
+
+  /**
+   * The type Solidity computes a binary operation on two integers in: a literal (rational constant) takes the
+   * other operand's type and must fit it; two typed operands need one to convert implicitly to the other
+   * (same signedness, or an unsigned into a strictly wider signed type). `undefined`: both are literals.
+   */
+  private commonType(left: EvalValue, right: EvalValue, op: string): IntegerType | undefined {
+    const lc = isConstant(left), rc = isConstant(right);
+    if (lc && rc) return undefined;
+    if (lc || rc) {
+      const typed = lc ? right : left, literal = lc ? left : right;
+      const type = this.arithmeticType(typed.type, op);
+      const n = this.integer(literal, '');
+      if (!fits(n, type)) throw new EvaluationError(`type mismatch: operator '${op}' not compatible with ${lc ? `int_const ${n} and ${typeLabel(type)}` : `${typeLabel(type)} and int_const ${n}`} (${n} does not fit ${typeLabel(type)})`);
+      return type;
+    }
+    const a = this.arithmeticType(left.type, op), b = this.arithmeticType(right.type, op);
+    if (a.kind === b.kind) return a.bits >= b.bits ? a : b;
+    const [unsigned, signed] = a.kind === 'uint' ? [a, b] : [b, a];
+    if (signed.bits > unsigned.bits) return signed;
+    throw this.mismatch(op, left.type, right.type);
   }
 
   private binary(expression: Expression & { kind: 'binary' }): EvalValue {
@@ -563,25 +601,40 @@ class Evaluator {
     }
     const a = this.integer(left, `the left operand of '${op}'`);
     const b = this.integer(right, `the right operand of '${op}'`);
+    // The type of the result, as solc types it: the exponentiation's base type (a literal base with a typed
+    // exponent is uint256, or int256 when negative), else the operands' common type; none for literals only.
+    let type: IntegerType | undefined;
+    if (op === '**') {
+      if (!isConstant(right) && this.arithmeticType(right.type, op).kind !== 'uint') throw new EvaluationError(`type mismatch: the exponent must be unsigned, got ${typeLabel(right.type)}`);
+      type = isConstant(left) ? (isConstant(right) ? undefined : a < 0n ? INT256 : UINT256) : this.arithmeticType(left.type, op);
+    } else {
+      type = this.commonType(left, right, op);
+    }
+    const text = `${a} ${op} ${b}`;
+    const result = (n: bigint): EvalValue => (type ? checked(n, type, text) : constant(n));
     switch (op) {
       case '+':
-        return number(a + b);
+        return result(a + b);
       case '-':
-        return number(a - b);
+        return result(a - b);
       case '*':
-        return number(a * b);
+        return result(a * b);
       case '/':
-        if (b === 0n) throw new EvaluationError('division by zero');
-        return number(a / b); // BigInt division truncates toward zero, as Solidity's does
+        if (b === 0n) throw new EvaluationError(type ? `division by zero: the contract would revert with ${PANIC_DIVISION}` : 'division by zero');
+        if (!type && a % b !== 0n) throw new EvaluationError(`${a} / ${b} is the rational constant ${a}/${b}, which no integer type holds (literals are exact in Solidity)`);
+        return result(a / b); // BigInt division truncates toward zero, as Solidity's does
       case '%':
-        if (b === 0n) throw new EvaluationError('modulo by zero');
-        return number(a % b);
+        if (b === 0n) throw new EvaluationError(type ? `modulo by zero: the contract would revert with ${PANIC_DIVISION}` : 'modulo by zero');
+        return result(a % b);
       case '**': {
         if (b < 0n) throw new EvaluationError('negative exponent');
-        if (a === 0n || a === 1n || b === 0n) return number(b === 0n ? 1n : a);
-        if (a === -1n) return number(b % 2n === 0n ? 1n : -1n);
-        if (b > 256n) throw new EvaluationError('arithmetic overflow (result exceeds 256 bits)');
-        return number(a ** b);
+        if (a === 0n || a === 1n || b === 0n) return result(b === 0n ? 1n : a);
+        if (a === -1n) return result(b % 2n === 0n ? 1n : -1n);
+        if (b > 256n) {
+          if (type) throw new EvaluationError(`arithmetic overflow: ${text} does not fit ${typeLabel(type)}; the contract would revert with ${PANIC_OVERFLOW}`);
+          throw new EvaluationError('arithmetic overflow (result exceeds 256 bits)');
+        }
+        return result(a ** b);
       }
     }
     throw new EvaluationError(`unknown operator '${op}'`);
@@ -595,6 +648,7 @@ class Evaluator {
       const b = this.read(() => readByteArray(this.resolve(right), this.ctx).bytes);
       return a.length === b.length && a.every((x, i) => x === b[i]);
     }
+    if (isInteger(lt) && isInteger(rt)) this.commonType(left, right, '==');
     if (isNumeric(lt) && isNumeric(rt)) return this.integer(left, '') === this.integer(right, '');
     if (lt.kind === 'bool' && rt.kind === 'bool') return this.bool(left, '') === this.bool(right, '');
     if (isAddressLike(lt) || isAddressLike(rt)) {
@@ -614,6 +668,7 @@ class Evaluator {
   }
 
   private comparable(left: EvalValue, right: EvalValue, op: string): [bigint, bigint] {
+    if (isInteger(left.type) && isInteger(right.type)) this.commonType(left, right, op); // solc's operand rules
     if (isNumeric(left.type) && isNumeric(right.type)) return [this.integer(left, ''), this.integer(right, '')];
     if ((isAddressLike(left.type) && isAddressLike(right.type)) || (left.type.kind === 'fixedBytes' && right.type.kind === 'fixedBytes')) {
       return [this.word(left), this.word(right)];
@@ -665,6 +720,44 @@ function number(value: bigint): EvalValue {
   return value < 0n
     ? { type: INT256, location: { kind: 'value', word: BigInt.asUintN(256, value) } }
     : { type: UINT256, location: { kind: 'value', word: value } };
+}
+
+type IntegerType = SolType & { kind: 'uint' | 'int' };
+
+const PANIC_OVERFLOW = 'Panic(0x11) (arithmetic overflow or underflow)';
+const PANIC_DIVISION = 'Panic(0x12) (division or modulo by zero)';
+
+/** Literals and expressions of literals only: exact values (Solidity's rational constants), typed `int_const N`. */
+const constants = new WeakSet<EvalValue>();
+
+function constant(value: bigint): EvalValue {
+  const v = number(value);
+  constants.add(v);
+  return v;
+}
+
+function isConstant(value: EvalValue): boolean {
+  return constants.has(value);
+}
+
+/** The label Solidity gives a value's type: `int_const 300` for a literal, else the type's name. */
+function shownType(value: EvalValue): string {
+  return isConstant(value) ? `int_const ${BigInt.asIntN(256, value.location.kind === 'value' ? value.location.word : 0n)}` : typeLabel(value.type);
+}
+
+function fits(n: bigint, type: IntegerType): boolean {
+  const bits = BigInt(type.bits);
+  return type.kind === 'uint' ? n >= 0n && n < 1n << bits : n >= -(1n << (bits - 1n)) && n < 1n << (bits - 1n);
+}
+
+function isInteger(type: SolType): boolean {
+  return type.kind === 'uint' || type.kind === 'int';
+}
+
+/** A result of checked arithmetic in `type`: out of range is the Panic the contract would raise. */
+function checked(n: bigint, type: IntegerType, text: string): EvalValue {
+  if (!fits(n, type)) throw new EvaluationError(`arithmetic overflow: ${text} = ${n} does not fit ${typeLabel(type)}; the contract would revert with ${PANIC_OVERFLOW}`);
+  return { type, location: { kind: 'value', word: BigInt.asUintN(256, n) } };
 }
 
 function bool(value: boolean): EvalValue {
@@ -721,7 +814,7 @@ export function evaluateExpression(text: string, env: EvalEnvironment, ctx: Deco
     }
     throw error;
   }
-  const variable = decodeResolved(name, value.type, resolved, ctx, format, name);
+  const variable = { ...decodeResolved(name, value.type, resolved, ctx, format, name), type: shownType(value) };
   return isPath(expression) ? variable : { ...variable, hint: variable.hint ?? 'virtual' };
 }
 

@@ -63,6 +63,11 @@ export type Location =
 export interface KeccakPreimage {
   readonly hash: bigint;
   readonly preimage: Uint8Array;
+  /**
+   * Where the hash was computed when it was before the debugged call ("the constructor", "setup[0] mint(…)"):
+   * a mapping says where its list of keys comes from. Undefined: in the debugged call.
+   */
+  readonly origin?: string;
 }
 
 /**
@@ -113,6 +118,11 @@ export interface StateVariable {
   readonly slot: bigint;
   readonly byteOffset: number;
   readonly transient?: boolean;
+  /**
+   * Where the value is when it is not in storage: an immutable's word, read from the deployed code (a
+   * `value` location), or `unavailable` with the reason. `slot`/`byteOffset` are then meaningless.
+   */
+  readonly value?: Location;
 }
 
 /** solc `storageLayout` / `transientStorageLayout` output of one contract. */

@@ -189,7 +189,7 @@ export function decodeResolved(
         const count = children.named;
         return {
           name,
-          value: `mapping (${count} key${count === 1 ? '' : 's'} seen)`,
+          value: `mapping (${count} key${count === 1 ? '' : 's'} seen${count ? `: ${children.origins}` : ''})`,
           type: label,
           evaluateName,
           children,
@@ -348,6 +348,8 @@ interface MappingEntry {
   readonly slot: bigint;
   /** Index of its preimage in the list it came from. */
   readonly at: number;
+  /** Where it was hashed when before the debugged call (see KeccakPreimage.origin). */
+  readonly origin?: string;
 }
 
 /** Mapping entries (key bytes and value slot) among the preimages ending with one slot, cached per preimage list. */
@@ -361,13 +363,33 @@ function mappingEntries(keyType: SolType, preimages: readonly KeccakPreimage[]):
   if (!entries) {
     entries = [];
     for (let at = 0; at < preimages.length; at++) {
-      const { hash, preimage } = preimages[at]!;
+      const { hash, preimage, origin } = preimages[at]!;
       const keyBytes = preimage.subarray(0, preimage.length - 32);
-      if (isKeyEncoding(keyType, keyBytes)) entries.push({ keyBytes, slot: hash, at });
+      if (isKeyEncoding(keyType, keyBytes)) entries.push(origin === undefined ? { keyBytes, slot: hash, at } : { keyBytes, slot: hash, at, origin });
     }
     byType.set(label, entries);
   }
   return entries;
+}
+
+/** Keys hashed before the debugged call, per origin (counted once per entry list: it is the same at every step). */
+const originCache = new WeakMap<readonly MappingEntry[], { origins: [string, number][]; total: number }>();
+
+/**
+ * Where the first `visible` of a mapping's keys were seen, for its value text: "1 in the constructor, 2 in this
+ * call". Keys hashed before the call are seen from the first step, so all of them are among the visible.
+ */
+function keyOrigins(entries: readonly MappingEntry[], visible: number): string {
+  let earlier = originCache.get(entries);
+  if (!earlier) {
+    const counts = new Map<string, number>();
+    for (const e of entries) if (e.origin !== undefined) counts.set(e.origin, (counts.get(e.origin) ?? 0) + 1);
+    earlier = { origins: [...counts], total: [...counts.values()].reduce((a, b) => a + b, 0) };
+    originCache.set(entries, earlier);
+  }
+  const parts = earlier.origins.map(([origin, n]) => `${n} in ${origin}`);
+  if (visible > earlier.total) parts.push(`${visible - earlier.total} in this call`);
+  return parts.join(', ');
 }
 
 function mappingChildren(
@@ -375,9 +397,10 @@ function mappingChildren(
   location: Resolved & { kind: 'storage' },
   ctx: DecodeContext,
   evaluateName: string | undefined,
-): Children {
+): Children & { readonly origins: string } {
   const { entries, visible } = visibleMappingEntries(type.key, ctx, location.slot);
   return {
+    get origins() { return keyOrigins(entries, visible); },
     named: visible,
     indexed: 0,
     get(kind, start, count, format) {
@@ -408,7 +431,7 @@ export function decodeStateVariables(variables: readonly StateVariable[], ctx: D
         decodeValue(
           variable.name,
           variable.type,
-          { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
+          variable.value ?? { kind: 'storage', slot: variable.slot, byteOffset: variable.byteOffset, transient: variable.transient },
           ctx,
           format,
         ),

@@ -129,6 +129,11 @@ export class Recording {
   readonly preimages = new Map<bigint, Uint8Array>();
   /** The step of the KECCAK256 that first computed each hash. */
   readonly preimageSteps = new Map<bigint, number>();
+  /**
+   * KECCAK256 inputs of the calls before the recorded one (deployment, `setup`), with where each was hashed:
+   * the keys of mappings those calls wrote. Known from the first step on.
+   */
+  readonly earlierPreimages = new Map<bigint, { readonly preimage: Uint8Array; readonly origin: string }>();
   readonly logs: LogRecord[] = [];
   readonly contexts: CallContext[] = [];
 

@@ -87,14 +87,14 @@ test('arithmetic and comparisons on decoded values', async () => {
     ['numbers[1] * 2 + 1', '41'],
     ['numbers[0] ** 2', '100'],
     ['2 ** 3 ** 2', '512'],
-    ['-2 ** 2', '-4'],
+    ['-2 ** 2', '4'],
     ['(1 + 2) * 3', '9'],
-    ['10 / 3', '3'],
-    ['-7 / 2', '-3'],
+    ['numbers[1] / 3', '6'],
+    ['negative / 7', '-42'],
     ['7 % 3', '1'],
     ['0x10 + 1', '17'],
     ['1_000 + 1e3', '2000'],
-    ['small - 10', '-3'],
+    ['small - 7', '0'],
     ['-negative', '300'],
     ['small == 7 && flag', 'true'],
     ['negative < 0 || false', 'true'],
@@ -111,8 +111,9 @@ test('arithmetic and comparisons on decoded values', async () => {
     ['color == Color.Blue', 'true'],
     ['color != Store.Color.Red', 'true'],
     ['Color.Green', 'Color.Green'],
-    ['uint8(300)', '44'],
-    ['int8(255)', '-1'],
+    ['uint8(big)', '255'],
+    ['int8(small + 248)', '-1'],
+    ['uint8(200)', '200'],
     ['balances[msg.sender] + balances[0xbeef] == 105', 'true'],
     ['big - 1 + 1 == big', 'true'],
     ['minInt', '-57896044618658097711785492504343953926634992332820282019728792003956564819968'],
@@ -121,6 +122,56 @@ test('arithmetic and comparisons on decoded values', async () => {
   assert.equal(evaluate('numbers[1] * 2', true).value, '0x28');
   assert.equal(evaluate('numbers[1] * 2').hint, 'virtual');
   assert.equal(evaluate('numbers[1]').hint, undefined);
+});
+
+test("arithmetic follows Solidity's types: result types, literals typed by the compiler's rules, checked overflow as the Panic it raises", async () => {
+  const { evaluate } = await environment();
+  // [expression, value, type]: small is uint8 7, negative int16 -300, big uint256 max, minInt int256 min.
+  const typed: [string, string, string][] = [
+    ['small + 248', '255', 'uint8'],
+    ['small * 2', '14', 'uint8'],
+    ['small + negative', '-293', 'int16'],
+    ['negative * small', '-2100', 'int16'],
+    ['small + minInt', String(-(2n ** 255n) + 7n), 'int256'],
+    ['300', '300', 'int_const 300'],
+    ['-5 * 3', '-15', 'int_const -15'],
+    ['2 ** small', '128', 'uint256'],
+    ['small ** 2', '49', 'uint8'],
+    ['-2 ** 2', '4', 'int_const 4'],
+    ['small', '7', 'uint8'],
+    ['small < 300 - 100', 'true', 'bool'],
+  ];
+  for (const [expression, value, type] of typed) {
+    const result = evaluate(expression);
+    assert.deepEqual([result.value, result.type], [value, type], expression);
+  }
+  const errors: [string, RegExp][] = [
+    ['small + 249', /^arithmetic overflow: 7 \+ 249 = 256 does not fit uint8; the contract would revert with Panic\(0x11\)/],
+    ['small - 8', /does not fit uint8; the contract would revert with Panic\(0x11\)/],
+    ['-minInt', /does not fit int256; the contract would revert with Panic\(0x11\)/],
+    ['big + 1', /does not fit uint256; the contract would revert with Panic\(0x11\)/],
+    ['small ** 3', /343 does not fit uint8; .*Panic\(0x11\)/],
+    ['small / 0', /^division by zero: the contract would revert with Panic\(0x12\)/],
+    ['negative % 0', /^modulo by zero: the contract would revert with Panic\(0x12\)/],
+    ['small + 256', /^type mismatch: operator '\+' not compatible with uint8 and int_const 256/],
+    ['big + minInt', /^type mismatch: cannot apply '\+' to uint256 and int256$/],
+    ['big == minInt', /^type mismatch: cannot apply '==' to uint256 and int256$/],
+    ['small < 300', /^type mismatch: operator '<' not compatible with uint8 and int_const 300/],
+    ['-small', /^type mismatch: unary '-' is only allowed for signed integers, got uint8$/],
+    ['2 ** negative', /^type mismatch: the exponent must be unsigned, got int16$/],
+    ['7 / 2', /rational constant 7\/2/],
+    ['uint8(300)', /^type mismatch: explicit conversion from int_const 300 to uint8 is not allowed/],
+    ['color + 1', /^type mismatch: operator '\+' needs integers, got Store\.Color$/],
+  ];
+  for (const [expression, message] of errors) {
+    let got = 'no error';
+    try {
+      got = `value ${evaluate(expression).value}`;
+    } catch (e) {
+      got = e instanceof EvaluationError ? e.message : String(e);
+    }
+    assert.match(got, message, expression);
+  }
 });
 
 test('results are expandable like variables, with evaluate names', async () => {

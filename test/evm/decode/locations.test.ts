@@ -227,7 +227,8 @@ test('expressions over calldata and memory locals', async () => {
   assert.equal(evaluate('big.length'), '10000');
   assert.equal(evaluate('m == "hey!"'), 'true');
   assert.equal(evaluate('bag.name'), JSON.stringify(bag.name));
-  assert.equal(evaluate('bag.items[0] * bag.p.x'), '-21');
+  assert.equal(evaluate('int256(bag.items[0]) * bag.p.x'), '-21');
+  assert.throws(() => evaluate('bag.items[0] * bag.p.x'), /cannot apply '\*' to uint256 and int32/, 'mixed signedness is a type error, as in solc');
   assert.equal(evaluate('pair[1].y'), '-2');
   assert.equal(evaluate('m.length'), '4');
   assert.throws(() => evaluate('big[10000]'), /index 10000 out of range \(length 10000\)/);

@@ -51,5 +51,5 @@ test('mapping entries from a growing preimage collection behind fresh iterators'
   preimages.push(later);
   storage.set(later.hash, 77n);
   assert.deepEqual(names(), ['[1]=10', '[2]=20', '[3]=77']);
-  assert.equal(decode().value, 'mapping (3 keys seen)');
+  assert.equal(decode().value, 'mapping (3 keys seen: 3 in this call)');
 });

@@ -83,7 +83,7 @@ test('mappings list the entries whose keys were hashed, nested too, with values 
     [`[${sender}]`]: num(await read('balances', [sender])),
     [`[${beef}]`]: num(await read('balances', [beef])),
   });
-  assert.equal(variables.get('balances')!.value, 'mapping (2 keys seen)');
+  assert.equal(variables.get('balances')!.value, 'mapping (2 keys seen: 2 in this call)');
   assert.deepEqual(plain(variables.get('allowance')!), {
     [`[${sender}]`]: { [`[${beef}]`]: num(await read('allowance', [sender, beef])) },
     [`[${beef}]`]: { [`[${sender}]`]: num(await read('allowance', [beef, sender])) },
