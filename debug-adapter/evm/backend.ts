@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
-import type { Backend, Execution, LaunchConfig, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, Progress } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { decodeRevert } from './decode/index.ts';
@@ -189,7 +189,22 @@ function looksSolidity(program: string, cwd: string | undefined): boolean {
   }
 }
 
+/** Solidity's failures. Kinds are those EvmExecution reports; out of gas and invalid opcodes share a filter. */
+const EVM_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
+  { id: 'revert', label: 'Reverts', description: 'Stop where a call reverts (require, revert, custom errors).', default: true, kinds: ['revert'] },
+  { id: 'panic', label: 'Panics', description: 'assert, arithmetic overflow, division by zero, out-of-bounds access.', default: true, kinds: ['panic'] },
+  { id: 'outOfGas', label: 'Out of gas / invalid', description: 'Out of gas, or an invalid instruction.', default: true, kinds: ['outOfGas', 'invalid'] },
+  {
+    id: 'caught',
+    label: 'Also caught failures',
+    description: 'Also stop on failures a caller catches (try/catch, low-level call); otherwise only uncaught ones stop.',
+    default: false,
+  },
+];
+
 export const evmBackend: Backend = {
+  programs: 'a .sol file, a folder of Solidity sources, or a Foundry or Hardhat project',
+  exceptionFilters: EVM_EXCEPTION_FILTERS,
   accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
   launch: (config, progress, cancel): Promise<Execution> => launchEvm(config, progress, cancel),
 };

@@ -4,7 +4,8 @@
 // recording format (debug/recording.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Backend, Execution, LaunchConfig, OutputLine, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress } from '../core/execution.ts';
+import { traceCommand } from './trace/command.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
 import { readTraceFile } from './trace/reader.ts';
@@ -187,7 +188,17 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   });
 }
 
+/** Move's failures, by the kinds debug/outcome.ts gives them. A Move abort is never caught. */
+const MOVE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
+  { id: 'abort', label: 'Aborts', description: 'Stop where a Move function aborts (abort, assert!).', default: true, kinds: ['abort'] },
+  { id: 'arithmetic', label: 'Arithmetic and vector errors', description: 'Overflow, division by zero, an index out of bounds.', default: true, kinds: ['panic'] },
+  { id: 'vmError', label: 'Out of gas / VM errors', description: 'Out of gas, or any other error the Move VM raises.', default: true, kinds: ['outOfGas', 'invalid'] },
+];
+
 export const moveBackend: Backend = {
+  programs: 'a Move package folder (Move.toml) or its build folder',
+  exceptionFilters: MOVE_EXCEPTION_FILTERS,
+  commands: [traceCommand],
   // A Move function is written `module::function`: such a configuration is ours even when the folder is
   // missing, so the user hears that the folder is missing rather than that nothing can debug it.
   accepts: (config) =>

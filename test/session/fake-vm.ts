@@ -393,6 +393,14 @@ export function sampleExecution(sourcePath: string, options: SampleOptions = {})
 
 /** A backend over the fake VM: `program` ending in `.fake`; special program names fail in known ways. */
 export const fakeBackend: Backend = {
+  programs: 'a .fake program',
+  exceptionFilters: [
+    { id: 'revert', label: 'Reverts', description: 'fake reverts', default: true, kinds: ['revert'] },
+    { id: 'panic', label: 'Panics', description: 'fake panics', default: true, kinds: ['panic'] },
+    { id: 'outOfGas', label: 'Out of gas / invalid', description: 'fake gas', default: true, kinds: ['outOfGas', 'invalid'] },
+    { id: 'abort', label: 'Aborts', description: 'fake aborts', default: true, kinds: ['abort'] },
+    { id: 'caught', label: 'Also caught failures', description: 'also caught', default: false },
+  ],
   accepts: (config: LaunchConfig) => config.program.endsWith('.fake'),
   async launch(config, progress, cancel) {
     progress('compiling', 0.1);
