@@ -64,27 +64,38 @@ export class FrameReader {
 
   /** Consumes one body; false when more bytes are needed. */
   private readBody(frames: Frame[]): boolean {
-    if (this.buffer.length < this.length) {
-      // A length larger than the message: the next message's header shows up inside the body. Take the
-      // JSON before it if that is a whole message, rather than waiting for bytes that never come.
-      const next = this.nextHeaderAt(0);
-      if (next > 0 && parses(this.buffer.subarray(0, next))) {
-        frames.push({ kind: 'problem', message: `Content-Length ${this.length} was larger than its message (${next} bytes)` });
-        this.deliver(next, frames);
-        return true;
-      }
-      return false;
+    const complete = this.buffer.length >= this.length;
+    if (complete && parses(this.buffer.subarray(0, this.length))) {
+      this.deliver(this.length, frames);
+      return true;
     }
-    let size = this.length;
-    if (!parses(this.buffer.subarray(0, size))) {
-      // A length smaller than the message: the rest of the JSON sits before the next header.
-      const next = this.nextHeaderAt(size);
-      if (next > size && parses(this.buffer.subarray(0, next))) {
-        frames.push({ kind: 'problem', message: `Content-Length ${this.length} was smaller than its message (${next} bytes)` });
-        size = next;
-      }
+    // A length larger than the message: the next message's header shows up inside the body. Take the
+    // JSON before it when that is a whole message, rather than waiting for bytes that never come.
+    const inside = this.nextHeaderAt(0);
+    if (inside > 0 && inside < this.length && parses(this.buffer.subarray(0, inside))) {
+      frames.push({ kind: 'problem', message: `Content-Length ${this.length} was larger than its message (${inside} bytes)` });
+      this.deliver(inside, frames);
+      return true;
     }
-    this.deliver(size, frames);
+    // Any other header inside the body: this message is broken (a JSON text never holds a raw CR LF), the
+    // next one starts there.
+    if (inside > 0 && inside < this.length) {
+      frames.push({ kind: 'problem', message: `a message cut short by the next header was ignored: ${preview(this.buffer.toString('utf8', 0, inside))}` });
+      this.buffer = this.buffer.subarray(inside);
+      this.length = -1;
+      return true;
+    }
+    if (!complete) return false;
+    // A length smaller than the message: the rest of the JSON sits before the next header (or is all that
+    // has arrived after it).
+    const after = this.nextHeaderAt(this.length);
+    const next = after >= 0 ? after : this.buffer.length;
+    if (next > this.length && parses(this.buffer.subarray(0, next))) {
+      frames.push({ kind: 'problem', message: `Content-Length ${this.length} was smaller than its message (${next} bytes)` });
+      this.deliver(next, frames);
+      return true;
+    }
+    this.deliver(this.length, frames);
     return true;
   }
 

@@ -301,8 +301,9 @@ export class FakeExecution implements Execution {
   dataTarget(_step: number, _frameIndex: number, name: string): DataTarget | undefined {
     return this.trace.writes.has(name) ? { dataId: `var:${name}`, description: `${name} (written)` } : undefined;
   }
-  writeSteps(dataId: string): readonly number[] {
-    return (this.trace.writes.get(dataId.replace(/^var:/, '')) ?? []).map((w) => w.step);
+  writeSteps(dataId: string): readonly number[] | undefined {
+    const writes = dataId.startsWith('var:') ? this.trace.writes.get(dataId.slice(4)) : undefined;
+    return writes?.map((w) => w.step);
   }
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array {
     if (memoryReference !== FAKE_MEMORY_BASE) return new Uint8Array(0);
