@@ -21,7 +21,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { PassThrough } from 'node:stream';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
-import { InstructionAddresses, memoryAddress } from './addresses.ts';
+import { InstructionAddresses, memoryAddress, padAddress } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
 import { SourceTable } from './sources.ts';
@@ -819,7 +819,7 @@ export class ChainstepSession extends DebugSession {
         before = wanted - run.execution.disassemble(ref, offset, wanted).length;
       }
       const pad = (address: bigint): DebugProtocol.DisassembledInstruction => ({
-        address: `0x${(address < 0n ? 0n : address).toString(16)}`,
+        address: padAddress(address),
         instruction: '',
         presentationHint: 'invalid',
       });

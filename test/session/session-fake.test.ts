@@ -133,7 +133,13 @@ test('scopes page large arrays, format hex, evaluate with errors, memory and dis
     // every row whose address equals the current one as current).
     const addresses = (start.body.instructions as DebugProtocol.DisassembledInstruction[]).map((r) => r.address);
     assert.equal(new Set(addresses).size, addresses.length, `distinct addresses: ${addresses.join(' ')}`);
-    assert.ok(addresses.every((a) => BigInt(a) >= 0n));
+    // In order as numbers (VS Code sorts rows by BigInt(address)), never "-1" (its "no address").
+    const numbers = addresses.map((a) => BigInt(a));
+    assert.ok(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!), addresses.join(' '));
+    assert.ok(!addresses.includes('-1'));
+    // The first code unit's addresses are its pcs, as a user reads them elsewhere (issue 7, item 19).
+    assert.deepEqual(addresses.slice(3), ['0x0', '0x1']);
+    assert.equal(ip, `0x${pc.toString(16)}`);
 
     // Handles from an earlier stop name nothing now: an empty answer, not a misread value.
     await move(dc, (a) => dc.nextRequest(a));
