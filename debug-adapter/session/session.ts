@@ -29,6 +29,7 @@ import { BreakpointRequests, toDapFilters } from './breakpoint-requests.ts';
 import { lowerBound } from './triggers.ts';
 import { page, toDapEvaluation, toDapScope, toDapVariable } from './values.ts';
 import { FrameReader } from './framing.ts';
+import { wrapText } from './wrap.ts';
 import { checkRequest, requestParts } from './request-shape.ts';
 
 const THREAD_ID = 1;
@@ -675,7 +676,7 @@ export class ChainstepSession extends DebugSession {
         exceptionId: e.kind,
         description: e.summary,
         breakMode: e.caught ? 'always' : 'unhandled',
-        details: { message: e.summary, typeName: e.kind, ...(e.details ? { stackTrace: e.details } : {}) },
+        details: { message: e.summary, typeName: e.kind, ...(e.details ? { stackTrace: wrapText(e.details) } : {}) },
       };
       this.sendResponse(response);
     });

@@ -71,8 +71,8 @@ export class Tracer {
     this.writes.set(name, list);
     return this;
   }
-  fail(kind: ExceptionKind, summary: string, caught = false): this {
-    this.exceptions.push({ step: this.lines.length - 1, kind, caught, summary });
+  fail(kind: ExceptionKind, summary: string, caught = false, details?: string): this {
+    this.exceptions.push({ step: this.lines.length - 1, kind, caught, summary, ...(details !== undefined ? { details } : {}) });
     return this;
   }
   print(text: string): this {
@@ -358,7 +358,7 @@ export const SAMPLE_SOURCE = [
 
 export interface SampleOptions {
   /** Make the external call fail with an exception (caught or not). */
-  readonly failure?: { kind: ExceptionKind; caught: boolean };
+  readonly failure?: { kind: ExceptionKind; caught: boolean; details?: string };
 }
 
 export function sampleTrace(options: SampleOptions = {}): Tracer {
@@ -380,7 +380,7 @@ export function sampleTrace(options: SampleOptions = {}): Tracer {
   t.call('Other.poke', 1, () => {
     t.unmapped(2);
     t.line(16, 2).set('z', 5);
-    if (options.failure) t.line(17, 1).fail(options.failure.kind, `failed: ${options.failure.kind}`, options.failure.caught);
+    if (options.failure) t.line(17, 1).fail(options.failure.kind, `failed: ${options.failure.kind}`, options.failure.caught, options.failure.details);
   });
   t.line(8, 1);
   t.line(9, 2);
