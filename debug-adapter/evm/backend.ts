@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
-import type { Backend, ExceptionFilter, Execution, LaunchConfig, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, Progress, Report } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { decodeRevert } from './decode/index.ts';
@@ -13,6 +13,8 @@ import { EvmExecution } from './execution.ts';
 import { Cancelled, record, TooManySteps } from './recorder.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
+/** EIP-170: the most runtime code a contract may have on Ethereum since Spurious Dragon. */
+export const MAX_CODE_SIZE = 24_576;
 /** Gas is recorded per step in 32 bits. */
 const MAX_GAS_LIMIT = 0xffffffffn;
 
@@ -32,6 +34,10 @@ function parseFrom(v: unknown, field: string): string {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < ACCOUNTS.length) return ACCOUNTS[v]!;
   if (!isAddress(v)) throw new UserError(`${field}: expected a 0x-prefixed 20-byte address (or an index 0-9 of the prefunded accounts), got ${JSON.stringify(v)}`);
   return v.toLowerCase();
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function hasCode(c: CompiledContract): boolean {
@@ -99,7 +105,7 @@ export interface PreparedCall {
   readonly gasLimit: bigint;
 }
 
-export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<PreparedCall> {
+export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report = () => {}): Promise<PreparedCall> {
   if (typeof config.program !== 'string' || config.program === '') throw new UserError('program: expected the path of a .sol file or a folder');
   const fnName = optionalString(config, 'function');
   const remappings = config.remappings;
@@ -116,6 +122,14 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   progress('Compiling', 0);
   const project = compile({ program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined });
   const contract = chooseContract(project, config.contract, fnName);
+  const sources = plural(project.sources.length, 'source');
+  const contracts = plural(project.contracts.length, 'contract');
+  report(
+    project.reusedOutput
+      ? `Using the build of ${project.buildInfo}: ${contracts} from ${sources}`
+      : `Compiled ${sources}${project.buildInfo ? ` with the settings of ${project.buildInfo}` : ''}: ${contracts}`,
+  );
+  for (const w of project.warnings) report(w, 'warning');
   if (!fnName) {
     const list = contract.abi.filter((i) => i.type === 'function').map(signatureOf).join(', ');
     throw new UserError(`function: which function of ${contract.name} should run? Available: ${list || '(none)'}`);
@@ -133,6 +147,14 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   const initCode = await linkedInitCode(chain, contract, project.contracts, from, setupGas, new Map());
   const abis = project.contracts.map((c) => c.abi);
   const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas, abis);
+  const size = (await chain.code(address)).length;
+  report(`Deployed ${contract.name} at ${address} from ${from} (${size} bytes of runtime code)`);
+  if (size > MAX_CODE_SIZE) {
+    report(
+      `${contract.name}'s runtime code is ${size} bytes, over the ${MAX_CODE_SIZE}-byte limit of EIP-170: Ethereum and most chains would refuse to deploy it. Chainstep deploys it anyway so you can debug it; enable the optimizer or split the contract before deploying for real.`,
+      'warning',
+    );
+  }
 
   for (const [i, raw] of setup.entries()) {
     const field = `setup[${i}]`;
@@ -147,6 +169,7 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
       const why = error.error === 'revert' ? decodeRevert(result.execResult.returnValue, abis).summary : error.error;
       throw new UserError(`${field}: ${signatureOf(sfn)} failed: ${why}`);
     }
+    report(`Set up: ${signatureOf(sfn)} returned (gas used: ${result.execResult.executionGasUsed})`);
   }
 
   if (value > 0n) {
@@ -156,8 +179,9 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   return { project, contract, fn, chain, address, from, calldata, value, gasLimit };
 }
 
-export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<EvmExecution> {
-  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepareCall(config, progress, cancel);
+export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report = () => {}): Promise<EvmExecution> {
+  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepareCall(config, progress, cancel, report);
+  report(`Calling ${contract.name}.${signatureOf(fn)} from ${from}${value > 0n ? ` with ${value} wei` : ''} (gas limit ${gasLimit})`);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
   let recorded;
@@ -206,5 +230,5 @@ export const evmBackend: Backend = {
   programs: 'a .sol file, a folder of Solidity sources, or a Foundry or Hardhat project',
   exceptionFilters: EVM_EXCEPTION_FILTERS,
   accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
-  launch: (config, progress, cancel): Promise<Execution> => launchEvm(config, progress, cancel),
+  launch: (config, progress, cancel, report): Promise<Execution> => launchEvm(config, progress, cancel, report),
 };

@@ -4,7 +4,7 @@
 // recording format (debug/recording.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
@@ -66,7 +66,7 @@ function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
   return loadPackage(program, { frameworks: frameworkFiles(config) });
 }
 
-function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress): Execution {
+function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress, report: Report): Execution {
   const path = resolvePath(config, traceFile);
   if (!existsSync(path)) throw new UserError(`trace: file not found: ${path}`);
   // A trace is debuggable without its build (on-chain replays come without bytecode): at instruction
@@ -90,6 +90,8 @@ function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress
   progress('Recording', 0.7);
   const recording = recordTrace(trace);
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
+  if (pkg) report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
+  report(`Read the trace ${path}: ${recording.stepCount} instructions`);
   return new MoveExecution(recording, new CodeTable(pkg, shipped), { output });
 }
 
@@ -151,8 +153,9 @@ function stepLimit(config: LaunchConfig): number {
   return v;
 }
 
-function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Execution {
+function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report): Execution {
   const pkg = loadProgram(config, progress);
+  report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
   if (typeof config.function !== 'string' || config.function.trim() === '') {
     const examples = pkg.ownModules.flatMap((m) => {
       const fns = m.module.functionDefs.map((d) => m.module.identifiers[m.module.functionHandles[d.function]!.name]!);
@@ -173,6 +176,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
   if (cancel.aborted) throw new UserError('Launch cancelled.');
   progress(`Running ${fn.qualifiedName}`, 0.3);
+  report(`Running ${fn.qualifiedName} in Chainstep's Move VM (at most ${stepLimit(config)} instructions)`);
   const tracer = new RecordingTracer(builder);
   const result: RunResult = vm.run(fn, typeArgs, args, tracer);
   progress('Recording', 0.8);
@@ -205,12 +209,12 @@ export const moveBackend: Backend = {
     typeof config['trace'] === 'string' ||
     (typeof config.function === 'string' && config.function.includes('::')) ||
     (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
-  launch: async (config, progress, cancel) => {
+  launch: async (config, progress, cancel, report = () => {}) => {
     const trace = config['trace'];
     if (trace !== undefined) {
       if (typeof trace !== 'string' || trace === '') throw new UserError('trace: expected the path of a Sui trace file (.json, .jsonl or .json.zst)');
-      return launchTrace(config, trace, progress);
+      return launchTrace(config, trace, progress, report);
     }
-    return launchRun(config, progress, cancel);
+    return launchRun(config, progress, cancel, report);
   },
 };

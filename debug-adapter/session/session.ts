@@ -64,6 +64,8 @@ interface Run {
   stop?: Stop;
   handles: StopHandles;
   ended: boolean;
+  /** How the call ended was said in the Debug Console (once, at the end or at a stopAtEnd stop). */
+  outcomeSaid?: boolean;
 }
 
 let progressCounter = 0;
@@ -318,7 +320,11 @@ export class ChainstepSession extends DebugSession {
       this.sendEvent(event);
     };
     try {
-      const execution = await backend.launch(config, report, abort.signal);
+      // What the backend did before the call (compiled, deployed, set up, warnings) goes to the Debug Console.
+      const say = (line: string, kind?: 'info' | 'warning') => {
+        if (!abort.signal.aborted) this.sendEvent(new OutputEvent(`${kind === 'warning' ? 'Warning: ' : ''}${line}\n`, kind === 'warning' ? 'stderr' : 'console'));
+      };
+      const execution = await backend.launch(config, report, abort.signal, say);
       // A backend may finish its work without looking at the signal: cancelled is cancelled.
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       report('Indexing statements for stepping');
@@ -455,6 +461,7 @@ export class ChainstepSession extends DebugSession {
       if (last < 0 && x.stepCount - 1 > from) last = x.stepCount - 1;
       if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.reason !== 'end') {
         const o = x.outcome;
+        this.sayOutcome(run);
         move = { kind: 'stop', stop: { step: last, reason: 'end', text: `End of the call: ${o.summary}` }, logs: [], logsTruncated: false };
       } else {
         this.finish(run);
@@ -481,12 +488,19 @@ export class ChainstepSession extends DebugSession {
   private finish(run: Run): void {
     run.ended = true;
     run.stop = undefined;
+    this.sayOutcome(run);
+    this.sendEvent(new ExitedEvent(run.execution.outcome.success ? 0 : 1));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  /** How the call ended, in the Debug Console, once per recording. */
+  private sayOutcome(run: Run): void {
+    if (run.outcomeSaid) return;
+    run.outcomeSaid = true;
     const o = run.execution.outcome;
     const gas = o.gasUsed !== undefined ? ` (gas used: ${o.gasUsed})` : '';
     const lines = [`Call ${o.summary}${gas}`, ...(o.details ?? []).map((d) => `  ${d}`)];
     this.sendEvent(new OutputEvent(`${lines.join('\n')}\n`, o.success ? 'console' : 'stderr'));
-    this.sendEvent(new ExitedEvent(o.success ? 0 : 1));
-    this.sendEvent(new TerminatedEvent());
   }
 
   private step(
