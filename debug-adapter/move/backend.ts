@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
+import { parseMoveLaunch } from './launch-options.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
 import { readTraceFile } from './trace/reader.ts';
@@ -140,20 +141,7 @@ function linking<T>(load: () => T): T {
   }
 }
 
-/**
- * Instructions a debug run may execute: every one is kept (about 100 bytes each), so the default is lower
- * than the interpreter's own; `stepLimit` in the launch configuration raises it.
- */
-const DEBUG_STEP_LIMIT = 5_000_000;
-
-function stepLimit(config: LaunchConfig): number {
-  const v = config['stepLimit'];
-  if (v === undefined) return DEBUG_STEP_LIMIT;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`stepLimit: expected a positive whole number of instructions, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report): Execution {
+function launchRun(config: LaunchConfig, steps: number, progress: Progress, cancel: AbortSignal, report: Report): Execution {
   const pkg = loadProgram(config, progress);
   report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
   if (typeof config.function !== 'string' || config.function.trim() === '') {
@@ -168,7 +156,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const vm = new MoveVM(registryProvider(pkg.registry), {
     // Printed during the step that is executing: the last one recorded so far.
     output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
-    stepLimit: stepLimit(config),
+    stepLimit: steps,
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
@@ -176,7 +164,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
   if (cancel.aborted) throw new UserError('Launch cancelled.');
   progress(`Running ${fn.qualifiedName}`, 0.3);
-  report(`Running ${fn.qualifiedName} in Chainstep's Move VM (at most ${stepLimit(config)} instructions)`);
+  report(`Running ${fn.qualifiedName} in Chainstep's Move VM (at most ${steps} instructions)`);
   const tracer = new RecordingTracer(builder);
   const result: RunResult = vm.run(fn, typeArgs, args, tracer);
   progress('Recording', 0.8);
@@ -210,11 +198,8 @@ export const moveBackend: Backend = {
     (typeof config.function === 'string' && config.function.includes('::')) ||
     (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
   launch: async (config, progress, cancel, report = () => {}) => {
-    const trace = config['trace'];
-    if (trace !== undefined) {
-      if (typeof trace !== 'string' || trace === '') throw new UserError('trace: expected the path of a Sui trace file (.json, .jsonl or .json.zst)');
-      return launchTrace(config, trace, progress, report);
-    }
-    return launchRun(config, progress, cancel, report);
+    const options = parseMoveLaunch(config);
+    if (options.trace !== undefined) return launchTrace(config, options.trace, progress, report);
+    return launchRun(config, options.maxSteps, progress, cancel, report);
   },
 };

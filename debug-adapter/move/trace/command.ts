@@ -1,5 +1,5 @@
 // `chainstep trace --program <build folder> --function <addr::module::fun> [--args json]
-//  [--type-args json] [--framework <snapshot.bcs>]... [--gas-budget n] [--step-limit n] --out F`
+//  [--type-args json] [--framework <snapshot.bcs>]... [--gas-budget n] [--max-steps n] --out F`
 //
 // Runs one Move function in the interpreter and writes its execution as a Sui trace (JSON Lines,
 // version 3) that the Sui trace tools and Chainstep's own trace debugging read. Prints one line on
@@ -19,7 +19,7 @@ import { TraceWriter } from './writer.ts';
 
 const USAGE =
   'usage: chainstep trace --program <build folder> --function <address>::<module>::<function> ' +
-  "[--args '[...]'] [--type-args '[\"0x2::sui::SUI\"]'] [--framework <0x2.bcs>]... [--gas-budget N] [--step-limit N] --out <file.jsonl>";
+  "[--args '[...]'] [--type-args '[\"0x2::sui::SUI\"]'] [--framework <0x2.bcs>]... [--gas-budget N] [--max-steps N] --out <file.jsonl>";
 
 const FLAGS = {
   program: { type: 'string' },
@@ -29,6 +29,8 @@ const FLAGS = {
   out: { type: 'string' },
   framework: { type: 'string', multiple: true },
   'gas-budget': { type: 'string' },
+  'max-steps': { type: 'string' },
+  // The earlier name of --max-steps.
   'step-limit': { type: 'string' },
 } as const;
 
@@ -42,7 +44,7 @@ function parseArgv(argv: readonly string[]) {
     out: values.out,
     frameworks: values.framework ?? [],
     gasBudget: values['gas-budget'],
-    stepLimit: values['step-limit'],
+    stepLimit: values['max-steps'] ?? values['step-limit'],
   };
 }
 
@@ -82,7 +84,7 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
     if (o.out.endsWith('.zst')) throw new UserError(`--out ${o.out}: compressed traces are not written; name the file .jsonl (readers accept plain JSON Lines)`);
     const pkg = loadPackage(o.program, { frameworks: o.frameworks.map((f) => resolve(f)), findSources: false });
     const gasBudget = integer(o.gasBudget, '--gas-budget');
-    const stepLimit = integer(o.stepLimit, '--step-limit');
+    const stepLimit = integer(o.stepLimit, '--max-steps');
     const vm = new MoveVM(registryProvider(pkg.registry), {
       ...(gasBudget !== undefined ? { gasBudget } : {}),
       ...(stepLimit !== undefined ? { stepLimit: Number(stepLimit) } : {}),
@@ -116,7 +118,7 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
 export const traceCommand: BackendCommand = {
   name: 'trace',
   help: `  chainstep trace --program <Move build folder> --function <address>::<module>::<function> --out <file.jsonl>
-          [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--step-limit <n>]
+          [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--max-steps <n>]
       Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
       version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
 `,

@@ -198,7 +198,7 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
   const limited = await run('stepping_call', '0x0::m::test', { stepLimit: 10 });
   assert.equal(limited.stepCount, 10);
   assert.match(limited.outcome.summary, /^failed: STEP_LIMIT_REACHED/);
-  assert.match(limited.outcome.details!.join('\n'), /raise it with the stepLimit option/);
+  assert.match(limited.outcome.details!.join('\n'), /raise it with maxSteps/);
   await fails({}, /0x0::m has no function nope \(it has: foo, test, unit_test_poison\)/, '0x0::m::nope');
   await fails({}, /the package has no module zz \(modules: 0x0::m\)/, 'zz::f');
   await fails({}, /expected "<address>::<module>::<function>"/, 'a::b::c::d');
