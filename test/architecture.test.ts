@@ -120,6 +120,21 @@ test('every source file follows the import rules of docs/ARCHITECTURE.md', () =>
   assert.deepEqual(violations(files), []);
 });
 
+test('one byte offset -> line/column index: language/text/line-index.ts, used by the debugger and the language server', () => {
+  // A table of line starts built from bytes, or a class of its own, elsewhere would be a second index.
+  const second = /===\s*0x0a\)\s*\w+\.push\(|class\s+LineIndex\b/;
+  const found: string[] = [];
+  for (const top of SCANNED) {
+    const dir = path.join(root, top);
+    if (!existsSync(dir)) continue;
+    for (const file of sources(dir)) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      if (rel !== 'language/text/line-index.ts' && second.test(readFileSync(file, 'utf8'))) found.push(rel);
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
 test('the check catches each kind of violation', () => {
   const found = violations([
     { path: 'debug-adapter/evm/x.ts', text: "import { DebugSession } from '@vscode/debugadapter';" },

@@ -14,6 +14,7 @@ import { ChainstepSession } from '../../debug-adapter/session/session.ts';
 import { evmBackend } from '../../debug-adapter/evm/backend.ts';
 import { moveBackend } from '../../debug-adapter/move/backend.ts';
 import { fakeBackend } from './fake-vm.ts';
+import { prng } from '../move/binary/fixture-files.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -107,6 +108,17 @@ async function inProcess(backends: readonly Backend[]): Promise<{ peer: RawPeer;
   };
 }
 
+/** Runs `body` against an initialized in-process session over the fake backend. */
+async function withSession(body: (peer: RawPeer) => Promise<void>): Promise<void> {
+  const { peer, close } = await inProcess([fakeBackend]);
+  try {
+    await peer.request('initialize', { adapterID: 'chainstep' });
+    await body(peer);
+  } finally {
+    await close();
+  }
+}
+
 /** The real adapter process (`chainstep dap`), as VS Code starts it. */
 function adapterProcess() {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'debug-adapter/cli/main.ts'), 'dap'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -164,10 +176,8 @@ test('initialize without pathFormat is accepted (DAP: "path" is the default)', a
   }
 });
 
-test('requests with missing or mistyped arguments get an error naming the field, not an internal error', async () => {
-  const { peer, close } = await inProcess([fakeBackend]);
-  try {
-    await peer.request('initialize', { adapterID: 'chainstep' });
+test('requests with missing or mistyped arguments get an error naming the field, not an internal error', () =>
+  withSession(async (peer) => {
     const cases: [string, unknown, RegExp][] = [
       ['setBreakpoints', { breakpoints: [{ line: 3 }] }, /setBreakpoints\.source is missing/],
       ['setBreakpoints', { source: { path: '/x.sol' }, breakpoints: [{ line: 'three' }] }, /breakpoints\[0\]\.line must be a number/],
@@ -183,15 +193,10 @@ test('requests with missing or mistyped arguments get an error naming the field,
       assert.doesNotMatch(r.message ?? '', /internal error/i);
     }
     await peer.alive();
-  } finally {
-    await close();
-  }
-});
+  }));
 
-test('goto and other requests Chainstep does not do are refused, not answered with success', async () => {
-  const { peer, close } = await inProcess([fakeBackend]);
-  try {
-    await peer.request('initialize', { adapterID: 'chainstep' });
+test('goto and other requests Chainstep does not do are refused, not answered with success', () =>
+  withSession(async (peer) => {
     for (const [command, args] of [
       ['goto', { threadId: 1, targetId: 1 }],
       ['setVariable', { variablesReference: 1, name: 'x', value: '1' }],
@@ -202,28 +207,18 @@ test('goto and other requests Chainstep does not do are refused, not answered wi
       const r = await peer.request(command, args);
       assert.equal(r.success, false, command);
     }
-  } finally {
-    await close();
-  }
-});
+  }));
 
 test('a second launch while the first is recording is answered at once; a garbage dataId is not verified', async () => {
-  const { peer, close } = await inProcess([fakeBackend]);
-  try {
-    await peer.request('initialize', { adapterID: 'chainstep' });
+  await withSession(async (peer) => {
     const first = peer.request('launch', { program: '/tmp/slow.fake' }, 30_000);
     const second = await peer.request('launch', { program: '/tmp/a.fake' });
     assert.equal(second.success, false);
     assert.match(second.message ?? '', /already under way/);
     await peer.request('terminate', {});
     assert.equal((await first).success, false, 'the first launch is answered too (cancelled)');
-  } finally {
-    await close();
-  }
-  const again = await inProcess([fakeBackend]);
-  try {
-    const peer2 = again.peer;
-    await peer2.request('initialize', { adapterID: 'chainstep' });
+  });
+  await withSession(async (peer2) => {
     const launched = peer2.request('launch', { program: '/tmp/a.fake' });
     await peer2.waitFor((m): m is DebugProtocol.Event => m.type === 'event' && (m as DebugProtocol.Event).event === 'initialized', 10_000, 'initialized');
     const set = await peer2.request('setDataBreakpoints', { breakpoints: [{ dataId: 'garbage' }, { dataId: 'var:total' }] });
@@ -233,22 +228,8 @@ test('a second launch while the first is recording is answered at once; a garbag
     assert.equal(bps[1]!.verified, true, 'a dataId the backend gave out still works');
     await peer2.request('configurationDone', {});
     assert.equal((await launched).success, true);
-  } finally {
-    await again.close();
-  }
+  });
 });
-
-/** A small deterministic generator (mulberry32), so a failing fuzz run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMANDS = [
   'initialize', 'launch', 'configurationDone', 'setBreakpoints', 'setExceptionBreakpoints', 'setFunctionBreakpoints',
@@ -298,7 +279,7 @@ test('fuzz: random and malformed messages, requests in any order, leave the adap
   process.on('unhandledRejection', onCrash);
   try {
     for (let round = 0; round < 40; round++) {
-      const r = random(round + 1);
+      const r = prng(round + 1);
       await peer.request('initialize', { adapterID: 'chainstep' });
       // A well-formed launch now and then, so stepping and inspection requests meet a recording.
       if (round % 4 === 0) void peer.request('launch', { program: '/tmp/a.fake', stopOnEntry: true });
