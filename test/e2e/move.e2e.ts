@@ -2,7 +2,7 @@
 // (real Sui build output, read in place from ../shared/fixtures/move). The fixtures ship no .move sources, so
 // the session works at instruction level. A recorded trace stops on entry, the Call Stack names the Move
 // frame, the "Move VM" scope shows the pc, stepping moves it into the callee whose parameter shows by its
-// debug-info name, and continuing stops on the abort ("Move aborts" filter) with its code in the Call Stack
+// debug-info name, and continuing stops on the abort ("Aborts" filter of Move sessions) with its code in the Call Stack
 // header (no source, so no editor for an exception widget). The same package run in our interpreter (no
 // trace) stops on the same abort with the local that made it fail, and steps back from it.
 // Run with `npm run test:e2e` (builds the .vsix first). Screenshots land in test-results/move-*.png.
@@ -182,7 +182,7 @@ test('Move trace: stop on entry, Move frame and VM scope, instruction stepping i
     assert.match(p, /\b42\b/);
     assert.equal(await pc(page), 0);
 
-    // Continue: the "Move aborts" exception filter (on by default) stops on the abort.
+    // Continue: the "Aborts" exception filter (on by default) stops on the abort.
     await page.keyboard.press('F5');
     await assertAbortShown(workbench, 'move-3-trace-abort');
     await page.keyboard.press('Shift+F5');

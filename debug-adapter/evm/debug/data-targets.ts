@@ -34,10 +34,13 @@ export function dataTarget(
   };
 }
 
-/** Steps of the SSTOREs that changed the watched bytes (`byteOffset`, `size` counted from the slot's right). */
-export function writeSteps(storage: StorageIndex, dataId: string): readonly number[] {
+/**
+ * Steps of the SSTOREs that changed the watched bytes (`byteOffset`, `size` counted from the slot's right);
+ * undefined for an id this backend never gave out, so the breakpoint is reported unverified.
+ */
+export function writeSteps(storage: StorageIndex, dataId: string): readonly number[] | undefined {
   const m = /^storage:(0x[0-9a-f]+):([0-9a-f]+)(?::(\d+):(\d+))?$/.exec(dataId);
-  if (!m) return [];
+  if (!m) return undefined;
   const shift = BigInt(8 * Number(m[3] ?? 0));
   const mask = ((1n << BigInt(8 * Math.min(32, Number(m[4] ?? 32)))) - 1n) << shift;
   return storage.storeSteps(m[1]!, BigInt(`0x${m[2]}`), mask);

@@ -151,7 +151,7 @@ export class EvmExecution implements Execution {
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined {
     return dataTarget(this.steps, this.frameTable, this.evaluator, step, frameIndex, name, container);
   }
-  writeSteps(dataId: string): readonly number[] {
+  writeSteps(dataId: string): readonly number[] | undefined {
     return writeSteps(this.storage, dataId);
   }
   readMemory(step: number, memoryRef: string, offset: number, count: number): Uint8Array {
