@@ -25,6 +25,10 @@ Usage:
       internal and external calls that have source), shows a few step backs, then continues to the end.
       With --break it runs from breakpoint to breakpoint.
 
+  chainstep lsp --stdio
+      Run the language server over stdin/stdout (Language Server Protocol): Solidity diagnostics as you
+      type, hover, go to definition, references, symbols and completion; Move outlines. For any LSP editor.
+
   chainstep trace --program <Move build folder> --function <address>::<module>::<function> --out <file.jsonl>
           [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--step-limit <n>]
       Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
@@ -157,6 +161,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return await debug(rest);
+    }
+    if (command === 'lsp') {
+      // Loaded on demand: the language server shares nothing with the debugger.
+      const { runLanguageServer } = await import('../../language-server/main.ts');
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+      runLanguageServer();
+      return -1; // keeps running until the client exits
     }
     if (command === 'trace') {
       return await runTraceCommand(rest, {

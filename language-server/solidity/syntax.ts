@@ -1,0 +1,64 @@
+// Syntax errors as you type, from Slang's error-tolerant parser (measured against @solidity-parser/parser
+// on OpenZeppelin: see README "Language server"). It parses with the grammar of the newest Solidity version the
+// file's pragma allows, so a 0.5 file is not flagged for what 0.8 changed.
+import { Parser } from '@nomicfoundation/slang/parser';
+import { LanguageFacts } from '@nomicfoundation/slang/utils';
+
+export interface SyntaxError {
+  /** UTF-16 offsets in the text. */
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+/** Beyond this many errors a file is probably not Solidity (a binary opened as .sol); the rest are dropped. */
+export const MAX_SYNTAX_ERRORS = 100;
+
+const parsers = new Map<string, Parser>();
+
+function parserFor(text: string): Parser {
+  let version: string;
+  try {
+    const versions = LanguageFacts.inferLanguageVersions(text);
+    version = versions.length > 0 ? versions[versions.length - 1]! : LanguageFacts.latestVersion();
+  } catch {
+    version = LanguageFacts.latestVersion();
+  }
+  let parser = parsers.get(version);
+  if (!parser) {
+    parser = Parser.create(version);
+    parsers.set(version, parser);
+  }
+  return parser;
+}
+
+export function syntaxErrors(text: string): SyntaxError[] {
+  const output = parserFor(text).parseFileContents(text);
+  const errors = output.errors();
+  return errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
+    const start = e.textRange.start.utf16;
+    let end = Math.max(e.textRange.end.utf16, start);
+    // A missing token has an empty range; cover the next character so the squiggle can be seen.
+    if (end === start && start < text.length && text[start] !== '\n') end = start + 1;
+    return { start, end, message: readable(e.message, text.slice(start, Math.min(end, start + 40))) };
+  });
+}
+
+/**
+ * Slang lists every token kind that could have come next ("Expected AddressKeyword or BoolKeyword or … (30
+ * more)"); past a few that is noise, so the message names what was found instead.
+ */
+function readable(message: string, found: string): string {
+  const m = /^Expected (.*?)\.?$/.exec(message);
+  if (!m) return message;
+  const expected = m[1]!.split(' or ');
+  const what = found.trim() ? `unexpected "${found.trim().split(/\s/)[0]}"` : 'unexpected end of input';
+  if (expected.length <= 3) return `Syntax error: ${what}, expected ${expected.join(' or ')}.`;
+  const kinds = expected.some((x) => /Literal|Identifier/.test(x)) ? 'an expression or identifier' : `one of ${expected.slice(0, 3).join(', ')} …`;
+  return `Syntax error: ${what}, expected ${kinds}.`;
+}
+
+/** Loads the parser's WebAssembly ahead of the first edit. */
+export function warmUpSyntax(): void {
+  parserFor('pragma solidity ^0.8.0;');
+}
