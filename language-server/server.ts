@@ -9,7 +9,7 @@ import type { MoveFrontEnd } from '../language/move/front-end.ts';
 import { DiagnosticStore } from './diagnostic-store.ts';
 import { MoveService } from './move/service.ts';
 import { SolidityService } from './solidity/service.ts';
-import { warmUpSyntax } from './solidity/syntax.ts';
+import { loadSyntax } from './solidity/syntax.ts';
 
 export interface ServerOptions {
   /** The Move front end giving .move diagnostics; without one, .move files get outlines only. */
@@ -51,7 +51,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Load the parser and the compiler after answering: start-up is measured to the first answer.
     setImmediate(() => {
       solidity.compiler.warmUp();
-      guard('parser load', undefined, warmUpSyntax)();
+      loadSyntax().catch((e: unknown) => log(`parser failed to load: ${(e as Error).message}`));
     });
     return {
       capabilities: {

@@ -16,7 +16,7 @@ import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './ana
 import { SolidityCompiler } from './compiler.ts';
 import { membersOf, namesInScope } from './completion.ts';
 import { hoverMarkdown, signatureOf } from './describe.ts';
-import { syntaxErrors } from './syntax.ts';
+import { loadSyntax, syntaxErrors } from './syntax.ts';
 
 /** Files larger than this get compiler diagnostics only: parsing them on every keystroke would stall answers. */
 export const MAX_SYNTAX_CHECK_CHARS = 1_000_000;
@@ -109,7 +109,13 @@ export class SolidityService {
     }
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = syntaxErrors(text).map((e) => ({
+      const errors = syntaxErrors(text);
+      if (!errors) {
+        // The parser is still loading (the first seconds after start): check as soon as it is there.
+        void loadSyntax().then(() => { if (this.documents.get(document.uri) === document) this.syntaxCheck(document); }, (e: unknown) => this.log(`parser failed to load: ${(e as Error).message}`));
+        return;
+      }
+      diagnostics = errors.map((e) => ({
         range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
         severity: DiagnosticSeverity.Error,
         source: 'solidity',

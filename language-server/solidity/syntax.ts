@@ -1,8 +1,21 @@
 // Syntax errors as you type, from Slang's error-tolerant parser (measured against @solidity-parser/parser
 // on OpenZeppelin: see README "Language server"). It parses with the grammar of the newest Solidity version the
 // file's pragma allows, so a 0.5 file is not flagged for what 0.8 changed.
-import { Parser } from '@nomicfoundation/slang/parser';
-import { LanguageFacts } from '@nomicfoundation/slang/utils';
+// Slang is WebAssembly compiled when its module loads (~150 ms), so it is imported after the server has
+// answered `initialize`, never on the start-up path.
+type SlangParser = typeof import('@nomicfoundation/slang/parser');
+type SlangUtils = typeof import('@nomicfoundation/slang/utils');
+type Parser = import('@nomicfoundation/slang/parser').Parser;
+
+let slang: { Parser: SlangParser['Parser']; LanguageFacts: SlangUtils['LanguageFacts'] } | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the parser (once); syntax checks are possible when it resolves. */
+export function loadSyntax(): Promise<void> {
+  loading ??= Promise.all([import('@nomicfoundation/slang/parser'), import('@nomicfoundation/slang/utils')])
+    .then(([p, u]) => { slang = { Parser: p.Parser, LanguageFacts: u.LanguageFacts }; });
+  return loading;
+}
 
 export interface SyntaxError {
   /** UTF-16 offsets in the text. */
@@ -17,6 +30,7 @@ export const MAX_SYNTAX_ERRORS = 100;
 const parsers = new Map<string, Parser>();
 
 function parserFor(text: string): Parser {
+  const { Parser, LanguageFacts } = slang!;
   let version: string;
   try {
     const versions = LanguageFacts.inferLanguageVersions(text);
@@ -32,7 +46,9 @@ function parserFor(text: string): Parser {
   return parser;
 }
 
-export function syntaxErrors(text: string): SyntaxError[] {
+/** The syntax errors of a text; undefined while the parser is still loading (see loadSyntax). */
+export function syntaxErrors(text: string): SyntaxError[] | undefined {
+  if (!slang) return undefined;
   const output = parserFor(text).parseFileContents(text);
   const errors = output.errors();
   return errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
@@ -56,9 +72,4 @@ function readable(message: string, found: string): string {
   if (expected.length <= 3) return `Syntax error: ${what}, expected ${expected.join(' or ')}.`;
   const kinds = expected.some((x) => /Literal|Identifier/.test(x)) ? 'an expression or identifier' : `one of ${expected.slice(0, 3).join(', ')} …`;
   return `Syntax error: ${what}, expected ${kinds}.`;
-}
-
-/** Loads the parser's WebAssembly ahead of the first edit. */
-export function warmUpSyntax(): void {
-  parserFor('pragma solidity ^0.8.0;');
 }
