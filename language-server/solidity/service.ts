@@ -32,6 +32,8 @@ interface DocumentState {
   unit: string;
   timer?: NodeJS.Timeout;
   analysis?: SolidityAnalysis;
+  /** Files the last check read (also a failed one): saving one of them checks this document again. */
+  reads: Set<string>;
 }
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
@@ -63,7 +65,7 @@ export class SolidityService {
       if (!document.uri.startsWith('file:')) return undefined;
       const path = fileURLToPath(document.uri);
       const project = discoverProject(path);
-      state = { project, path, unit: unitNameOf(project, path) };
+      state = { project, path, unit: unitNameOf(project, path), reads: new Set() };
       this.states.set(document.uri, state);
     }
     return state;
@@ -84,7 +86,7 @@ export class SolidityService {
     // Open files that import the saved one see its new content.
     const path = fileURLToPath(document.uri);
     for (const [uri, state] of this.states) {
-      if (uri === document.uri || !state.analysis?.unitOfPath(path)) continue;
+      if (uri === document.uri || !state.reads.has(path)) continue;
       const other = this.documents.get(uri);
       if (other) this.scheduleCheck(other, 0);
     }
@@ -146,6 +148,7 @@ export class SolidityService {
     const state = this.states.get(uri);
     if (!document || !state) return;
     const analysis = new SolidityAnalysis(result);
+    state.reads = new Set(result.sources.map((x) => x.path));
     const target = analysis.target;
     if (target?.source.ast) state.analysis = analysis;
     const drift = new TextDrift(target?.source.content ?? '', document.getText());
