@@ -29,6 +29,9 @@ port.on('message', (job: CompileJob) => {
   try {
     const result = checkSolidity(loadSolc(), { project: job.project, target: job.target, targetPath: job.targetPath, overlay: new Map(job.overlay) });
     port.postMessage({ id: job.id, result } satisfies CompileReply);
+    // A solc-js that threw (out of WebAssembly memory) fails every later compile: end this worker, and the
+    // server starts a fresh one for the next check.
+    if (result.compilerFailed) setImmediate(() => process.exit(1));
   } catch (e) {
     port.postMessage({ id: job.id, error: (e as Error).stack ?? String(e) } satisfies CompileReply);
   }

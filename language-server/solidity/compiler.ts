@@ -68,9 +68,17 @@ export class SolidityCompiler {
     this.pump();
   }
 
-  /** Forgets a document (closed): its queued check is dropped and a running one's result ignored. */
+  /**
+   * Forgets a document (closed): its queued check is dropped; a long check of it still running (a huge file
+   * opened by mistake) is abandoned so the other documents' checks do not wait behind it.
+   */
   forget(key: string): void {
     this.queued.delete(key);
+    if (this.running?.key === key) {
+      if (performance.now() - this.running.started > 1000) this.restart();
+      else this.running = { ...this.running, key: `closed:${key}` };
+    }
+    this.pump();
   }
 
   dispose(): void {
@@ -96,6 +104,7 @@ export class SolidityCompiler {
     this.worker = undefined;
     this.running = undefined;
     void old?.terminate();
+    this.pump();
   }
 
   private onCrash(worker: Worker, message: string): void {
@@ -117,7 +126,7 @@ export class SolidityCompiler {
     if (!running || running.id !== reply.id) return;
     this.running = undefined;
     // Superseded: a newer version of this document is queued, so this result is already out of date.
-    if (!this.queued.has(running.key)) {
+    if (!this.queued.has(running.key) && !running.key.startsWith('closed:')) {
       if ('result' in reply) this.events.result(running.key, reply.result);
       else this.events.failure(running.key, reply.error);
     }

@@ -59,6 +59,11 @@ export interface CheckResult {
   readonly compilerVersion: string;
   /** Milliseconds spent inside solc (reading imports included). */
   readonly solcMs: number;
+  /**
+   * solc-js itself failed (e.g. its WebAssembly memory ran out on a huge file). Its module state is then
+   * unreliable, so whoever holds that solc instance should load a fresh one.
+   */
+  readonly compilerFailed?: boolean;
 }
 
 export interface CheckRequest {
@@ -105,7 +110,7 @@ export function importReader(project: SolidityProject, overlay: ReadonlyMap<stri
     const path = resolveUnitPath(project, unit);
     if (!path) return { error: `File not found: ${unit} (looked in ${project.root}, ${project.includePaths.join(', ') || 'no include paths'})` };
     try {
-      const content = overlay.get(path) ?? readFileSync(path, 'utf8');
+      const content = wellFormed(overlay.get(path) ?? readFileSync(path, 'utf8'));
       read.set(unit, { path, content });
       return { contents: content };
     } catch (e) {
@@ -114,16 +119,26 @@ export function importReader(project: SolidityProject, overlay: ReadonlyMap<stri
   };
 }
 
+/**
+ * A lone UTF-16 surrogate (possible in an editor buffer) makes solc reject the whole JSON input; as U+FFFD it
+ * is the same length in UTF-16 and in UTF-8 (3 bytes, as SourceText counts it), so no offset moves.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function checkSolidity(solc: Solc, request: CheckRequest): CheckResult {
   const { project, target, overlay, targetPath } = request;
-  const content = overlay.get(targetPath) ?? readFileSync(targetPath, 'utf8');
+  const content = wellFormed(overlay.get(targetPath) ?? readFileSync(targetPath, 'utf8'));
   const read = new Map<string, { path: string; content: string }>([[target, { path: targetPath, content }]]);
   const started = performance.now();
   let output: SolcOutput;
+  let compilerFailed = false;
   try {
     output = JSON.parse(solc.compile(analysisInput(target, content, project.remappings), { import: importReader(project, overlay, read) })) as SolcOutput;
   } catch (e) {
-    output = { errors: [{ severity: 'error', type: 'CompilerError', message: `solc failed: ${(e as Error).message}` }] };
+    compilerFailed = true;
+    output = { errors: [{ severity: 'error', type: 'CompilerError', message: `solc-js failed on this input (${(e as Error).message}); the file may be too large for it` }] };
   }
   const solcMs = performance.now() - started;
   const diagnostics: CompilerDiagnostic[] = (output.errors ?? []).map((e) => ({
@@ -152,6 +167,6 @@ export function checkSolidity(solc: Solc, request: CheckRequest): CheckResult {
       }
     }
   }
-  return { target, sources, diagnostics, storage, compilerVersion: solc.version(), solcMs };
+  return { target, sources, diagnostics, storage, compilerVersion: compilerFailed ? 'unknown' : solc.version(), solcMs, ...(compilerFailed ? { compilerFailed } : {}) };
 }
 
