@@ -103,6 +103,7 @@ export function moveOutline(text: string): MoveSymbol[] {
     const kind: MoveSymbolKind | undefined = t.text === 'fun' ? 'function' : t.text === 'struct' ? 'struct' : t.text === 'enum' ? 'enum' : t.text === 'const' ? 'constant' : undefined;
     const name = tokens[k + 1];
     if (!kind || !name || !/^[A-Za-z_]/.test(name.text)) continue;
+    if (kind === 'function' && tokens[k - 1]?.text === 'use') continue; // `use fun a::b as T.c;` is an alias
     let first = k;
     while (first > 0 && MODIFIERS.has(tokens[first - 1]!.text) && tokens[first - 1]!.start >= (module.symbol.start)) first--;
     // The item ends at its body's closing brace or at `;`.
@@ -116,7 +117,8 @@ export function moveOutline(text: string): MoveSymbol[] {
       else if (x === ';' && nest === 0) { end = tokens[j]!.end; break; }
     }
     const headEnd = tokens.slice(k, j).findIndex((x) => x.text === '{' || x.text === ';');
-    const head = tokens.slice(first, headEnd < 0 ? j : k + headEnd).map((x) => x.text).join(' ').replace(/ ([,:)>]) ?/g, '$1 ').replace(/([(<]) /g, '$1');
+    const headStop = headEnd < 0 ? tokens[j - 1]?.end ?? name.end : tokens[k + headEnd]!.start;
+    const head = text.slice(tokens[first]!.start, headStop).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ');
     module.symbol.children.push({ name: name.text, kind, start: tokens[first]!.start, end, nameStart: name.start, nameEnd: name.end, detail: head.trim(), children: [] });
     if (kind === 'function' || kind === 'struct' || kind === 'enum') k = j; // skip the body
   }
