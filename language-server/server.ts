@@ -9,7 +9,6 @@ import type { MoveFrontEnd } from '../language/move/front-end.ts';
 import { DiagnosticStore } from './diagnostic-store.ts';
 import { MoveService } from './move/service.ts';
 import { SolidityService } from './solidity/service.ts';
-import { loadSyntax } from './solidity/syntax.ts';
 
 export interface ServerOptions {
   /** The Move front end giving .move diagnostics; without one, .move files get outlines only. */
@@ -50,8 +49,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     applySettings({ chainstep: (params.initializationOptions as Settings | undefined) ? params.initializationOptions : undefined });
     // Load the parser and the compiler after answering: start-up is measured to the first answer.
     setImmediate(() => {
+      solidity.syntax.warmUp();
       solidity.compiler.warmUp();
-      loadSyntax().catch((e: unknown) => log(`parser failed to load: ${(e as Error).message}`));
     });
     return {
       capabilities: {

@@ -60,10 +60,10 @@ await build({
   logLevel: 'warning',
 });
 
-// The language server (what the extension starts) and its solc worker: separate small bundles, so the
+// The language server (what the extension starts) and its worker threads (solc, the syntax parser): separate small bundles, so the
 // server starts without loading the debugger, and the worker file sits next to whichever bundle spawns it
 // (dist/language-server.mjs, or dist/chainstep.mjs for `chainstep lsp`).
-for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compile-worker.ts', 'solidity-compile-worker.mjs']]) {
+for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compile-worker.ts', 'solidity-compile-worker.mjs'], ['solidity/syntax-worker.ts', 'solidity-syntax-worker.mjs']]) {
   await build({
     entryPoints: [join(root, 'language-server', entry)],
     outfile: join(dist, out),
@@ -81,7 +81,7 @@ for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compil
 
 copyPackageWithDependencies('solc', join(dist, 'node_modules'));
 copyPackageWithDependencies('@nomicfoundation/slang', join(dist, 'node_modules'));
-console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/language-server.mjs, dist/solidity-compile-worker.mjs, dist/node_modules/solc');
+console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/language-server.mjs, dist/solidity-{compile,syntax}-worker.mjs, dist/node_modules/solc');
 
 /** Copies an installed package and, recursively, its production dependencies (as npm resolved them). */
 function copyPackageWithDependencies(name, target, from = root, seen = new Set()) {

@@ -2,7 +2,8 @@
 // a new one for that document, replacing any queued one; the running check's result is dropped when a newer
 // one is queued for the same document (stale diagnostics would flicker). A check running so long that it
 // holds up a newer edit (a huge file) is abandoned by restarting the worker.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads.ts';
 import type { CheckResult } from '../../language/solidity/check.ts';
 import type { CompileJob, CompileReply } from './compile-worker.ts';
 
@@ -16,20 +17,7 @@ export interface CompilerEvents {
 /** A check older than this is abandoned (worker restarted) when a newer edit of the same document waits. */
 const ABANDON_AFTER_MS = 3000;
 
-function workerUrl(): URL {
-  // Bundled (dist/*.mjs): the worker is a sibling bundle. From sources (tests, tsx): the .ts file next to this one.
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./compile-worker.ts', import.meta.url)
-    : new URL('./solidity-compile-worker.mjs', import.meta.url);
-}
-
-function startWorker(): Worker {
-  const url = workerUrl();
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  // Running from TypeScript sources: register tsx inside the worker before loading it.
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true });
-}
+const startWorker = (): Worker => startThread(new URL('./compile-worker.ts', import.meta.url), 'solidity-compile-worker.mjs');
 
 export class SolidityCompiler {
   private worker: Worker | undefined;

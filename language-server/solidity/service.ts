@@ -16,7 +16,8 @@ import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './ana
 import { SolidityCompiler } from './compiler.ts';
 import { membersOf, namesInScope } from './completion.ts';
 import { hoverMarkdown, signatureOf } from './describe.ts';
-import { loadSyntax, syntaxErrors } from './syntax.ts';
+import { SyntaxChecker } from './syntax-checker.ts';
+import type { SyntaxError } from './syntax.ts';
 
 /** Files larger than this get compiler diagnostics only: parsing them on every keystroke would stall answers. */
 export const MAX_SYNTAX_CHECK_CHARS = 1_000_000;
@@ -42,6 +43,7 @@ export class SolidityService {
   private readonly states = new Map<string, DocumentState>();
   private readonly syntaxErrorCount = new Map<string, number>();
   readonly compiler: SolidityCompiler;
+  readonly syntax: SyntaxChecker;
   settings: SoliditySettings = { compileDelay: 150 };
 
   constructor(
@@ -49,6 +51,7 @@ export class SolidityService {
     private readonly documents: { get(uri: string): TextDocument | undefined; all(): TextDocument[] },
     private readonly log: (message: string) => void,
   ) {
+    this.syntax = new SyntaxChecker((uri, version, errors) => this.onSyntax(uri, version, errors), log);
     this.compiler = new SolidityCompiler({
       result: (uri, result) => this.onChecked(uri, result),
       failure: (uri, message) => {
@@ -98,37 +101,33 @@ export class SolidityService {
     this.states.delete(uri);
     this.syntaxErrorCount.delete(uri);
     this.compiler.forget(uri);
+    this.syntax.forget(uri);
     this.store.clearOwner(`import:${uri}`);
     this.store.clearUri(uri);
   }
 
-  /** Syntax diagnostics now, from the error-tolerant parser. */
+  /** Syntax diagnostics as soon as the parser worker has them (it parses the newest text first). */
   syntaxCheck(document: TextDocument): void {
     const text = document.getText();
     if (text.length > MAX_SYNTAX_CHECK_CHARS) {
       this.store.set(document.uri, 'syntax', []);
       return;
     }
-    let diagnostics: Diagnostic[];
-    try {
-      const errors = syntaxErrors(text);
-      if (!errors) {
-        // The parser is still loading (the first seconds after start): check as soon as it is there.
-        void loadSyntax().then(() => { if (this.documents.get(document.uri) === document) this.syntaxCheck(document); }, (e: unknown) => this.log(`parser failed to load: ${(e as Error).message}`));
-        return;
-      }
-      diagnostics = errors.map((e) => ({
-        range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
-        severity: DiagnosticSeverity.Error,
-        source: 'solidity',
-        message: e.message,
-      }));
-    } catch (e) {
-      this.log(`syntax check failed: ${(e as Error).message}`);
-      diagnostics = [];
-    }
-    this.syntaxErrorCount.set(document.uri, diagnostics.length);
-    this.store.set(document.uri, 'syntax', diagnostics);
+    this.syntax.check(document.uri, document.version, text);
+  }
+
+  private onSyntax(uri: string, version: number, errors: SyntaxError[]): void {
+    const document = this.documents.get(uri);
+    // Only for the text it was parsed from; a newer version is already queued.
+    if (!document || document.version !== version) return;
+    const diagnostics: Diagnostic[] = errors.map((e) => ({
+      range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
+      severity: DiagnosticSeverity.Error,
+      source: 'solidity',
+      message: e.message,
+    }));
+    this.syntaxErrorCount.set(uri, diagnostics.length);
+    this.store.set(uri, 'syntax', diagnostics);
   }
 
   private scheduleCheck(document: TextDocument, delay: number): void {
@@ -383,6 +382,7 @@ export class SolidityService {
   dispose(): void {
     for (const state of this.states.values()) if (state.timer) clearTimeout(state.timer);
     this.compiler.dispose();
+    this.syntax.dispose();
   }
 }
 

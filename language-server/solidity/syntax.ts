@@ -33,7 +33,9 @@ function parserFor(text: string): Parser {
   const { Parser, LanguageFacts } = slang!;
   let version: string;
   try {
-    const versions = LanguageFacts.inferLanguageVersions(text);
+    // Only the pragma decides the version; inferring from the whole text costs as much as a parse.
+    const pragma = /pragma\s+solidity[^;]*;/.exec(text)?.[0] ?? '';
+    const versions = LanguageFacts.inferLanguageVersions(pragma);
     version = versions.length > 0 ? versions[versions.length - 1]! : LanguageFacts.latestVersion();
   } catch {
     version = LanguageFacts.latestVersion();
