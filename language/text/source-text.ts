@@ -55,9 +55,14 @@ export class SourceText {
     const line = lastAtOrBelow(this.lineByteStarts, target);
     let bytes = this.lineByteStarts[line]!;
     let i = this.lineStarts[line]!;
-    while (bytes < target && i < this.text.length) bytes += utf8Width(this.text, i++);
-    // Landing inside a surrogate pair's bytes: stay before the pair rather than split it.
-    if (bytes > target && i > this.lineStarts[line]!) i--;
+    // Whole code points only: an offset inside a character's bytes lands before that character.
+    while (i < this.text.length) {
+      const units = utf8Width(this.text, i) === 4 ? 2 : 1;
+      const width = utf8Width(this.text, i);
+      if (bytes + width > target) break;
+      bytes += width;
+      i += units;
+    }
     return { line, character: i - this.lineStarts[line]! };
   }
 
