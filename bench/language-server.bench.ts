@@ -6,13 +6,14 @@
 //   hover / definition, warm and while a compile runs           target p95 < 5 ms / < 50 ms
 //   server memory (RSS) with that contract, then with every OpenZeppelin file open
 // Runs the bundle (dist/language-server.mjs, `npm run build`) when present, else the sources through tsx.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analysisInput, importReader, type Solc } from '../language/solidity/check.ts';
-import { discoverProject } from '../language/solidity/project.ts';
+import { discoverProject } from '../language/solidity/workspace.ts';
 import { loadSyntax, syntaxErrors } from '../language-server/solidity/syntax.ts';
 import { LspClient, positionOf } from '../test/language-server/lsp-client.ts';
 
@@ -97,6 +98,16 @@ export async function run(): Promise<void> {
     await c.stop();
   }
   console.log(`start → initialize answered:            ${stats(starts)}   (target < 150 ms)`);
+  // Baseline in the same run: a bare Node.js process that answers as soon as it runs.
+  const bare: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    const child = spawn(process.execPath, ['-e', "process.stdout.write('x')"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((r) => child.stdout.once('data', r));
+    bare.push(performance.now() - t);
+    await new Promise((r) => child.once('exit', r));
+  }
+  console.log(`  bare node start → first byte:          ${stats(bare)}  (server's own share: ${(median(starts) - median(bare)).toFixed(0)} ms)`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-lsp-bench-'));
   symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

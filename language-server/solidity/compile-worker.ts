@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { checkSolidity, type CheckResult, type Solc } from '../../language/solidity/check.ts';
-import type { SolidityProject } from '../../language/solidity/project.ts';
+import type { SolidityProject } from '../../language/solidity/workspace.ts';
 
 export interface CompileJob {
   readonly id: number;

@@ -9,7 +9,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckResult, CompilerDiagnostic } from '../../language/solidity/check.ts';
 import { scanImports } from '../../language/solidity/imports.ts';
-import { discoverProject, importedUnitName, unitNameOf, type SolidityProject } from '../../language/solidity/project.ts';
+import { discoverProject, importedUnitName, unitNameOf, type SolidityProject } from '../../language/solidity/workspace.ts';
 import type { DiagnosticStore } from '../diagnostic-store.ts';
 import { TextDrift } from '../text-drift.ts';
 import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './analysis.ts';

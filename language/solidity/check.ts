@@ -2,7 +2,7 @@
 // bytecode, so it is several times faster than a build), unsaved editor contents in place of the files on
 // disk, and every error and warning kept with its source unit and byte range so it can be put on a line.
 import { readFileSync } from 'node:fs';
-import { resolveUnitPath, type SolidityProject } from './project.ts';
+import { resolveUnitPath, type SolidityProject } from './workspace.ts';
 
 export interface Solc {
   compile(input: string, callbacks: { import: (path: string) => { contents: string } | { error: string } }): string;
