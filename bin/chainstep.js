@@ -1,43 +1,83 @@
 #!/usr/bin/env node
-// The `chainstep` command. In a source checkout (debug-adapter/ next to bin/, tsx installed) it runs the
-// TypeScript sources through tsx, so it always runs the code as it is now: a dist/chainstep.mjs left from
-// an earlier `npm run build` would silently be stale. Elsewhere it runs the bundle, dist/chainstep.mjs.
-// The VS Code extension does not come through here: it starts dist/chainstep.mjs itself.
-// CHAINSTEP_FROM_BUNDLE=1 runs the bundle from a checkout too (trying a build); CHAINSTEP_FROM_SOURCE=1
-// insists on the sources.
-import { existsSync } from 'node:fs';
+// The `chainstep` command. It always runs the bundle, dist/chainstep.mjs: starting from it takes a fraction of
+// a second, where transpiling the TypeScript sources on every start costs seconds. In a source checkout
+// (debug-adapter/ and scripts/build.mjs next to bin/) the bundle is built first when it is missing or older
+// than any source, so it is never stale. The VS Code extension does not come through here: it starts
+// dist/chainstep.mjs itself. CHAINSTEP_FROM_SOURCE=1 runs the sources through tsx instead (for debugging
+// the adapter itself with source positions).
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = new URL('../', import.meta.url);
-const bundle = new URL('dist/chainstep.mjs', root);
-const sources = new URL('debug-adapter/cli/main.ts', root);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bundle = join(root, 'dist', 'chainstep.mjs');
+const buildScript = join(root, 'scripts', 'build.mjs');
+/** What the bundle is made of: a change to any of these makes it stale. */
+const inputs = ['debug-adapter', 'language', 'package.json', 'package-lock.json', 'scripts/build.mjs'].map((p) => join(root, p));
+/** Held while one `chainstep` builds, so parallel starts (tests, several terminals) build once. */
+const lock = join(root, '.chainstep-build.lock');
 
-/** Whether tsx can be loaded from here (it is a development dependency: absent from an installed copy). */
-function hasTsx() {
+/** Newest modification time under `path` (a file or a folder), or 0 when it does not exist. */
+function newest(path) {
+  let stat;
   try {
-    import.meta.resolve('tsx/esm/api');
-    return true;
+    stat = statSync(path);
   } catch {
-    return false;
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs; // a deleted file shows as a change of its folder
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+function isStale() {
+  if (!existsSync(bundle)) return true;
+  const built = statSync(bundle).mtimeMs;
+  return inputs.some((input) => newest(input) > built);
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Builds the bundle unless another start is doing it (then waits for that one); false when the build failed. */
+function build() {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than five minutes belongs to a build that died.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {}
+      sleep(200);
+    }
+  }
+  try {
+    if (!isStale()) return true;
+    process.stderr.write('chainstep: building dist/chainstep.mjs from the sources (npm run build)…\n');
+    // The build's own output goes to stderr: stdout may be a DAP channel.
+    const r = spawnSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 2, 2] });
+    return r.status === 0;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
-async function runSources() {
+const checkout = existsSync(join(root, 'debug-adapter')) && existsSync(buildScript);
+if (process.env.CHAINSTEP_FROM_SOURCE === '1' && checkout) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(sources.href);
-}
-
-const hasBundle = existsSync(fileURLToPath(bundle));
-if (process.env.CHAINSTEP_FROM_SOURCE === '1') {
-  await runSources();
-} else if (process.env.CHAINSTEP_FROM_BUNDLE !== '1' && existsSync(fileURLToPath(sources)) && hasTsx()) {
-  await runSources();
-} else if (hasBundle) {
-  await import(bundle.href);
+  await import(new URL('../debug-adapter/cli/main.ts', import.meta.url).href);
+} else if (checkout && isStale() && !build()) {
+  process.stderr.write('chainstep: building dist/chainstep.mjs failed (see above); `npm install` first in a fresh checkout.\n');
+  process.exitCode = 1;
+} else if (existsSync(bundle)) {
+  await import(new URL('../dist/chainstep.mjs', import.meta.url).href);
 } else {
-  process.stderr.write(
-    `chainstep: ${fileURLToPath(bundle)} not found. Run \`npm run build\`, or \`npm install\` in a source checkout to run the sources.\n`,
-  );
+  process.stderr.write(`chainstep: ${bundle} not found. Run \`npm run build\`.\n`);
   process.exitCode = 1;
 }

@@ -13,7 +13,7 @@ import { RESTRICTED_MODE_MESSAGE } from './trust.ts';
 export class ChainstepAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionPath: string) {}
 
-  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     // Second line of defence: configurations are refused in Restricted Mode by the configuration provider,
     // but a session can also be started through the API with an already-resolved configuration.
     if (!vscode.workspace.isTrusted) throw new Error(RESTRICTED_MODE_MESSAGE);
@@ -22,7 +22,10 @@ export class ChainstepAdapterFactory implements vscode.DebugAdapterDescriptorFac
     // The extension host's own runtime is a Node.js (in VS Code desktop, Electron, which behaves as Node
     // with ELECTRON_RUN_AS_NODE), so no separate Node installation is needed.
     const command = configured !== '' ? configured : process.execPath;
-    return new vscode.DebugAdapterExecutable(command, [program, 'dap'], {
+    // The program about to be launched: the adapter offers that VM's exception filters in `initialize`.
+    const { program: debugged, cwd } = session.configuration as { program?: unknown; cwd?: unknown };
+    const expected = typeof debugged === 'string' && debugged !== '' ? ['--program', debugged, ...(typeof cwd === 'string' && cwd !== '' ? ['--cwd', cwd] : [])] : [];
+    return new vscode.DebugAdapterExecutable(command, [program, 'dap', ...expected], {
       env: configured !== '' ? {} : { ELECTRON_RUN_AS_NODE: '1' },
     });
   }

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Backend, LaunchConfig } from '../core/execution.ts';
 import { ChainstepSession } from '../session/session.ts';
-import { EXCEPTION_FILTERS } from '../session/breakpoint-requests.ts';
 import { DapClient } from './dap-client.ts';
 
 export interface Script {
@@ -30,7 +29,7 @@ export async function runHeadless(
 ): Promise<number> {
   const toSession = new PassThrough();
   const fromSession = new PassThrough();
-  const session = new ChainstepSession(backends);
+  const session = new ChainstepSession(backends, { expected: config });
   session.setRunAsServer(true);
   session.start(toSession, fromSession);
   const client = new DapClient(toSession, fromSession);
@@ -50,7 +49,7 @@ export async function runHeadless(
   client.on('terminated', () => (ended = true));
 
   try {
-    await client.request('initialize', {
+    const init = await client.request<DebugProtocol.InitializeResponse>('initialize', {
       adapterID: 'chainstep',
       clientName: 'chainstep debug',
       linesStartAt1: true,
@@ -58,13 +57,15 @@ export async function runHeadless(
       pathFormat: 'path',
       supportsProgressReporting: true,
     });
+    let filters = init.body?.exceptionBreakpointFilters ?? [];
+    client.on('capabilities', (e: DebugProtocol.CapabilitiesEvent) => (filters = e.body.capabilities.exceptionBreakpointFilters ?? filters));
     const stopOnEntry = script.breakpoints.length === 0;
     const initialized = client.next('initialized');
     // Stay at the end of the recording when the script gets there, so it can still show step backs.
     const launched = client.request('launch', { ...config, stopOnEntry, stopAtEnd: true });
     const first = await Promise.race([initialized.then(() => 'configure'), launched.then(() => 'launched')]);
     if (first !== 'configure') throw new Error('the adapter did not ask for configuration');
-    await configure(client, script, print);
+    await configure(client, script, print, filters);
     let stop = waitStop(client);
     await client.request('configurationDone');
     await launched;
@@ -125,7 +126,12 @@ function compactWord(value: string): string {
   return /^0x[0-9a-f]{64}$/i.test(value) ? `0x${value.slice(2).replace(/^0+(?=.)/, '')}` : value;
 }
 
-async function configure(client: DapClient, script: Script, print: (line: string) => void): Promise<void> {
+async function configure(
+  client: DapClient,
+  script: Script,
+  print: (line: string) => void,
+  defaultFilters: readonly DebugProtocol.ExceptionBreakpointsFilter[],
+): Promise<void> {
   const byFile = new Map<string, number[]>();
   for (const b of script.breakpoints) byFile.set(b.file, [...(byFile.get(b.file) ?? []), b.line]);
   for (const [file, lines] of byFile) {
@@ -140,9 +146,8 @@ async function configure(client: DapClient, script: Script, print: (line: string
       else print(`breakpoint ${where}`);
     });
   }
-  await client.request('setExceptionBreakpoints', {
-    filters: EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter),
-  });
+  // As VS Code does: the filters on by default among those the adapter offers.
+  await client.request('setExceptionBreakpoints', { filters: defaultFilters.filter((f) => f.default).map((f) => f.filter) });
 }
 
 /**

@@ -1,7 +1,6 @@
 // The `chainstep` command line: `chainstep dap` serves the debug adapter over stdio (what VS Code and the
 // DAP tests talk to); `chainstep debug` runs a headless scripted session and prints it.
 
-import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { ChainstepSession } from '../session/session.ts';
 import { UserError } from '../core/errors.ts';
@@ -9,13 +8,17 @@ import type { LaunchConfig } from '../core/execution.ts';
 import { backends } from './backends.ts';
 import { runHeadless } from './headless.ts';
 import { readLaunchJson } from './launch-json.ts';
-import { runTraceCommand } from '../move/trace/command.ts';
+import { parseFlags } from '../core/command-line.ts';
+
+/** Commands the backends bring (`chainstep trace` from Move), by name. */
+const backendCommands = new Map(backends.flatMap((b) => b.commands ?? []).map((c) => [c.name, c]));
 
 export const HELP = `chainstep: step through Solidity and Move contract calls, forwards and backwards.
 
 Usage:
-  chainstep dap
-      Run the debug adapter over stdin/stdout (Debug Adapter Protocol). VS Code starts it this way.
+  chainstep dap [--program <path> [--cwd <folder>]]
+      Run the debug adapter over stdin/stdout (Debug Adapter Protocol). VS Code starts it this way, naming
+      the program it is about to launch so the adapter offers that VM's exception filters.
 
   chainstep debug <launch.json> [--name <configuration>] [flags]
   chainstep debug --program <file.sol|folder> --function <name|signature> [flags]
@@ -29,11 +32,7 @@ Usage:
       Run the language server over stdin/stdout (Language Server Protocol): Solidity diagnostics as you
       type, hover, go to definition, references, symbols and completion; Move outlines. For any LSP editor.
 
-  chainstep trace --program <Move build folder> --function <address>::<module>::<function> --out <file.jsonl>
-          [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--step-limit <n>]
-      Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
-      version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
-
+${[...backendCommands.values()].map((c) => c.help).join('\n')}
 Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
   --program <path>            .sol file or folder (Solidity), or Move package folder
@@ -68,10 +67,9 @@ function count(flag: string, text: string | undefined, fallback: number): number
 }
 
 async function debug(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       name: { type: 'string' },
       program: { type: 'string' },
       contract: { type: 'string' },
@@ -86,7 +84,9 @@ async function debug(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       'step-back': { type: 'string' },
     },
-  });
+    HELP,
+    true,
+  );
   let config: Record<string, unknown>;
   if (positionals[0]) {
     const configs = readLaunchJson(positionals[0]);
@@ -131,7 +131,9 @@ async function debug(argv: string[]): Promise<number> {
 }
 
 /** Serves DAP on stdio. Nothing else may write to stdout, so console output goes to stderr. */
-function dap(): void {
+function dap(argv: string[]): void {
+  const { values } = parseFlags(argv, { program: { type: 'string' }, cwd: { type: 'string' } }, HELP);
+  const expected = values.program !== undefined ? { program: values.program, ...(values.cwd !== undefined ? { cwd: values.cwd } : {}) } : undefined;
   const toStderr = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
   console.log = toStderr;
   console.info = toStderr;
@@ -140,7 +142,7 @@ function dap(): void {
   // A bug in a request handler must not take the editor's session down with it.
   process.on('uncaughtException', (e) => process.stderr.write(`chainstep: uncaught ${e.stack ?? e}\n`));
   process.on('unhandledRejection', (e) => process.stderr.write(`chainstep: unhandled ${(e as Error)?.stack ?? e}\n`));
-  const session = new ChainstepSession(backends);
+  const session = new ChainstepSession(backends, expected ? { expected } : {});
   session.start(process.stdin, process.stdout);
 }
 
@@ -152,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 1 : 0;
     }
     if (command === 'dap') {
-      dap();
+      dap(rest);
       return -1; // keeps running until the client disconnects
     }
     if (command === 'debug') {
@@ -169,8 +171,9 @@ export async function main(argv: string[]): Promise<number> {
       runLanguageServer();
       return -1; // keeps running until the client exits
     }
-    if (command === 'trace') {
-      return await runTraceCommand(rest, {
+    const backendCommand = command !== undefined ? backendCommands.get(command) : undefined;
+    if (backendCommand) {
+      return await backendCommand.run(rest, {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
       });

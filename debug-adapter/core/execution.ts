@@ -5,6 +5,8 @@
 // reverse execution, frames, variable paging, DAP) is written once against this interface and never
 // knows opcodes; a backend never imports DAP or VS Code types. Everything here is plain data.
 
+import type { BackendCommand } from './command-line.ts';
+
 /** A source file a backend can map steps to. Generated sources (e.g. Yul helpers) carry their text. */
 export interface SourceFile {
   /** Absolute path on disk, or a stable pseudo-path for generated sources (e.g. "generated/#utility.yul"). */
@@ -97,8 +99,26 @@ export interface Frame {
   readonly hint?: 'normal' | 'subtle';
 }
 
-/** Kinds of failure the user can choose to stop on (DAP exception breakpoint filters). */
-export type ExceptionKind = 'revert' | 'panic' | 'outOfGas' | 'invalid' | 'abort';
+/**
+ * A kind of failure, named by the backend that reports it ("revert", "abort", ...): one of the `kinds` of
+ * the backend's exception filters, so the session knows which filter stops on it without knowing the VM.
+ */
+export type ExceptionKind = string;
+
+/** A kind of failure a user can choose to stop on: a DAP exception breakpoint filter a backend offers. */
+export interface ExceptionFilter {
+  /** The DAP filter id; stable, as editors remember which filters a user turned on. */
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  /** On unless the user turns it off. */
+  readonly default: boolean;
+  /**
+   * The ExceptionEvent kinds this filter stops on. A filter without kinds widens the others: with it on,
+   * failures a caller catches (`ExceptionEvent.caught`) stop too; without it, only uncaught ones do.
+   */
+  readonly kinds?: readonly ExceptionKind[];
+}
 
 /** A failure that happened during the recorded execution. */
 export interface ExceptionEvent {
@@ -142,7 +162,8 @@ export interface OutputLine {
  * scans (lineId, depth, codeId, pc) must be O(1) and allocation-free: the session scans millions of them.
  */
 export interface Execution {
-  readonly vm: 'evm' | 'move';
+  /** Which backend recorded it ("evm", "move"), for messages. */
+  readonly vm: string;
   readonly sources: readonly SourceFile[];
   readonly stepCount: number;
 
@@ -187,8 +208,8 @@ export interface Execution {
 
   /** What a data breakpoint on `name` (inside `container`, a variable's evaluateName, when given) would watch. */
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined;
-  /** Steps (sorted) at which the watched value is written. */
-  writeSteps(dataId: string): readonly number[];
+  /** Steps (sorted) at which the watched value is written; undefined for a dataId this backend never gives out. */
+  writeSteps(dataId: string): readonly number[] | undefined;
 
   /** Bytes of a memory reference as they were at a step; fewer bytes (or none) past the end. */
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array;
@@ -197,12 +218,24 @@ export interface Execution {
 /** Reports progress while compiling and recording; `fraction` is 0..1 when known. */
 export type Progress = (message: string, fraction?: number) => void;
 
+/**
+ * Tells the user what the launch did, one line each, in the Debug Console: what was compiled, deployed, set
+ * up, and anything they should know (`warning`: e.g. a contract too large for a real chain).
+ */
+export type Report = (line: string, kind?: 'info' | 'warning') => void;
+
 /** A VM backend: turns a launch configuration into a recorded execution. */
 export interface Backend {
+  /** What `program` it debugs, completing "expected ...": "a .sol file or a folder of Solidity sources". */
+  readonly programs: string;
+  /** The failures a user can choose to stop on in its recordings. */
+  readonly exceptionFilters: readonly ExceptionFilter[];
+  /** Commands it adds to the `chainstep` command line. */
+  readonly commands?: readonly BackendCommand[];
   /** True when this backend handles the configuration (e.g. by file type of `program`). */
   accepts(config: LaunchConfig): boolean;
   /** Compile/load, run and record. Throws UserError with a clear message for anything the user can fix. */
-  launch(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<Execution>;
+  launch(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report?: Report): Promise<Execution>;
 }
 
 /** Launch configuration fields shared by both VMs (see package.json for their documentation). */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
-import type { Backend, Execution, LaunchConfig, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, Progress, Report } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { decodeRevert } from './decode/index.ts';
@@ -11,27 +11,15 @@ import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
 import { EvmExecution } from './execution.ts';
 import { Cancelled, record, TooManySteps } from './recorder.ts';
+import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
 
-export const DEFAULT_GAS_LIMIT = 30_000_000n;
-/** Gas is recorded per step in 32 bits. */
-const MAX_GAS_LIMIT = 0xffffffffn;
+export { DEFAULT_GAS_LIMIT };
 
-function isAddress(v: unknown): v is string {
-  return typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v);
-}
+/** EIP-170: the most runtime code a contract may have on Ethereum since Spurious Dragon. */
+export const MAX_CODE_SIZE = 24_576;
 
-function parseAmount(v: unknown, field: string): bigint {
-  if (v === undefined) return 0n;
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (typeof v === 'string' && /^(\d+|0x[0-9a-fA-F]+)$/.test(v.trim())) return BigInt(v.trim());
-  throw new UserError(`${field}: expected an amount of wei as a decimal string, got ${JSON.stringify(v)}`);
-}
-
-function parseFrom(v: unknown, field: string): string {
-  if (v === undefined) return ACCOUNTS[0]!;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < ACCOUNTS.length) return ACCOUNTS[v]!;
-  if (!isAddress(v)) throw new UserError(`${field}: expected a 0x-prefixed 20-byte address (or an index 0-9 of the prefunded accounts), got ${JSON.stringify(v)}`);
-  return v.toLowerCase();
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function hasCode(c: CompiledContract): boolean {
@@ -79,13 +67,6 @@ function storageSnapshot(chain: Chain): (address: string, slot: bigint) => bigin
   };
 }
 
-function optionalString(config: LaunchConfig, field: string): string | undefined {
-  const v = config[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new UserError(`${field}: expected a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 /** Everything before the debugged call: compiled, deployed, set up. */
 export interface PreparedCall {
   readonly project: CompiledProject;
@@ -99,31 +80,32 @@ export interface PreparedCall {
   readonly gasLimit: bigint;
 }
 
-export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<PreparedCall> {
-  if (typeof config.program !== 'string' || config.program === '') throw new UserError('program: expected the path of a .sol file or a folder');
-  const fnName = optionalString(config, 'function');
-  const remappings = config.remappings;
-  if (remappings !== undefined && (!Array.isArray(remappings) || !remappings.every((r) => typeof r === 'string'))) {
-    throw new UserError('remappings: expected an array of strings like "@oz/=lib/openzeppelin-contracts/"');
-  }
-  const gasLimit = config.gasLimit === undefined ? DEFAULT_GAS_LIMIT : parseAmount(config.gasLimit, 'gasLimit');
-  if (gasLimit <= 21_000n || gasLimit > MAX_GAS_LIMIT) throw new UserError(`gasLimit: expected a number between 21000 and ${MAX_GAS_LIMIT}, got ${String(config.gasLimit)}`);
-  const from = parseFrom(config.from, 'from');
-  const value = parseAmount(config.value, 'value');
-  const setup = config.setup ?? [];
-  if (!Array.isArray(setup)) throw new UserError('setup: expected an array of { function, args, value, from }');
+export async function prepareCall(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report = () => {}): Promise<PreparedCall> {
+  return prepare(parseEvmLaunch(config), progress, cancel, report);
+}
 
+async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSignal, report: Report): Promise<PreparedCall> {
+  const { from, value, gasLimit, setup } = o;
+  const fnName = o.function;
   progress('Compiling', 0);
-  const project = compile({ program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined });
-  const contract = chooseContract(project, config.contract, fnName);
+  const project = compile({ program: o.program, cwd: o.cwd, remappings: o.remappings });
+  const contract = chooseContract(project, o.contract, fnName);
+  const sources = plural(project.sources.length, 'source');
+  const contracts = plural(project.contracts.length, 'contract');
+  report(
+    project.reusedOutput
+      ? `Using the build of ${project.buildInfo}: ${contracts} from ${sources}`
+      : `Compiled ${sources}${project.buildInfo ? ` with the settings of ${project.buildInfo}` : ''}: ${contracts}`,
+  );
+  for (const w of project.warnings) report(w, 'warning');
   if (!fnName) {
     const list = contract.abi.filter((i) => i.type === 'function').map(signatureOf).join(', ');
     throw new UserError(`function: which function of ${contract.name} should run? Available: ${list || '(none)'}`);
   }
   const fn = findFunction(contract.abi, fnName, contract.name);
-  const calldata = encodeCall(fn, config.args ?? [], 'args');
+  const calldata = encodeCall(fn, o.args, 'args');
   const ctor = contract.abi.find((i) => i.type === 'constructor');
-  const ctorArgs = encodeArgs(ctor?.inputs ?? [], config.constructorArgs ?? [], 'constructorArgs', `${contract.name}'s constructor`);
+  const ctorArgs = encodeArgs(ctor?.inputs ?? [], o.constructorArgs, 'constructorArgs', `${contract.name}'s constructor`);
   if (cancel.aborted) throw new UserError('cancelled');
 
   progress(`Deploying ${contract.name}`, 0.2);
@@ -132,21 +114,27 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   const setupGas = gasLimit > DEFAULT_GAS_LIMIT ? gasLimit : DEFAULT_GAS_LIMIT;
   const initCode = await linkedInitCode(chain, contract, project.contracts, from, setupGas, new Map());
   const abis = project.contracts.map((c) => c.abi);
-  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, parseAmount(config.constructorValue, 'constructorValue'), setupGas, abis);
+  const address = await deploy(chain, contract.name, hexToBytes(initCode + ctorArgs.slice(2)), from, o.constructorValue, setupGas, abis);
+  const size = (await chain.code(address)).length;
+  report(`Deployed ${contract.name} at ${address} from ${from} (${size} bytes of runtime code)`);
+  if (size > MAX_CODE_SIZE) {
+    report(
+      `${contract.name}'s runtime code is ${size} bytes, over the ${MAX_CODE_SIZE}-byte limit of EIP-170: Ethereum and most chains would refuse to deploy it. Chainstep deploys it anyway so you can debug it; enable the optimizer or split the contract before deploying for real.`,
+      'warning',
+    );
+  }
 
-  for (const [i, raw] of setup.entries()) {
-    const field = `setup[${i}]`;
-    if (!raw || typeof raw !== 'object') throw new UserError(`${field}: expected { function, args, value, from }`);
-    const s = raw as Record<string, unknown>;
-    if (typeof s.function !== 'string') throw new UserError(`${field}.function: expected a function name or signature`);
+  for (const s of setup) {
+    const field = s.field;
     const sfn = findFunction(contract.abi, s.function, contract.name, `${field}.function`);
-    const data = encodeCall(sfn, s.args ?? [], `${field}.args`);
-    const result = await chain.call({ from: parseFrom(s.from, `${field}.from`), to: address, data, value: parseAmount(s.value, `${field}.value`), gasLimit: setupGas });
+    const data = encodeCall(sfn, s.args, `${field}.args`);
+    const result = await chain.call({ from: s.from, to: address, data, value: s.value, gasLimit: setupGas });
     const error = result.execResult.exceptionError;
     if (error) {
       const why = error.error === 'revert' ? decodeRevert(result.execResult.returnValue, abis).summary : error.error;
       throw new UserError(`${field}: ${signatureOf(sfn)} failed: ${why}`);
     }
+    report(`Set up: ${signatureOf(sfn)} returned (gas used: ${result.execResult.executionGasUsed})`);
   }
 
   if (value > 0n) {
@@ -156,15 +144,17 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   return { project, contract, fn, chain, address, from, calldata, value, gasLimit };
 }
 
-export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Promise<EvmExecution> {
-  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepareCall(config, progress, cancel);
+export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report = () => {}): Promise<EvmExecution> {
+  const options = parseEvmLaunch(config);
+  const { project, contract, fn, chain, address, from, calldata, value, gasLimit } = await prepare(options, progress, cancel, report);
+  report(`Calling ${contract.name}.${signatureOf(fn)} from ${from}${value > 0n ? ` with ${value} wei` : ''} (gas limit ${gasLimit})`);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
   let recorded;
   try {
     recorded = await record(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), {
       cancel,
-      maxSteps: typeof config.maxSteps === 'number' && config.maxSteps > 0 ? config.maxSteps : undefined,
+      maxSteps: options.maxSteps,
       onProgress: (steps, gasLeft) => progress(`Recording: ${(steps / 1e6).toFixed(1)}M steps`, 0.3 + 0.6 * Number(gasLimit - gasLeft) / Number(gasLimit)),
     });
   } catch (e) {
@@ -189,7 +179,22 @@ function looksSolidity(program: string, cwd: string | undefined): boolean {
   }
 }
 
+/** Solidity's failures. Kinds are those EvmExecution reports; out of gas and invalid opcodes share a filter. */
+const EVM_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
+  { id: 'revert', label: 'Reverts', description: 'Stop where a call reverts (require, revert, custom errors).', default: true, kinds: ['revert'] },
+  { id: 'panic', label: 'Panics', description: 'assert, arithmetic overflow, division by zero, out-of-bounds access.', default: true, kinds: ['panic'] },
+  { id: 'outOfGas', label: 'Out of gas / invalid', description: 'Out of gas, or an invalid instruction.', default: true, kinds: ['outOfGas', 'invalid'] },
+  {
+    id: 'caught',
+    label: 'Also caught failures',
+    description: 'Also stop on failures a caller catches (try/catch, low-level call); otherwise only uncaught ones stop.',
+    default: false,
+  },
+];
+
 export const evmBackend: Backend = {
+  programs: 'a .sol file, a folder of Solidity sources, or a Foundry or Hardhat project',
+  exceptionFilters: EVM_EXCEPTION_FILTERS,
   accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
-  launch: (config, progress, cancel): Promise<Execution> => launchEvm(config, progress, cancel),
+  launch: (config, progress, cancel, report): Promise<Execution> => launchEvm(config, progress, cancel, report),
 };

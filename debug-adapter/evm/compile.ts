@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { UserError } from '../core/errors.ts';
+import { LineIndex } from '../../language/text/line-index.ts';
 import { loadBuildInfo } from './buildinfo.ts';
 
 const require = createRequire(import.meta.url);
@@ -278,11 +279,8 @@ export function compile(options: CompileOptions): CompiledProject {
     const unit = e.sourceLocation.file;
     const file = sources[unit] ? resolve(root, unit) : resolveImport(unit) ?? unit;
     try {
-      const text = sources[unit]?.content ?? readFileSync(file, 'utf8');
-      const bytes = new TextEncoder().encode(text);
-      const before = new TextDecoder().decode(bytes.subarray(0, Math.max(0, e.sourceLocation.start)));
-      const lines = before.split('\n');
-      return `${file}:${lines.length}:${lines[lines.length - 1]!.length + 1}: `;
+      const at = new LineIndex(sources[unit]?.content ?? readFileSync(file, 'utf8')).position(Math.max(0, e.sourceLocation.start));
+      return `${file}:${at.line}:${at.column}: `;
     } catch {
       return `${file}: `;
     }

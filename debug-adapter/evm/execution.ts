@@ -840,9 +840,9 @@ export class EvmExecution implements Execution {
     };
   }
 
-  writeSteps(dataId: string): readonly number[] {
+  writeSteps(dataId: string): readonly number[] | undefined {
     const m = /^storage:(0x[0-9a-f]+):([0-9a-f]+)$/.exec(dataId);
-    if (!m) return [];
+    if (!m) return undefined;
     const list = this.storageEntries().get(this.storageKey(false, m[1]!, BigInt(`0x${m[2]}`))) ?? [];
     return list.filter((i) => this.rec.storageKind.data[i] === StorageKind.Store).map((i) => this.rec.storageStep.data[i]!);
   }

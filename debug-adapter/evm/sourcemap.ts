@@ -42,45 +42,5 @@ export function instructionIndexByPc(code: Uint8Array): Uint32Array {
   return index;
 }
 
-/**
- * Maps UTF-8 byte offsets of a text to 1-based lines and UTF-16 columns. solc counts bytes; editors count
- * UTF-16 code units, so a line containing "é" or an emoji shifts every column after it.
- */
-export class LineIndex {
-  /** Byte offset where each line starts. */
-  private readonly lineStarts: number[] = [0];
-  private readonly bytes: Uint8Array;
-
-  constructor(readonly text: string) {
-    this.bytes = new TextEncoder().encode(text);
-    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 0x0a) this.lineStarts.push(i + 1);
-  }
-
-  get lineCount(): number {
-    return this.lineStarts.length;
-  }
-
-  /** 1-based line of a byte offset. */
-  line(offset: number): number {
-    let lo = 0, hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid; else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-
-  /** 1-based line and UTF-16 column of a byte offset. */
-  position(offset: number): { line: number; column: number } {
-    const line = this.line(offset);
-    const lineStart = this.lineStarts[line - 1]!;
-    let column = 1;
-    for (let i = lineStart; i < offset && i < this.bytes.length;) {
-      const b = this.bytes[i]!;
-      const size = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-      column += size === 4 ? 2 : 1; // 4-byte UTF-8 sequences are surrogate pairs in UTF-16
-      i += size;
-    }
-    return { line, column };
-  }
-}
+// Byte offsets to lines and UTF-16 columns: the one index shared with the language server.
+export { LineIndex } from '../../language/text/line-index.ts';

@@ -6,7 +6,8 @@ import type { SourceFile, SourceRange } from '../core/execution.ts';
 import { SourceAst, type FunctionInfo } from './ast.ts';
 import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
 import { instructionOffsets } from './opcodes.ts';
-import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
+import { decompressSourceMap, instructionIndexByPc, type SourceMapEntry } from './sourcemap.ts';
+import { LineIndex } from '../../language/text/line-index.ts';
 
 export const JUMP_IN = 1;
 export const JUMP_OUT = 2;

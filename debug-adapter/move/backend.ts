@@ -4,7 +4,9 @@
 // recording format (debug/recording.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Backend, Execution, LaunchConfig, OutputLine, Progress } from '../core/execution.ts';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
+import { traceCommand } from './trace/command.ts';
+import { parseMoveLaunch } from './launch-options.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
 import { readTraceFile } from './trace/reader.ts';
@@ -65,7 +67,7 @@ function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
   return loadPackage(program, { frameworks: frameworkFiles(config) });
 }
 
-function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress): Execution {
+function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress, report: Report): Execution {
   const path = resolvePath(config, traceFile);
   if (!existsSync(path)) throw new UserError(`trace: file not found: ${path}`);
   // A trace is debuggable without its build (on-chain replays come without bytecode): at instruction
@@ -89,6 +91,8 @@ function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress
   progress('Recording', 0.7);
   const recording = recordTrace(trace);
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
+  if (pkg) report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
+  report(`Read the trace ${path}: ${recording.stepCount} instructions`);
   return new MoveExecution(recording, new CodeTable(pkg, shipped), { output });
 }
 
@@ -137,21 +141,9 @@ function linking<T>(load: () => T): T {
   }
 }
 
-/**
- * Instructions a debug run may execute: every one is kept (about 100 bytes each), so the default is lower
- * than the interpreter's own; `stepLimit` in the launch configuration raises it.
- */
-const DEBUG_STEP_LIMIT = 5_000_000;
-
-function stepLimit(config: LaunchConfig): number {
-  const v = config['stepLimit'];
-  if (v === undefined) return DEBUG_STEP_LIMIT;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`stepLimit: expected a positive whole number of instructions, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal): Execution {
+function launchRun(config: LaunchConfig, steps: number, progress: Progress, cancel: AbortSignal, report: Report): Execution {
   const pkg = loadProgram(config, progress);
+  report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
   if (typeof config.function !== 'string' || config.function.trim() === '') {
     const examples = pkg.ownModules.flatMap((m) => {
       const fns = m.module.functionDefs.map((d) => m.module.identifiers[m.module.functionHandles[d.function]!.name]!);
@@ -164,7 +156,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const vm = new MoveVM(registryProvider(pkg.registry), {
     // Printed during the step that is executing: the last one recorded so far.
     output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
-    stepLimit: stepLimit(config),
+    stepLimit: steps,
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
@@ -172,6 +164,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
   if (cancel.aborted) throw new UserError('Launch cancelled.');
   progress(`Running ${fn.qualifiedName}`, 0.3);
+  report(`Running ${fn.qualifiedName} in Chainstep's Move VM (at most ${steps} instructions)`);
   const tracer = new RecordingTracer(builder);
   const result: RunResult = vm.run(fn, typeArgs, args, tracer);
   progress('Recording', 0.8);
@@ -187,19 +180,26 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   });
 }
 
+/** Move's failures, by the kinds debug/outcome.ts gives them. A Move abort is never caught. */
+const MOVE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
+  { id: 'abort', label: 'Aborts', description: 'Stop where a Move function aborts (abort, assert!).', default: true, kinds: ['abort'] },
+  { id: 'arithmetic', label: 'Arithmetic and vector errors', description: 'Overflow, division by zero, an index out of bounds.', default: true, kinds: ['panic'] },
+  { id: 'vmError', label: 'Out of gas / VM errors', description: 'Out of gas, or any other error the Move VM raises.', default: true, kinds: ['outOfGas', 'invalid'] },
+];
+
 export const moveBackend: Backend = {
+  programs: 'a Move package folder (Move.toml) or its build folder',
+  exceptionFilters: MOVE_EXCEPTION_FILTERS,
+  commands: [traceCommand],
   // A Move function is written `module::function`: such a configuration is ours even when the folder is
   // missing, so the user hears that the folder is missing rather than that nothing can debug it.
   accepts: (config) =>
     typeof config['trace'] === 'string' ||
     (typeof config.function === 'string' && config.function.includes('::')) ||
     (typeof config.program === 'string' && looksMove(resolvePath(config, config.program))),
-  launch: async (config, progress, cancel) => {
-    const trace = config['trace'];
-    if (trace !== undefined) {
-      if (typeof trace !== 'string' || trace === '') throw new UserError('trace: expected the path of a Sui trace file (.json, .jsonl or .json.zst)');
-      return launchTrace(config, trace, progress);
-    }
-    return launchRun(config, progress, cancel);
+  launch: async (config, progress, cancel, report = () => {}) => {
+    const options = parseMoveLaunch(config);
+    if (options.trace !== undefined) return launchTrace(config, options.trace, progress, report);
+    return launchRun(config, options.maxSteps, progress, cancel, report);
   },
 };

@@ -1,8 +1,9 @@
-// Instruction references as the client sees them. VS Code's disassembly view orders and compares
-// instruction addresses as numbers, so a backend's "codeId:pc" reference is shown as the hex number
-// ((codeId + 1) << 32 | pc); the table remembers which backend reference each address came from. The + 1
-// leaves room below every code unit's first instruction for the disassembly view's placeholder rows, so
-// they get addresses of their own (never 0 again, which the view would take for the current instruction).
+// Instruction references as the client sees them. VS Code's disassembly view orders, merges and compares
+// instruction addresses as numbers and shows them as they are, so a backend's "codeId:pc" reference is the
+// hex number (codeId << 32 | pc): the first code unit (the debugged contract, the entry function) reads as
+// its pc (0x1a9), the others keep apart by their high bits; the table remembers which backend reference
+// each address came from. Placeholder rows before the first code unit's first instruction get negative
+// decimal addresses (see `padAddress`).
 
 import type { Execution } from '../core/execution.ts';
 
@@ -36,7 +37,7 @@ export class InstructionAddresses {
     }
     if (/^0x[0-9a-f]+$/i.test(address)) {
       const value = BigInt(address);
-      return { codeId: Number(value >> 32n) - 1, pc: Number(value & 0xffffffffn) + offset };
+      return { codeId: Number(value >> 32n), pc: Number(value & 0xffffffffn) + offset };
     }
     const p = this.execution.parseInstructionRef(address);
     return p && { codeId: p.codeId, pc: p.pc + offset };
@@ -44,7 +45,16 @@ export class InstructionAddresses {
 }
 
 export function encode(codeId: number, pc: number): string {
-  return `0x${((BigInt(codeId + 1) << 32n) | BigInt(pc)).toString(16)}`;
+  return `0x${((BigInt(codeId) << 32n) | BigInt(pc)).toString(16)}`;
+}
+
+/**
+ * The address of a placeholder row of the disassembly view (where code has no more instructions): each
+ * its own number, in order with the real rows. Below 0 it is written in decimal, the only negative form
+ * the view parses (BigInt), and skips -1, which the view takes for "no address".
+ */
+export function padAddress(address: bigint): string {
+  return address < 0n ? (address - 1n).toString() : `0x${address.toString(16)}`;
 }
 
 /**

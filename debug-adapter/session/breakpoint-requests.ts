@@ -3,41 +3,37 @@
 // breakpoint stays put, so the editor's breakpoint identities hold.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ExceptionKind, Execution } from '../core/execution.ts';
+import type { ExceptionFilter, ExceptionKind, Execution } from '../core/execution.ts';
 import type { InstructionAddresses } from './addresses.ts';
 import type { Navigator } from './navigator.ts';
 import { sourceKey, type SourceTable } from './sources.ts';
 import { parseHitCondition, type HitCondition, type Trigger } from './triggers.ts';
 
-/** DAP exception filter ids. `outOfGas` covers out of gas and invalid instructions. */
-export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'revert', label: 'Reverts', description: 'Stop where a call reverts (require, revert, custom errors).', default: true },
-  { filter: 'panic', label: 'Panics', description: 'assert, arithmetic overflow, division by zero, out-of-bounds access.', default: true },
-  { filter: 'outOfGas', label: 'Out of gas / invalid', description: 'Out of gas, or an invalid instruction.', default: true },
-  { filter: 'abort', label: 'Move aborts', description: 'Stop where a Move function aborts.', default: true },
-  {
-    filter: 'caught',
-    label: 'Also caught failures',
-    description: 'Also stop on failures a caller catches (try/catch, low-level call); otherwise only uncaught ones stop.',
-    default: false,
-  },
-];
+/** A backend's exception filters as DAP presents them. */
+export function toDapFilters(filters: readonly ExceptionFilter[]): DebugProtocol.ExceptionBreakpointsFilter[] {
+  return filters.map((f) => ({ filter: f.id, label: f.label, description: f.description, default: f.default }));
+}
 
-function filterKinds(filters: readonly string[]): { kinds: Set<ExceptionKind>; caught: boolean } {
+/**
+ * Which failures stop, from the filter ids the client turned on: the kinds of those filters that the
+ * recording's backend offers (an id of another backend names nothing here), and whether caught failures stop too.
+ */
+function filterKinds(enabled: readonly string[], offered: readonly ExceptionFilter[]): { kinds: Set<ExceptionKind>; caught: boolean } {
   const kinds = new Set<ExceptionKind>();
-  for (const f of filters) {
-    if (f === 'revert' || f === 'panic' || f === 'abort') kinds.add(f);
-    if (f === 'outOfGas') {
-      kinds.add('outOfGas');
-      kinds.add('invalid');
-    }
+  let caught = false;
+  for (const f of offered) {
+    if (!enabled.includes(f.id)) continue;
+    if (f.kinds) for (const k of f.kinds) kinds.add(k);
+    else caught = true;
   }
-  return { kinds, caught: filters.includes('caught') };
+  return { kinds, caught };
 }
 
 /** What breakpoints resolve against: one recording and its tables. */
 export interface BreakpointTarget {
   readonly execution: Execution;
+  /** The exception filters of the backend that recorded it. */
+  readonly filters: readonly ExceptionFilter[];
   readonly navigator: Navigator;
   readonly sources: SourceTable;
   readonly addresses: InstructionAddresses;
@@ -74,7 +70,12 @@ export class BreakpointRequests {
   private instructions: Requested<DebugProtocol.InstructionBreakpoint>[] = [];
   private data: Requested<DebugProtocol.DataBreakpoint>[] = [];
   private functions: Requested<DebugProtocol.FunctionBreakpoint>[] = [];
-  private exceptionFilters: string[] = EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter);
+  /** Until the client says otherwise: the filters on by default. */
+  private exceptionFilters: string[];
+
+  constructor(offered: readonly ExceptionFilter[]) {
+    this.exceptionFilters = offered.filter((f) => f.default).map((f) => f.id);
+  }
 
   setLines(source: DebugProtocol.Source, specs: readonly DebugProtocol.SourceBreakpoint[], target: BreakpointTarget | undefined): DebugProtocol.Breakpoint[] {
     const key = sourceKey(source);
@@ -100,12 +101,12 @@ export class BreakpointRequests {
 
   setExceptionFilters(filters: readonly string[], target: BreakpointTarget | undefined): void {
     this.exceptionFilters = [...filters];
-    if (target) target.navigator.triggers.filters = filterKinds(this.exceptionFilters);
+    if (target) target.navigator.triggers.filters = filterKinds(this.exceptionFilters, target.filters);
   }
 
   /** Installs everything on a new recording; returns the line breakpoints as now resolved. */
   installAll(target: BreakpointTarget): DebugProtocol.Breakpoint[] {
-    target.navigator.triggers.filters = filterKinds(this.exceptionFilters);
+    target.navigator.triggers.filters = filterKinds(this.exceptionFilters, target.filters);
     const resolved = [...this.lines.keys()].flatMap((key) => this.installLines(key, target));
     this.installInstructions(target);
     this.installData(target);
@@ -162,7 +163,9 @@ export class BreakpointRequests {
       if (spec.accessType === 'read') return { id, verified: false, message: 'Chainstep watches writes only.' };
       const hit = hitConditionOf(spec.hitCondition);
       if (hit && 'error' in hit) return { id, verified: false, message: hit.error };
-      triggers.push({ id, kind: 'data breakpoint', hits: target.execution.writeSteps(spec.dataId), ...optional(spec, hit) });
+      const hits = target.execution.writeSteps(spec.dataId);
+      if (!hits) return { id, verified: false, message: `Unknown data breakpoint ${JSON.stringify(spec.dataId)}: it does not name a value of this program.` };
+      triggers.push({ id, kind: 'data breakpoint', hits, ...optional(spec, hit) });
       return { id, verified: true };
     });
     target.navigator.triggers.setDataBreakpoints(triggers);

@@ -5,6 +5,7 @@
 
 import {
   BreakpointEvent,
+  CapabilitiesEvent,
   DebugSession,
   ExitedEvent,
   InitializedEvent,
@@ -12,26 +13,48 @@ import {
   ProgressEndEvent,
   ProgressStartEvent,
   ProgressUpdateEvent,
+  Response,
   StoppedEvent,
   TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Backend, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
+import { PassThrough } from 'node:stream';
+import type { Backend, ExceptionFilter, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
-import { InstructionAddresses, memoryAddress } from './addresses.ts';
+import { InstructionAddresses, memoryAddress, padAddress } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
 import { SourceTable } from './sources.ts';
-import { BreakpointRequests, EXCEPTION_FILTERS } from './breakpoint-requests.ts';
+import { BreakpointRequests, toDapFilters } from './breakpoint-requests.ts';
 import { lowerBound } from './triggers.ts';
 import { page, toDapEvaluation, toDapScope, toDapVariable } from './values.ts';
+import { FrameReader } from './framing.ts';
+import { wrapText } from './wrap.ts';
+import { checkRequest, requestParts } from './request-shape.ts';
 
 const THREAD_ID = 1;
+
+/**
+ * Requests DAP defines that Chainstep does not do (a recording cannot be changed or jumped into): answered
+ * with an error, never with the success the base class would send.
+ */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  goto: 'jumping to a line would change the recorded execution; set a breakpoint and continue or reverse-continue instead',
+  gotoTargets: 'jumping to a line would change the recorded execution',
+  restartFrame: 'use step back or reverse continue to return to an earlier moment',
+  setVariable: 'values are recorded and cannot be changed',
+  setExpression: 'values are recorded and cannot be changed',
+  writeMemory: 'memory is recorded and cannot be changed',
+  terminateThreads: 'there is one thread; use terminate',
+  completions: 'completions are not available',
+};
 
 /** One recorded execution being navigated. */
 interface Run {
   readonly config: LaunchConfig;
   readonly execution: Execution;
+  /** The exception filters of the backend that recorded it. */
+  readonly filters: readonly ExceptionFilter[];
   readonly navigator: Navigator;
   readonly sources: SourceTable;
   readonly addresses: InstructionAddresses;
@@ -41,6 +64,8 @@ interface Run {
   stop?: Stop;
   handles: StopHandles;
   ended: boolean;
+  /** How the call ended was said in the Debug Console (once, at the end or at a stopAtEnd stop). */
+  outcomeSaid?: boolean;
 }
 
 let progressCounter = 0;
@@ -51,10 +76,26 @@ export class ChainstepSession extends DebugSession {
   private launchProgressId: string | undefined;
   private clientSupportsProgress = false;
   private configurationDone: (() => void) | undefined;
-  private readonly breakpoints = new BreakpointRequests();
+  /** From a launch request until it is answered. */
+  private launchUnderWay = false;
+  private readonly breakpoints: BreakpointRequests;
+  /** The exception filters announced in `initialize`. */
+  private readonly offered: readonly ExceptionFilter[];
 
-  constructor(private readonly backends: readonly Backend[]) {
+  /**
+   * `expected`: the launch configuration the client is going to send, when the process that starts the
+   * adapter knows it (the extension does). DAP asks for exception filters in `initialize`, before `launch`
+   * names the program, and VS Code builds its Breakpoints view from that answer only; knowing the backend
+   * then lets a Solidity session list Solidity's filters and a Move session Move's.
+   */
+  constructor(
+    private readonly backends: readonly Backend[],
+    options: { readonly expected?: LaunchConfig } = {},
+  ) {
     super();
+    const expected = options.expected && backends.find((b) => b.accepts(options.expected!));
+    this.offered = expected ? expected.exceptionFilters : unionOfFilters(backends);
+    this.breakpoints = new BreakpointRequests(this.offered);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -126,6 +167,58 @@ export class ChainstepSession extends DebugSession {
     this.sendErrorResponse(response, { id: 1003, format: message, showUser: false });
   }
 
+  // ---- messages -----------------------------------------------------------------------------------------
+
+  /**
+   * Reads DAP from `input` with our own framing (see framing.ts): a malformed message is reported in the
+   * Debug Console and skipped, and the session keeps answering.
+   */
+  override start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+    // The base class keeps `output` for sending; it reads nothing from this stream.
+    const unused = new PassThrough();
+    super.start(unused, output);
+    const reader = new FrameReader();
+    input.on('data', (chunk: Buffer | string) => {
+      for (const frame of reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
+        if (frame.kind === 'problem') this.reportBadMessage(frame.message);
+        else this.receive(frame.value);
+      }
+    });
+    input.on('close', () => unused.destroy());
+    input.on('end', () => unused.destroy());
+    input.on('error', () => unused.destroy());
+  }
+
+  private receive(message: unknown): void {
+    const request = requestParts(message);
+    if (!request) {
+      const m = message as { type?: unknown } | null;
+      // Responses to our own requests go to the base class; events from a client mean nothing to us.
+      if (m && typeof m === 'object' && !Array.isArray(m) && m.type === 'response') return this.handleMessage(m as DebugProtocol.Response);
+      if (m && typeof m === 'object' && !Array.isArray(m) && m.type === 'event') return;
+      return this.reportBadMessage(`a message that is not a DAP request was ignored: ${JSON.stringify(message)?.slice(0, 120)}`);
+    }
+    try {
+      this.handleMessage(message as DebugProtocol.Request);
+    } catch (e) {
+      this.fail(new Response(message as DebugProtocol.Request), e);
+    }
+  }
+
+  private reportBadMessage(message: string): void {
+    this.sendEvent(new OutputEvent(`Chainstep: ${message}\n`, 'stderr'));
+  }
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const unsupported = UNSUPPORTED[request.command];
+    const problem = unsupported ? `Chainstep does not support "${request.command}": ${unsupported}.` : checkRequest(request);
+    if (problem !== undefined) {
+      this.sendErrorResponse(new Response(request), { id: 1004, format: problem, showUser: false });
+      return;
+    }
+    super.dispatchRequest(request);
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------------------
 
   protected override initializeRequest(
@@ -155,13 +248,20 @@ export class ChainstepSession extends DebugSession {
       supportsFunctionBreakpoints: true,
       supportsStepInTargetsRequest: true,
       supportsCancelRequest: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      exceptionBreakpointFilters: toDapFilters(this.offered),
     };
     this.sendResponse(response);
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
-    void this.launch(response, args as unknown as LaunchConfig & { noDebug?: boolean });
+    // One launch per session (DAP): a second one while the first records or awaits its configuration would
+    // leave one of them unanswered. The client restarts with `restart`, or a new session.
+    if (this.launchUnderWay) {
+      this.fail(response, new UserError('A launch is already under way in this session; use restart to record again.'));
+      return;
+    }
+    this.launchUnderWay = true;
+    void this.launch(response, args as unknown as LaunchConfig & { noDebug?: boolean }).finally(() => (this.launchUnderWay = false));
   }
 
   private async launch(response: DebugProtocol.Response, config: LaunchConfig & { noDebug?: boolean }): Promise<void> {
@@ -175,6 +275,7 @@ export class ChainstepSession extends DebugSession {
     }
     try {
       this.run = run;
+      this.announceFilters(run);
       // Breakpoints already set on this adapter hold for the new recording until the client sends others.
       this.resolveAll(this.run, false);
       // Configuration (breakpoints, filters) comes after `initialized`, resolved against this recording.
@@ -195,11 +296,11 @@ export class ChainstepSession extends DebugSession {
   /** Picks the backend, records the call and indexes it, with progress; `terminate` or `cancel` stops it. */
   private async record(config: LaunchConfig): Promise<Run> {
     if (typeof config.program !== 'string' || config.program === '') {
-      throw new UserError('The launch configuration needs "program": a .sol file or folder, or a Move package.');
+      throw new UserError(`The launch configuration needs "program": ${this.programs()}.`);
     }
     const backend = this.backends.find((b) => b.accepts(config));
     if (!backend) {
-      throw new UserError(`Chainstep cannot debug "${config.program}": expected a .sol file or folder, or a Move package.`);
+      throw new UserError(`Chainstep cannot debug "${config.program}": expected ${this.programs()}.`);
     }
     this.launching?.abort();
     const abort = new AbortController();
@@ -219,11 +320,15 @@ export class ChainstepSession extends DebugSession {
       this.sendEvent(event);
     };
     try {
-      const execution = await backend.launch(config, report, abort.signal);
+      // What the backend did before the call (compiled, deployed, set up, warnings) goes to the Debug Console.
+      const say = (line: string, kind?: 'info' | 'warning') => {
+        if (!abort.signal.aborted) this.sendEvent(new OutputEvent(`${kind === 'warning' ? 'Warning: ' : ''}${line}\n`, kind === 'warning' ? 'stderr' : 'console'));
+      };
+      const execution = await backend.launch(config, report, abort.signal, say);
       // A backend may finish its work without looking at the signal: cancelled is cancelled.
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       report('Indexing statements for stepping');
-      return this.newRun(config, execution);
+      return this.newRun(config, execution, backend.exceptionFilters);
     } catch (e) {
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       throw e;
@@ -233,10 +338,17 @@ export class ChainstepSession extends DebugSession {
     }
   }
 
-  private newRun(config: LaunchConfig, execution: Execution): Run {
+  /** What the backends debug, for messages: "a .sol file ..., or a Move package ...". */
+  private programs(): string {
+    const all = this.backends.map((b) => b.programs);
+    return all.length > 1 ? `${all.slice(0, -1).join(', ')}, or ${all[all.length - 1]}` : (all[0] ?? 'nothing');
+  }
+
+  private newRun(config: LaunchConfig, execution: Execution, filters: readonly ExceptionFilter[]): Run {
     const run: Run = {
       config,
       execution,
+      filters,
       navigator: new Navigator(execution),
       sources: new SourceTable(execution),
       addresses: new InstructionAddresses(execution),
@@ -245,6 +357,16 @@ export class ChainstepSession extends DebugSession {
       ended: false,
     };
     return run;
+  }
+
+  /**
+   * When `initialize` offered other filters than this recording's backend has (the adapter did not know the
+   * program then), the client hears the right ones before it configures them. VS Code keeps the Breakpoints
+   * view it built from `initialize`, but stops only ever follow the backend's own filters (see filterKinds).
+   */
+  private announceFilters(run: Run): void {
+    const same = run.filters.length === this.offered.length && run.filters.every((f, i) => f.id === this.offered[i]!.id);
+    if (!same) this.sendEvent(new CapabilitiesEvent({ exceptionBreakpointFilters: toDapFilters(run.filters) }));
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse): void {
@@ -268,6 +390,7 @@ export class ChainstepSession extends DebugSession {
       try {
         const run = await this.record(config);
         this.run = run;
+        this.announceFilters(run);
         this.resolveAll(run, true);
         this.sendResponse(response);
         this.apply(run, run.navigator.start(config.stopOnEntry === true), -1);
@@ -338,6 +461,7 @@ export class ChainstepSession extends DebugSession {
       if (last < 0 && x.stepCount - 1 > from) last = x.stepCount - 1;
       if (run.config['stopAtEnd'] === true && last >= 0 && run.stop?.reason !== 'end') {
         const o = x.outcome;
+        this.sayOutcome(run);
         move = { kind: 'stop', stop: { step: last, reason: 'end', text: `End of the call: ${o.summary}` }, logs: [], logsTruncated: false };
       } else {
         this.finish(run);
@@ -364,12 +488,19 @@ export class ChainstepSession extends DebugSession {
   private finish(run: Run): void {
     run.ended = true;
     run.stop = undefined;
+    this.sayOutcome(run);
+    this.sendEvent(new ExitedEvent(run.execution.outcome.success ? 0 : 1));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  /** How the call ended, in the Debug Console, once per recording. */
+  private sayOutcome(run: Run): void {
+    if (run.outcomeSaid) return;
+    run.outcomeSaid = true;
     const o = run.execution.outcome;
     const gas = o.gasUsed !== undefined ? ` (gas used: ${o.gasUsed})` : '';
     const lines = [`Call ${o.summary}${gas}`, ...(o.details ?? []).map((d) => `  ${d}`)];
     this.sendEvent(new OutputEvent(`${lines.join('\n')}\n`, o.success ? 'console' : 'stderr'));
-    this.sendEvent(new ExitedEvent(o.success ? 0 : 1));
-    this.sendEvent(new TerminatedEvent());
   }
 
   private step(
@@ -559,7 +690,7 @@ export class ChainstepSession extends DebugSession {
         exceptionId: e.kind,
         description: e.summary,
         breakMode: e.caught ? 'always' : 'unhandled',
-        details: { message: e.summary, typeName: e.kind, ...(e.details ? { stackTrace: e.details } : {}) },
+        details: { message: e.summary, typeName: e.kind, ...(e.details ? { stackTrace: wrapText(e.details) } : {}) },
       };
       this.sendResponse(response);
     });
@@ -703,7 +834,7 @@ export class ChainstepSession extends DebugSession {
         before = wanted - run.execution.disassemble(ref, offset, wanted).length;
       }
       const pad = (address: bigint): DebugProtocol.DisassembledInstruction => ({
-        address: `0x${(address < 0n ? 0n : address).toString(16)}`,
+        address: padAddress(address),
         instruction: '',
         presentationHint: 'invalid',
       });
@@ -732,6 +863,13 @@ export class ChainstepSession extends DebugSession {
     response.body = { sources: this.run ? this.run.sources.all() : [] };
     this.sendResponse(response);
   }
+}
+
+/** Every backend's filters, each id once (the first backend's wording wins). */
+function unionOfFilters(backends: readonly Backend[]): ExceptionFilter[] {
+  const byId = new Map<string, ExceptionFilter>();
+  for (const b of backends) for (const f of b.exceptionFilters) if (!byId.has(f.id)) byId.set(f.id, f);
+  return [...byId.values()];
 }
 
 function granularity(g: DebugProtocol.SteppingGranularity | undefined): Granularity {

@@ -85,7 +85,7 @@ test('storage writes are visible from the step after them, and data breakpoints 
   // The Counter's `count` is written once, inside the nested call.
   const bumpStep = [...Array(ex.stepCount).keys()].find((s) => ex.frames(s)[0]?.name === 'Counter.bump')!;
   const countTarget = ex.dataTarget(bumpStep, 0, 'count')!;
-  const countWrites = ex.writeSteps(countTarget.dataId);
+  const countWrites = ex.writeSteps(countTarget.dataId)!;
   assert.equal(countWrites.length, 1);
   const w = countWrites[0]!;
   const address = ex.context(w).address;
@@ -186,7 +186,7 @@ test('storage written by a call that reverted is restored after the revert', asy
   const ex = await launchEvm({ program: path.join(here, 'contracts', 'Undo.sol'), function: 'attempt', args: [7] }, () => {}, signal);
   assert.equal(ex.outcome.summary, 'returned (11)');
   const target = ex.dataTarget(0, 0, 'value')!;
-  const writes = ex.writeSteps(target.dataId);
+  const writes = ex.writeSteps(target.dataId)!;
   assert.equal(writes.length, 2);
   const address = ex.context(0).address;
   const [inner, outer] = writes as [number, number];
@@ -205,7 +205,7 @@ test('data breakpoints on a mapping entry watch its slot', async () => {
   const sender = ex.context(0).caller;
   const entry = ex.dataTarget(end, 0, `[${sender}]`, 'totals');
   assert.ok(entry, 'totals[sender] can be watched');
-  const writes = ex.writeSteps(entry.dataId);
+  const writes = ex.writeSteps(entry.dataId)!;
   assert.equal(writes.length, 1);
   assert.equal(ex.location(writes[0]!)!.line, 48);
   assert.equal(ex.dataTarget(end, 0, 'totals'), undefined, 'a whole mapping is not a value');

@@ -17,9 +17,9 @@ export interface Served {
 }
 
 /** A ChainstepSession over the given backends, one per connection, and a connected client. */
-export async function serve(backends: readonly Backend[]): Promise<Served> {
+export async function serve(backends: readonly Backend[], options: ConstructorParameters<typeof ChainstepSession>[1] = {}): Promise<Served> {
   const server = net.createServer((socket) => {
-    const session = new ChainstepSession(backends);
+    const session = new ChainstepSession(backends, options);
     session.setRunAsServer(true);
     session.start(socket, socket);
   });
@@ -98,9 +98,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export class AdapterClient extends DebugClient {
   readonly process: ChildProcessWithoutNullStreams;
   stderr = '';
-  constructor() {
+  /** `dapArgs`: what follows `chainstep dap` (the extension names the program it launches). */
+  constructor(dapArgs: readonly string[] = []) {
     super('node', 'unused', 'chainstep');
-    this.process = spawn(process.execPath, [path.join(repoRoot, 'bin/chainstep.js'), 'dap'], {
+    this.process = spawn(process.execPath, [path.join(repoRoot, 'bin/chainstep.js'), 'dap', ...dapArgs], {
       cwd: repoRoot,
       env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
     });

@@ -71,8 +71,8 @@ export class Tracer {
     this.writes.set(name, list);
     return this;
   }
-  fail(kind: ExceptionKind, summary: string, caught = false): this {
-    this.exceptions.push({ step: this.lines.length - 1, kind, caught, summary });
+  fail(kind: ExceptionKind, summary: string, caught = false, details?: string): this {
+    this.exceptions.push({ step: this.lines.length - 1, kind, caught, summary, ...(details !== undefined ? { details } : {}) });
     return this;
   }
   print(text: string): this {
@@ -301,8 +301,9 @@ export class FakeExecution implements Execution {
   dataTarget(_step: number, _frameIndex: number, name: string): DataTarget | undefined {
     return this.trace.writes.has(name) ? { dataId: `var:${name}`, description: `${name} (written)` } : undefined;
   }
-  writeSteps(dataId: string): readonly number[] {
-    return (this.trace.writes.get(dataId.replace(/^var:/, '')) ?? []).map((w) => w.step);
+  writeSteps(dataId: string): readonly number[] | undefined {
+    const writes = dataId.startsWith('var:') ? this.trace.writes.get(dataId.slice(4)) : undefined;
+    return writes?.map((w) => w.step);
   }
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array {
     if (memoryReference !== FAKE_MEMORY_BASE) return new Uint8Array(0);
@@ -357,7 +358,7 @@ export const SAMPLE_SOURCE = [
 
 export interface SampleOptions {
   /** Make the external call fail with an exception (caught or not). */
-  readonly failure?: { kind: ExceptionKind; caught: boolean };
+  readonly failure?: { kind: ExceptionKind; caught: boolean; details?: string };
 }
 
 export function sampleTrace(options: SampleOptions = {}): Tracer {
@@ -379,7 +380,7 @@ export function sampleTrace(options: SampleOptions = {}): Tracer {
   t.call('Other.poke', 1, () => {
     t.unmapped(2);
     t.line(16, 2).set('z', 5);
-    if (options.failure) t.line(17, 1).fail(options.failure.kind, `failed: ${options.failure.kind}`, options.failure.caught);
+    if (options.failure) t.line(17, 1).fail(options.failure.kind, `failed: ${options.failure.kind}`, options.failure.caught, options.failure.details);
   });
   t.line(8, 1);
   t.line(9, 2);
@@ -393,6 +394,14 @@ export function sampleExecution(sourcePath: string, options: SampleOptions = {})
 
 /** A backend over the fake VM: `program` ending in `.fake`; special program names fail in known ways. */
 export const fakeBackend: Backend = {
+  programs: 'a .fake program',
+  exceptionFilters: [
+    { id: 'revert', label: 'Reverts', description: 'fake reverts', default: true, kinds: ['revert'] },
+    { id: 'panic', label: 'Panics', description: 'fake panics', default: true, kinds: ['panic'] },
+    { id: 'outOfGas', label: 'Out of gas / invalid', description: 'fake gas', default: true, kinds: ['outOfGas', 'invalid'] },
+    { id: 'abort', label: 'Aborts', description: 'fake aborts', default: true, kinds: ['abort'] },
+    { id: 'caught', label: 'Also caught failures', description: 'also caught', default: false },
+  ],
   accepts: (config: LaunchConfig) => config.program.endsWith('.fake'),
   async launch(config, progress, cancel) {
     progress('compiling', 0.1);

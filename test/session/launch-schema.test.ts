@@ -47,11 +47,15 @@ test('every launch attribute the adapter reads is in the schema, with a descript
   }
 });
 
-test('stopAtEnd is a boolean, maxSteps a positive integer, from an address or an account index 0-9', () => {
-  const { stopAtEnd, maxSteps, from } = launchSchema();
+test('stopAtEnd is a boolean, maxSteps (and its alias stepLimit) a positive integer or decimal string, from an address or an account index 0-9', () => {
+  const { stopAtEnd, maxSteps, stepLimit, from } = launchSchema();
   assert.equal(stopAtEnd?.type, 'boolean');
-  assert.equal(maxSteps?.type, 'integer');
-  assert.equal(maxSteps?.minimum, 1);
+  for (const bound of [maxSteps, stepLimit]) {
+    assert.deepEqual(bound?.type, ['integer', 'string']);
+    assert.equal(bound?.minimum, 1);
+    const digits = new RegExp(bound?.pattern ?? '.*');
+    assert.ok(digits.test('1000') && !digits.test('many'));
+  }
   assert.deepEqual(from?.type, ['string', 'integer']);
   assert.deepEqual([from?.minimum, from?.maximum], [0, 9]);
   const address = new RegExp(from?.pattern ?? '.*');

@@ -223,13 +223,13 @@ test('data breakpoints stop at each write, forwards and backwards', () => {
   const x = execution();
   const nav = new Navigator(x);
   const target = x.dataTarget(0, 0, 'total')!;
-  nav.triggers.setDataBreakpoints([{ id: 9, kind: 'data breakpoint', hits: x.writeSteps(target.dataId) }]);
+  nav.triggers.setDataBreakpoints([{ id: 9, kind: 'data breakpoint', hits: x.writeSteps(target.dataId)! }]);
   const writes: number[] = [];
   for (let move = nav.start(false); move.kind === 'stop'; move = nav.continue(move.stop.step)) {
     assert.equal(move.stop.reason, 'data breakpoint');
     writes.push(move.stop.step);
   }
-  assert.deepEqual(writes, [...x.writeSteps(target.dataId)]);
+  assert.deepEqual(writes, [...x.writeSteps(target.dataId)!]);
   assert.equal(stepOf(nav.reverseContinue(writes[3]!)), writes[2]);
 });
 

@@ -133,7 +133,13 @@ test('scopes page large arrays, format hex, evaluate with errors, memory and dis
     // every row whose address equals the current one as current).
     const addresses = (start.body.instructions as DebugProtocol.DisassembledInstruction[]).map((r) => r.address);
     assert.equal(new Set(addresses).size, addresses.length, `distinct addresses: ${addresses.join(' ')}`);
-    assert.ok(addresses.every((a) => BigInt(a) >= 0n));
+    // In order as numbers (VS Code sorts rows by BigInt(address)), never "-1" (its "no address").
+    const numbers = addresses.map((a) => BigInt(a));
+    assert.ok(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!), addresses.join(' '));
+    assert.ok(!addresses.includes('-1'));
+    // The first code unit's addresses are its pcs, as a user reads them elsewhere (issue 7, item 19).
+    assert.deepEqual(addresses.slice(3), ['0x0', '0x1']);
+    assert.equal(ip, `0x${pc.toString(16)}`);
 
     // Handles from an earlier stop name nothing now: an empty answer, not a misread value.
     await move(dc, (a) => dc.nextRequest(a));
@@ -195,7 +201,10 @@ test('exceptions stop with exceptionInfo; the end reports the outcome and termin
   const { dc, output, close } = await serve([fakeBackend]);
   try {
     const stopped = nextEvent(dc, 'stopped');
-    await launch(dc, { program: PROGRAM, failure: { kind: 'revert', caught: false } }, () =>
+    // Revert data as a backend reports it: one long line (issue 7, item 19: the widget does not wrap it).
+    const data = `0x${'08c379a0'}${'ab'.repeat(150)}`;
+    const details = `in Vault.withdraw at 0x5fbdb2315678afecb367f032d93f642f64180aa3; caught by a caller; data ${data}`;
+    await launch(dc, { program: PROGRAM, failure: { kind: 'revert', caught: false, details } }, () =>
       dc.setExceptionBreakpointsRequest({ filters: ['revert'] }),
     );
     const event = (await stopped) as DebugProtocol.StoppedEvent;
@@ -203,6 +212,9 @@ test('exceptions stop with exceptionInfo; the end reports the outcome and termin
     assert.equal((await where(dc)).line, 17);
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.deepEqual([info.body.exceptionId, info.body.description, info.body.breakMode], ['revert', 'failed: revert', 'unhandled']);
+    const shown = info.body.details!.stackTrace!.split('\n');
+    assert.ok(shown.length > 4 && shown.every((l) => l.length <= 80), shown.join('\n'));
+    assert.equal(shown.join('').replace(/\s/g, ''), details.replace(/\s/g, ''), 'every byte, in order');
 
     const exited = nextEvent(dc, 'exited');
     const terminated = nextEvent(dc, 'terminated');

@@ -15,6 +15,7 @@ import type { LoadedModule } from '../package/registry.ts';
 import type { FunctionSourceMap, Loc } from '../package/source-map.ts';
 import type { LoadedPackage } from '../package/load-package.ts';
 import type { DisassemblyFolder } from './disassembly-files.ts';
+import { LineIndex } from '../../../language/text/line-index.ts';
 
 export interface CodeUnit {
   readonly id: number;
@@ -40,31 +41,10 @@ export interface CodeUnit {
   pcs?: number[];
 }
 
-/** A `.move` file and its line starts (in bytes) for converting source-map byte offsets. */
+/** A `.move` file, indexed for converting source-map byte offsets. */
 interface SourceText {
   readonly index: number;
-  readonly bytes: Uint8Array;
-  readonly lineStarts: number[];
-}
-
-const utf8 = new TextDecoder();
-
-function lineStarts(bytes: Uint8Array): number[] {
-  const starts = [0];
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1);
-  return starts;
-}
-
-/** 0-based line containing a byte offset. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  readonly lines: LineIndex;
 }
 
 /**
@@ -213,12 +193,11 @@ export class CodeTable {
   range(loc: Loc): SourceRange | undefined {
     const text = this.text(loc.fileHash);
     if (!text) return undefined;
-    const start = Math.min(loc.start, text.bytes.length);
-    const end = Math.max(start, Math.min(loc.end, text.bytes.length));
-    const l0 = lineOf(text.lineStarts, start);
-    const l1 = lineOf(text.lineStarts, end);
-    const col = (line: number, offset: number) => utf8.decode(text.bytes.subarray(text.lineStarts[line]!, offset)).length + 1;
-    return { source: text.index, line: l0 + 1, column: col(l0, start), endLine: l1 + 1, endColumn: col(l1, end) };
+    const size = text.lines.bytes.length;
+    const start = Math.min(loc.start, size);
+    const from = text.lines.position(start);
+    const to = text.lines.position(Math.max(start, Math.min(loc.end, size)));
+    return { source: text.index, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
   }
 
   private text(hash: string): SourceText | undefined {
@@ -229,8 +208,7 @@ export class CodeTable {
     let entry: SourceText | null = null;
     if (path) {
       try {
-        const bytes = readFileSync(path);
-        entry = { index: this.sources.length, bytes, lineStarts: lineStarts(bytes) };
+        entry = { index: this.sources.length, lines: new LineIndex(readFileSync(path)) };
         // A disassembly text is not the user's to edit.
         this.sources.push({ path, name: basename(path), readOnly: path === shipped });
       } catch {

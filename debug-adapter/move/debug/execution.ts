@@ -423,9 +423,9 @@ export class MoveExecution implements Execution {
     return { dataId: `local:${frame}:${local}:${offsets.join(',')}`, description: `${text} in ${where}` };
   }
 
-  writeSteps(dataId: string): readonly number[] {
+  writeSteps(dataId: string): readonly number[] | undefined {
     const m = /^local:(\d+):(\d+)(?::([\d,]*))?$/.exec(dataId);
-    if (!m) return [];
+    if (!m) return undefined;
     const writes = this.recording.writeStepsOfLocal(Number(m[1]), Number(m[2]));
     if (m[3] === undefined) return writes;
     // A part of the local: only the writes that change that part.

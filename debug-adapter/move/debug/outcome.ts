@@ -15,7 +15,7 @@ export interface EndContext {
   where(frame: RecordedFrame, pc: number): { module?: CompiledModule; sourceMap?: ModuleSourceMap; line?: string };
 }
 
-/** Aborts stop on the "Move aborts" filter; arithmetic and vector errors are panics; gas is gas. */
+/** The kinds of MOVE_EXCEPTION_FILTERS (backend.ts): aborts, arithmetic and vector errors as panics, gas, the rest. */
 export function exceptionKind(status: string): ExceptionKind {
   if (status === 'ABORTED') return 'abort';
   if (status === 'OUT_OF_GAS') return 'outOfGas';

@@ -1,5 +1,5 @@
 // `chainstep trace --program <build folder> --function <addr::module::fun> [--args json]
-//  [--type-args json] [--framework <snapshot.bcs>]... [--gas-budget n] [--step-limit n] --out F`
+//  [--type-args json] [--framework <snapshot.bcs>]... [--gas-budget n] [--max-steps n] --out F`
 //
 // Runs one Move function in the interpreter and writes its execution as a Sui trace (JSON Lines,
 // version 3) that the Sui trace tools and Chainstep's own trace debugging read. Prints one line on
@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { parseFlags, type BackendCommand, type CommandIO } from '../../core/command-line.ts';
 import { loadPackage } from '../package/index.ts';
 import { parseArgs, parseTypeArgs } from '../vm/args.ts';
 import { MoveVM, type RunResult } from '../vm/interpreter.ts';
@@ -16,47 +17,35 @@ import { dummyTxContext, renderValue } from '../vm/natives.ts';
 import { VMError } from '../vm/status.ts';
 import { TraceWriter } from './writer.ts';
 
-export interface CommandIO {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
 const USAGE =
   'usage: chainstep trace --program <build folder> --function <address>::<module>::<function> ' +
-  "[--args '[...]'] [--type-args '[\"0x2::sui::SUI\"]'] [--framework <0x2.bcs>]... [--gas-budget N] [--step-limit N] --out <file.jsonl>";
+  "[--args '[...]'] [--type-args '[\"0x2::sui::SUI\"]'] [--framework <0x2.bcs>]... [--gas-budget N] [--max-steps N] --out <file.jsonl>";
 
-interface Options {
-  program?: string;
-  function?: string;
-  args?: string;
-  typeArgs?: string;
-  out?: string;
-  frameworks: string[];
-  gasBudget?: string;
-  stepLimit?: string;
-}
+const FLAGS = {
+  program: { type: 'string' },
+  function: { type: 'string' },
+  args: { type: 'string' },
+  'type-args': { type: 'string' },
+  out: { type: 'string' },
+  framework: { type: 'string', multiple: true },
+  'gas-budget': { type: 'string' },
+  'max-steps': { type: 'string' },
+  // The earlier name of --max-steps.
+  'step-limit': { type: 'string' },
+} as const;
 
-function parseArgv(argv: readonly string[]): Options {
-  const o: Options = { frameworks: [] };
-  const flags: Record<string, (v: string) => void> = {
-    '--program': (v) => (o.program = v),
-    '--function': (v) => (o.function = v),
-    '--args': (v) => (o.args = v),
-    '--type-args': (v) => (o.typeArgs = v),
-    '--out': (v) => (o.out = v),
-    '--framework': (v) => o.frameworks.push(v),
-    '--gas-budget': (v) => (o.gasBudget = v),
-    '--step-limit': (v) => (o.stepLimit = v),
+function parseArgv(argv: readonly string[]) {
+  const { values } = parseFlags(argv, FLAGS, USAGE);
+  return {
+    program: values.program,
+    function: values.function,
+    args: values.args,
+    typeArgs: values['type-args'],
+    out: values.out,
+    frameworks: values.framework ?? [],
+    gasBudget: values['gas-budget'],
+    stepLimit: values['max-steps'] ?? values['step-limit'],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s, 2) : [argv[i]!, undefined];
-    const set = flags[flag!];
-    if (!set) throw new UserError(`unknown option ${argv[i]}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UserError(`${flag} needs a value\n${USAGE}`);
-    set(value);
-  }
-  return o;
 }
 
 function json(text: string | undefined, what: string): unknown {
@@ -95,7 +84,7 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
     if (o.out.endsWith('.zst')) throw new UserError(`--out ${o.out}: compressed traces are not written; name the file .jsonl (readers accept plain JSON Lines)`);
     const pkg = loadPackage(o.program, { frameworks: o.frameworks.map((f) => resolve(f)), findSources: false });
     const gasBudget = integer(o.gasBudget, '--gas-budget');
-    const stepLimit = integer(o.stepLimit, '--step-limit');
+    const stepLimit = integer(o.stepLimit, '--max-steps');
     const vm = new MoveVM(registryProvider(pkg.registry), {
       ...(gasBudget !== undefined ? { gasBudget } : {}),
       ...(stepLimit !== undefined ? { stepLimit: Number(stepLimit) } : {}),
@@ -124,3 +113,14 @@ export async function runTraceCommand(argv: readonly string[], io: CommandIO = {
     throw e;
   }
 }
+
+/** `chainstep trace`, as the Move backend brings it to the command line. */
+export const traceCommand: BackendCommand = {
+  name: 'trace',
+  help: `  chainstep trace --program <Move build folder> --function <address>::<module>::<function> --out <file.jsonl>
+          [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--max-steps <n>]
+      Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
+      version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
+`,
+  run: (argv, io) => runTraceCommand(argv, io),
+};

@@ -187,7 +187,7 @@ export class MoveVM {
     try {
       for (;;) {
         if (++steps > stepLimit) {
-          throw new VMError('STEP_LIMIT_REACHED', `stopped after ${stepLimit.toLocaleString('en-US')} instructions: the step limit was reached (an endless loop?); raise it with the stepLimit option`);
+          throw new VMError('STEP_LIMIT_REACHED', `stopped after ${stepLimit.toLocaleString('en-US')} instructions: the step limit was reached (an endless loop?); raise it with maxSteps (launch.json) or --max-steps (chainstep trace)`);
         }
         const op = ops[pc];
         let next = pc + 1;

@@ -1,8 +1,10 @@
 // Numeric opcodes for the interpreter's dispatch (a switch on small integers is what keeps the loop
-// fast) and the opcode names Sui traces print (`Debug` of the binary format's `Opcodes` enum). The
-// numbers are the Sui encoding for the shared instruction set; Aptos-only instructions get numbers
-// from 0x80 up (the binary reader has already told the two meanings of 0x4E.. apart).
+// fast; written out as literals so the engine folds them). The numbers are the Sui encoding for the shared
+// instruction set, the bytes of the one opcode table (binary/opcodes.ts, checked equal by a test);
+// Aptos-only instructions get numbers from 0x80 up (the binary reader has already told the two meanings
+// of 0x4E.. apart). Names come from that table too.
 import type { InstructionOp } from '../binary/model.ts';
+import { opcodeByte, opcodeName } from '../binary/opcodes.ts';
 
 export const Op = {
   Pop: 0x01, Ret: 0x02, BrTrue: 0x03, BrFalse: 0x04, Branch: 0x05, LdU64: 0x06, LdConst: 0x07, LdTrue: 0x08,
@@ -35,19 +37,14 @@ export const OP_NAMES: readonly string[] = (() => {
   return names;
 })();
 
-/** Sui trace spelling: `ImmBorrowFieldGeneric` → `IMM_BORROW_FIELD_GENERIC`, `LdU64` → `LD_U64`. */
+/**
+ * Trace spelling of each dispatch number: the opcode names of the one opcode table (binary/opcodes.ts),
+ * Sui's where Sui has the instruction (exactly the `instruction` strings of Sui traces), Aptos's otherwise.
+ */
 export const TRACE_NAMES: readonly string[] = (() => {
-  const special: Record<string, string> = {
-    // Sui names the global-storage opcodes as deprecated.
-    Exists: 'EXISTS_DEPRECATED', ExistsGeneric: 'EXISTS_GENERIC_DEPRECATED',
-    MutBorrowGlobal: 'MUT_BORROW_GLOBAL_DEPRECATED', MutBorrowGlobalGeneric: 'MUT_BORROW_GLOBAL_GENERIC_DEPRECATED',
-    ImmBorrowGlobal: 'IMM_BORROW_GLOBAL_DEPRECATED', ImmBorrowGlobalGeneric: 'IMM_BORROW_GLOBAL_GENERIC_DEPRECATED',
-    MoveFrom: 'MOVE_FROM_DEPRECATED', MoveFromGeneric: 'MOVE_FROM_GENERIC_DEPRECATED',
-    MoveTo: 'MOVE_TO_DEPRECATED', MoveToGeneric: 'MOVE_TO_GENERIC_DEPRECATED',
-  };
   const out: string[] = [];
-  for (const [name, code] of Object.entries(Op)) {
-    out[code] = special[name] ?? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').replace(/(Ld|Cast)(U|I)(\d+)/, '$1_$2$3').toUpperCase();
+  for (const [op, code] of Object.entries(Op) as [InstructionOp, number][]) {
+    out[code] = opcodeByte(op, 'sui') !== undefined ? opcodeName(op, 'sui') : opcodeName(op, 'aptos');
   }
   return out;
 })();

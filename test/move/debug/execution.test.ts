@@ -116,7 +116,7 @@ test('data breakpoints: the steps that write a local', { skip: noFixtures }, asy
   const target = x.dataTarget(s, 0, 'v1');
   assert.ok(target);
   assert.match(target.description, /v1 in 0x0::m::foo/);
-  const writes = x.writeSteps(target.dataId);
+  const writes = x.writeSteps(target.dataId)!;
   assert.deepEqual(writes.map((w) => [x.pc(w), x.frames(w)[0]!.name]), [[10, '0x0::m::foo']], 'StLoc[1] writes v1');
   assert.equal(x.dataTarget(s, 0, 'nope'), undefined);
 });
@@ -198,7 +198,7 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
   const limited = await run('stepping_call', '0x0::m::test', { stepLimit: 10 });
   assert.equal(limited.stepCount, 10);
   assert.match(limited.outcome.summary, /^failed: STEP_LIMIT_REACHED/);
-  assert.match(limited.outcome.details!.join('\n'), /raise it with the stepLimit option/);
+  assert.match(limited.outcome.details!.join('\n'), /raise it with maxSteps/);
   await fails({}, /0x0::m has no function nope \(it has: foo, test, unit_test_poison\)/, '0x0::m::nope');
   await fails({}, /the package has no module zz \(modules: 0x0::m\)/, 'zz::f');
   await fails({}, /expected "<address>::<module>::<function>"/, 'a::b::c::d');
@@ -345,12 +345,12 @@ test('data breakpoints on fields and elements, also through references', { skip:
   const field = x.dataTarget(s, 0, 'simple_field', 'some_struct_ref')!;
   assert.equal(field.description, 'some_struct_ref.simple_field in 0x0::m::foo');
   const whole = x.dataTarget(s, 1, 'some_struct')!;
-  const fieldWrites = x.writeSteps(field.dataId);
-  assert.ok(fieldWrites.every((w) => x.writeSteps(whole.dataId).includes(w)), 'a subset of the writes to the whole struct');
-  assert.ok(fieldWrites.length < x.writeSteps(whole.dataId).length, 'writes to other fields do not count');
+  const fieldWrites = x.writeSteps(field.dataId)!;
+  assert.ok(fieldWrites.every((w) => x.writeSteps(whole.dataId)!.includes(w)), 'a subset of the writes to the whole struct');
+  assert.ok(fieldWrites.length < x.writeSteps(whole.dataId)!.length, 'writes to other fields do not count');
   assert.deepEqual(at(fieldWrites).slice(1), ['0x0::m::foo@9'], 'after its creation, written once through the reference');
-  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[1]', 'vec_ref')!.dataId)), ['0x0::m::test@7'], 'vec[1] is only written when pushed');
-  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[0]', 'vec_ref')!.dataId)).slice(1), ['0x0::m::foo@24']);
+  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[1]', 'vec_ref')!.dataId)!), ['0x0::m::test@7'], 'vec[1] is only written when pushed');
+  assert.deepEqual(at(x.writeSteps(x.dataTarget(s, 0, '[0]', 'vec_ref')!.dataId)!).slice(1), ['0x0::m::foo@24']);
   assert.equal(x.dataTarget(s, 0, 'nope', 'some_struct_ref'), undefined);
   assert.equal(x.dataTarget(s, 0, '[9]', 'vec_ref'), undefined);
 });

@@ -60,7 +60,7 @@ test('a run stopped by the step limit ends the recording with that reason, not w
   assert.equal(rec.state(rec.stepCount).locals.size, 1, 'the loop frame is still open');
   const x = new MoveExecution(rec, new CodeTable(undefined), { failure: { status: result.kind === 'error' ? result.status : '', message: result.kind === 'error' ? result.message : '' } });
   assert.match(x.outcome.summary, /^failed: STEP_LIMIT_REACHED: .*stopped after 500 instructions in 0x42::bench::loop \(last instruction run: pc \d+\); the run did not finish$/);
-  assert.match(x.outcome.details!.join('\n'), /raise it with the stepLimit option/);
+  assert.match(x.outcome.details!.join('\n'), /raise it with maxSteps/);
   assert.equal(x.exceptions.length, 1);
   assert.equal(x.exceptions[0]!.step, 499, 'the session stops at the last instruction that ran');
 });
