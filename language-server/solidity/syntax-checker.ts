@@ -27,6 +27,7 @@ export class SyntaxChecker {
 
   forget(key: string): void {
     this.queued.delete(key);
+    this.worker?.postMessage({ forget: key } satisfies ParseJob);
   }
 
   dispose(): void {
@@ -68,6 +69,6 @@ export class SyntaxChecker {
     this.queued.delete(key);
     const id = this.nextId++;
     this.running = { id, key, version: job.version };
-    this.ensureWorker().postMessage({ id, text: job.text } satisfies ParseJob);
+    this.ensureWorker().postMessage({ id, key, text: job.text } satisfies ParseJob);
   }
 }

@@ -5,15 +5,17 @@
 // answered `initialize`, never on the start-up path.
 type SlangParser = typeof import('@nomicfoundation/slang/parser');
 type SlangUtils = typeof import('@nomicfoundation/slang/utils');
+type SlangCst = typeof import('@nomicfoundation/slang/cst');
 type Parser = import('@nomicfoundation/slang/parser').Parser;
+type ParseError = import('@nomicfoundation/slang/parser').ParseError;
 
-let slang: { Parser: SlangParser['Parser']; LanguageFacts: SlangUtils['LanguageFacts'] } | undefined;
+let slang: { Parser: SlangParser['Parser']; LanguageFacts: SlangUtils['LanguageFacts']; NonterminalKind: SlangCst['NonterminalKind'] } | undefined;
 let loading: Promise<void> | undefined;
 
 /** Loads the parser (once); syntax checks are possible when it resolves. */
 export function loadSyntax(): Promise<void> {
-  loading ??= Promise.all([import('@nomicfoundation/slang/parser'), import('@nomicfoundation/slang/utils')])
-    .then(([p, u]) => { slang = { Parser: p.Parser, LanguageFacts: u.LanguageFacts }; });
+  loading ??= Promise.all([import('@nomicfoundation/slang/parser'), import('@nomicfoundation/slang/utils'), import('@nomicfoundation/slang/cst')])
+    .then(([p, u, c]) => { slang = { Parser: p.Parser, LanguageFacts: u.LanguageFacts, NonterminalKind: c.NonterminalKind }; });
   return loading;
 }
 
@@ -48,18 +50,50 @@ function parserFor(text: string): Parser {
   return parser;
 }
 
-/** The syntax errors of a text; undefined while the parser is still loading (see loadSyntax). */
-export function syntaxErrors(text: string): SyntaxError[] | undefined {
-  if (!slang) return undefined;
-  const output = parserFor(text).parseFileContents(text);
-  const errors = output.errors();
+/** UTF-16 ranges of the contract members (functions, state variables, …) of a parse. */
+export interface MemberRange { readonly start: number; readonly end: number }
+
+export interface FileParse {
+  readonly errors: SyntaxError[];
+  readonly members: MemberRange[];
+}
+
+function convert(errors: ParseError[], text: string, base = 0): SyntaxError[] {
   return errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
-    const start = e.textRange.start.utf16;
-    let end = Math.max(e.textRange.end.utf16, start);
+    const start = base + e.textRange.start.utf16;
+    let end = Math.max(base + e.textRange.end.utf16, start);
     // A missing token has an empty range; cover the next character so the squiggle can be seen.
     if (end === start && start < text.length && text[start] !== '\n') end = start + 1;
     return { start, end, message: readable(e.message, text.slice(start, Math.min(end, start + 40))) };
   });
+}
+
+/** The syntax errors and member ranges of a whole file; undefined while the parser is still loading. */
+export function parseFile(text: string): FileParse | undefined {
+  if (!slang) return undefined;
+  const output = parserFor(text).parseFileContents(text);
+  const members: MemberRange[] = [];
+  const cursor = output.createTreeCursor();
+  while (cursor.goToNextNonterminalWithKind(slang.NonterminalKind.ContractMember)) {
+    members.push({ start: cursor.textRange.start.utf16, end: cursor.textRange.end.utf16 });
+  }
+  return { errors: convert(output.errors(), text), members };
+}
+
+/**
+ * The syntax errors of one contract member, `text.slice(start, end)`, parsed alone (with the file's grammar
+ * version); undefined when it does not parse as exactly one member (the edit reached beyond it).
+ */
+export function parseMember(text: string, start: number, end: number): SyntaxError[] | undefined {
+  if (!slang) return undefined;
+  const output = parserFor(text).parseNonterminal(slang.NonterminalKind.ContractMember, text.slice(start, end));
+  if (output.tree.textLength.utf16 !== end - start) return undefined;
+  return convert(output.errors(), text, start);
+}
+
+/** The syntax errors of a text; undefined while the parser is still loading (see loadSyntax). */
+export function syntaxErrors(text: string): SyntaxError[] | undefined {
+  return parseFile(text)?.errors;
 }
 
 /**
