@@ -61,19 +61,43 @@ function referenceRange(node: AstNode): [number, number] | undefined {
 
 export class SolidityAnalysis {
   readonly sources = new Map<string, IndexedSource>();
-  readonly nodes = new Map<number, { node: AstNode; unit: string; parent?: number }>();
-  readonly declarations = new Map<number, Occurrence>();
-  readonly referencesTo = new Map<number, Occurrence[]>();
+  private readonly nodeIndex = new Map<number, { node: AstNode; unit: string; parent?: number }>();
+  private readonly declarationIndex = new Map<number, Occurrence>();
+  private readonly referenceIndex = new Map<number, Occurrence[]>();
   readonly storage = new Map<number, StorageSlot>();
+  private indexed = false;
 
   constructor(readonly result: CheckResult) {
     for (const slot of result.storage) this.storage.set(slot.astId, slot);
-    for (const source of result.sources) {
-      const indexed: IndexedSource = { source, text: new SourceText(source.content), occurrences: [] };
-      this.sources.set(source.unit, indexed);
-      if (source.ast) this.walk(source.ast as AstNode, source.unit, undefined, indexed.occurrences);
+    for (const source of result.sources) this.sources.set(source.unit, { source, text: new SourceText(source.content), occurrences: [] });
+  }
+
+  /**
+   * Walks the ASTs (tens of milliseconds with OpenZeppelin imported). Done on first use, or right after the
+   * diagnostics of a check are published, so they do not wait for it.
+   */
+  index(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    for (const indexed of this.sources.values()) {
+      if (indexed.source.ast) this.walk(indexed.source.ast as AstNode, indexed.source.unit, undefined, indexed.occurrences);
       indexed.occurrences.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
     }
+  }
+
+  get nodes(): Map<number, { node: AstNode; unit: string; parent?: number }> {
+    this.index();
+    return this.nodeIndex;
+  }
+
+  get declarations(): Map<number, Occurrence> {
+    this.index();
+    return this.declarationIndex;
+  }
+
+  get referencesTo(): Map<number, Occurrence[]> {
+    this.index();
+    return this.referenceIndex;
   }
 
   get target(): IndexedSource | undefined {
@@ -81,11 +105,11 @@ export class SolidityAnalysis {
   }
 
   private walk(node: AstNode, unit: string, parent: number | undefined, into: Occurrence[]): void {
-    this.nodes.set(node.id, { node, unit, ...(parent !== undefined ? { parent } : {}) });
+    this.nodeIndex.set(node.id, { node, unit, ...(parent !== undefined ? { parent } : {}) });
     const name = parseSrc(node.nameLocation);
     if (name && typeof node.name === 'string' && node.name !== '' && name[1] > name[0]) {
       const occurrence: Occurrence = { unit, start: name[0], end: name[1], declaration: node.id, node, isDeclaration: true };
-      this.declarations.set(node.id, occurrence);
+      this.declarationIndex.set(node.id, occurrence);
       into.push(occurrence);
     }
     const target = node.referencedDeclaration;
@@ -95,8 +119,8 @@ export class SolidityAnalysis {
       if (range) {
         const occurrence: Occurrence = { unit, start: range[0], end: range[1], declaration: target, node, isDeclaration: false };
         into.push(occurrence);
-        let list = this.referencesTo.get(target);
-        if (!list) this.referencesTo.set(target, (list = []));
+        let list = this.referenceIndex.get(target);
+        if (!list) this.referenceIndex.set(target, (list = []));
         list.push(occurrence);
       }
     }
@@ -109,6 +133,7 @@ export class SolidityAnalysis {
 
   /** The innermost occurrence whose name covers the byte offset (the end counts, for a cursor after a name). */
   occurrenceAt(unit: string, offset: number): Occurrence | undefined {
+    this.index();
     const occurrences = this.sources.get(unit)?.occurrences ?? [];
     let best: Occurrence | undefined;
     for (const o of occurrences) {

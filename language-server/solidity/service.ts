@@ -167,6 +167,8 @@ export class SolidityService {
     }
     own.push(...this.importDiagnostics(analysis, state, document, drift, elsewhere));
     this.store.set(uri, 'compiler', own);
+    // Index for navigation after the diagnostics are out (unless a request needs it sooner).
+    setImmediate(() => analysis.index());
     // Errors of imported files that are not open show on those files too (open ones have their own check).
     const owner = `import:${uri}`;
     const published = new Set<string>();
