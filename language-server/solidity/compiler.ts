@@ -3,6 +3,7 @@
 // one is queued for the same document (stale diagnostics would flicker). A check running so long that it
 // holds up a newer edit (a huge file) is abandoned by restarting the worker.
 import type { Worker } from 'node:worker_threads';
+import { LatestPerDocument } from '../latest-queue.ts';
 import { startThread } from '../threads.ts';
 import type { CheckResult } from '../../language/solidity/check.ts';
 import type { CompileJob, CompileReply } from './compile-worker.ts';
@@ -23,7 +24,7 @@ export class SolidityCompiler {
   private worker: Worker | undefined;
   private nextId = 1;
   private running: { id: number; key: string; started: number } | undefined;
-  private readonly queued = new Map<string, Job>();
+  private readonly queued = new LatestPerDocument<Job>();
   private disposed = false;
   /** The compiler version once loaded ("unavailable: …" if it cannot be). */
   version: string | undefined;
@@ -48,8 +49,7 @@ export class SolidityCompiler {
 
   check(key: string, job: Job): void {
     if (this.disposed) return;
-    this.queued.delete(key);
-    this.queued.set(key, job);
+    this.queued.put(key, job);
     if (this.running && this.running.key === key && performance.now() - this.running.started > ABANDON_AFTER_MS) {
       this.restart();
     }
@@ -122,11 +122,9 @@ export class SolidityCompiler {
   }
 
   private pump(): void {
-    if (this.running || this.disposed) return;
-    const next = this.queued.entries().next();
-    if (next.done) return;
-    const [key, job] = next.value;
-    this.queued.delete(key);
+    const next = this.running || this.disposed ? undefined : this.queued.take();
+    if (!next) return;
+    const [key, job] = next;
     const id = this.nextId++;
     this.running = { id, key, started: performance.now() };
     this.ensureWorker().postMessage({ ...job, id } satisfies CompileJob);

@@ -1,6 +1,7 @@
 // Sends texts to the syntax worker, newest first: while one parse runs, only the latest text of each document
 // waits, so a burst of keystrokes costs one parse after the current one, not one per keystroke.
 import type { Worker } from 'node:worker_threads';
+import { LatestPerDocument } from '../latest-queue.ts';
 import { startThread } from '../threads.ts';
 import type { SyntaxError } from './syntax.ts';
 import type { ParseJob, ParseReply } from './syntax-worker.ts';
@@ -9,7 +10,7 @@ export class SyntaxChecker {
   private worker: Worker | undefined;
   private nextId = 1;
   private running: { id: number; key: string; version: number } | undefined;
-  private readonly queued = new Map<string, { text: string; version: number }>();
+  private readonly queued = new LatestPerDocument<{ text: string; version: number }>();
   private disposed = false;
 
   constructor(private readonly done: (key: string, version: number, errors: SyntaxError[]) => void, private readonly log: (m: string) => void) {}
@@ -20,8 +21,7 @@ export class SyntaxChecker {
 
   check(key: string, version: number, text: string): void {
     if (this.disposed) return;
-    this.queued.delete(key);
-    this.queued.set(key, { text, version });
+    this.queued.put(key, { text, version });
     this.pump();
   }
 
@@ -62,11 +62,9 @@ export class SyntaxChecker {
   }
 
   private pump(): void {
-    if (this.running || this.disposed) return;
-    const next = this.queued.entries().next();
-    if (next.done) return;
-    const [key, job] = next.value;
-    this.queued.delete(key);
+    const next = this.running || this.disposed ? undefined : this.queued.take();
+    if (!next) return;
+    const [key, job] = next;
     const id = this.nextId++;
     this.running = { id, key, version: job.version };
     this.ensureWorker().postMessage({ id, key, text: job.text } satisfies ParseJob);
