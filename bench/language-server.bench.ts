@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { analysisInput, importReader, type Solc } from '../language/solidity/check.ts';
 import { discoverProject } from '../language/solidity/workspace.ts';
 import { loadSyntax, syntaxErrors } from '../language-server/solidity/syntax.ts';
+import { IncrementalSyntax } from '../language-server/solidity/incremental-syntax.ts';
 import { LspClient, positionOf } from '../test/language-server/lsp-client.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -149,7 +150,19 @@ export async function run(): Promise<void> {
       const c = process.cpuUsage(c0);
       parseCpu.push((c.user + c.system) / 1000);
     }
-    console.log(`  syntax parse alone, CPU time:          ${stats(parseCpu)}`);
+    console.log(`  whole-file parse alone, CPU time:      ${stats(parseCpu)}`);
+    // What an edit inside one function costs: the member re-parse the syntax worker does.
+    const incremental = new IncrementalSyntax();
+    incremental.check('bench', text);
+    const memberCpu: number[] = [];
+    for (let i = 0; i < ROUNDS * 2; i++) {
+      const edited = text.replace(`uint256 scaled = Math.min(amount * ${i + 1},`, `uint256 scaled = Math.min(amount * ${i + 1} +,`);
+      const c0 = process.cpuUsage();
+      incremental.check('bench', i % 2 ? text : edited);
+      const c = process.cpuUsage(c0);
+      if (incremental.lastMode === 'member') memberCpu.push((c.user + c.system) / 1000);
+    }
+    console.log(`  member re-parse (an edit in a function), CPU time: ${stats(memberCpu)}`);
 
     // 3. didChange → compiler diagnostics, against solc-js compiling the same input in this process.
     const require = createRequire(import.meta.url);
