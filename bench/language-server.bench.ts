@@ -117,7 +117,7 @@ export async function run(): Promise<void> {
   const text = thousandLineContract();
   writeFileSync(file, text);
   const client = await LspClient.start({ command, rootPath: dir, initializationOptions: { languageServer: { compileDelay: 0 } } });
-  const pid = client.process.pid!;
+  const pid = client.process!.pid!;
   try {
     const uri = client.open(file);
     const hoverAt = positionOf(text, '_mint(to, scaled)', 1, 40);

@@ -28,7 +28,7 @@ export class LspClient {
   readonly events: DiagnosticsEvent[] = [];
   stderr = '';
 
-  private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {
+  private constructor(readonly process: ChildProcess | undefined, readonly connection: ProtocolConnection) {
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.events.push({ uri: p.uri, diagnostics: p.diagnostics, at: performance.now() });
@@ -50,6 +50,14 @@ export class LspClient {
     child.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
     connection.listen();
     await client.initialize(options.rootPath ?? repoRoot, options.initializationOptions);
+    return client;
+  }
+
+  /** A client over given streams (a server started in this process). */
+  static async over(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, rootPath = repoRoot): Promise<LspClient> {
+    const client = new LspClient(undefined, createProtocolConnection(new StreamMessageReader(input), new StreamMessageWriter(output)));
+    client.connection.listen();
+    await client.initialize(rootPath);
     return client;
   }
 
@@ -133,9 +141,10 @@ export class LspClient {
       // already gone
     }
     this.connection.dispose();
-    if (this.process.exitCode === null) {
-      await Promise.race([new Promise((r) => this.process.once('exit', r)), new Promise((r) => setTimeout(r, 2000))]);
-      if (this.process.exitCode === null) this.process.kill();
+    if (this.process && this.process.exitCode === null) {
+      const child = this.process;
+      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 2000))]);
+      if (child.exitCode === null) child.kill();
     }
   }
 }

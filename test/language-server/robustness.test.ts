@@ -30,7 +30,7 @@ after(async () => {
 async function stillAnswers(): Promise<void> {
   const hover = await eventually(() => client.hover(tokenUri, positionOf(tokenText, 'totalSupply = supply', 1)), 60_000, 'hover on Token');
   assert.match((hover.contents as { value: string }).value, /uint256 public totalSupply/);
-  assert.equal(client.process.exitCode, null, client.stderr);
+  assert.equal(client.process?.exitCode, null, client.stderr);
 }
 
 function write(rel: string, content: string | Buffer): string {
