@@ -12,14 +12,17 @@ import type { MoveDiagnostic, MoveFrontEnd } from '../../language/move/front-end
 import { startServer } from '../../language-server/server.ts';
 import { LspClient, positionOf, repoRoot } from './lsp-client.ts';
 
-/** Reports every `todo!` as an error, after a delay that lets a newer edit overtake an older check. */
+/** Reports every `todo!` as an error; a text marked "slow" finishes only after the next check has started. */
 const checked: string[] = [];
+let nextCheckStarted: () => void = () => {};
 const frontEnd: MoveFrontEnd = {
   name: 'test-move',
   async check(file, openFiles) {
     const text = openFiles.get(file) ?? '';
     checked.push(text);
-    await new Promise((r) => setTimeout(r, text.includes('slow') ? 300 : 10));
+    nextCheckStarted();
+    if (text.includes('slow')) await new Promise<void>((r) => (nextCheckStarted = r));
+    else await new Promise((r) => setTimeout(r, 10));
     const found: MoveDiagnostic[] = [];
     for (let at = text.indexOf('todo!'); at >= 0; at = text.indexOf('todo!', at + 1)) {
       found.push({ path: file, start: at, end: at + 5, severity: 'error', message: 'not implemented', code: 'T1' });
@@ -49,12 +52,11 @@ test('front-end diagnostics are published with UTF-16 ranges and cleared when fi
 
   // A slow check overtaken by a newer edit: only the newer result shows.
   client.change(uri, text.replace('fun f() { todo! }', 'fun f() { todo! todo! } // slow'));
-  await new Promise((r) => setTimeout(r, 250)); // past the compile delay: the slow check is running
-  assert.ok(checked.at(-1)!.includes('slow'));
+  while (!checked.at(-1)!.includes('slow')) await new Promise((r) => setTimeout(r, 20)); // the slow check runs
   const fixedAt = client.events.length;
   client.change(uri, text.replace('fun f() { todo! }', 'fun f() { }'));
   await client.waitForDiagnostics(uri, (x) => x.length === 0, 10_000, false);
-  await new Promise((r) => setTimeout(r, 600)); // the slow check has ended by now
+  await new Promise((r) => setTimeout(r, 300)); // the slow check ended when the newer one started
   assert.deepEqual(client.diagnostics.get(uri), []);
   assert.ok(client.events.slice(fixedAt).every((e) => e.diagnostics.length !== 2), 'the superseded result was never shown');
 

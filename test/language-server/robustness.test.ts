@@ -74,7 +74,7 @@ test('an import cycle is checked like any other project', async () => {
   const uri = client.open(write('cycle/A.sol', aText));
   const [def] = await eventually(async () => (await client.definition(uri, positionOf(aText, 'b();'))).at(0) && client.definition(uri, positionOf(aText, 'b();')), 60_000, 'cycle analysis');
   assert.ok(def!.uri.endsWith('/cycle/B.sol'));
-  assert.deepEqual(client.diagnostics.get(uri), []);
+  assert.deepEqual(await client.waitForDiagnostics(uri, (d) => d.length === 0), []);
   client.close(uri);
   await stillAnswers();
 });
