@@ -7,6 +7,7 @@ import { ChainstepConfigurationProvider, ChainstepDynamicConfigurations } from '
 import { configForDocument, documentLanguage } from './function-picker.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
+import { startLanguageClient, stopLanguageClient } from './language-client.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new ChainstepConfigurationProvider();
@@ -25,9 +26,15 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(DEBUG_FUNCTION_COMMAND, (target?: LensTarget) => debugFunction(target)),
   );
+  // Diagnostics, hover, F12 and symbols for .sol/.move come from the language server (language-server/).
+  startLanguageClient(context).catch((e: unknown) => {
+    void vscode.window.showWarningMessage(`Chainstep: the language server did not start: ${(e as Error).message}`);
+  });
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> {
+  return stopLanguageClient();
+}
 
 /** The code lens / command palette action: debug a function of a file (the lens's, or one picked). */
 async function debugFunction(target: LensTarget | undefined): Promise<void> {

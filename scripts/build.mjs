@@ -42,7 +42,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['solc'],
+  external: ['solc', '@nomicfoundation/slang', '@nomicfoundation/slang/*'],
   // Bundled CommonJS dependencies call require/__filename/__dirname, which an ES module does not have.
   // esbuild renames any bundled module's own top-level `require` (e.g. one made with createRequire)
   // because the bundle references the free `require`, so these declarations cannot collide.
@@ -60,8 +60,28 @@ await build({
   logLevel: 'warning',
 });
 
+// The language server (what the extension starts) and its worker threads (solc, the syntax parser): separate small bundles, so the
+// server starts without loading the debugger, and the worker file sits next to whichever bundle spawns it
+// (dist/language-server.mjs, or dist/chainstep.mjs for `chainstep lsp`).
+for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compile-worker.ts', 'solidity-compile-worker.mjs'], ['solidity/syntax-worker.ts', 'solidity-syntax-worker.mjs']]) {
+  await build({
+    entryPoints: [join(root, 'language-server', entry)],
+    outfile: join(dist, out),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Slang finds its WebAssembly next to its own module, so it stays a real package like solc.
+    external: ['solc', '@nomicfoundation/slang', '@nomicfoundation/slang/*'],
+    banner: { js: "import { createRequire as __chainstepCreateRequire } from 'node:module';\nconst require = __chainstepCreateRequire(import.meta.url);" },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
+
 copyPackageWithDependencies('solc', join(dist, 'node_modules'));
-console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/node_modules/solc');
+copyPackageWithDependencies('@nomicfoundation/slang', join(dist, 'node_modules'));
+console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/language-server.mjs, dist/solidity-{compile,syntax}-worker.mjs, dist/node_modules/solc');
 
 /** Copies an installed package and, recursively, its production dependencies (as npm resolved them). */
 function copyPackageWithDependencies(name, target, from = root, seen = new Set()) {

@@ -28,6 +28,10 @@ Usage:
       internal and external calls that have source), shows a few step backs, then continues to the end.
       With --break it runs from breakpoint to breakpoint.
 
+  chainstep lsp --stdio
+      Run the language server over stdin/stdout (Language Server Protocol): Solidity diagnostics as you
+      type, hover, go to definition, references, symbols and completion; Move outlines. For any LSP editor.
+
 ${[...backendCommands.values()].map((c) => c.help).join('\n')}
 Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
@@ -159,6 +163,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return await debug(rest);
+    }
+    if (command === 'lsp') {
+      // Loaded on demand: the language server shares nothing with the debugger.
+      const { runLanguageServer } = await import('../../language-server/main.ts');
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+      runLanguageServer();
+      return -1; // keeps running until the client exits
     }
     const backendCommand = command !== undefined ? backendCommands.get(command) : undefined;
     if (backendCommand) {

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { getContractAddress } from 'viem';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { evmBackend } from '../../debug-adapter/evm/backend.ts';
-import { ACCOUNTS } from '../../debug-adapter/evm/chain.ts';
-import { compile } from '../../debug-adapter/evm/compile.ts';
+import { ACCOUNTS } from '../../debug-adapter/evm/run/chain.ts';
+import { compile } from '../../debug-adapter/evm/build/compile.ts';
 import { launch, nextEvent, serve } from './dap-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
