@@ -232,7 +232,8 @@ export class CodeTable {
         const bytes = readFileSync(path);
         entry = { index: this.sources.length, bytes, lineStarts: lineStarts(bytes) };
         // A disassembly text is not the user's to edit.
-        this.sources.push({ path, name: basename(path), readOnly: path === shipped });
+        const copies = this.pkg?.sourceCopies.get(hash);
+        this.sources.push({ path, name: basename(path), readOnly: path === shipped, ...(copies?.length ? { copies } : {}) });
       } catch {
         entry = null;
       }

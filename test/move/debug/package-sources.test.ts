@@ -1,0 +1,77 @@
+// A real Sui package laid out as `sui move build` leaves it: the package's own `sources/m.move`, and the
+// build's copy of it under `build/<pkg>/sources/`. The user edits and sets breakpoints in the package's
+// file: frames open that file, and a breakpoint set in either copy binds and is hit. When the original
+// is gone, the build's copy is the source.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { launch, nextEvent, serve, where } from '../../session/dap-helpers.ts';
+import { backends } from '../../../debug-adapter/cli/backends.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const tests = path.resolve(root, '../shared/fixtures/move/sui-trace-tests');
+const skip = !existsSync(tests) && '../shared/fixtures/move not found';
+const NAME = 'stepping_dbg_info_1';
+/** `p + p` in `foo`, the body of the function the test calls (sources/m.move). */
+const FOO_BODY = 6;
+
+/** The fixture package in a temporary folder, its build (linked, read-only) carrying a copy of the sources. */
+function packageWithBuildCopy(dir: string): { own: string; copy: string } {
+  const from = path.join(tests, NAME);
+  const pkg = path.join(dir, NAME);
+  cpSync(path.join(from, 'sources'), path.join(pkg, 'sources'), { recursive: true });
+  cpSync(path.join(from, 'Move.toml'), path.join(pkg, 'Move.toml'));
+  const build = path.join(pkg, 'build', NAME);
+  mkdirSync(build, { recursive: true });
+  for (const d of ['bytecode_modules', 'debug_info']) symlinkSync(path.join(from, 'build', NAME, d), path.join(build, d));
+  cpSync(path.join(from, 'sources'), path.join(build, 'sources'), { recursive: true });
+  return { own: path.join(pkg, 'sources', 'm.move'), copy: path.join(build, 'sources', 'm.move') };
+}
+
+async function stopAt(config: Record<string, unknown>, breakpointFile: string): Promise<{ verified: boolean; path?: string; line: number; name: string }> {
+  const served = await serve(backends);
+  const { dc } = served;
+  try {
+    let verified = false;
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, config, async () => {
+      const r = await dc.setBreakpointsRequest({ source: { path: breakpointFile }, breakpoints: [{ line: FOO_BODY }] });
+      verified = r.body.breakpoints[0]!.verified;
+    });
+    assert.equal((await stopped).body?.reason, 'breakpoint', `stops at the breakpoint in ${breakpointFile} (verified: ${verified})`);
+    return { verified, ...(await where(dc)) };
+  } finally {
+    await served.close();
+  }
+}
+
+for (const mode of ['trace', 'interpreter'] as const) {
+  test(`Move package sources (${mode}): a breakpoint in the package's file or in the build's copy binds, frames open the package's file`, { skip }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-sources-'));
+    try {
+      const { own, copy } = packageWithBuildCopy(dir);
+      const pkg = path.dirname(path.dirname(own));
+      const config = mode === 'trace'
+        ? { type: 'chainstep', request: 'launch', program: pkg, trace: path.join(tests, NAME, 'traces', `${NAME}__m__test.jsonl`) }
+        : { type: 'chainstep', request: 'launch', program: pkg, function: '0x0::m::test' };
+      for (const file of [own, copy]) {
+        const stop = await stopAt(config, file);
+        assert.ok(stop.verified, `breakpoint in ${path.relative(dir, file)} binds`);
+        assert.equal(stop.name, '0x0::m::foo');
+        assert.equal(stop.line, FOO_BODY);
+        assert.equal(stop.path, own, 'the frame opens the package\'s own file, not the build copy');
+      }
+      // The original gone: the build's copy is what the debug info describes.
+      rmSync(own);
+      const stop = await stopAt(config, copy);
+      assert.ok(stop.verified);
+      assert.equal(stop.path, copy);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
