@@ -130,11 +130,19 @@ function linking<T>(load: () => T): T {
     return load();
   } catch (e) {
     if (!(e instanceof VMError)) throw e;
-    const framework = /module 0x[12]::/.test(e.message)
-      ? ' Calls into the Sui framework need its modules: set "frameworks" to the framework snapshot files (0x1.bcs, 0x2.bcs).'
-      : '';
-    throw new UserError(`${e.message}${framework}`);
+    throw new UserError(withFrameworkHint(e.message));
   }
+}
+
+/**
+ * A module of 0x1 (MoveStdlib) or 0x2 (Sui) that neither the build nor `frameworks` provides: the
+ * message names what to add, at launch (linking) and when a run reaches such a call.
+ */
+function withFrameworkHint(message: string): string {
+  const missing = /module (0x[12])::(\w+)/.exec(message);
+  if (!missing) return message;
+  const pkg = missing[1] === '0x1' ? 'MoveStdlib' : 'the Sui framework';
+  return `${message} The build does not ship ${pkg} (${missing[1]}): add "frameworks": ["<folder>/0x1.bcs", "<folder>/0x2.bcs"] (Sui framework snapshot files) to the launch configuration.`;
 }
 
 /**
@@ -178,7 +186,7 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
   const recording = builder.finish();
   if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
   if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
-  const failure = result.kind === 'error' ? { status: result.status, message: result.message } : undefined;
+  const failure = result.kind === 'error' ? { status: result.status, message: withFrameworkHint(result.message) } : undefined;
   const abortCode = result.kind === 'aborted' ? result.code : undefined;
   return new MoveExecution(recording, new CodeTable(pkg), {
     output,

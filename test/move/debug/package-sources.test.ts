@@ -75,3 +75,20 @@ for (const mode of ['trace', 'interpreter'] as const) {
     }
   });
 }
+
+test('a live run reaching MoveStdlib without the framework stops on MISSING_DATA naming the module and what to add', { skip }, async () => {
+  const served = await serve(backends);
+  const { dc } = served;
+  try {
+    // abort_native's test calls 0x1::vector functions; its build ships no bytecode of MoveStdlib.
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { type: 'chainstep', request: 'launch', program: path.join(tests, 'abort_native'), function: '0x0::m::test' });
+    const event = await stopped;
+    assert.equal(event.body?.reason, 'exception');
+    assert.match(event.body.text ?? '', /MISSING_DATA in 0x0::m::test .*module 0x1::vector is not available/);
+    assert.match(event.body.text ?? '', /does not ship MoveStdlib \(0x1\): add "frameworks"/);
+    assert.equal((await where(dc)).path, path.join(tests, 'abort_native', 'sources', 'm.move'), 'the stop shows the calling line');
+  } finally {
+    await served.close();
+  }
+});
