@@ -204,7 +204,7 @@ test('interpreter: runs a function with arguments; clear errors for what a user 
   await fails({}, /expected "<address>::<module>::<function>"/, 'a::b::c::d');
   await assert.rejects(
     moveBackend.launch({ program: path.join(tests, 'global_loc'), function: '0x0::m::test' }, () => {}, new AbortController().signal),
-    (e) => e instanceof UserError && /module 0x2::tx_context is not available.*set "frameworks"/.test(e.message),
+    (e) => e instanceof UserError && /module 0x2::tx_context is not available.*add "frameworks"/.test(e.message),
   );
   await assert.rejects(
     moveBackend.launch({ program: path.join(tests, 'abort_assert'), function: '' }, () => {}, new AbortController().signal),
