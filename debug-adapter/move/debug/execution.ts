@@ -12,6 +12,7 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
+import type { FunctionSourceMap } from '../package/source-map.ts';
 import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
 import { explainEnd } from './outcome.ts';
@@ -226,9 +227,18 @@ export class MoveExecution implements Execution {
     const locals = state.locals.get(frame.index);
     const names = this.localNames(frame);
     const format = { hex: false };
-    const shown = shownLocals(names, (i) => locals?.[i] !== undefined);
-    const variable = (n: ShownLocal, fmt: ValueFormat) =>
-      renderer.variable(n.display, locals?.[n.index], fmt, frame.localTypes[n.index], n.shadowed ? undefined : n.name);
+    // A local moved out keeps showing the value it passed on, marked as moved (it can no longer be read);
+    // not a local of an inlined macro body: once moved, the macro it belongs to is over.
+    const fmap = this.unitOfRecord(frame.index).sourceMap;
+    const movedAll = state.moved.get(frame.index);
+    const moved = movedAll?.map((v, i) => (v !== undefined && declaredInBody(fmap, i) ? v : undefined));
+    const shown = shownLocals(names, (i) => locals?.[i] !== undefined || moved?.[i] !== undefined);
+    const variable = (n: ShownLocal, fmt: ValueFormat): Variable => {
+      const last = locals?.[n.index] === undefined ? moved?.[n.index] : undefined;
+      if (last === undefined) return renderer.variable(n.display, locals?.[n.index], fmt, frame.localTypes[n.index], n.shadowed ? undefined : n.name);
+      const v = renderer.variable(n.display, last, fmt, frame.localTypes[n.index]);
+      return { ...v, value: `${v.value} (moved)`, hint: 'readOnly' };
+    };
     const paramNames = shown.filter((n) => n.parameter);
     const localNames = shown.filter((n) => !n.parameter);
     const lazy = (items: readonly ShownLocal[]): Children => ({
@@ -453,4 +463,12 @@ export class MoveExecution implements Execution {
 function objectLabel(v: TraceMoveValue): string {
   if (v.type === 'Struct' || v.type === 'Variant') return v.value.type_.name;
   return preview(v, { hex: false }, 20);
+}
+
+/** Whether local `index` is declared in the function's own body (not in a macro body inlined into it). */
+function declaredInBody(fmap: FunctionSourceMap | undefined, index: number): boolean {
+  const at = fmap?.local(index)?.location;
+  const whole = fmap?.location;
+  if (!at || !whole) return true;
+  return at.fileHash === whole.fileHash && at.start >= whole.start && at.end <= whole.end;
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { launch, nextEvent, serve, where } from '../../session/dap-helpers.ts';
 import { backends } from '../../../debug-adapter/cli/backends.ts';
+import { readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tests = path.resolve(root, '../shared/fixtures/move/sui-trace-tests');
@@ -88,6 +89,28 @@ test('a live run reaching MoveStdlib without the framework stops on MISSING_DATA
     assert.match(event.body.text ?? '', /MISSING_DATA in 0x0::m::test .*module 0x1::vector is not available/);
     assert.match(event.body.text ?? '', /does not ship MoveStdlib \(0x1\): add "frameworks"/);
     assert.equal((await where(dc)).path, path.join(tests, 'abort_native', 'sources', 'm.move'), 'the stop shows the calling line');
+  } finally {
+    await served.close();
+  }
+});
+
+test('a moved local keeps showing the value it passed on, marked as moved (abort_native: foo\'s parameters at the native\'s abort)', { skip }, async () => {
+  const served = await serve(backends);
+  const { dc } = served;
+  try {
+    const name = 'abort_native';
+    const trace = readTraceFile(path.join(tests, name, 'traces', `${name}__m__test.jsonl`));
+    // The oracle: the real VM's trace says which values foo was called with.
+    const open = trace.events.find((e) => 'OpenFrame' in e && e.OpenFrame.frame.function_name === 'foo') as unknown as { OpenFrame: { frame: { parameters: { RuntimeValue: { value: { value: unknown } } }[] } } };
+    const p = String(open.OpenFrame.frame.parameters[1]!.RuntimeValue.value.value);
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { type: 'chainstep', request: 'launch', program: path.join(tests, name), trace: path.join(tests, name, 'traces', `${name}__m__test.jsonl`) });
+    assert.equal((await stopped).body?.reason, 'exception');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const foo = frames.find((f) => f.name === '0x0::m::foo')!;
+    const scopes = (await dc.scopesRequest({ frameId: foo.id })).body.scopes;
+    const params = (await dc.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Parameters')!.variablesReference })).body.variables;
+    assert.equal(params.find((v) => v.name === 'p')?.value, `${p} (moved)`);
   } finally {
     await served.close();
   }
