@@ -4,12 +4,12 @@
 // is gone, the build's copy is the source.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, nextEvent, serve, where } from '../../session/dap-helpers.ts';
+import { launch, move, nextEvent, serve, where } from '../../session/dap-helpers.ts';
 import { backends } from '../../../debug-adapter/cli/backends.ts';
 import { readTraceFile } from '../../../debug-adapter/move/trace/reader.ts';
 
@@ -111,6 +111,34 @@ test('a moved local keeps showing the value it passed on, marked as moved (abort
     const scopes = (await dc.scopesRequest({ frameId: foo.id })).body.scopes;
     const params = (await dc.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Parameters')!.variablesReference })).body.variables;
     assert.equal(params.find((v) => v.name === 'p')?.value, `${p} (moved)`);
+  } finally {
+    await served.close();
+  }
+});
+
+test('a macro body is its own frame: a breakpoint in the macro stops there above the function that invoked it; step out leaves the macro', { skip }, async () => {
+  const served = await serve(backends);
+  const { dc } = served;
+  const pkg = path.join(tests, 'macro_breakpoint');
+  const dep = path.join(pkg, 'sources', 'm_dep.move');
+  // The oracle: the package's source declares the macro whose body holds line 4.
+  const macro = /macro\s+fun\s+(\w+)/.exec(readFileSync(dep, 'utf8'))![1]!;
+  try {
+    const stopped = nextEvent(dc, 'stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, { type: 'chainstep', request: 'launch', program: pkg, function: '0x0::m::test' }, () =>
+      dc.setBreakpointsRequest({ source: { path: dep }, breakpoints: [{ line: 4 }] }));
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    const at = await where(dc);
+    assert.deepEqual(at.frames.map((f) => [f.name, f.source?.path && path.basename(f.source.path), f.line]), [
+      [`${macro}! (inlined in foo)`, 'm_dep.move', 4],
+      // The macro is foo's first statement: foo is shown at its name.
+      ['0x0::m::foo', 'm.move', 6],
+      ['0x0::m::test', 'm.move', 16],
+    ]);
+    await move(dc, () => dc.stepOutRequest({ threadId: 1 }));
+    const out = await where(dc);
+    assert.equal(out.name, '0x0::m::foo', 'step out leaves the macro body for the function');
+    assert.equal(out.frames.length, 2);
   } finally {
     await served.close();
   }
