@@ -12,6 +12,7 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
+import { childObjectEvents, childObjectsAt, type ChildObjectEvent } from './objects.ts';
 import type { FunctionSourceMap } from '../package/source-map.ts';
 import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
@@ -42,6 +43,8 @@ export class MoveExecution implements Execution {
   private readonly inlined: Uint8Array;
   /** Per frame record: macro frames of its callers (a call made from a macro body sits one deeper). */
   private readonly extraDepth: Int32Array;
+  /** Sui dynamic fields created and removed during the run, in call order. */
+  private readonly childEvents: readonly ChildObjectEvent[];
 
   constructor(
     readonly recording: MoveRecording,
@@ -62,6 +65,7 @@ export class MoveExecution implements Execution {
       this.lineIds[s] = code.lineIdAt(unit, rec.pc(s));
       if (code.inlinedAt(unit, rec.pc(s))) this.inlined[s] = 1;
     }
+    this.childEvents = childObjectEvents(rec.frames);
     this.extraDepth = new Int32Array(rec.frames.length);
     for (const f of rec.frames) {
       if (f.parent >= 0 && f.callStep >= 0) this.extraDepth[f.index] = this.extraDepth[f.parent]! + this.inlined[f.callStep]!;
@@ -333,6 +337,20 @@ export class MoveExecution implements Execution {
           indexed: 0,
           get: (kind, start, count, fmt) =>
             kind === 'indexed' ? [] : globals.slice(start, start + count).map(([id, v]) => renderer.moveValue(`#${id} ${objectLabel(v)}`, v, fmt ?? format)),
+        },
+      });
+    }
+    const children = childObjectsAt(this.childEvents, step, state.globals);
+    if (children.length > 0) {
+      scopes.push({
+        name: 'Dynamic fields',
+        expensive: false,
+        children: {
+          named: children.length,
+          indexed: 0,
+          get: (kind, start, count, fmt) =>
+            kind === 'indexed' ? [] : children.slice(start, start + count).map((c) =>
+              renderer.moveValue(`${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, c.value, fmt ?? format)),
         },
       });
     }

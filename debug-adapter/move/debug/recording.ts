@@ -550,7 +550,17 @@ export class RecordingBuilder {
   private writeRoot(location: TraceLocation, value: TraceValue): void {
     const root = locationRoot(location);
     if ('global' in root) {
-      if ('RuntimeValue' in value) this.log(K.WriteGlobal, root.global, 0, value.RuntimeValue.value);
+      if ('RuntimeValue' in value) {
+        this.log(K.WriteGlobal, root.global, 0, value.RuntimeValue.value);
+        return;
+      }
+      // The real VM gives a global's value after a write as a reference to it whose snapshot was taken
+      // when it was borrowed (before the write): apply the written value (the one value WRITE_REF
+      // popped that is not the reference) at the written path instead.
+      const written = this.stepPops.map(boxed).find((v) => 'RuntimeValue' in v);
+      const current = this.rootValue(location);
+      const updated = written && 'RuntimeValue' in written && current ? updateAt(current, offsetsOf(location), () => written.RuntimeValue.value) : undefined;
+      this.log(K.WriteGlobal, root.global, 0, updated ?? ('MutRef' in value ? value.MutRef.snapshot : value.ImmRef.snapshot));
       return;
     }
     const frame = this.frameIndexOfTraceId(root.frameTraceId);
