@@ -19,6 +19,7 @@ import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
 import { RecordingTracer } from './debug/recording-tracer.ts';
+import { createAptosAccounts, runSetup, signerAddresses } from './launch-state.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -175,6 +176,11 @@ function launchRun(config: LaunchConfig, progress: Progress, cancel: AbortSignal
     stepLimit: stepLimit(config),
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
+  // State the call needs, set up before it and not recorded: `setup` calls, and on Aptos an account for each signer.
+  const prepared = linking(() => runSetup(vm, pkg, config['setup'], (text) => findFunction(vm, pkg, text)));
+  const accounts = pkg.flavour === 'aptos' ? linking(() => createAptosAccounts(vm, signerAddresses(fn, config.args))) : [];
+  for (const name of prepared) output.push({ step: 0, text: `setup: ran ${name}` });
+  for (const a of accounts) output.push({ step: 0, text: `setup: created the account 0x${a.replace(/^0+(?=.)/, '')} for the signer` });
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
   // A trailing TxContext left out is the one Sui's test `dummy()` makes (the interpreter's object runtime then uses its digest).
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
