@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Language, languageOfPath, scanFunctions } from './function-scan.ts';
 import { askArgs, configForDocument, documentLanguage, pickFunction } from './function-picker.ts';
-import { argumentParams, type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, programFor, resolvePaths } from './launch-config.ts';
+import { argumentParams, type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, movePackageFunctions, movePackageOf, programFor, resolvePaths } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 
 export class ChainstepConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -19,6 +19,10 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
       // F5 with no launch.json: debug a function of the file in the editor.
       const editor = vscode.window.activeTextEditor;
       if (!editor || !documentLanguage(editor.document)) {
+        // In a Move package (Move.toml in the workspace or around the open file): offer its tests and entry functions.
+        const around = editor?.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : workspaceRoot();
+        const pkg = around ? movePackageOf(around) : undefined;
+        if (pkg) return configForMovePackage(pkg);
         void vscode.window.showErrorMessage('Chainstep: open a .sol or .move file, or add a launch configuration, to debug.');
         return undefined;
       }
@@ -82,6 +86,23 @@ export class ChainstepDynamicConfigurations implements vscode.DebugConfiguration
     const program = programFor(language, document.uri.fsPath);
     return functions.map((fn) => configForFunction(language, program, fn, functions));
   }
+}
+
+/** F5 in a Move package with no Move file open: pick one of the package's `#[test]` / entry functions. */
+async function configForMovePackage(pkg: string): Promise<vscode.DebugConfiguration | undefined> {
+  const found = movePackageFunctions(pkg, (text) => scanFunctions('move', text));
+  if (found.length === 0) {
+    void vscode.window.showErrorMessage(`Chainstep: no #[test] or entry function in the Move package ${path.basename(pkg)} (${pkg}/sources).`);
+    return undefined;
+  }
+  const picked = found.length === 1 ? found[0] : (await vscode.window.showQuickPick(
+    found.map((f) => ({ label: `${f.fn.container}::${f.fn.name}(${f.fn.params.join(', ')})`, description: `${f.fn.kind} · ${path.relative(pkg, f.file)}`, f })),
+    { title: 'Chainstep: function to debug', placeHolder: `Pick a #[test] or entry function of ${path.basename(pkg)}`, matchOnDescription: true },
+  ))?.f;
+  if (!picked) return undefined;
+  const args = await askArgs('move', picked.fn);
+  if (args === undefined) return undefined;
+  return configForFunction('move', pkg, picked.fn, found.map((f) => f.fn), args);
 }
 
 function scanFile(language: Language, file: string) {

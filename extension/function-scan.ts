@@ -174,10 +174,12 @@ export function scanSolidity(source: string): DebuggableFunction[] {
 export function scanMove(source: string): DebuggableFunction[] {
   const text = blankCommentsAndStrings(source);
   const starts = lineStarts(text);
-  const modules = containers(
-    text,
-    /\bmodule\s+(?:(?:0x[0-9a-fA-F_]+|[A-Za-z_][A-Za-z0-9_]*)\s*::\s*)?(?<name>[A-Za-z_][A-Za-z0-9_]*)/g,
-  );
+  const header = /\bmodule\s+(?:(?:0x[0-9a-fA-F_]+|[A-Za-z_][A-Za-z0-9_]*)\s*::\s*)?(?<name>[A-Za-z_][A-Za-z0-9_]*)/g;
+  // Move 2024 writes a file's module as a label (`module pkg::m;`): it runs to the next module or the end.
+  const labels = [...text.matchAll(new RegExp(`${header.source}\\s*;`, 'g'))];
+  const modules = labels.length > 0
+    ? labels.map((m, i) => ({ name: m.groups!.name, start: m.index, end: labels[i + 1]?.index ?? text.length, isInterface: false }))
+    : containers(text, header);
   const result: DebuggableFunction[] = [];
   const fun = /(?<prefix>(?:#\[[^\]]*\]\s*)*)(?<modifiers>(?:(?:public(?:\s*\(\s*(?:friend|package)\s*\))?|entry|native|inline|macro)\s+)*)fun\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:<[^>]*>\s*)?\(/g;
   for (const m of text.matchAll(fun)) {

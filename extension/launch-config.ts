@@ -1,6 +1,6 @@
 // Builds and completes `chainstep` launch configurations. Pure functions (no vscode import) so the rules
 // that decide what a code lens or F5 launches are unit-tested; extension.ts only wires them to the UI.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebuggableFunction, Language } from './function-scan.ts';
 
@@ -127,5 +127,56 @@ export function programFor(language: Language, file: string): string {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'Move.toml'))) return dir;
     if (path.dirname(dir) === dir) return file;
+  }
+}
+
+/** A function of a Move package offered by F5 when no Move file is open: where it is and what it is. */
+export interface PackageFunction {
+  readonly file: string;
+  readonly fn: DebuggableFunction;
+}
+
+/**
+ * The `#[test]` and `entry` functions of a Move package (its `sources/` and `tests/`, not the build's copy),
+ * for F5 in a package folder without a launch.json and without a `.move` file in the editor.
+ */
+export function movePackageFunctions(packageDir: string, scan: (source: string) => DebuggableFunction[]): PackageFunction[] {
+  const out: PackageFunction[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const file = path.join(dir, entry);
+      let isDir = false;
+      try {
+        isDir = statSync(file).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDir && depth < 8) walk(file, depth + 1);
+      else if (entry.endsWith('.move')) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const fn of scan(text)) if (fn.kind === 'test' || fn.kind === 'entry') out.push({ file, fn });
+      }
+    }
+  };
+  for (const folder of ['sources', 'tests']) walk(path.join(packageDir, folder), 0);
+  return out;
+}
+
+/** The Move package (folder with Move.toml) a folder is, or is inside; undefined when none. */
+export function movePackageOf(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'Move.toml'))) return d;
+    if (path.dirname(d) === d) return undefined;
   }
 }

@@ -17,6 +17,8 @@ export interface SourceFile {
   readonly content?: string;
   /** Generated or embedded sources are shown read-only. */
   readonly readOnly: boolean;
+  /** Other files with the same text (a build's copy of a package source): a breakpoint set in one binds here. */
+  readonly copies?: readonly string[];
 }
 
 /** 1-based lines and columns; columns count UTF-16 code units as editors do. */

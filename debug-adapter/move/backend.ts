@@ -21,6 +21,7 @@ import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
 import { RecordingTracer } from './debug/recording-tracer.ts';
+import { createAptosAccounts, runSetup, signerAddresses } from './launch-state.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -134,11 +135,19 @@ function linking<T>(load: () => T): T {
     return load();
   } catch (e) {
     if (!(e instanceof VMError)) throw e;
-    const framework = /module 0x[12]::/.test(e.message)
-      ? ' Calls into the Sui framework need its modules: set "frameworks" to the framework snapshot files (0x1.bcs, 0x2.bcs).'
-      : '';
-    throw new UserError(`${e.message}${framework}`);
+    throw new UserError(withFrameworkHint(e.message));
   }
+}
+
+/**
+ * A module of 0x1 (MoveStdlib) or 0x2 (Sui) that neither the build nor `frameworks` provides: the
+ * message names what to add, at launch (linking) and when a run reaches such a call.
+ */
+function withFrameworkHint(message: string): string {
+  const missing = /module (0x[12])::(\w+)/.exec(message);
+  if (!missing) return message;
+  const pkg = missing[1] === '0x1' ? 'MoveStdlib' : 'the Sui framework';
+  return `${message} The build does not ship ${pkg} (${missing[1]}): add "frameworks": ["<folder>/0x1.bcs", "<folder>/0x2.bcs"] (Sui framework snapshot files) to the launch configuration.`;
 }
 
 function launchRun(config: LaunchConfig, steps: number, progress: Progress, cancel: AbortSignal, report: Report): Execution {
@@ -159,6 +168,11 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
     stepLimit: steps,
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
+  // State the call needs, set up before it and not recorded: `setup` calls, and on Aptos an account for each signer.
+  const prepared = linking(() => runSetup(vm, pkg, config['setup'], (text) => findFunction(vm, pkg, text)));
+  const accounts = pkg.flavour === 'aptos' ? linking(() => createAptosAccounts(vm, signerAddresses(fn, config.args))) : [];
+  for (const name of prepared) output.push({ step: 0, text: `setup: ran ${name}` });
+  for (const a of accounts) output.push({ step: 0, text: `setup: created the account 0x${a.replace(/^0+(?=.)/, '')} for the signer` });
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
   // A trailing TxContext left out is the one Sui's test `dummy()` makes (the interpreter's object runtime then uses its digest).
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
@@ -171,7 +185,7 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
   const recording = builder.finish();
   if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
   if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
-  const failure = result.kind === 'error' ? { status: result.status, message: result.message } : undefined;
+  const failure = result.kind === 'error' ? { status: result.status, message: withFrameworkHint(result.message) } : undefined;
   const abortCode = result.kind === 'aborted' ? result.code : undefined;
   return new MoveExecution(recording, new CodeTable(pkg), {
     output,

@@ -30,7 +30,8 @@ export class SourceTable {
     }
     if (source.path) {
       const wanted = path.resolve(source.path);
-      return this.execution.sources.findIndex((f) => path.isAbsolute(f.path) && path.resolve(f.path) === wanted);
+      const named = (p: string) => path.isAbsolute(p) && path.resolve(p) === wanted;
+      return this.execution.sources.findIndex((f) => named(f.path) || (f.copies ?? []).some(named));
     }
     return -1;
   }

@@ -98,3 +98,29 @@ test('Move: a trailing TxContext parameter is supplied by the VM, so it is not a
   const sol = scanSolidity('contract C { function f(uint256 ctx) public {} }');
   assert.deepEqual(argumentParams('solidity', sol[0]), ['uint256 ctx']);
 });
+
+test('F5 in a Move package without a Move file open: its #[test] and entry functions, from the package\'s own sources', async () => {
+  const { movePackageFunctions, movePackageOf } = await import('../../extension/launch-config.ts');
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/move/sui-trace-tests');
+  if (!existsSync(fixtures)) return;
+  // Real packages: macro_same_file has `#[test] public fun test()` and `public fun foo()` (not a test, not entry).
+  const pkg = join(fixtures, 'macro_same_file');
+  assert.equal(movePackageOf(join(pkg, 'sources')), pkg);
+  const found = movePackageFunctions(pkg, scanMove);
+  assert.deepEqual(found.map((f) => [f.fn.container, f.fn.name, f.fn.kind, f.file]), [['m', 'test', 'test', join(pkg, 'sources', 'm.move')]]);
+  // A package with several modules in several files (macro_different_files: m.move, m_dep.move).
+  const several = movePackageFunctions(join(fixtures, 'macro_different_different_files'), scanMove);
+  assert.deepEqual(several.map((f) => `${f.fn.container}::${f.fn.name}`), ['m::test']);
+  // An entry function counts; a build's copy of the sources does not.
+  const dir = mkdtempSync(join(tmpdir(), 'chainstep-move-pkg-'));
+  writeFileSync(join(dir, 'Move.toml'), '[package]\nname = "p"\n');
+  mkdirSync(join(dir, 'sources'));
+  mkdirSync(join(dir, 'build', 'p', 'sources'), { recursive: true });
+  const text = 'module p::q {\n  public entry fun go(x: u64) {}\n  public fun helper() {}\n}\n';
+  writeFileSync(join(dir, 'sources', 'q.move'), text);
+  writeFileSync(join(dir, 'build', 'p', 'sources', 'q.move'), text);
+  assert.deepEqual(movePackageFunctions(dir, scanMove).map((f) => [f.fn.name, f.fn.kind]), [['go', 'entry']]);
+  assert.equal(movePackageOf(join(dir, 'build', 'p')), dir);
+});

@@ -39,6 +39,8 @@ export interface CodeUnit {
   ranges?: (SourceRange | undefined)[];
   /** Sorted pcs that exist (the code's, or the observed ones). */
   pcs?: number[];
+  /** Per pc: 1 where the instruction is a macro body inlined into the function (its source lies outside the function's). */
+  inlined?: Uint8Array;
 }
 
 /** A `.move` file, indexed for converting source-map byte offsets. */
@@ -146,13 +148,18 @@ export class CodeTable {
     const n = Math.max(this.codeLength(unit), ...[...unit.observed.keys()].map((pc) => pc + 1), 0);
     unit.lineIds = new Int32Array(n).fill(-1);
     unit.ranges = new Array(n);
+    unit.inlined = new Uint8Array(n);
     if (unit.sourceMap) {
+      const whole = unit.sourceMap.location;
       for (let pc = 0; pc < n; pc++) {
         const loc = statementLoc(unit.sourceMap, pc);
         const range = loc && this.range(loc);
         if (!range) continue;
         unit.ranges[pc] = range;
         unit.lineIds[pc] = this.lineId(range.source, range.line);
+        // Source level only: a location outside the function's own text is a macro body (`macro fun`
+        // code is inlined where it is called; a lambda passed to it stays in the caller's text).
+        if (whole && (loc.fileHash !== whole.fileHash || loc.start < whole.start || loc.end > whole.end)) unit.inlined[pc] = 1;
       }
     }
   }
@@ -160,6 +167,29 @@ export class CodeTable {
   lineIdAt(unit: CodeUnit, pc: number): number {
     this.prepare(unit);
     return pc < unit.lineIds!.length ? unit.lineIds![pc]! : -1;
+  }
+
+  /** Whether the instruction at pc is part of a macro body inlined into its function. */
+  inlinedAt(unit: CodeUnit, pc: number): boolean {
+    this.prepare(unit);
+    return pc < unit.inlined!.length && unit.inlined![pc] === 1;
+  }
+
+  /** The name of the `macro fun` whose body holds the instruction at pc (from the source text). */
+  macroNameAt(unit: CodeUnit, pc: number): string | undefined {
+    const loc = unit.sourceMap?.locationAt(pc);
+    const text = loc && this.text(loc.fileHash);
+    if (!text) return undefined;
+    const bytes = text.lines.bytes;
+    const before = new TextDecoder().decode(bytes.subarray(0, Math.min(loc.start, bytes.length)));
+    let name: string | undefined;
+    for (const m of before.matchAll(/\bmacro\s+fun\s+([A-Za-z_][A-Za-z0-9_]*)/g)) name = m[1];
+    return name;
+  }
+
+  /** The range of a function's name (where a frame without a statement of its own points). */
+  definitionRange(unit: CodeUnit): SourceRange | undefined {
+    return unit.sourceMap ? this.range(unit.sourceMap.definitionLocation) : undefined;
   }
 
   rangeAt(unit: CodeUnit, pc: number): SourceRange | undefined {
@@ -210,7 +240,8 @@ export class CodeTable {
       try {
         entry = { index: this.sources.length, lines: new LineIndex(readFileSync(path)) };
         // A disassembly text is not the user's to edit.
-        this.sources.push({ path, name: basename(path), readOnly: path === shipped });
+        const copies = this.pkg?.sourceCopies.get(hash);
+        this.sources.push({ path, name: basename(path), readOnly: path === shipped, ...(copies?.length ? { copies } : {}) });
       } catch {
         entry = null;
       }

@@ -12,6 +12,8 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
+import { childObjectEvents, childObjectsAt, type ChildObjectEvent } from './objects.ts';
+import type { FunctionSourceMap } from '../package/source-map.ts';
 import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
 import { explainEnd } from './outcome.ts';
@@ -37,6 +39,12 @@ export class MoveExecution implements Execution {
 
   private readonly unitOfFrame: Int32Array;
   private readonly lineIds: Int32Array;
+  /** Per step: 1 when it runs a macro body inlined into its function (one more frame on the stack). */
+  private readonly inlined: Uint8Array;
+  /** Per frame record: macro frames of its callers (a call made from a macro body sits one deeper). */
+  private readonly extraDepth: Int32Array;
+  /** Sui dynamic fields created and removed during the run, in call order. */
+  private readonly childEvents: readonly ChildObjectEvent[];
 
   constructor(
     readonly recording: MoveRecording,
@@ -50,10 +58,17 @@ export class MoveExecution implements Execution {
     // Code known only from the trace: its instructions are those the trace ran.
     const fromTrace = code.units.map((u) => !u.compiled && !u.disassembly);
     this.lineIds = new Int32Array(rec.stepCount);
+    this.inlined = new Uint8Array(rec.stepCount);
     for (let s = 0; s < rec.stepCount; s++) {
       const unit = this.unitAt(s);
       if (fromTrace[unit.id]) unit.observed.set(rec.pc(s), rec.opcode(s));
       this.lineIds[s] = code.lineIdAt(unit, rec.pc(s));
+      if (code.inlinedAt(unit, rec.pc(s))) this.inlined[s] = 1;
+    }
+    this.childEvents = childObjectEvents(rec.frames);
+    this.extraDepth = new Int32Array(rec.frames.length);
+    for (const f of rec.frames) {
+      if (f.parent >= 0 && f.callStep >= 0) this.extraDepth[f.index] = this.extraDepth[f.parent]! + this.inlined[f.callStep]!;
     }
     this.sources = code.sources;
     // Events a trace should not contain (a close of a frame never opened, ...) were skipped: say so.
@@ -85,7 +100,8 @@ export class MoveExecution implements Execution {
     return this.lineIds[step]!;
   }
   depth(step: number): number {
-    return this.recording.frames[this.recording.frameOf(step)]!.depth;
+    const f = this.recording.frameOf(step);
+    return this.recording.frames[f]!.depth + this.extraDepth[f]! + this.inlined[step]!;
   }
   codeId(step: number): number {
     return this.unitOfFrame[this.recording.frameOf(step)]!;
@@ -115,14 +131,22 @@ export class MoveExecution implements Execution {
 
   // ---- frames ----
 
-  /** Frame records of a step, innermost first, with the step each is at. */
-  private chain(step: number): { frame: RecordedFrame; step: number }[] {
+  /**
+   * Frames of a step, innermost first, with the step each is at. A frame record running a macro body is
+   * two frames: the macro's (`macro`) and the function's own at the line that invoked the macro.
+   */
+  private chain(step: number): ChainEntry[] {
     const rec = this.recording;
-    const out: { frame: RecordedFrame; step: number }[] = [];
+    const out: ChainEntry[] = [];
     let f: RecordedFrame | undefined = rec.frames[rec.frameOf(step)];
     let at = step;
     while (f) {
-      out.push({ frame: f, step: at });
+      if (at >= 0 && this.inlined[at]) {
+        out.push({ frame: f, step: at, part: 'macro' });
+        out.push({ frame: f, step: at, part: 'caller' });
+      } else {
+        out.push({ frame: f, step: at });
+      }
       at = f.callStep;
       f = f.parent >= 0 ? rec.frames[f.parent] : undefined;
     }
@@ -139,12 +163,34 @@ export class MoveExecution implements Execution {
     return `${shortAddress(f.address)}::${f.module}::${f.function}${args}`;
   }
 
+  /** The last step before `step` at which a frame record ran its own (not a macro's) code, or -1. */
+  private macroCallSite(frame: RecordedFrame, step: number): number {
+    const rec = this.recording;
+    for (let s = step - 1, budget = 1_000_000; s >= 0 && budget > 0; s--, budget--) {
+      const f = rec.frameOf(s);
+      if (f === frame.index && !this.inlined[s] && this.lineIds[s]! >= 0) return s;
+      // Before the frame was opened: it started in the macro.
+      if (rec.frames[f]!.depth < frame.depth) return -1;
+    }
+    return -1;
+  }
+
   frames(step: number): Frame[] {
-    return this.chain(step).map(({ frame, step: at }) => {
+    return this.chain(step).map(({ frame, step: at, part }) => {
       const unit = this.unitOfRecord(frame.index);
       const native = frame.isNative;
-      const pc = native ? 0 : this.recording.pc(at);
-      const location = native ? undefined : this.code.rangeAt(unit, pc);
+      let pc = native ? 0 : this.recording.pc(at);
+      let location = native ? undefined : this.code.rangeAt(unit, pc);
+      if (part === 'macro') {
+        const name = this.code.macroNameAt(unit, pc);
+        return { name: `${name ? `${name}!` : 'macro'} (inlined in ${frame.function})`, ...(location ? { location } : {}), instructionRef: `${unit.id}:${pc}`, step: at, hint: 'normal' as const };
+      }
+      if (part === 'caller') {
+        // The line that invoked the macro; the function's name when the macro is its first statement.
+        const site = this.macroCallSite(frame, at);
+        if (site >= 0) pc = this.recording.pc(site);
+        location = site >= 0 ? this.code.rangeAt(unit, pc) : this.code.definitionRange(unit);
+      }
       return {
         name: native ? `${this.frameName(frame)} (native)` : this.frameName(frame),
         ...(location ? { location } : {}),
@@ -164,7 +210,7 @@ export class MoveExecution implements Execution {
   }
 
   /** The frame record at a frame index of a step's stack (and the step it is at), when there is one. */
-  private frameAt(step: number, frameIndex: number): { frame: RecordedFrame; step: number } | undefined {
+  private frameAt(step: number, frameIndex: number): ChainEntry | undefined {
     if (step < 0 || step >= this.stepCount) return undefined;
     return this.chain(step)[frameIndex];
   }
@@ -220,15 +266,26 @@ export class MoveExecution implements Execution {
   scopes(step: number, frameIndex: number): Scope[] {
     const at = this.frameAt(step, frameIndex);
     if (!at) return [];
-    const { frame } = at;
+    const { frame, part } = at;
     const state = this.recording.state(step);
     const renderer = this.renderer(state, frame);
     const locals = state.locals.get(frame.index);
     const names = this.localNames(frame);
     const format = { hex: false };
-    const shown = shownLocals(names, (i) => locals?.[i] !== undefined);
-    const variable = (n: ShownLocal, fmt: ValueFormat) =>
-      renderer.variable(n.display, locals?.[n.index], fmt, frame.localTypes[n.index], n.shadowed ? undefined : n.name);
+    // A local moved out keeps showing the value it passed on, marked as moved (it can no longer be read);
+    // not a local of an inlined macro body: once moved, the macro it belongs to is over.
+    const fmap = this.unitOfRecord(frame.index).sourceMap;
+    const movedAll = state.moved.get(frame.index);
+    const moved = movedAll?.map((v, i) => (v !== undefined && declaredInBody(fmap, i) ? v : undefined));
+    // A macro's frame shows the locals its body declares; the function's frame, its own.
+    const inPart = (i: number) => part === undefined || (part === 'macro') !== declaredInBody(fmap, i);
+    const shown = shownLocals(names, (i) => locals?.[i] !== undefined || moved?.[i] !== undefined).filter((n) => inPart(n.index));
+    const variable = (n: ShownLocal, fmt: ValueFormat): Variable => {
+      const last = locals?.[n.index] === undefined ? moved?.[n.index] : undefined;
+      if (last === undefined) return renderer.variable(n.display, locals?.[n.index], fmt, frame.localTypes[n.index], n.shadowed ? undefined : n.name);
+      const v = renderer.variable(n.display, last, fmt, frame.localTypes[n.index]);
+      return { ...v, value: `${v.value} (moved)`, hint: 'readOnly' };
+    };
     const paramNames = shown.filter((n) => n.parameter);
     const localNames = shown.filter((n) => !n.parameter);
     const lazy = (items: readonly ShownLocal[]): Children => ({
@@ -246,7 +303,9 @@ export class MoveExecution implements Execution {
     }
     // The operand stack is shared by all frames: this frame's part lies between its base and its callee's.
     const chain = this.chain(step);
-    const callee = frameIndex > 0 ? chain[frameIndex - 1]!.frame : undefined;
+    // The function's frame under its own macro frame has no callee of its own.
+    const below = frameIndex > 0 ? chain[frameIndex - 1]!.frame : undefined;
+    const callee = below === frame ? undefined : below;
     const top = callee && !(callee.isNative && frameIndex === 1 && this.recording.error?.step === step) ? callee.stackBase : state.stack.length;
     const stack = state.stack.slice(frame.stackBase, Math.max(frame.stackBase, top));
     scopes.push({
@@ -278,6 +337,20 @@ export class MoveExecution implements Execution {
           indexed: 0,
           get: (kind, start, count, fmt) =>
             kind === 'indexed' ? [] : globals.slice(start, start + count).map(([id, v]) => renderer.moveValue(`#${id} ${objectLabel(v)}`, v, fmt ?? format)),
+        },
+      });
+    }
+    const children = childObjectsAt(this.childEvents, step, state.globals);
+    if (children.length > 0) {
+      scopes.push({
+        name: 'Dynamic fields',
+        expensive: false,
+        children: {
+          named: children.length,
+          indexed: 0,
+          get: (kind, start, count, fmt) =>
+            kind === 'indexed' ? [] : children.slice(start, start + count).map((c) =>
+              renderer.moveValue(`${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, c.value, fmt ?? format)),
         },
       });
     }
@@ -453,4 +526,19 @@ export class MoveExecution implements Execution {
 function objectLabel(v: TraceMoveValue): string {
   if (v.type === 'Struct' || v.type === 'Variant') return v.value.type_.name;
   return preview(v, { hex: false }, 20);
+}
+
+/** Whether local `index` is declared in the function's own body (not in a macro body inlined into it). */
+function declaredInBody(fmap: FunctionSourceMap | undefined, index: number): boolean {
+  const at = fmap?.local(index)?.location;
+  const whole = fmap?.location;
+  if (!at || !whole) return true;
+  return at.fileHash === whole.fileHash && at.start >= whole.start && at.end <= whole.end;
+}
+
+/** A frame of the call stack: a frame record, or one of the two parts of a record running a macro body. */
+interface ChainEntry {
+  readonly frame: RecordedFrame;
+  readonly step: number;
+  readonly part?: 'macro' | 'caller';
 }

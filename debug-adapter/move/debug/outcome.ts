@@ -56,7 +56,10 @@ export function explainEnd(
         summary = `aborted in ${locationText}${frame?.isNative ? ' (the native function aborted; the trace does not record its code)' : ''}`;
       }
     } else {
-      summary = `failed: ${statusSummary(err.status)} in ${locationText}`;
+      // Missing data is the user's to fix: the interpreter's message says which module or value.
+      summary = err.status === 'MISSING_DATA' && failure?.message
+        ? `failed: MISSING_DATA in ${locationText}: ${failure.message}`
+        : `failed: ${statusSummary(err.status)} in ${locationText}`;
     }
     if (failure?.message) details.push(failure.message);
     details.push(`location: ${locationText}`);

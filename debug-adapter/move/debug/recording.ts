@@ -67,6 +67,11 @@ export interface MoveState {
   readonly stack: TraceValue[];
   /** Locals of live frames, by frame record index. `undefined`: never written or moved out. */
   readonly locals: Map<number, (TraceValue | undefined)[]>;
+  /**
+   * The value a local held when it was moved out, by frame record index, until it is written again: shown
+   * as the local's last value (what was passed on), as the Sui debugger does.
+   */
+  readonly moved: Map<number, (TraceValue | undefined)[]>;
   /** Values outside any frame (Sui objects, dynamic fields) by their trace id. */
   readonly globals: Map<number, TraceMoveValue>;
 }
@@ -111,13 +116,15 @@ const enum K {
 
 
 function emptyState(): MoveState {
-  return { stack: [], locals: new Map(), globals: new Map() };
+  return { stack: [], locals: new Map(), moved: new Map(), globals: new Map() };
 }
 
 function copyState(s: MoveState): MoveState {
   const locals = new Map<number, (TraceValue | undefined)[]>();
   for (const [k, v] of s.locals) locals.set(k, v.slice());
-  return { stack: s.stack.slice(), locals, globals: new Map(s.globals) };
+  const moved = new Map<number, (TraceValue | undefined)[]>();
+  for (const [k, v] of s.moved) moved.set(k, v.slice());
+  return { stack: s.stack.slice(), locals, moved, globals: new Map(s.globals) };
 }
 
 /** Locals a frame record holds: its declared locals, or at least its parameters (natives declare none). */
@@ -191,6 +198,8 @@ class OpLog {
       case K.WriteLocal: {
         const locals = s.locals.get(this.a[i]!);
         if (locals) locals[this.b[i]!] = boxed(this.values[i] as StoredValue);
+        const moved = s.moved.get(this.a[i]!);
+        if (moved) moved[this.b[i]!] = undefined;
         return;
       }
       case K.WriteGlobal:
@@ -198,7 +207,11 @@ class OpLog {
         return;
       case K.MoveOut: {
         const locals = s.locals.get(this.a[i]!);
-        if (locals) locals[this.b[i]!] = undefined;
+        if (!locals) return;
+        let moved = s.moved.get(this.a[i]!);
+        if (!moved) s.moved.set(this.a[i]!, (moved = []));
+        moved[this.b[i]!] = locals[this.b[i]!];
+        locals[this.b[i]!] = undefined;
         return;
       }
       case K.Open: {
@@ -212,6 +225,7 @@ class OpLog {
       }
       case K.Close:
         s.locals.delete(this.a[i]!);
+        s.moved.delete(this.a[i]!);
         return;
     }
   }
@@ -536,7 +550,17 @@ export class RecordingBuilder {
   private writeRoot(location: TraceLocation, value: TraceValue): void {
     const root = locationRoot(location);
     if ('global' in root) {
-      if ('RuntimeValue' in value) this.log(K.WriteGlobal, root.global, 0, value.RuntimeValue.value);
+      if ('RuntimeValue' in value) {
+        this.log(K.WriteGlobal, root.global, 0, value.RuntimeValue.value);
+        return;
+      }
+      // The real VM gives a global's value after a write as a reference to it whose snapshot was taken
+      // when it was borrowed (before the write): apply the written value (the one value WRITE_REF
+      // popped that is not the reference) at the written path instead.
+      const written = this.stepPops.map(boxed).find((v) => 'RuntimeValue' in v);
+      const current = this.rootValue(location);
+      const updated = written && 'RuntimeValue' in written && current ? updateAt(current, offsetsOf(location), () => written.RuntimeValue.value) : undefined;
+      this.log(K.WriteGlobal, root.global, 0, updated ?? ('MutRef' in value ? value.MutRef.snapshot : value.ImmRef.snapshot));
       return;
     }
     const frame = this.frameIndexOfTraceId(root.frameTraceId);

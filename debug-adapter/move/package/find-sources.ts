@@ -1,6 +1,9 @@
 // Finds the `.move` files a source map refers to. Source maps name files only by the SHA-256 of their
-// contents, so candidate files are hashed and matched: the package's own `sources/`, the build folder's
-// `sources/` copy, and the dependency sources the build keeps under `build/<pkg>/sources/dependencies/`.
+// contents, so candidate files are hashed and matched: the package's own `sources/` first (the file the
+// user edits and sets breakpoints in), then the build folder's `sources/` copy (used only when the
+// original is gone or changed since the build), and the dependency sources the build keeps under
+// `build/<pkg>/sources/dependencies/`. Other files with the same contents are reported as copies, so a
+// breakpoint set in either binds.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -13,7 +16,7 @@ const MAX_FILES = 20_000;
  * `packageDir` may be a package root (with `sources/` and `build/`) or a build folder `build/<pkg>`.
  * Hashes without a matching file are absent from the result.
  */
-export function findSources(packageDir: string, hashes: Iterable<string>): Map<string, string> {
+export function findSources(packageDir: string, hashes: Iterable<string>, copies?: Map<string, string[]>): Map<string, string> {
   const wanted = new Set([...hashes].map((h) => h.toLowerCase()));
   const found = new Map<string, string>();
   if (wanted.size === 0) return found;
@@ -27,9 +30,15 @@ export function findSources(packageDir: string, hashes: Iterable<string>): Map<s
       } catch {
         continue; // unreadable file: not a candidate
       }
-      if (wanted.has(hash) && !found.has(hash)) {
+      if (!wanted.has(hash)) continue;
+      if (!found.has(hash)) {
         found.set(hash, file);
-        if (found.size === wanted.size) return found;
+        // Without copies wanted, the search ends once every file is found.
+        if (!copies && found.size === wanted.size) return found;
+      } else if (copies && found.get(hash) !== file) {
+        const list = copies.get(hash) ?? [];
+        if (!list.includes(file)) list.push(file);
+        copies.set(hash, list);
       }
     }
   }
@@ -48,10 +57,10 @@ function candidateDirs(dir: string): string[] {
   const add = (d: string) => {
     if (!dirs.includes(d) && isDirectory(d)) dirs.push(d);
   };
-  // A build folder `<root>/build/<pkg>`: its own sources copy, then the package root's.
+  // A build folder `<root>/build/<pkg>`: the package root's sources, then the build's copy of them.
   if (basename(dirname(dir)) === 'build') {
-    add(join(dir, 'sources'));
     add(join(dirname(dirname(dir)), 'sources'));
+    add(join(dir, 'sources'));
   }
   add(join(dir, 'sources'));
   const build = join(dir, 'build');

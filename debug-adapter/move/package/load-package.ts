@@ -40,8 +40,10 @@ export interface LoadedPackage {
   readonly registry: ModuleRegistry;
   /** The package's own modules (not dependencies), in file order. */
   readonly ownModules: readonly LoadedModule[];
-  /** Source file hash -> `.move` path, for the hashes found. */
+  /** Source file hash -> `.move` path, for the hashes found: the package's own file before the build's copy. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Source file hash -> other files with the same contents (the build's `sources/` copy of a package file). */
+  readonly sourceCopies: ReadonlyMap<string, readonly string[]>;
   /** Compiled scripts (Aptos `bytecode_scripts/*.mv`), by file name without extension. */
   readonly scripts: readonly LoadedScript[];
   /**
@@ -112,16 +114,17 @@ export function loadPackage(dir: string, options: LoadPackageOptions = {}): Load
   }
 
   let sources = new Map<string, string>();
+  const sourceCopies = new Map<string, string[]>();
   if (options.findSources !== false) {
     const hashes = new Set<string>();
     for (const map of [...[...registry, ...scripts].map((m) => m.sourceMap), ...dependencyMaps.values()]) if (map) for (const h of fileHashes(map)) hashes.add(h);
-    sources = findSources(buildDir, hashes);
+    sources = findSources(buildDir, hashes, sourceCopies);
     if (packageDir !== buildDir && sources.size < hashes.size) {
       const remaining = [...hashes].filter((h) => !sources.has(h));
-      for (const [h, p] of findSources(packageDir, remaining)) sources.set(h, p);
+      for (const [h, p] of findSources(packageDir, remaining, sourceCopies)) sources.set(h, p);
     }
   }
-  return { name, buildDir, packageDir, flavour, registry, ownModules, sources, scripts, dependencyDebugInfo: dependencyMaps };
+  return { name, buildDir, packageDir, flavour, registry, ownModules, sources, sourceCopies, scripts, dependencyDebugInfo: dependencyMaps };
 }
 
 /** The `.move` file a location points into, when it was found. */

@@ -1,0 +1,62 @@
+// State a real Aptos call needs, on the real hello_blockchain build: `set_message(account: signer, ...)`
+// does `move_to` / `borrow_global_mut` and emits an event through `0x1::account`'s GUIDs, which needs the
+// signer's Account resource. A launch creates accounts for the call's signers (as the chain has them),
+// and `setup` calls seed resources before the debugged call (here: a message to read back).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { launch, nextEvent, serve } from '../../session/dap-helpers.ts';
+import { backends } from '../../../debug-adapter/cli/backends.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const pkg = path.resolve(root, '../shared/fixtures/move/aptos-hello-blockchain');
+const skip = !existsSync(pkg) && '../shared/fixtures/move/aptos-hello-blockchain not found';
+
+/** Runs a launch to its end; the stops it made and everything it printed. */
+async function runToEnd(config: Record<string, unknown>): Promise<{ stops: string[]; output: string; error?: string }> {
+  const served = await serve(backends);
+  const { dc } = served;
+  const stops: string[] = [];
+  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => {
+    stops.push(`${e.body.reason}: ${e.body.text ?? ''}`);
+    void dc.continueRequest({ threadId: 1 }).catch(() => undefined);
+  });
+  try {
+    const ended = nextEvent(dc, 'terminated');
+    try {
+      await launch(dc, { type: 'chainstep', request: 'launch', program: pkg, ...config });
+    } catch (e) {
+      return { stops, output: served.output.join(''), error: (e as Error).message };
+    }
+    await ended;
+    return { stops, output: served.output.join('') };
+  } finally {
+    await served.close();
+  }
+}
+
+test('Aptos: an entry function touching the signer\'s account runs (the account is created first), and `setup` seeds a resource', { skip }, async () => {
+  const set = await runToEnd({ function: 'message::set_message', args: ['0xcafe', 'hello'] });
+  assert.deepEqual(set.stops, [], 'no MISSING_DATA stop: the signer has an account');
+  assert.match(set.output, /created the account 0xcafe for the signer/);
+  assert.match(set.output, /returned/);
+
+  // The resource set_message stores is what get_message reads back: the module's own getter is the oracle.
+  const get = await runToEnd({
+    function: 'message::get_message',
+    args: ['0xcafe'],
+    setup: [{ function: 'message::set_message', args: ['0xcafe', 'hello from setup'] }],
+  });
+  assert.deepEqual(get.stops, []);
+  assert.match(get.output, /returned \("hello from setup"\)/);
+
+  // Without the seeding call, get_message aborts with the module's not-found error.
+  const none = await runToEnd({ function: 'message::get_message', args: ['0xcafe'] });
+  assert.match(none.stops.join('\n'), /ENO_MESSAGE/);
+
+  const bad = await runToEnd({ function: 'message::get_message', args: ['0xcafe'], setup: [{ function: 'message::nope' }] });
+  assert.match(bad.error ?? '', /has no function nope/);
+});
