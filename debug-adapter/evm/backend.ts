@@ -8,7 +8,8 @@ import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
-import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
+import { compile, type AbiItem, type CompiledContract, type CompiledProject } from '../../language/solidity/compile.ts';
+import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './execution.ts';
 import { Cancelled, record, TooManySteps } from './recorder.ts';
 
@@ -114,7 +115,14 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   if (!Array.isArray(setup)) throw new UserError('setup: expected an array of { function, args, value, from }');
 
   progress('Compiling', 0);
-  const project = compile({ program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined });
+  let project: CompiledProject;
+  try {
+    project = compile({ program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined });
+  } catch (e) {
+    // The user fixes these in their project: shown as is, the adapter keeps running.
+    if (e instanceof SolidityProjectError) throw new UserError(e.message);
+    throw e;
+  }
   const contract = chooseContract(project, config.contract, fnName);
   if (!fnName) {
     const list = contract.abi.filter((i) => i.type === 'function').map(signatureOf).join(', ');

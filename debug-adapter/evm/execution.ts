@@ -11,7 +11,7 @@ import { bytesToHex, formatReturn, formatValue, signatureOf } from './abi.ts';
 import { BLOCK } from './chain.ts';
 import type { FunctionInfo, SourceAst, StackVariable } from './ast.ts';
 import { parseSrc } from './ast.ts';
-import type { AbiItem, AstNode, CompiledProject } from './compile.ts';
+import type { AbiItem, AstNode, CompiledProject } from '../../language/solidity/compile.ts';
 import {
   decodeRevert, decodeStateVariables, decodeValue, evaluateExpression, evaluateToValue, isValueType, parseMemoryReference, stateVariablesFromLayout, TypeRegistry,
   memoryReference, type DecodeContext, type EvalEnvironment, type EvmStateView, type KeccakPreimage, type Location, type SolcStorageLayout, type SolType,

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../core/execution.ts';
 import { SourceAst, type FunctionInfo } from './ast.ts';
-import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
+import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from '../../language/solidity/compile.ts';
 import { instructionOffsets } from './opcodes.ts';
 import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
 

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { UserError } from '../core/errors.ts';
+import { SolidityProjectError } from './errors.ts';
 import { loadBuildInfo } from './buildinfo.ts';
 
 const require = createRequire(import.meta.url);
@@ -153,16 +153,16 @@ const toUnit = (root: string, abs: string): string => relative(root, abs).split(
 
 function resolveProgram(options: CompileOptions): { root: string; files: string[] } {
   const program = resolve(options.cwd ?? process.cwd(), options.program);
-  if (!existsSync(program)) throw new UserError(`program: ${program} does not exist`);
+  if (!existsSync(program)) throw new SolidityProjectError(`program: ${program} does not exist`);
   const files: string[] = [];
   let root: string;
   if (statSync(program).isDirectory()) {
     root = program;
     const src = join(program, 'src');
     collectSol(existsSync(join(program, 'foundry.toml')) && existsSync(src) ? src : program, files);
-    if (files.length === 0) throw new UserError(`program: no .sol files found under ${program}`);
+    if (files.length === 0) throw new SolidityProjectError(`program: no .sol files found under ${program}`);
   } else {
-    if (!program.endsWith('.sol')) throw new UserError(`program: ${program} is not a .sol file or a folder`);
+    if (!program.endsWith('.sol')) throw new SolidityProjectError(`program: ${program} is not a .sol file or a folder`);
     root = findRoot(dirname(program), dirname(program));
     if (!program.startsWith(root + sep)) root = dirname(program);
     files.push(program);
@@ -288,7 +288,7 @@ export function compile(options: CompileOptions): CompiledProject {
     }
   };
   if (errors.length > 0) {
-    throw new UserError(`Compilation failed:\n${errors.map((e) => `${locate(e)}${e.type}: ${e.message}`).join('\n')}`);
+    throw new SolidityProjectError(`Compilation failed:\n${errors.map((e) => `${locate(e)}${e.type}: ${e.message}`).join('\n')}`);
   }
   const warnings = (output.errors ?? []).filter((e) => e.severity !== 'error').map((e) => `${locate(e)}${e.type}: ${e.message}`);
   const compiledSources: CompiledSource[] = [];
