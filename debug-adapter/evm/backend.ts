@@ -8,7 +8,8 @@ import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
 import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
-import { compile, type AbiItem, type CompiledContract, type CompiledProject } from '../../language/solidity/compile.ts';
+import type { AbiItem, CompiledContract, CompiledProject } from '../../language/solidity/compile.ts';
+import { compileProject } from '../../language/solidity/compile-project.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './execution.ts';
 import { Cancelled, record, TooManySteps } from './recorder.ts';
@@ -117,7 +118,10 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   progress('Compiling', 0);
   let project: CompiledProject;
   try {
-    project = compile({ program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined });
+    project = await compileProject({
+      program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined,
+      solcVersion: optionalString(config, 'solcVersion'), binUrl: optionalString(config, 'solcBinUrl'), cacheDir: optionalString(config, 'solcCache'),
+    });
   } catch (e) {
     // The user fixes these in their project: shown as is, the adapter keeps running.
     if (e instanceof SolidityProjectError) throw new UserError(e.message);

@@ -267,8 +267,10 @@ export class EvmExecution implements Execution {
       }
       frameOf[s] = f;
       const jump = jumps[pcs[s]!]!;
-      if (jump === 0) continue;
-      if (jump === JUMP_IN && s + 1 < n && ctxOf[s + 1] === c) {
+      // Legacy maps (solc < 0.5): the JUMP whose next step lands on a function's entry enters it.
+      const legacyIn = unit!.legacyEntries !== undefined && s + 1 < n && ctxOf[s + 1] === c && unit!.code[pcs[s]!] === 0x56 && unit!.legacyEntries[pcs[s + 1]!] === 1;
+      if (jump === 0 && !legacyIn) continue;
+      if ((jump === JUMP_IN || legacyIn) && s + 1 < n && ctxOf[s + 1] === c) {
         const { fn, ast, helper } = this.functionAtPc(unit!, pcs[s + 1]!);
         const frame = frames[f]!;
         if (frame.external && !absorbed[c] && fn) {
@@ -595,6 +597,13 @@ export class EvmExecution implements Execution {
     }
   }
 
+  /** solc before 0.5.13 gives no storage layout: say so rather than guess slots (raw slots are in Storage). */
+  private stateUnavailable(): Scope {
+    const version = this.info.project.compilerVersion;
+    const value = `unavailable: ${version ? `solc ${version}` : 'this compiler'} gives no storage layout (solc 0.5.13 and later do); the Storage scope lists the raw slots`;
+    return { name: 'State', expensive: false, children: listChildren([{ name: 'state variables', value, hint: 'unavailable' }]) };
+  }
+
   scopes(step: number, frameIndex: number): Scope[] {
     const found = this.frameAt(step, frameIndex);
     if (!found) return [];
@@ -610,6 +619,7 @@ export class EvmExecution implements Execution {
     }
     const stateVars = this.stateVariables(at);
     if (stateVars.length > 0) scopes.push({ name: 'State', expensive: false, children: decodeStateVariables(stateVars, decodeCtx) });
+    else if (this.unitAt(at).contract && !this.unitAt(at).contract!.storageLayout) scopes.push(this.stateUnavailable());
     scopes.push(...this.rawScopes(at, ctx));
     return scopes;
   }

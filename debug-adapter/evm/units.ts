@@ -24,6 +24,11 @@ export interface CodeUnit {
   readonly lineIds: Int32Array;
   /** Per byte offset: JUMP_IN / JUMP_OUT / 0. */
   readonly jumps: Uint8Array;
+  /**
+   * solc before 0.5 marks no jump into a function ('i'), only the jump out: per byte offset, 1 where a
+   * JUMPDEST is a function's entry (mapped to its whole definition), so a JUMP landing there enters it.
+   */
+  readonly legacyEntries?: Uint8Array;
   readonly entries?: readonly SourceMapEntry[];
   /** solc file index in this unit's source map -> index in Execution.sources. */
   readonly fileToSource: ReadonlyMap<number, number>;
@@ -200,6 +205,7 @@ export class CodeUnits {
     const jumps = new Uint8Array(code.length + 1);
     const fileToSource = new Map<number, number>();
     let entries: SourceMapEntry[] | undefined;
+    let legacyEntries: Uint8Array | undefined;
     if (contract) {
       const output = isCreation ? contract.bytecode : contract.deployedBytecode;
       entries = decompressSourceMap(output.sourceMap ?? '');
@@ -213,9 +219,23 @@ export class CodeUnits {
         if (code[pc] === 0x56) { if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT; }
         lineIds[pc] = lines[indexByPc[pc]!]!;
       }
+      if (!entries.some((e) => e.jump === 'i')) legacyEntries = this.functionEntries(code, instructions, indexByPc, entries, fileToSource);
     }
     const name = contract ? (isCreation ? `${contract.name} (constructor)` : contract.name) : `${address || 'unknown'} (unknown code)`;
-    return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource };
+    return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource, ...(legacyEntries ? { legacyEntries } : {}) };
+  }
+
+  private functionEntries(code: Uint8Array, instructions: Uint32Array, indexByPc: Uint32Array, entries: readonly SourceMapEntry[], fileToSource: ReadonlyMap<number, number>): Uint8Array | undefined {
+    const out = new Uint8Array(code.length + 1);
+    let any = false;
+    for (const pc of instructions) {
+      const e = entries[indexByPc[pc]!];
+      if (code[pc] !== 0x5b || !e || e.file < 0) continue;
+      const source = fileToSource.get(e.file);
+      const ast = source === undefined ? undefined : this.sources.info[source]?.ast;
+      if (ast?.functions.some((f) => f.node.nodeType === 'FunctionDefinition' && f.src.start === e.start && f.src.length === e.length)) { out[pc] = 1; any = true; }
+    }
+    return any ? out : undefined;
   }
 
   /**

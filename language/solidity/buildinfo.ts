@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export interface BuildInfo {
   readonly file: string;
   readonly input: { sources: Record<string, { content?: string }>; settings?: Record<string, unknown>; language?: string };
+  /** The compiler release the build used (`0.8.30`), when the file says. */
+  readonly solcVersion?: string;
   /** Present when the build's output has ABI, bytecode with source maps and ASTs for every source. */
   readonly output?: unknown;
 }
@@ -25,7 +27,7 @@ export function loadBuildInfo(root: string, wantedUnits: readonly string[]): Bui
   }
   candidates.sort((a, b) => b.mtime - a.mtime);
   for (const { file } of candidates) {
-    let json: { input?: BuildInfo['input']; output?: unknown };
+    let json: { input?: BuildInfo['input']; output?: unknown; solcVersion?: unknown };
     try {
       json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
     } catch {
@@ -48,7 +50,8 @@ export function loadBuildInfo(root: string, wantedUnits: readonly string[]): Bui
         output = undefined;
       }
     }
-    return { file, input, output: complete(output) ? output : undefined };
+    const solcVersion = typeof json.solcVersion === 'string' ? json.solcVersion : undefined;
+    return { file, input, ...(solcVersion ? { solcVersion } : {}), output: complete(output) ? output : undefined };
   }
   return undefined;
 }
