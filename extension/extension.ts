@@ -9,7 +9,7 @@ import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const provider = new ChainstepConfigurationProvider();
+  const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
   const lenses = new DebugCodeLensProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new ChainstepAdapterFactory(context.extensionPath)),
