@@ -10,6 +10,7 @@ import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
 import type { AbiItem, CompiledContract, CompiledProject } from '../../language/solidity/compile.ts';
 import { compileProject } from '../../language/solidity/compile-project.ts';
+import { loadFoundryProject } from '../../language/solidity/foundry.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './execution.ts';
 import { Cancelled, record, TooManySteps } from './recorder.ts';
@@ -118,10 +119,14 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   progress('Compiling', 0);
   let project: CompiledProject;
   try {
-    project = await compileProject({
-      program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined,
-      solcVersion: optionalString(config, 'solcVersion'), binUrl: optionalString(config, 'solcBinUrl'), cacheDir: optionalString(config, 'solcCache'),
-    });
+    const compilerSource = { binUrl: optionalString(config, 'solcBinUrl'), cacheDir: optionalString(config, 'solcCache') };
+    const folder = resolve(config.cwd ?? process.cwd(), config.program);
+    // A Foundry project folder as it is: its fresh artifacts, or forge's build, or its own settings.
+    project = existsSync(join(folder, 'foundry.toml')) && statSync(folder).isDirectory() && config.solcVersion === undefined && remappings === undefined
+      ? (await loadFoundryProject(folder, { ...compilerSource, scope: 'src' })).compiled
+      : await compileProject({
+        program: config.program, cwd: config.cwd, remappings: remappings as string[] | undefined, solcVersion: optionalString(config, 'solcVersion'), ...compilerSource,
+      });
   } catch (e) {
     // The user fixes these in their project: shown as is, the adapter keeps running.
     if (e instanceof SolidityProjectError) throw new UserError(e.message);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadBuildInfo } from './buildinfo.ts';
 import { compile, type CompiledProject, type CompileOptions } from './compile.ts';
 import { SolidityProjectError } from './errors.ts';
-import { hardhatSolcVersion, hasFoundryConfig, readFoundryConfig } from './foundry-config.ts';
+import { foundryRemappings, foundrySettings, hardhatSolcVersion, hasFoundryConfig, readFoundryConfig } from './foundry-config.ts';
 import { compareVersions, parseRange, parseVersion, satisfies, versionPragmas, type Version, type VersionRange } from './pragma.ts';
 import { importResolver, readRemappings, resolveProgram, sourceClosure, toUnit } from './project.ts';
 import { bundledCompiler, obtainCompiler, type Compiler, type CompilerSource } from './solc-bin.ts';
@@ -65,6 +65,14 @@ export async function chooseCompiler(options: ProjectCompileOptions): Promise<Co
 }
 
 export async function compileProject(options: ProjectCompileOptions): Promise<CompiledProject> {
+  // Inside a Foundry project, compile as forge would: its remappings (auto-detected ones included) and settings.
+  if (!options.settings) {
+    const { root } = resolveProgram(options);
+    if (hasFoundryConfig(root)) {
+      const config = readFoundryConfig(root);
+      options = { ...options, remappings: [...foundryRemappings(root, config), ...(options.remappings ?? [])], settings: foundrySettings(config) };
+    }
+  }
   const compiler = options.compiler ?? await chooseCompiler(options);
   return compile({ ...options, ...(compiler ? { compiler } : {}) });
 }

@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { SolidityProjectError } from './errors.ts';
 import { loadBuildInfo } from './buildinfo.ts';
-import { importResolver, readRemappings, resolveProgram, toUnit } from './project.ts';
+import { importResolver, readRemappings, resolveProgram, toUnit, type ProgramOptions } from './project.ts';
 import { bundledCompiler, type Compiler } from './solc-bin.ts';
 import { normalizeAst } from './legacy-ast.ts';
 import { compareVersions, formatVersion } from './pragma.ts';
@@ -104,10 +104,7 @@ export interface CompiledProject {
   readonly compilerVersion?: string;
 }
 
-export interface CompileOptions {
-  /** A .sol file or a folder. */
-  readonly program: string;
-  readonly cwd?: string;
+export interface CompileOptions extends ProgramOptions {
   readonly remappings?: readonly string[];
   readonly optimizer?: boolean;
   /** Use a fresh Foundry/Hardhat build-info when present (default true). */

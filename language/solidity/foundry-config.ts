@@ -1,9 +1,10 @@
 // foundry.toml as forge reads it: `[profile.default]` overlaid with the active profile (`FOUNDRY_PROFILE`, or
 // the one asked for), with forge's defaults for what the file leaves out.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { SolidityProjectError } from './errors.ts';
+import { readRemappings, toUnit } from './project.ts';
 
 export interface FoundryConfig {
   readonly profile: string;
@@ -76,4 +77,48 @@ export function hardhatSolcVersion(root: string): string | undefined {
     if (new Set(found).size === 1) return found[0];
   }
   return undefined;
+}
+
+/** forge's auto-remappings: `<lib>/=lib/<lib>/src/` (or `contracts/`, or the lib itself), plus each lib's remappings.txt. */
+export function autoRemappings(root: string, libs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const lib of libs) {
+    const dir = join(root, lib);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const base = join(dir, name);
+      if (!statSync(base).isDirectory()) continue;
+      const unit = toUnit(root, base);
+      const inner = ['src', 'contracts'].find((d) => existsSync(join(base, d)));
+      out.push(`${name}/=${unit}/${inner ? `${inner}/` : ''}`);
+      // A lib's own remappings, re-rooted at the project (`@oz/=lib/oz/contracts/` inside lib/x -> lib/x/lib/oz/...).
+      for (const r of readRemappings(base, [])) {
+        const eq = r.indexOf('=');
+        if (eq > 0 && !r.slice(eq + 1).startsWith('/')) out.push(`${r.slice(0, eq)}=${unit}/${r.slice(eq + 1)}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Remappings in effect in a Foundry project: foundry.toml, remappings.txt, then the auto-detected ones. */
+export function foundryRemappings(root: string, config: FoundryConfig): string[] {
+  const explicit = readRemappings(root, config.remappings);
+  const auto = config.autoDetectRemappings ? autoRemappings(root, config.libs) : [];
+  // An explicit remapping of a prefix wins over the auto-detected one.
+  const prefixes = new Set(explicit.map((r) => r.slice(0, r.indexOf('='))));
+  return [...explicit, ...auto.filter((r) => !prefixes.has(r.slice(0, r.indexOf('='))))];
+}
+
+/**
+ * Standard-JSON settings of a Foundry build: what an artifact's metadata recorded (the exact build), else
+ * what foundry.toml says.
+ */
+export function foundrySettings(config: FoundryConfig, recorded?: { optimizer?: { enabled?: boolean; runs?: number }; viaIR?: boolean; evmVersion?: string }): Record<string, unknown> {
+  const evmVersion = recorded?.evmVersion ?? config.evmVersion;
+  return {
+    optimizer: { enabled: recorded?.optimizer?.enabled ?? config.optimizer, runs: recorded?.optimizer?.runs ?? config.optimizerRuns },
+    ...((recorded?.viaIR ?? config.viaIR) ? { viaIR: true } : {}),
+    ...(evmVersion ? { evmVersion } : {}),
+  };
 }

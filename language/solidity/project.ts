@@ -9,6 +9,8 @@ export interface ProgramOptions {
   /** A .sol file or a folder. */
   readonly program: string;
   readonly cwd?: string;
+  /** The files to compile (absolute), instead of those `program` names; `program` is then the root folder. */
+  readonly files?: readonly string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'out', 'artifacts', 'lib', 'cache', '.git', 'typechain-types', 'broadcast']);
@@ -45,6 +47,7 @@ export const toUnit = (root: string, abs: string): string => relative(root, abs)
 export function resolveProgram(options: ProgramOptions): { root: string; files: string[] } {
   const program = resolve(options.cwd ?? process.cwd(), options.program);
   if (!existsSync(program)) throw new SolidityProjectError(`program: ${program} does not exist`);
+  if (options.files) return { root: program, files: [...options.files] };
   const files: string[] = [];
   let root: string;
   if (statSync(program).isDirectory()) {
