@@ -5,15 +5,15 @@ import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import type { Backend, Execution, LaunchConfig, Progress } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
-import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
+import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './run/abi.ts';
 import { decodeRevert } from './decode/index.ts';
-import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
+import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
 import type { AbiItem, CompiledContract, CompiledProject } from '../../language/solidity/compile.ts';
 import { compileProject } from '../../language/solidity/compile-project.ts';
 import { loadFoundryProject } from '../../language/solidity/foundry.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
-import { EvmExecution } from './execution.ts';
-import { Cancelled, record, TooManySteps } from './recorder.ts';
+import { EvmExecution } from './debug/execution.ts';
+import { Cancelled, record, TooManySteps } from './record/recorder.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** Gas is recorded per step in 32 bits. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile } from '../../language/solidity/compile.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
-import type { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+import type { EvmExecution } from '../../debug-adapter/evm/debug/execution.ts';
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
