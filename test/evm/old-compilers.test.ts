@@ -4,12 +4,13 @@
 // against its public getters run after the same calls.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { encodePacked, keccak256 } from 'viem';
 import { launch, nextEvent, where } from '../session/dap-helpers.ts';
-import { AdapterClient, lineOf, samples, scopeVariables } from '../session/dap-issue3-helpers.ts';
+import { AdapterClient, lineOf, root, samples, scopeVariables } from '../session/dap-issue3-helpers.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
 import { startSolcMirror, type SolcMirror } from '../support/solc-mirror.ts';
 
@@ -68,9 +69,60 @@ test('0.4: ^0.4.24 compiles with 0.4.26 from the mirror; parameters and locals a
   assert.equal(stop.scopes.Parameters?.who?.toLowerCase(), who);
   assert.equal(stop.scopes.Locals?.doubled, '42');
   assert.match(stop.scopes.State?.['state variables'] ?? '', /^unavailable: solc 0\.4\.26 gives no storage layout/);
+  // 0.4 source maps mark no jump into a function: the internal frame is still there, with its variables.
+  const inner = lineOf(file, 'return result;');
+  const nested = await stopAt({ program: file, function: 'credit', args: [who, '21'] }, file, inner);
+  assert.deepEqual(nested.frames, [`Ledger04.twice:${inner}`, `Ledger04.credit:${lineOf(file, 'uint256 doubled = twice(amount);')}`]);
+  assert.deepEqual(nested.scopes.Parameters, { value: '21' });
+  assert.equal(nested.scopes.Locals?.result, '42');
+  // At every step (instruction stepping too), a shown variable holds a value it really had.
+  const ex = await launchEvm({ ...compilerFields(), program: file, function: 'credit', args: [who, '21'] }, () => {}, new AbortController().signal);
+  const truth: Record<string, readonly string[]> = {
+    'Ledger04.credit.who': [who], 'Ledger04.credit.amount': ['21'], 'Ledger04.credit.doubled': ['0', '42'],
+    'Ledger04.twice.value': ['21'], 'Ledger04.twice.result': ['0', '42'],
+  };
+  let checked = 0;
+  for (let s = 0; s < ex.stepCount; s++) {
+    const frame = ex.frames(s)[0]!.name;
+    for (const scope of ex.scopes(s, 0)) {
+      if (scope.name !== 'Parameters' && scope.name !== 'Locals') continue;
+      for (const v of scope.children.get(undefined, 0, 50, { hex: false })) {
+        assert.ok(truth[`${frame}.${v.name}`]?.includes(v.value.toLowerCase()), `step ${s}: ${frame} ${v.name} = ${v.value}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 100, `values checked: ${checked}`);
   // The getters agree with what the stop shows the call has done.
   assert.equal(await getter({ program: file }, [{ function: 'credit', args: [who, '21'] }], 'balances', [who]), 'returned (42)');
   assert.ok(mirror.requests.includes('/soljson-v0.4.26+commit.4563c3fc.js'));
+});
+
+test('chainstep debug --solc-bin-url: downloads into ~/.cache/chainstep/solc, then works offline from that cache', async () => {
+  const file = path.join(dir, 'Ledger05.sol');
+  const home = mkdtempSync(path.join(tmpdir(), 'chainstep-xdg-'));
+  const run = (url: string): Promise<{ code: number | null; out: string }> => new Promise((done) => {
+    // Asynchronous: the mirror answers from this process.
+    const child = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'debug', '--program', file, '--constructor-args', '["ledger"]',
+      '--function', 'add', '--args', '["7", true]', '--solc-bin-url', url, '--break', `${file}:${lineOf(file, 'count = before + 1;')}`, '--steps', '1', '--step-back', '0'],
+    { env: { ...process.env, XDG_CACHE_HOME: home, CHAINSTEP_FROM_SOURCE: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => done({ code, out }));
+  });
+  try {
+    const online = await run(mirror.url);
+    assert.equal(online.code, 0, online.out);
+    assert.match(online.out, /Ledger05\.add/);
+    assert.match(online.out, /amount = 7/);
+    assert.ok(existsSync(path.join(home, 'chainstep/solc/soljson-v0.5.16+commit.9c3226ce.js')));
+    const offline = await run('http://127.0.0.1:9');
+    assert.equal(offline.code, 0, offline.out);
+    assert.match(offline.out, /amount = 7/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test('0.5: =0.5.16 pins 0.5.16; State (struct array, string, address) decoded from its storage layout agrees with the getters', async () => {

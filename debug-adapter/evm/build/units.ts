@@ -25,8 +25,9 @@ export interface CodeUnit {
   /** Per byte offset: JUMP_IN / JUMP_OUT / 0. */
   readonly jumps: Uint8Array;
   /**
-   * solc before 0.5 marks no jump into a function ('i'), only the jump out: per byte offset, 1 where a
-   * JUMPDEST is a function's entry (mapped to its whole definition), so a JUMP landing there enters it.
+   * solc before 0.5 marks no jump from the dispatcher into a function ('i'; internal calls have it), only
+   * the jump out: per byte offset, 1 where a JUMPDEST is a function's entry (mapped to its whole
+   * definition), so a JUMP landing there enters it.
    */
   readonly legacyEntries?: Uint8Array;
   readonly entries?: readonly SourceMapEntry[];
@@ -168,7 +169,13 @@ export class CodeUnits {
   private readonly byKey = new Map<string, number>();
   private readonly objects = new Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>();
 
-  constructor(private readonly project: CompiledProject, private readonly sources: SourceTable) {}
+  /** Built by solc before 0.5, whose source maps do not mark the dispatcher's jump into a function. */
+  private readonly legacyMaps: boolean;
+
+  constructor(private readonly project: CompiledProject, private readonly sources: SourceTable) {
+    const version = /^(\d+)\.(\d+)\./.exec(project.compilerVersion ?? '');
+    this.legacyMaps = version !== null && Number(version[1]) === 0 && Number(version[2]) < 5;
+  }
 
   /** The unit of `code` (deduplicated by content and kind), created on first sight. */
   unitFor(code: Uint8Array, isCreation: boolean, address: string): number {
@@ -219,7 +226,7 @@ export class CodeUnits {
         if (code[pc] === 0x56) { if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT; }
         lineIds[pc] = lines[indexByPc[pc]!]!;
       }
-      if (!entries.some((e) => e.jump === 'i')) legacyEntries = this.functionEntries(code, instructions, indexByPc, entries, fileToSource);
+      if (this.legacyMaps) legacyEntries = this.functionEntries(code, instructions, indexByPc, entries, fileToSource);
     }
     const name = contract ? (isCreation ? `${contract.name} (constructor)` : contract.name) : `${address || 'unknown'} (unknown code)`;
     return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource, ...(legacyEntries ? { legacyEntries } : {}) };

@@ -153,8 +153,9 @@ export class FrameTable {
       }
       frameOf[s] = f;
       const jump = jumps[pcs[s]!]!;
-      // Legacy maps (solc < 0.5): the JUMP whose next step lands on a function's entry enters it.
-      const legacyIn = unit!.legacyEntries !== undefined && s + 1 < n && ctxOf[s + 1] === c && unit!.code[pcs[s]!] === 0x56 && unit!.legacyEntries[pcs[s + 1]!] === 1;
+      // Legacy maps (solc < 0.5): the dispatcher's JUMP onto a function's entry enters it (internal calls are
+      // marked; later jumps onto such a JUMPDEST are the wrapper's return path).
+      const legacyIn = unit!.legacyEntries !== undefined && !absorbed[c] && frames[f]!.external && s + 1 < n && ctxOf[s + 1] === c && unit!.code[pcs[s]!] === 0x56 && unit!.legacyEntries[pcs[s + 1]!] === 1;
       if (jump === 0 && !legacyIn) continue;
       if ((jump === JUMP_IN || legacyIn) && s + 1 < n && ctxOf[s + 1] === c) {
         const { fn, ast, helper } = this.functionAtPc(unit!, pcs[s + 1]!);

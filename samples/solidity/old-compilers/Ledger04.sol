@@ -14,11 +14,16 @@ contract Ledger04 {
     }
 
     function credit(address who, uint256 amount) public returns (uint256) {
-        uint256 doubled = amount * 2;
+        uint256 doubled = twice(amount);
         balances[who] += doubled;
         total += doubled;
         entries += 1;
         emit Credited(who, doubled);
         return balances[who];
+    }
+
+    function twice(uint256 value) internal pure returns (uint256) {
+        uint256 result = value * 2;
+        return result;
     }
 }
