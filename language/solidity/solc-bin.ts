@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createHash } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { SolidityProjectError } from './errors.ts';
@@ -109,7 +109,8 @@ async function download(url: string): Promise<Uint8Array> {
 
 /** The file's bytes match the list's checksums (every one it gives; at least one must be given). */
 function verify(bytes: Uint8Array, build: ListBuild): string | undefined {
-  const expected = [['sha256', build.sha256, sha256], ['keccak256', build.keccak256, keccak_256]] as const;
+  const nativeSha256 = (b: Uint8Array): Uint8Array => createHash('sha256').update(b).digest();
+  const expected = [['sha256', build.sha256, nativeSha256], ['keccak256', build.keccak256, keccak_256]] as const;
   let checked = 0;
   for (const [name, want, hash] of expected) {
     if (!want) continue;
@@ -170,9 +171,11 @@ export async function obtainCompiler(accepts: (v: Version) => boolean, why: stri
   }
   const version = releaseOf(build)!;
   const file = join(cacheDir, build.path);
+  const already = loaded.get(file);
+  if (already) return already;
   if (existsSync(file)) {
-    // A cached file is checked again when the list is at hand (a truncated or altered file is replaced).
-    const problem = list && build.sha256 !== undefined ? verify(readFileSync(file), build) : undefined;
+    // A cached file is checked again (sha256, native) when the list is at hand: a truncated or altered file is replaced.
+    const problem = list && build.sha256 !== undefined ? verify(readFileSync(file), { ...build, keccak256: undefined }) : undefined;
     if (!problem) return loadSoljson(file, version);
   }
   const url = `${binUrl}/${build.path}`;
