@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { encodePacked, keccak256 } from 'viem';
-import { launch, nextEvent, where } from '../session/dap-helpers.ts';
-import { AdapterClient, lineOf, root, samples, scopeVariables } from '../session/dap-issue3-helpers.ts';
+import { launch, where } from '../session/dap-helpers.ts';
+import { lineOf, nextStop, root, samples, scopeVariables, sharedAdapter } from '../session/dap-issue3-helpers.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
 import { startSolcMirror, type SolcMirror } from '../support/solc-mirror.ts';
 
@@ -28,29 +28,26 @@ after(async () => {
 
 const compilerFields = (): Record<string, string> => ({ solcBinUrl: mirror.url, solcCache: cache });
 
+// One adapter process for the file: each release is loaded once (a machine under load takes seconds per load).
+const adapter = sharedAdapter();
+
 /** Launches over DAP with a breakpoint on `line` and returns what the first stop shows. */
 async function stopAt(config: Record<string, unknown>, file: string, line: number): Promise<{
-  frames: string[]; scopes: Record<string, Record<string, string>>; output: string[];
+  frames: string[]; scopes: Record<string, Record<string, string>>;
 }> {
-  const dc = new AdapterClient();
-  const output: string[] = [];
-  dc.on('output', (e) => output.push(String(e.body.output)));
-  try {
-    const stopped = nextEvent(dc, 'stopped');
-    await launch(dc, { type: 'chainstep', request: 'launch', name: 'old', ...compilerFields(), ...config }, () =>
-      dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] }));
-    await stopped;
-    const here = await where(dc);
-    const frameId = here.frames[0]!.id;
-    const scopes: Record<string, Record<string, string>> = {};
-    for (const s of (await dc.scopesRequest({ frameId })).body.scopes) {
-      if (!['Parameters', 'Locals', 'State'].includes(s.name)) continue;
-      scopes[s.name] = Object.fromEntries((await scopeVariables(dc, frameId, s.name)).map((v) => [v.name, v.value]));
-    }
-    return { frames: here.frames.map((f) => `${f.name}:${f.line}`), scopes, output };
-  } finally {
-    await dc.close();
+  const dc = adapter();
+  const stopped = nextStop(dc);
+  await launch(dc, { type: 'chainstep', request: 'launch', name: 'old', ...compilerFields(), ...config }, () =>
+    dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] }));
+  await stopped;
+  const here = await where(dc);
+  const frameId = here.frames[0]!.id;
+  const scopes: Record<string, Record<string, string>> = {};
+  for (const s of (await dc.scopesRequest({ frameId })).body.scopes) {
+    if (!['Parameters', 'Locals', 'State'].includes(s.name)) continue;
+    scopes[s.name] = Object.fromEntries((await scopeVariables(dc, frameId, s.name)).map((v) => [v.name, v.value]));
   }
+  return { frames: here.frames.map((f) => `${f.name}:${f.line}`), scopes };
 }
 
 /** What a getter returns after the same calls: the contract's own reading of its storage. */
