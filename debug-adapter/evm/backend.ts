@@ -119,7 +119,7 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   progress('Compiling', 0);
   let project: CompiledProject;
   try {
-    const compilerSource = { binUrl: optionalString(config, 'solcBinUrl'), cacheDir: optionalString(config, 'solcCache') };
+    const compilerSource = { binUrl: optionalString(config, 'solcBinUrl'), cacheDir: optionalString(config, 'solcCache'), onProgress: (m: string) => progress(m, 0.05) };
     const folder = resolve(config.cwd ?? process.cwd(), config.program);
     // A Foundry project folder as it is: its fresh artifacts, or forge's build, or its own settings.
     project = existsSync(join(folder, 'foundry.toml')) && statSync(folder).isDirectory() && config.solcVersion === undefined && remappings === undefined

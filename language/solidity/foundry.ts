@@ -198,7 +198,7 @@ export async function loadFoundryProject(root: string, options: FoundryOptions =
   const solcVersion = meta?.compiler?.version?.split('+')[0] ?? config.solcVersion;
   const compileOptions: ProjectCompileOptions = {
     program: root, files: (options.scope === 'src' && files.src.length > 0 ? files.src : own).map((u) => join(root, u)), remappings, settings,
-    ...(solcVersion ? { solcVersion } : {}), ...(options.binUrl ? { binUrl: options.binUrl } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(solcVersion ? { solcVersion } : {}), ...(options.binUrl ? { binUrl: options.binUrl } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   const compiled = { ...await compileProject(compileOptions), targets: files.src.length > 0 ? files.src : own };
   return { root, config, remappings, files, compiled, artifacts, origin: rebuilt ? 'forge build + compiled here' : 'compiled here', warnings };

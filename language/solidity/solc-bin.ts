@@ -27,6 +27,8 @@ export interface CompilerSource {
   readonly binUrl?: string;
   /** Folder of downloaded releases (the extension passes its global storage). */
   readonly cacheDir?: string;
+  /** Told before anything slow (a download), so the user sees why the launch waits. */
+  readonly onProgress?: (message: string) => void;
 }
 
 export interface Compiler {
@@ -179,6 +181,7 @@ export async function obtainCompiler(accepts: (v: Version) => boolean, why: stri
     if (!problem) return loadSoljson(file, version);
   }
   const url = `${binUrl}/${build.path}`;
+  source.onProgress?.(`Downloading solc ${formatVersion(version)} (for ${why})`);
   let bytes: Uint8Array;
   try {
     bytes = await download(url);

@@ -111,6 +111,7 @@ test('chainstep debug --solc-bin-url: downloads into ~/.cache/chainstep/solc, th
   try {
     const online = await run(mirror.url);
     assert.equal(online.code, 0, online.out);
+    assert.match(online.out, /Downloading solc 0\.5\.16 \(for pragma solidity =0\.5\.16 \([^)]*Ledger05\.sol\)\)/, 'the wait is explained');
     assert.match(online.out, /Ledger05\.add/);
     assert.match(online.out, /amount = 7/);
     assert.ok(existsSync(path.join(home, 'chainstep/solc/soljson-v0.5.16+commit.9c3226ce.js')));
