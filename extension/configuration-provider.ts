@@ -8,8 +8,12 @@ import { type Language, languageOfPath, scanFunctions } from './function-scan.ts
 import { askArgs, configForDocument, documentLanguage, pickFunction } from './function-picker.ts';
 import { argumentParams, type ChainstepLaunch, configForFunction, findNamedFunction, isEmptyConfig, movePackageFunctions, movePackageOf, programFor, resolvePaths } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
+import { withSolcSettings } from './solc-settings.ts';
 
 export class ChainstepConfigurationProvider implements vscode.DebugConfigurationProvider {
+  /** `globalStorage`: the extension's global storage folder (solc downloads are cached there). */
+  constructor(private readonly globalStorage?: string) {}
+
   async resolveDebugConfiguration(
     _folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
@@ -41,7 +45,7 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
     config: vscode.DebugConfiguration,
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (!ensureTrusted()) return undefined;
-    const resolved = resolvePaths(config as ChainstepLaunch, folder?.uri.fsPath ?? workspaceRoot());
+    const resolved = withSolcSettings(resolvePaths(config as ChainstepLaunch, folder?.uri.fsPath ?? workspaceRoot()), this.globalStorage);
     const language = resolved.program ? languageOfPath(resolved.program) : undefined;
     if (!language || resolved.trace !== undefined) return resolved;
     const file = resolved.program!;

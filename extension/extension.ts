@@ -10,7 +10,7 @@ import { ensureTrusted } from './trust.ts';
 import { startLanguageClient, stopLanguageClient } from './language-client.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const provider = new ChainstepConfigurationProvider();
+  const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
   const lenses = new DebugCodeLensProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new ChainstepAdapterFactory(context.extensionPath)),

@@ -44,6 +44,9 @@ Flags of chainstep debug (override the launch.json configuration's fields):
   --from <address>            sender (default: the first prefunded account)
   --value <wei>               wei sent with the call
   --gas-limit <n>             gas limit of the call
+  --solc-version <x.y.z>      solc release to compile with (default: from the pragmas / foundry.toml)
+  --solc-bin-url <url>        solc-bin base URL for releases other than the bundled one (default
+                              https://binaries.soliditylang.org/bin; cached in ~/.cache/chainstep/solc)
   --break <file:line>         breakpoint (repeatable); file relative to the current folder
   --steps <n>                 stops to show (default 30)
   --step-back <n>             step backs to show after them (default 3)
@@ -80,6 +83,8 @@ async function debug(argv: string[]): Promise<number> {
       from: { type: 'string' },
       value: { type: 'string' },
       'gas-limit': { type: 'string' },
+      'solc-version': { type: 'string' },
+      'solc-bin-url': { type: 'string' },
       break: { type: 'string', multiple: true },
       steps: { type: 'string' },
       'step-back': { type: 'string' },
@@ -114,6 +119,8 @@ async function debug(argv: string[]): Promise<number> {
     from: values.from,
     value: values.value,
     gasLimit: values['gas-limit'],
+    solcVersion: values['solc-version'],
+    solcBinUrl: values['solc-bin-url'],
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) config[k] = v;
   const breakpoints = (values.break ?? []).map((spec) => {

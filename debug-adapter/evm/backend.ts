@@ -8,7 +8,10 @@ import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './run/abi.ts';
 import { decodeRevert } from './decode/index.ts';
 import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
-import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './build/compile.ts';
+import type { AbiItem, CompiledContract, CompiledProject } from '../../language/solidity/compile.ts';
+import { compileProject } from '../../language/solidity/compile-project.ts';
+import { loadFoundryProject } from '../../language/solidity/foundry.ts';
+import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
 import { Cancelled, record } from './record/recorder.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
@@ -91,14 +94,27 @@ async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSig
   const { from, value, gasLimit, setup } = o;
   const fnName = o.function;
   progress('Compiling', 0);
-  const project = compile({ program: o.program, cwd: o.cwd, remappings: o.remappings });
+  let project: CompiledProject;
+  try {
+    const compilerSource = { binUrl: o.solcBinUrl, cacheDir: o.solcCache, onProgress: (m: string) => progress(m, 0.05) };
+    const folder = resolve(o.cwd ?? process.cwd(), o.program);
+    // A Foundry project folder as it is: its fresh artifacts, or forge's build, or its own settings.
+    project = existsSync(join(folder, 'foundry.toml')) && statSync(folder).isDirectory() && o.solcVersion === undefined && o.remappings === undefined
+      ? (await loadFoundryProject(folder, { ...compilerSource, scope: 'src' })).compiled
+      : await compileProject({ program: o.program, cwd: o.cwd, remappings: o.remappings ? [...o.remappings] : undefined, solcVersion: o.solcVersion, ...compilerSource });
+  } catch (e) {
+    // The user fixes these in their project: shown as is, the adapter keeps running.
+    if (e instanceof SolidityProjectError) throw new UserError(e.message);
+    throw e;
+  }
   const contract = chooseContract(project, o.contract, fnName);
   const sources = plural(project.sources.length, 'source');
   const contracts = plural(project.contracts.length, 'contract');
+  const compiler = project.compilerVersion ? ` (solc ${project.compilerVersion})` : '';
   report(
     project.reusedOutput
-      ? `Using the build of ${project.buildInfo}: ${contracts} from ${sources}`
-      : `Compiled ${sources}${project.buildInfo ? ` with the settings of ${project.buildInfo}` : ''}: ${contracts}`,
+      ? `Using the build of ${project.buildInfo}: ${contracts} from ${sources}${compiler}`
+      : `Compiled ${sources}${project.buildInfo ? ` with the settings of ${project.buildInfo}` : ''}${compiler}: ${contracts}`,
   );
   for (const w of project.warnings) report(w, 'warning');
   if (!fnName) {

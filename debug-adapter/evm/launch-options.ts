@@ -35,6 +35,11 @@ export interface EvmLaunchOptions {
   readonly gasLimit: bigint;
   readonly maxSteps: number;
   readonly remappings?: readonly string[];
+  /** A solc release to compile with ("0.5.16"), instead of the one the pragmas and project choose. */
+  readonly solcVersion?: string;
+  /** solc-bin base URL and cache folder for releases other than the bundled one. */
+  readonly solcBinUrl?: string;
+  readonly solcCache?: string;
 }
 
 /** Wei: a whole number (number, decimal or 0x string); 0 when absent. */
@@ -92,5 +97,16 @@ export function parseEvmLaunch(config: LaunchConfig): EvmLaunchOptions {
     gasLimit,
     maxSteps: maxSteps(config, DEFAULT_MAX_STEPS),
     ...(remappings !== undefined ? { remappings } : {}),
+    ...optionalFields(config, ['solcVersion', 'solcBinUrl', 'solcCache']),
   };
+}
+
+/** The string fields that are set, each checked to be a string. */
+function optionalFields<K extends string>(config: LaunchConfig, names: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const name of names) {
+    const v = optionalString(config, name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { getContractAddress } from 'viem';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { evmBackend } from '../../debug-adapter/evm/backend.ts';
 import { ACCOUNTS } from '../../debug-adapter/evm/run/chain.ts';
-import { compile } from '../../debug-adapter/evm/build/compile.ts';
+import { compile } from '../../language/solidity/compile.ts';
 import { launch, nextEvent, serve } from './dap-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

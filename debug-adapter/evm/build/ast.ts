@@ -1,7 +1,7 @@
 // What the backend needs from solc's AST: which function a source offset is in (to name internal frames),
 // which ranges are whole definitions (never a place to stop), and where a function's parameters, return
 // variables and locals sit on the stack relative to its entry.
-import type { AstNode } from './compile.ts';
+import type { AstNode } from '../../../language/solidity/compile.ts';
 
 export interface Src {
   readonly start: number;

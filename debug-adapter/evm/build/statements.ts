@@ -3,7 +3,7 @@
 // stops at statements. Simple statements show whole; compound ones (if, loops, try) show their header
 // (`if (amount > available)`), never their body. Code mapped to a whole `if` statement only joins its
 // branches after one ran (or jumps over them): it is not a place to stop.
-import type { AstNode } from './compile.ts';
+import type { AstNode } from '../../../language/solidity/compile.ts';
 import { parseSrc } from './ast.ts';
 
 export interface Range {

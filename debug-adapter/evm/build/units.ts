@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../../core/execution.ts';
 import { SourceAst, type FunctionInfo } from './ast.ts';
-import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
+import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from '../../../language/solidity/compile.ts';
 import { instructionOffsets } from '../opcodes.ts';
 import { StatementRanges, type StatementRange } from './statements.ts';
 import { decompressSourceMap, instructionIndexByPc, type SourceMapEntry } from './sourcemap.ts';
@@ -26,6 +26,12 @@ export interface CodeUnit {
   readonly lineIds: Int32Array;
   /** Per byte offset: JUMP_IN / JUMP_OUT / 0. */
   readonly jumps: Uint8Array;
+  /**
+   * solc before 0.5 marks no jump from the dispatcher into a function ('i'; internal calls have it), only
+   * the jump out: per byte offset, 1 where a JUMPDEST is a function's entry (mapped to its whole
+   * definition), so a JUMP landing there enters it.
+   */
+  readonly legacyEntries?: Uint8Array;
   readonly entries?: readonly SourceMapEntry[];
   /** solc file index in this unit's source map -> index in Execution.sources. */
   readonly fileToSource: ReadonlyMap<number, number>;
@@ -188,7 +194,13 @@ export class CodeUnits {
   private readonly byKey = new Map<string, number>();
   private readonly objects = new Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>();
 
-  constructor(private readonly project: CompiledProject, private readonly sources: SourceTable) {}
+  /** Built by solc before 0.5, whose source maps do not mark the dispatcher's jump into a function. */
+  private readonly legacyMaps: boolean;
+
+  constructor(private readonly project: CompiledProject, private readonly sources: SourceTable) {
+    const version = /^(\d+)\.(\d+)\./.exec(project.compilerVersion ?? '');
+    this.legacyMaps = version !== null && Number(version[1]) === 0 && Number(version[2]) < 5;
+  }
 
   /** The unit of `code` (deduplicated by content and kind), created on first sight. */
   unitFor(code: Uint8Array, isCreation: boolean, address: string): number {
@@ -225,6 +237,7 @@ export class CodeUnits {
     const jumps = new Uint8Array(code.length + 1);
     const fileToSource = new Map<number, number>();
     let entries: SourceMapEntry[] | undefined;
+    let legacyEntries: Uint8Array | undefined;
     if (contract) {
       const output = isCreation ? contract.bytecode : contract.deployedBytecode;
       entries = decompressSourceMap(output.sourceMap ?? '');
@@ -238,9 +251,23 @@ export class CodeUnits {
         if (code[pc] === 0x56) { if (e.jump === 'i') jumps[pc] = JUMP_IN; else if (e.jump === 'o') jumps[pc] = JUMP_OUT; }
         lineIds[pc] = lines[indexByPc[pc]!]!;
       }
+      if (this.legacyMaps) legacyEntries = this.functionEntries(code, instructions, indexByPc, entries, fileToSource);
     }
     const name = contract ? (isCreation ? `${contract.name} (constructor)` : contract.name) : `${address || 'unknown'} (unknown code)`;
-    return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource };
+    return { id, code, contract, isCreation, name, instructions, indexByPc, lineIds, jumps, entries, fileToSource, ...(legacyEntries ? { legacyEntries } : {}) };
+  }
+
+  private functionEntries(code: Uint8Array, instructions: Uint32Array, indexByPc: Uint32Array, entries: readonly SourceMapEntry[], fileToSource: ReadonlyMap<number, number>): Uint8Array | undefined {
+    const out = new Uint8Array(code.length + 1);
+    let any = false;
+    for (const pc of instructions) {
+      const e = entries[indexByPc[pc]!];
+      if (code[pc] !== 0x5b || !e || e.file < 0) continue;
+      const source = fileToSource.get(e.file);
+      const ast = source === undefined ? undefined : this.sources.info[source]?.ast;
+      if (ast?.functions.some((f) => f.node.nodeType === 'FunctionDefinition' && f.src.start === e.start && f.src.length === e.length)) { out[pc] = 1; any = true; }
+    }
+    return any ? out : undefined;
   }
 
   /**

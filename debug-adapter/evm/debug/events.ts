@@ -2,7 +2,7 @@
 // and data otherwise; logs of calls a failure undid are left out (they never happened on chain).
 import { decodeEventLog, type Abi } from 'viem';
 import type { OutputLine } from '../../core/execution.ts';
-import type { AbiItem } from '../build/compile.ts';
+import type { AbiItem } from '../../../language/solidity/compile.ts';
 import type { Recording } from '../record/recording.ts';
 import { bytesToHex, formatValue } from '../run/abi.ts';
 import { word } from './steps.ts';

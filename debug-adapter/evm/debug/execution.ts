@@ -5,7 +5,7 @@
 import type {
   DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange, ValueFormat, Variable,
 } from '../../core/execution.ts';
-import type { AbiItem, CompiledProject } from '../build/compile.ts';
+import type { AbiItem, CompiledProject } from '../../../language/solidity/compile.ts';
 import { CodeUnits, SourceTable } from '../build/units.ts';
 import { parseMemoryReference, TypeRegistry } from '../decode/index.ts';
 import type { CallContext, Recording } from '../record/recording.ts';
@@ -62,7 +62,7 @@ export class EvmExecution implements Execution {
     const variables = new VariablePlacer(this.steps, this.frameTable, registry, info.project);
     // Indexed now rather than on the first variables request (100,000s of hashes take a moment).
     const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build() };
-    this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded);
+    this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded, info.project.compilerVersion);
     this.evaluator = new Evaluator(this.steps, this.frameTable, variables, recorded, registry);
   }
 

@@ -4,7 +4,7 @@
 import { toFunctionSelector } from 'viem';
 import type { Frame } from '../../core/execution.ts';
 import type { FunctionInfo, SourceAst } from '../build/ast.ts';
-import type { AbiItem, CompiledProject } from '../build/compile.ts';
+import type { AbiItem, CompiledProject } from '../../../language/solidity/compile.ts';
 import { JUMP_IN, JUMP_OUT, type CodeUnit } from '../build/units.ts';
 import type { CallContext } from '../record/recording.ts';
 import { bytesToHex, signatureOf } from '../run/abi.ts';
@@ -153,8 +153,11 @@ export class FrameTable {
       }
       frameOf[s] = f;
       const jump = jumps[pcs[s]!]!;
-      if (jump === 0) continue;
-      if (jump === JUMP_IN && s + 1 < n && ctxOf[s + 1] === c) {
+      // Legacy maps (solc < 0.5): the dispatcher's JUMP onto a function's entry enters it (internal calls are
+      // marked; later jumps onto such a JUMPDEST are the wrapper's return path).
+      const legacyIn = unit!.legacyEntries !== undefined && !absorbed[c] && frames[f]!.external && s + 1 < n && ctxOf[s + 1] === c && unit!.code[pcs[s]!] === 0x56 && unit!.legacyEntries[pcs[s + 1]!] === 1;
+      if (jump === 0 && !legacyIn) continue;
+      if ((jump === JUMP_IN || legacyIn) && s + 1 < n && ctxOf[s + 1] === c) {
         const { fn, ast, helper } = this.functionAtPc(unit!, pcs[s + 1]!);
         const frame = frames[f]!;
         if (frame.external && !absorbed[c] && fn) {

@@ -1,7 +1,7 @@
 // Immutables live in the deployed code, not in storage: when the constructor returns, solc writes each one's
 // 32-byte word into the runtime code at every offset `immutableReferences` lists for it (keyed by the
 // declaration's AST id). The State scope and evaluate read them from the code that is running.
-import type { AstNode, CompiledContract } from '../build/compile.ts';
+import type { AstNode, CompiledContract } from '../../../language/solidity/compile.ts';
 import type { Location, StateVariable, TypeRegistry } from '../decode/index.ts';
 
 /**

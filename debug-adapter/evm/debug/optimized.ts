@@ -2,7 +2,7 @@
 // functions are inlined, dead values are dropped), so a variable's value is shown only where it does not come
 // from the stack and is provably right: an external call's argument read from its ABI-encoded calldata, when
 // the function never writes that parameter. Everything else is "unavailable (optimized)".
-import type { AstNode } from '../build/compile.ts';
+import type { AstNode } from '../../../language/solidity/compile.ts';
 import type { Location, SolType } from '../decode/index.ts';
 import { abiHeadSize, isAbiDynamic } from '../decode/layout.ts';
 

@@ -1,7 +1,7 @@
 // How a recorded EVM call ended, in words (returned values, or the failure with its decoded revert
 // reason), and one exception event per failed call context for the session to stop on.
 import type { ExceptionEvent, ExceptionKind, Outcome } from '../../core/execution.ts';
-import type { AbiItem } from '../build/compile.ts';
+import type { AbiItem } from '../../../language/solidity/compile.ts';
 import { decodeRevert } from '../decode/index.ts';
 import { STEP_LIMIT_ERROR } from '../record/recorder.ts';
 import type { CallContext, Recording } from '../record/recording.ts';

@@ -1,6 +1,7 @@
 // The scopes of a frame at a step: Parameters and Locals (decoded in the requested number format), State
 // (from solc's storage layouts), and the raw machine: Stack, Memory, Calldata, Returndata, Storage, EVM.
 import type { Children, Scope, ValueFormat, Variable } from '../../core/execution.ts';
+import { listChildren } from '../../core/children.ts';
 import { decodeStateVariables, decodeValue, memoryReference, type DecodeContext } from '../decode/index.ts';
 import { instructionText } from '../opcodes.ts';
 import type { CallContext } from '../record/recording.ts';
@@ -16,6 +17,8 @@ export class ScopeBuilder {
     private readonly frames: FrameTable,
     private readonly variables: VariablePlacer,
     private readonly recorded: RecordedState,
+    /** The compiler release, named when State is unavailable. */
+    private readonly compilerVersion?: string,
   ) {}
 
   scopes(step: number, frameIndex: number): Scope[] {
@@ -33,8 +36,16 @@ export class ScopeBuilder {
     }
     const stateVars = this.variables.stateVariables(at);
     if (stateVars.length > 0) scopes.push({ name: 'State', expensive: false, children: decodeStateVariables(stateVars, decodeCtx) });
+    else if (this.steps.unitAt(at).contract && !this.steps.unitAt(at).contract!.storageLayout) scopes.push(this.stateUnavailable());
     scopes.push(...this.rawScopes(at, ctx));
     return scopes;
+  }
+
+  /** solc before 0.5.13 gives no storage layout: say so rather than guess slots (raw slots are in Storage). */
+  private stateUnavailable(): Scope {
+    const version = this.compilerVersion;
+    const value = `unavailable: ${version ? `solc ${version}` : 'this compiler'} gives no storage layout (solc 0.5.13 and later do); the Storage scope lists the raw slots`;
+    return { name: 'State', expensive: false, children: listChildren([{ name: 'state variables', value, hint: 'unavailable' }]) };
   }
 
   private stackVariable(p: PlacedVariable, format: ValueFormat, ctx: DecodeContext): Variable {

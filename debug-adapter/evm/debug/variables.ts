@@ -1,7 +1,7 @@
 // Which variables a frame shows at a step and where their values are: parameters, return variables and
 // locals in scope (by source offset) at their stack positions; in optimized builds the same names, read
 // from calldata where provably unchanged and otherwise unavailable; state variables from solc's layouts.
-import type { AstNode, CompiledContract, CompiledProject } from '../build/compile.ts';
+import type { AstNode, CompiledContract, CompiledProject } from '../../../language/solidity/compile.ts';
 import { localSlotsKnown, type StackVariable } from '../build/ast.ts';
 import {
   isValueType, stateVariablesFromLayout, type Location, type SolcStorageLayout, type SolType, type StateVariable, type TypeRegistry,

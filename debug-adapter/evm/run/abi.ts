@@ -2,7 +2,7 @@
 // one-line text. Every mistake a user can make in `function` / `args` becomes a UserError naming the field.
 import { decodeAbiParameters, encodeAbiParameters, isAddress, toFunctionSelector, type AbiParameter } from 'viem';
 import { UserError } from '../../core/errors.ts';
-import type { AbiItem, AbiParam } from '../build/compile.ts';
+import type { AbiItem, AbiParam } from '../../../language/solidity/compile.ts';
 
 export function signatureOf(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(',')})`;

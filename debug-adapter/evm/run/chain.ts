@@ -8,7 +8,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { UserError } from '../../core/errors.ts';
 import { hexToBytes } from './abi.ts';
 import { decodeRevert } from '../decode/index.ts';
-import type { AbiItem, CompiledContract } from '../build/compile.ts';
+import type { AbiItem, CompiledContract } from '../../../language/solidity/compile.ts';
 
 /**
  * The prefunded accounts (10,000 ETH each). These are the well-known development accounts of Hardhat and

@@ -1,26 +1,18 @@
-// Compiles Solidity with the bundled solc-js through standard JSON. Imports resolve from the project root,
-// node_modules folders above it, and remappings (remappings.txt or the `remappings` launch field). Output is
-// cached in memory by the content of every source that went into it.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { createRequire } from 'node:module';
+// Compiles Solidity with solc-js through standard JSON (the bundled compiler, or a release `compileProject`
+// chose). Imports resolve from the project root, node_modules folders above it, and remappings
+// (remappings.txt or the `remappings` launch field). Output is cached in memory by the content of every
+// source that went into it and the compiler.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { UserError } from '../../core/errors.ts';
-import { LineIndex } from '../../../language/text/line-index.ts';
+import { SolidityProjectError } from './errors.ts';
+import { LineIndex } from '../text/line-index.ts';
 import { loadBuildInfo } from './buildinfo.ts';
-
-const require = createRequire(import.meta.url);
-
-interface Solc {
-  compile(input: string, callbacks: { import: (path: string) => { contents: string } | { error: string } }): string;
-  version(): string;
-}
-let solc: Solc | undefined;
-function loadSolc(): Solc {
-  solc ??= require('solc') as Solc;
-  return solc;
-}
+import { importResolver, readRemappings, resolveProgram, toUnit, type ProgramOptions } from './project.ts';
+import { bundledCompiler, type Compiler } from './solc-bin.ts';
+import { normalizeAst } from './legacy-ast.ts';
+import { compareVersions, formatVersion } from './pragma.ts';
 
 export interface GeneratedSource {
   readonly id: number;
@@ -110,70 +102,21 @@ export interface CompiledProject {
   /** True when that build's output was used as is (nothing compiled). */
   readonly reusedOutput?: boolean;
   /**
-   * The compiler that produced the output ("0.8.37+commit…"); undefined when a reused build does not say.
-   * Stack layouts of locals are read only for compilers whose allocation rule is known (see ast.ts).
+   * The compiler release that produced the output (`0.5.16`); undefined when a reused build does not say.
+   * Stack layouts of locals are read only for compilers whose allocation rule is known (see evm/build/ast.ts).
    */
   readonly compilerVersion?: string;
 }
 
-export interface CompileOptions {
-  /** A .sol file or a folder. */
-  readonly program: string;
-  readonly cwd?: string;
+export interface CompileOptions extends ProgramOptions {
   readonly remappings?: readonly string[];
   readonly optimizer?: boolean;
   /** Use a fresh Foundry/Hardhat build-info when present (default true). */
   readonly useBuildInfo?: boolean;
-}
-
-const SKIP_DIRS = new Set(['node_modules', 'out', 'artifacts', 'lib', 'cache', '.git', 'typechain-types', 'broadcast']);
-
-function collectSol(dir: string, into: string[]): void {
-  for (const entry of readdirSync(dir).sort()) {
-    const path = join(dir, entry);
-    const st = statSync(path);
-    if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(entry) && !entry.startsWith('.')) collectSol(path, into);
-    } else if (entry.endsWith('.sol')) into.push(path);
-  }
-}
-
-/** The project root: the nearest folder above `start` with foundry.toml, remappings.txt or package.json. */
-function findRoot(start: string, fallback: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (['foundry.toml', 'remappings.txt', 'hardhat.config.ts', 'hardhat.config.js', 'package.json'].some((f) => existsSync(join(dir, f)))) return dir;
-    if (dirname(dir) === dir) return fallback;
-  }
-}
-
-function readRemappings(root: string, extra: readonly string[] | undefined): string[] {
-  const result: string[] = [];
-  const file = join(root, 'remappings.txt');
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim() && !line.trim().startsWith('#')) result.push(line.trim());
-  }
-  return [...result, ...(extra ?? [])];
-}
-
-const toUnit = (root: string, abs: string): string => relative(root, abs).split(sep).join('/');
-
-function resolveProgram(options: CompileOptions): { root: string; files: string[] } {
-  const program = resolve(options.cwd ?? process.cwd(), options.program);
-  if (!existsSync(program)) throw new UserError(`program: ${program} does not exist`);
-  const files: string[] = [];
-  let root: string;
-  if (statSync(program).isDirectory()) {
-    root = program;
-    const src = join(program, 'src');
-    collectSol(existsSync(join(program, 'foundry.toml')) && existsSync(src) ? src : program, files);
-    if (files.length === 0) throw new UserError(`program: no .sol files found under ${program}`);
-  } else {
-    if (!program.endsWith('.sol')) throw new UserError(`program: ${program} is not a .sol file or a folder`);
-    root = findRoot(dirname(program), dirname(program));
-    if (!program.startsWith(root + sep)) root = dirname(program);
-    files.push(program);
-  }
-  return { root, files };
+  /** The compiler to use (default: the bundled solc-js). */
+  readonly compiler?: Compiler;
+  /** Settings of the project's own configuration (e.g. foundry.toml), merged into standard JSON's `settings`. */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 const cache = new Map<string, { output: SolcOutput; imported: Map<string, string> }>();
@@ -220,6 +163,7 @@ export function compile(options: CompileOptions): CompiledProject {
     settings: {
       remappings,
       optimizer: { enabled: options.optimizer ?? false, runs: 200 },
+      ...options.settings,
       outputSelection: {
         '*': {
           '*': ['abi', 'evm.bytecode.object', 'evm.bytecode.sourceMap', 'evm.bytecode.generatedSources',
@@ -243,16 +187,11 @@ export function compile(options: CompileOptions): CompiledProject {
     (input as { settings: unknown }).settings = settings;
   }
   const optimized = isOptimized(input.settings as Record<string, unknown>);
+  // Loaded only when something is compiled (a build's complete output needs no compiler).
+  const compiler = (): Compiler => options.compiler ?? bundledCompiler();
   const inputJson = JSON.stringify(input);
-  const key = hashOf(inputJson);
-  const resolveImport = (path: string): string | undefined => {
-    const candidates = isAbsolute(path) ? [path] : [resolve(root, path)];
-    if (!isAbsolute(path)) for (let dir = root; ; dir = dirname(dir)) {
-      candidates.push(join(dir, 'node_modules', path));
-      if (dirname(dir) === dir) break;
-    }
-    return candidates.find((c) => existsSync(c) && statSync(c).isFile());
-  };
+  const key = hashOf(`${options.compiler?.origin ?? 'bundled'}\n${inputJson}`);
+  const resolveImport = importResolver(root);
   let cached = cache.get(key);
   if (cached) {
     // A hit only counts when every imported file still has the content it had.
@@ -267,7 +206,7 @@ export function compile(options: CompileOptions): CompiledProject {
   else if (cached) output = cached.output;
   else {
     const imported = new Map<string, string>();
-    output = JSON.parse(loadSolc().compile(inputJson, {
+    output = JSON.parse(compiler().solc.compile(inputJson, {
       import: (path: string) => {
         const file = resolveImport(path);
         if (!file) return { error: `File not found: ${path} (looked in ${root}, node_modules and remappings)` };
@@ -276,6 +215,8 @@ export function compile(options: CompileOptions): CompiledProject {
         return { contents: content };
       },
     })) as SolcOutput;
+    // Releases before 0.5 write some AST fields differently: the debugger reads one shape.
+    if (compareVersions(compiler().version, [0, 5, 0]) < 0) for (const src of Object.values(output.sources ?? {})) normalizeAst(src.ast);
     cache.set(key, { output, imported });
   }
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
@@ -291,7 +232,7 @@ export function compile(options: CompileOptions): CompiledProject {
     }
   };
   if (errors.length > 0) {
-    throw new UserError(`Compilation failed:\n${errors.map((e) => `${locate(e)}${e.type}: ${e.message}`).join('\n')}`);
+    throw new SolidityProjectError(`Compilation failed:\n${errors.map((e) => `${locate(e)}${e.type}: ${e.message}`).join('\n')}`);
   }
   const warnings = (output.errors ?? []).filter((e) => e.severity !== 'error').map((e) => `${locate(e)}${e.type}: ${e.message}`);
   const compiledSources: CompiledSource[] = [];
@@ -319,7 +260,7 @@ export function compile(options: CompileOptions): CompiledProject {
   // Declaration order (solc lists contracts alphabetically): "the last contract" means the last one written.
   const unitOrder = new Map(compiledSources.map((s, i) => [s.unit, i]));
   contracts.sort((a, b) => (unitOrder.get(a.sourceUnit)! - unitOrder.get(b.sourceUnit)!) || a.position - b.position);
-  const compilerVersion = build?.output ? build.solcVersion : loadSolc().version();
+  const compilerVersion = build?.output ? build.solcVersion : formatVersion(compiler().version);
   return {
     root, targets, sources: compiledSources, contracts, warnings, buildInfo: build?.file, reusedOutput: build?.output !== undefined,
     ...(compilerVersion ? { compilerVersion } : {}),

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 export interface BuildInfo {
   readonly file: string;
   readonly input: { sources: Record<string, { content?: string }>; settings?: Record<string, unknown>; language?: string };
+  /** The compiler release the build used (`0.8.30`, or `0.5.16+commit.9c3226ce` where the file has the long form). */
+  readonly solcVersion?: string;
   /** Present when the build's output has ABI, bytecode with source maps and ASTs for every source. */
   readonly output?: unknown;
-  /** The compiler that produced `output` ("0.5.16+commit.9c3226ce"), as the build-info records it. */
-  readonly solcVersion?: string;
 }
 
 const DIRS = ['out/build-info', 'artifacts/build-info'];
