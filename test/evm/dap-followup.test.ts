@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { collectOutput, launch, move, nextEvent, where } from '../session/dap-helpers.ts';
-import { AdapterClient, lineOf, root, sample, samples, scopeVariables } from '../session/dap-issue3-helpers.ts';
+import { AdapterClient, withAdapter, lineOf, root, sample, samples, scopeVariables } from '../session/dap-issue3-helpers.ts';
 
 const hasEvm = existsSync(path.join(root, 'debug-adapter/evm/backend.ts'));
 const skip = !hasEvm && 'EVM backend not found';
@@ -26,15 +26,6 @@ async function shown(dc: AdapterClient, scope: string, format?: DebugProtocol.Va
   return vars.map((v) => `${v.name}=${v.value}`);
 }
 
-/** Runs `body` with a fresh adapter process, closed afterwards. */
-async function withAdapter(body: (dc: AdapterClient) => Promise<void>): Promise<void> {
-  const dc = new AdapterClient();
-  try {
-    await body(dc);
-  } finally {
-    await dc.close();
-  }
-}
 
 async function evaluate(dc: AdapterClient, expression: string): Promise<string> {
   const frameId = (await where(dc)).frames[0]!.id;

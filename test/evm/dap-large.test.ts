@@ -5,19 +5,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { launch, move, nextEvent, where } from '../session/dap-helpers.ts';
-import { AdapterClient, root } from '../session/dap-issue3-helpers.ts';
+import { root, withAdapter } from '../session/dap-issue3-helpers.ts';
 
 const big = path.join(root, 'test/evm/contracts/Big.sol');
 const pair = path.join(root, 'test/evm/contracts/Pair.sol');
 
-async function withAdapter(body: (dc: AdapterClient) => Promise<void>): Promise<void> {
-  const dc = new AdapterClient();
-  try {
-    await body(dc);
-  } finally {
-    await dc.close();
-  }
-}
 
 test('Memory after a call that used 4 MB is paged: its rows are indexed and one page is built on request', async () => {
   await withAdapter(async (dc) => {

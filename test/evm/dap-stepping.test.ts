@@ -8,19 +8,18 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { launch, move, nextEvent, where } from '../session/dap-helpers.ts';
-import { AdapterClient, lineOf, root } from '../session/dap-issue3-helpers.ts';
+import { AdapterClient, withAdapter, lineOf, root } from '../session/dap-issue3-helpers.ts';
 
 const program = path.join(root, 'test/evm/contracts/Stepping.sol');
 const at = (text: string): number => lineOf(program, text);
 const config = { program, contract: 'Stepping', function: 'run', args: ['5', true] };
 
-async function withAdapter(body: (dc: AdapterClient) => Promise<void>): Promise<void> {
-  const dc = new AdapterClient();
-  try {
-    await body(dc);
-  } finally {
-    await dc.close();
-  }
+
+/** Launches the call and runs to a breakpoint on `line`. */
+async function runToLine(dc: AdapterClient, line: number): Promise<void> {
+  const stopped = nextEvent(dc, 'stopped');
+  await launch(dc, { ...config, stopOnEntry: false }, () => dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] }));
+  await stopped;
 }
 
 /** "Frame@line" of the innermost frame. */
@@ -66,9 +65,7 @@ test('step back visits exactly what stepping in visits, in reverse, also after a
 test('step back from a breakpoint retraces the callee a statement called', async () => {
   await withAdapter(async (dc) => {
     const line = at('result = x + c;');
-    const stopped = nextEvent(dc, 'stopped');
-    await launch(dc, { ...config, stopOnEntry: false }, () => dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] }));
-    await stopped;
+    await runToLine(dc, line);
     assert.equal(await here(dc), `Stepping.run@${line}`);
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -119,9 +116,7 @@ test('a breakpoint on a line without code stays in its function: unverified with
 test('a stop highlights the whole statement, not the sub-expression its first instruction computes', async () => {
   await withAdapter(async (dc) => {
     const line = at('if (amount > available) {');
-    const stopped = nextEvent(dc, 'stopped');
-    await launch(dc, { ...config, stopOnEntry: false }, () => dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] }));
-    await stopped;
+    await runToLine(dc, line);
     const top = (await where(dc)).frames[0]!;
     const text = 'if (amount > available)';
     const column = readFileSync(program, 'utf8').split('\n')[line - 1]!.indexOf(text) + 1;

@@ -117,6 +117,16 @@ export function nextStop(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   });
 }
 
+/** Runs `body` with a fresh adapter process, closed afterwards. */
+export async function withAdapter(body: (dc: AdapterClient) => Promise<void>): Promise<void> {
+  const dc = new AdapterClient();
+  try {
+    await body(dc);
+  } finally {
+    await dc.close();
+  }
+}
+
 /** A configuration of a sample's `.vscode/launch.json`, by name. */
 export function sample(folder: string, name: string): Record<string, unknown> {
   const found = readLaunchJson(path.join(samples, folder, '.vscode/launch.json')).find((c) => c.name === name);
