@@ -91,7 +91,7 @@ async function variables(dc: AdapterClient, scopes: DebugProtocol.Scope[], name:
 }
 
 /** Steps into the whole call, checking every stop; returns how many values were checked. */
-async function differential(dc: AdapterClient, scenario: Scenario): Promise<{ checked: number; emitsChecked: Set<string> }> {
+async function differential(dc: AdapterClient, scenario: Scenario): Promise<{ checked: number; stops: number; emitsChecked: Set<string> }> {
   const output = scenario.output();
   const compiled = contractOf(output, scenario.contract);
   const ref = await referenceRun(compiled, { constructorArgs: scenario.constructorArgs, setup: scenario.setup, call: scenario.call, abis: Object.values(output.contracts).flatMap((b) => Object.values(b).map((c) => c.abi)) });
@@ -110,7 +110,8 @@ async function differential(dc: AdapterClient, scenario: Scenario): Promise<{ ch
   const stopped = nextStop(dc);
   await launch(dc, { ...scenario.config, stopOnEntry: true });
   await stopped;
-  for (let stops = 0; stops < 2000; stops++) {
+  let stops = 0;
+  for (; stops < 2000; stops++) {
     const { frames } = await where(dc);
     const top = frames[0]!;
     const scopes = (await dc.scopesRequest({ frameId: top.id })).body.scopes;
@@ -156,7 +157,7 @@ async function differential(dc: AdapterClient, scenario: Scenario): Promise<{ ch
     await dc.stepInRequest({ threadId: 1 });
     if (!(await next)) break;
   }
-  return { checked, emitsChecked };
+  return { checked, stops: stops + 1, emitsChecked };
 }
 
 const solc = require('solc') as Compiler;
@@ -208,8 +209,9 @@ const adapter = (() => {
 })();
 
 for (const scenario of scenarios) {
-  test(`differential: ${scenario.title}: every value shown at every stop is the independent run's`, async () => {
-    const { checked, emitsChecked } = await differential(adapter(), scenario);
+  test(`differential: ${scenario.title}: every value shown at every stop is the independent run's`, async (t) => {
+    const { checked, stops, emitsChecked } = await differential(adapter(), scenario);
+    t.diagnostic(`${checked} values checked at ${stops} stops`);
     for (const e of scenario.emits) assert.ok(emitsChecked.has(e), `${e} was checked at its emit (checked: ${[...emitsChecked].join(', ')})`);
     assert.ok(checked > 0, 'values checked');
   });
@@ -219,7 +221,7 @@ for (const scenario of scenarios) {
  * Uniswap v2's pair from a solc 0.5.16 build: a Foundry-style project in a temporary folder whose build-info
  * (compiled here with solc-js 0.5.16, no optimizer) the debugger uses as is.
  */
-test('differential: Uniswap v2 swap from a solc 0.5.16 build-info: `(uint112 _reserve0, uint112 _reserve1,) = getReserves()` and the locals after it', { skip: !existsSync(uniswap) && 'node_modules/@uniswap/v2-core is not installed' }, async () => {
+test('differential: Uniswap v2 swap from a solc 0.5.16 build-info: `(uint112 _reserve0, uint112 _reserve1,) = getReserves()` and the locals after it', { skip: !existsSync(uniswap) && 'node_modules/@uniswap/v2-core is not installed' }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-uniswap-'));
   try {
     mkdirSync(path.join(dir, 'src'));
@@ -232,7 +234,7 @@ test('differential: Uniswap v2 swap from a solc 0.5.16 build-info: `(uint112 _re
     writeFileSync(path.join(dir, 'out/build-info/swap.json'), JSON.stringify({ id: 'swap', _format: 'ethers-rs-sol-build-info-1', solcVersion: '0.5.16', solcLongVersion: solc05.version(), input, output }));
     const amountIn = 10n ** 18n, amountOut = 3n * 10n ** 18n;
     let sawSwap = false;
-    const { checked, emitsChecked } = await differential(adapter(), {
+    const { checked, stops, emitsChecked } = await differential(adapter(), {
       title: 'uniswap',
       config: { program: dir, contract: 'SwapHarness', setup: [{ function: 'init' }], function: 'swap', args: [String(amountIn), String(amountOut)] },
       contract: 'SwapHarness', output: () => output, setup: [{ function: 'init' }], call: { function: 'swap', args: [amountIn, amountOut] },
@@ -255,6 +257,7 @@ test('differential: Uniswap v2 swap from a solc 0.5.16 build-info: `(uint112 _re
     assert.ok(sawSwap, 'stopped at emit Swap');
     for (const e of ['Swap.amount0In', 'Swap.amount1In', 'Swap.amount0Out', 'Swap.amount1Out']) assert.ok(emitsChecked.has(e), `${e} checked`);
     assert.ok(checked > 100, `values checked: ${checked}`);
+    t.diagnostic(`${checked} values checked at ${stops} stops`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
