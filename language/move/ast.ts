@@ -160,6 +160,7 @@ export interface FriendDecl {
 /** Aptos `spec` blocks: kept only as a range (the specification language is not compiled). */
 export interface SpecDecl {
   readonly kind: 'spec';
+  readonly attributes: Attribute[];
   readonly loc: Loc;
 }
 

@@ -291,7 +291,7 @@ class Parser {
     }
     if (this.is('spec')) {
       this.specBlock();
-      return { kind: 'spec', loc: { start, end: this.prevEnd() } };
+      return { kind: 'spec', attributes, loc: { start, end: this.prevEnd() } };
     }
     if (this.is('const')) return this.constant(attributes, doc, start);
     let visibility: A.Visibility = 'private';
