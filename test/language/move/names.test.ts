@@ -59,7 +59,7 @@ const cases: Case[] = [
   { name: 'pack of another module\'s struct', src: 'module app::m;\nuse std::option::Option;\nfun f(): Option<u8> { Option { vec: vector[] } }', at: 'Option', after: '> { ', message: /Struct 'Option' can only be created or destroyed in its own module/ },
   { name: 'unknown enum variant', src: 'module app::m;\npublic enum E has drop { A, B(u8) }\nfun f(): E { E::C }', at: 'C', after: 'E::', message: /Enum 'E' has no variant 'C'/ },
   { name: 'positional variant with wrong arity', src: 'module app::m;\npublic enum E has drop { A, B(u8) }\nfun f(): E { E::B(1, 2) }', at: 'E::B(1, 2)', message: /'E::B' has 1 field, 2 given/ },
-  { name: 'macro called without !', src: 'module app::m;\nmacro fun twice($x: u64): u64 { $x * 2 }\nfun f(): u64 { twice(1) }', at: 'twice', after: 'u64 { ', message: /'twice' is a macro: call it as 'twice!\(...\)'/ },
+  { name: 'macro called without !', src: 'module app::m;\nmacro fun twice($x: u64): u64 { $x * 2 }\nfun f(): u64 { twice(1) }', at: 'twice', after: 'f(): u64 { ', message: /'twice' is a macro: call it as 'twice!\(...\)'/ },
   { name: 'function called with !', src: 'module app::m;\nfun g() {}\nfun f() { g!() }', at: 'g', after: 'f() { ', message: /'g' is a function, not a macro/ },
   { name: 'unused alias', src: 'module app::m;\nuse std::option::Option;\nfun f() {}', at: 'Option', message: /Unused alias 'Option'/, severity: 'warning' },
   { name: 'reference in a field', src: 'module app::m;\npublic struct S { r: &u64 }', at: '&u64', message: /A field cannot hold a reference/ },
