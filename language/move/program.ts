@@ -81,9 +81,21 @@ export interface ModuleInfo {
   readonly testOnly: boolean;
 }
 
+/** A use of a name and the declaration it resolves to (for go to definition and hover). */
+export interface Reference {
+  readonly file: string;
+  readonly loc: A.Loc;
+  readonly kind: 'module' | 'type' | 'function' | 'constant' | 'variant' | 'local';
+  readonly targetFile: string;
+  readonly targetLoc: A.Loc;
+  /** `0x2::coin::Coin`, `0x2::coin::value`, or the local's name. */
+  readonly name: string;
+}
+
 export interface Program {
   readonly modules: Map<string, ModuleInfo>;
   readonly diagnostics: Diagnostic[];
+  readonly references: Reference[];
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
 }
@@ -93,6 +105,11 @@ export interface ProgramOptions {
   readonly addresses: ReadonlyMap<string, string>;
   /** Compile `#[test]`/`#[test_only]` code too. */
   readonly test?: boolean;
+  /**
+   * Parse results by file path, reused when a file's bytes are unchanged (an editor rechecks one changed
+   * module without re-parsing the others). buildProgram fills it.
+   */
+  readonly parseCache?: Map<string, { source: Uint8Array; result: ReturnType<typeof parse> }>;
 }
 
 const BUILTIN_FUNCTIONS = new Set(['assert', 'freeze', 'move_to', 'move_from', 'borrow_global', 'borrow_global_mut', 'exists']);
@@ -115,6 +132,7 @@ class ProgramBuilder {
   private readonly modules = new Map<string, ModuleInfo>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly units = new Map<string, A.CompilationUnit>();
+  readonly references: Reference[] = [];
   private readonly test: boolean;
   private file!: SourceFile;
   private usedAliases = new Set<string>();
@@ -134,7 +152,9 @@ class ProgramBuilder {
     const parsed: [SourceFile, A.CompilationUnit][] = [];
     for (const f of this.files) {
       this.file = f;
-      const r = parse(f.source);
+      const cached = this.options.parseCache?.get(f.path);
+      const r = cached && Buffer.from(cached.source.buffer, cached.source.byteOffset, cached.source.byteLength).equals(f.source) ? cached.result : parse(f.source);
+      this.options.parseCache?.set(f.path, { source: f.source, result: r });
       for (const d of r.diagnostics) this.diagnostics.push({ ...d, file: f.path });
       this.units.set(f.path, r.unit);
       parsed.push([f, r.unit]);
@@ -148,7 +168,7 @@ class ProgramBuilder {
     for (const m of infos) this.withFile(m, () => this.resolveDeclarations(m));
     for (const m of infos) this.withFile(m, () => this.checkDeclarations(m));
     for (const m of infos) this.withFile(m, () => this.checkBodies(m));
-    return { modules: this.modules, diagnostics: this.diagnostics, files: this.files, units: this.units };
+    return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, files: this.files, units: this.units };
   }
 
   private withFile(m: ModuleInfo, f: () => void): void {
@@ -364,6 +384,15 @@ class ProgramBuilder {
 
   /** Looks up `T`, `m::T` or `a::m::T`; reports and returns undefined when unknown. */
   private lookupDatatype(m: ModuleInfo, path: A.Path): DatatypeInfo | undefined {
+    const dt = this.lookupDatatypeUnrecorded(m, path);
+    if (dt) {
+      const last = path.segments[path.segments.length - 1];
+      this.refer(last.loc, 'type', this.modules.get(dt.module)!, dt.decl.name.loc, `${dt.module}::${dt.name}`);
+    }
+    return dt;
+  }
+
+  private lookupDatatypeUnrecorded(m: ModuleInfo, path: A.Path): DatatypeInfo | undefined {
     const segs = path.segments;
     if (segs.length === 1) {
       const name = segs[0].value;
@@ -397,7 +426,9 @@ class ProgramBuilder {
       const key = m.moduleAliases.get(segs[0].value);
       if (key) {
         this.usedAliases.add(`${m.key}|module:${segs[0].value}`);
-        return this.modules.get(key);
+        const target = this.modules.get(key);
+        if (target) this.refer(segs[0].loc, 'module', target, target.decl.name.loc, target.key);
+        return target;
       }
       if (!quiet) this.report(segs[0].loc, 'E02003', `Unknown module '${segs[0].value}': import it with 'use <address>::${segs[0].value}'.`);
       return undefined;
@@ -411,6 +442,7 @@ class ProgramBuilder {
         return undefined;
       }
       const target = this.modules.get(`${address}::${segs[1].value}`);
+      if (target) this.refer(segs[1].loc, 'module', target, target.decl.name.loc, target.key);
       if (!target && !quiet) this.report(segs[1].loc, 'E02003', `Unknown module '${segs[0].value}::${segs[1].value}'.`);
       return target;
     }
@@ -537,6 +569,9 @@ class ProgramBuilder {
   get modulesByKey(): Map<string, ModuleInfo> {
     return this.modules;
   }
+  refer(loc: A.Loc, kind: Reference['kind'], target: { file: SourceFile }, targetLoc: A.Loc, name: string): void {
+    this.references.push({ file: this.file.path, loc, kind, targetFile: target.file.path, targetLoc, name });
+  }
   diag(loc: A.Loc, code: string, message: string, severity: Severity = 'error'): void {
     this.report(loc, code, message, severity);
   }
@@ -575,7 +610,7 @@ type Callee =
 
 /** Resolves the names used in function bodies, with lexical scopes for locals. */
 class BodyChecker {
-  private scopes: Set<string>[] = [];
+  private scopes: Map<string, A.Loc>[] = [];
   private typeParams: TypeParamInfo[] = [];
 
   constructor(
@@ -586,7 +621,7 @@ class BodyChecker {
   function(f: A.FunctionDecl): void {
     const info = this.m.functions.get(f.name.value)!;
     this.typeParams = info.typeParams;
-    this.scopes = [new Set(f.params.map((p) => p.name.value))];
+    this.scopes = [new Map(f.params.map((p) => [p.name.value, p.name.loc]))];
     if (f.body) this.block(f.body);
     for (const t of [...f.params.map((p) => p.type), ...(f.ret ? [f.ret] : [])]) void t;
     this.scopes = [];
@@ -613,15 +648,21 @@ class BodyChecker {
     }
   }
 
-  private declare(name: string): void {
-    this.scopes[this.scopes.length - 1].add(name);
+  private declare(name: A.Name): void {
+    this.scopes[this.scopes.length - 1].set(name.value, name.loc);
   }
   private isLocal(name: string): boolean {
-    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].has(name)) return true;
-    return false;
+    return this.localLoc(name) !== undefined;
+  }
+  private localLoc(name: string): A.Loc | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const loc = this.scopes[i].get(name);
+      if (loc) return loc;
+    }
+    return undefined;
   }
   private scoped<T>(f: () => T): T {
-    this.scopes.push(new Set());
+    this.scopes.push(new Map());
     try {
       return f();
     } finally {
@@ -649,7 +690,7 @@ class BodyChecker {
   private bind(b: A.Bind): void {
     switch (b.kind) {
       case 'var':
-        if (b.name.value !== '_') this.declare(b.name.value);
+        if (b.name.value !== '_') this.declare(b.name);
         return;
       case 'tuple':
         for (const e of b.elems) this.bind(e);
@@ -664,10 +705,10 @@ class BodyChecker {
   private pattern(p: A.Pattern): void {
     switch (p.kind) {
       case 'binder':
-        if (p.name.value !== '_') this.declare(p.name.value);
+        if (p.name.value !== '_') this.declare(p.name);
         return;
       case 'at':
-        this.declare(p.name.value);
+        this.declare(p.name);
         this.pattern(p.pattern);
         return;
       case 'or':
@@ -713,18 +754,22 @@ class BodyChecker {
     const last = segs[segs.length - 1];
     if (segs.length === 1) {
       const name = last.value;
-      if (!forUseFun && !constructor && this.isLocal(name)) return { kind: 'local' };
+      const local = !forUseFun && !constructor ? this.localLoc(name) : undefined;
+      if (local) {
+        this.b.refer(last.loc, 'local', this.m, local, name);
+        return { kind: 'local' };
+      }
       const dtLocal = m.datatypes.get(name);
       if (constructor && dtLocal) return this.packOf(dtLocal, undefined, path);
       const fn = m.functions.get(name);
-      if (fn && !constructor) return { kind: 'function', fn };
+      if (fn && !constructor) return this.functionRef(fn, last);
       if (dtLocal) return this.packOf(dtLocal, undefined, path);
       const alias = m.memberAliases.get(name);
       if (alias) {
         this.b.useAlias(m, `member:${name}`);
         const target = this.b.modulesByKey.get(alias[0])!;
         const f2 = target.functions.get(alias[1]);
-        if (f2 && !constructor) return { kind: 'function', fn: f2 };
+        if (f2 && !constructor) return this.functionRef(f2, last);
         const dt = target.datatypes.get(alias[1]);
         if (dt) return this.packOf(dt, undefined, path);
         if (f2) return { kind: 'function', fn: f2 };
@@ -750,6 +795,8 @@ class BodyChecker {
           this.b.diag(last.loc, 'E02004', `Enum '${enumLike.name}' has no variant '${last.value}'.`);
           return undefined;
         }
+        const vdecl = enumLike.decl.kind === 'enum' ? enumLike.decl.variants.find((v) => v.name.value === variant.name) : undefined;
+        if (vdecl) this.b.refer(last.loc, 'variant', this.b.modulesByKey.get(enumLike.module)!, vdecl.name.loc, `${enumLike.module}::${enumLike.name}::${variant.name}`);
         return { kind: 'pack', dt: enumLike, variant: variant.name, fields: variant.fields, positional: variant.positional };
       }
     }
@@ -762,7 +809,7 @@ class BodyChecker {
     const fn = target.functions.get(last.value);
     if (fn && !constructor) {
       this.checkVisibility(fn, last.loc);
-      return { kind: 'function', fn };
+      return this.functionRef(fn, last);
     }
     const dt = target.datatypes.get(last.value);
     if (dt) return this.packOf(dt, undefined, path);
@@ -788,7 +835,14 @@ class BodyChecker {
     return target?.datatypes.get(segs[segs.length - 1].value);
   }
 
+  private functionRef(fn: FunctionInfo, at: A.Name): Callee {
+    this.b.refer(at.loc, 'function', this.b.modulesByKey.get(fn.module)!, fn.decl.name.loc, `${fn.module}::${fn.name}`);
+    return { kind: 'function', fn };
+  }
+
   private packOf(dt: DatatypeInfo, variant: string | undefined, path: A.Path): Callee {
+    const last = path.segments[path.segments.length - 1];
+    this.b.refer(last.loc, 'type', this.b.modulesByKey.get(dt.module)!, dt.decl.name.loc, `${dt.module}::${dt.name}`);
     if (dt.kind === 'enum') {
       this.b.diag(path.loc, 'E02006', `'${dt.name}' is an enum: name a variant, as in '${dt.name}::${dt.variants[0]?.name ?? 'V'}'.`);
       return undefined;
@@ -814,7 +868,10 @@ class BodyChecker {
         if (e.typeArgs) for (const t of e.typeArgs) this.type(t);
         if (segs.length === 1) {
           const n = segs[0].value;
-          if (this.isLocal(n) || this.m.constants.has(n)) return;
+          const local = this.localLoc(n);
+          if (local) return this.b.refer(segs[0].loc, 'local', this.m, local, n);
+          const constant = this.m.constants.get(n);
+          if (constant) return this.b.refer(segs[0].loc, 'constant', this.m, constant.decl.name.loc, `${this.m.key}::${n}`);
           const alias = this.m.memberAliases.get(n);
           if (alias) {
             this.b.useAlias(this.m, `member:${n}`);
