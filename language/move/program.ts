@@ -13,6 +13,7 @@
 import type * as A from './ast.ts';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
+import { FunctionTyper, showType, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -92,10 +93,20 @@ export interface Reference {
   readonly name: string;
 }
 
+/** The inferred type of a variable occurrence (declaration or use), for hover. */
+export interface TypeAt {
+  readonly file: string;
+  readonly loc: A.Loc;
+  readonly type: Ty;
+  /** As the user would write it in that module. */
+  readonly text: string;
+}
+
 export interface Program {
   readonly modules: Map<string, ModuleInfo>;
   readonly diagnostics: Diagnostic[];
   readonly references: Reference[];
+  readonly types: TypeAt[];
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
 }
@@ -133,7 +144,10 @@ class ProgramBuilder {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly units = new Map<string, A.CompilationUnit>();
   readonly references: Reference[] = [];
+  private readonly types: TypeAt[] = [];
   private readonly test: boolean;
+  /** >0 while resolving again what was already resolved (and reported) once. */
+  private silent = 0;
   private file!: SourceFile;
   private usedAliases = new Set<string>();
 
@@ -145,6 +159,7 @@ class ProgramBuilder {
   }
 
   private report(loc: A.Loc, code: string, message: string, severity: Severity = 'error'): void {
+    if (this.silent) return;
     this.diagnostics.push({ range: { start: loc.start, end: loc.end }, code, message, severity, file: this.file.path });
   }
 
@@ -168,7 +183,111 @@ class ProgramBuilder {
     for (const m of infos) this.withFile(m, () => this.resolveDeclarations(m));
     for (const m of infos) this.withFile(m, () => this.checkDeclarations(m));
     for (const m of infos) this.withFile(m, () => this.checkBodies(m));
-    return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, files: this.files, units: this.units };
+    const useFuns = this.collectUseFuns(infos);
+    for (const m of infos) this.withFile(m, () => this.typeBodies(m, useFuns));
+    return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, files: this.files, units: this.units };
+  }
+
+  private silently<T>(f: () => T): T {
+    this.silent++;
+    try {
+      return f();
+    } finally {
+      this.silent--;
+    }
+  }
+
+  /** `use fun` aliases: public ones apply everywhere (`*|<type>`), others in their module (`<module>|<type>`). */
+  private collectUseFuns(infos: readonly ModuleInfo[]): Map<string, Map<string, FunctionInfo>> {
+    const out = new Map<string, Map<string, FunctionInfo>>();
+    const add = (scope: string, typeKey: string, method: string, fn: FunctionInfo) => {
+      const key = `${scope}|${typeKey}`;
+      if (!out.has(key)) out.set(key, new Map());
+      out.get(key)!.set(method, fn);
+    };
+    for (const m of infos) {
+      this.file = m.file;
+      const decls: A.UseFunDecl[] = [];
+      for (const member of m.decl.members) {
+        if (member.kind === 'useFun' && included(member.attributes, this.test)) decls.push(member);
+        if (member.kind === 'function' && member.body && included(member.attributes, this.test)) {
+          for (const st of member.body.statements) if (st.kind === 'use' && st.decl.kind === 'useFun') decls.push(st.decl);
+        }
+      }
+      for (const u of decls) {
+        const fn = this.functionQuiet(m, u.function);
+        if (!fn) continue;
+        const segs = u.type.segments;
+        let typeKey: string | undefined;
+        if (segs.length === 1 && (PRIMS.has(segs[0].value) || segs[0].value === 'vector')) typeKey = segs[0].value;
+        else {
+          const dt = this.silently(() => this.lookupDatatype(m, u.type));
+          if (dt) typeKey = `${dt.module}::${dt.name}`;
+        }
+        if (typeKey) add(u.public ? '*' : m.key, typeKey, u.method.value, fn);
+      }
+    }
+    return out;
+  }
+
+  private typeBodies(m: ModuleInfo, useFuns: Map<string, Map<string, FunctionInfo>>): void {
+    const builder = this;
+    const host: TypingHost = {
+      modules: this.modules,
+      resolveQuiet: (mod, t, params) => this.silently(() => this.resolveType(mod, t, params)),
+      functionQuiet: (mod, path) => this.functionQuiet(mod, path),
+      constructorQuiet: (mod, path) => this.constructorQuiet(mod, path),
+      report: (loc, code, message) => builder.report(loc, code, message),
+      recordType: (loc, type) => builder.types.push({ file: m.file.path, loc, type, text: showType(type, m) }),
+    };
+    for (const fn of m.functions.values()) {
+      if (!included(fn.decl.attributes, this.test)) continue;
+      new FunctionTyper(host, m, useFuns).function(fn);
+    }
+  }
+
+  functionQuiet(m: ModuleInfo, path: A.Path): FunctionInfo | undefined {
+    const segs = path.segments;
+    if (segs.length === 1) {
+      const own = m.functions.get(segs[0].value);
+      if (own) return own;
+      const alias = m.memberAliases.get(segs[0].value);
+      return alias ? this.modules.get(alias[0])?.functions.get(alias[1]) : undefined;
+    }
+    if (segs.length > 3) return undefined;
+    const target = this.silently(() => this.lookupModule(m, segs.slice(0, -1), true));
+    return target?.functions.get(segs[segs.length - 1].value);
+  }
+
+  constructorQuiet(m: ModuleInfo, path: A.Path): { module: string; name: string; typeParams: TypeParamInfo[]; fields: FieldInfo[] } | undefined {
+    const segs = path.segments;
+    return this.silently(() => {
+      if (segs.length === 1) {
+        const dt = m.datatypes.get(segs[0].value) ?? (() => {
+          const alias = m.memberAliases.get(segs[0].value);
+          return alias ? this.modules.get(alias[0])?.datatypes.get(alias[1]) : undefined;
+        })();
+        return dt?.kind === 'struct' ? { module: dt.module, name: dt.name, typeParams: dt.typeParams, fields: dt.fields } : undefined;
+      }
+      const prefix: A.Path = { kind: 'path', segments: segs.slice(0, -1), loc: path.loc };
+      const last = segs[segs.length - 1].value;
+      // `Enum::Variant` (with the enum named in any of the ways a type can be).
+      let enumDt: DatatypeInfo | undefined;
+      if (prefix.segments.length === 1) {
+        enumDt = m.datatypes.get(prefix.segments[0].value);
+        const alias = m.memberAliases.get(prefix.segments[0].value);
+        if (!enumDt && alias) enumDt = this.modules.get(alias[0])?.datatypes.get(alias[1]);
+      } else if (prefix.segments.length <= 3) {
+        enumDt = this.lookupModule(m, prefix.segments.slice(0, -1), true)?.datatypes.get(prefix.segments[prefix.segments.length - 1].value);
+      }
+      if (enumDt?.kind === 'enum') {
+        const v = enumDt.variants.find((x) => x.name === last);
+        return v ? { module: enumDt.module, name: enumDt.name, typeParams: enumDt.typeParams, fields: v.fields } : undefined;
+      }
+      if (segs.length > 3) return undefined;
+      const dt = this.lookupModule(m, prefix.segments, true)?.datatypes.get(last);
+      return dt?.kind === 'struct' ? { module: dt.module, name: dt.name, typeParams: dt.typeParams, fields: dt.fields } : undefined;
+    });
   }
 
   private withFile(m: ModuleInfo, f: () => void): void {
@@ -570,6 +689,7 @@ class ProgramBuilder {
     return this.modules;
   }
   refer(loc: A.Loc, kind: Reference['kind'], target: { file: SourceFile }, targetLoc: A.Loc, name: string): void {
+    if (this.silent) return;
     this.references.push({ file: this.file.path, loc, kind, targetFile: target.file.path, targetLoc, name });
   }
   diag(loc: A.Loc, code: string, message: string, severity: Severity = 'error'): void {

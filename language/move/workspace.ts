@@ -6,7 +6,7 @@ import path from 'node:path';
 import type * as A from './ast.ts';
 import { checkPackage, type CheckedPackage } from './check-package.ts';
 import type { Diagnostic } from './diagnostics.ts';
-import type { ProgramOptions, Reference } from './program.ts';
+import type { ProgramOptions, Reference, TypeAt } from './program.ts';
 
 export class MoveWorkspace {
   private readonly overlays = new Map<string, Uint8Array>();
@@ -65,6 +65,12 @@ export class MoveWorkspace {
     }
     return best;
   }
+}
+
+/** Hover data: the inferred type of the variable at `offset` in `file`. */
+export function typeAt(ws: MoveWorkspace, file: string, offset: number): TypeAt | undefined {
+  const abs = path.resolve(file);
+  return ws.check(abs)?.program.types.find((t) => t.file === abs && offset >= t.loc.start && offset <= t.loc.end);
 }
 
 export interface DocumentSymbol {

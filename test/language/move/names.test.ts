@@ -62,6 +62,17 @@ const cases: Case[] = [
   { name: 'macro called without !', src: 'module app::m;\nmacro fun twice($x: u64): u64 { $x * 2 }\nfun f(): u64 { twice(1) }', at: 'twice', after: 'f(): u64 { ', message: /'twice' is a macro: call it as 'twice!\(...\)'/ },
   { name: 'function called with !', src: 'module app::m;\nfun g() {}\nfun f() { g!() }', at: 'g', after: 'f() { ', message: /'g' is a function, not a macro/ },
   { name: 'unused alias', src: 'module app::m;\nuse std::option::Option;\nfun f() {}', at: 'Option', message: /Unused alias 'Option'/, severity: 'warning' },
+  { name: 'let annotation mismatch', src: 'module app::m;\nfun f() { let _x: u64 = true; }', at: 'true', message: /Expected 'u64', found 'bool'/ },
+  { name: 'integer condition', src: 'module app::m;\nfun f() { if (1) () }', at: '1', after: 'if (', message: /The condition: expected 'bool', found an integer/ },
+  { name: 'argument type', src: 'module app::m;\nfun g(_x: u64) {}\nfun f() { g(true) }', at: 'true', message: /Argument 1 of 'g': expected 'u64', found 'bool'/ },
+  { name: 'return type', src: 'module app::m;\nfun f(): u64 { true }', at: 'true', message: /The function returns the wrong type: expected 'u64', found 'bool'/ },
+  { name: 'unknown field', src: 'module app::m;\npublic struct S has drop { a: u64 }\nfun f(s: S): u64 { s.b }', at: 'b', after: 's.', message: /Struct 'S' has no field 'b'/ },
+  { name: 'unknown method', src: 'module app::m;\npublic struct S has drop { a: u64 }\nfun f(s: S): u64 { s.total() }', at: 'total', message: /No method 'total' for type 'S'/ },
+  { name: 'method argument count', src: 'module app::m;\npublic struct S has drop { a: u64 }\nfun get(s: &S): u64 { s.a }\nfun f(s: S): u64 { s.get(1) }', at: 's.get(1)', message: /'get' takes 0 arguments after the receiver, but 1 was given/ },
+  { name: 'dereferencing a value', src: 'module app::m;\nfun f(x: u64): u64 { *x }', at: '*x', message: /Only a reference can be dereferenced/ },
+  { name: 'writing through an immutable reference', src: 'module app::m;\nfun f(r: &u64) { *r = 1; }', at: '*r', message: /Cannot write through an immutable reference/ },
+  { name: 'if branches differ', src: 'module app::m;\nfun f(c: bool): u64 { if (c) 1 else false }', at: 'false', message: /The branches of this 'if' have different types/ },
+  { name: 'arithmetic on bool', src: 'module app::m;\nfun f(): bool { true + false }', at: 'true', after: '{ ', message: /'\+' needs integers, found 'bool'/ },
   { name: 'reference in a field', src: 'module app::m;\npublic struct S { r: &u64 }', at: '&u64', message: /A field cannot hold a reference/ },
 ];
 

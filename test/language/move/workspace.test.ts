@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MoveWorkspace, documentSymbols } from '../../../language/move/workspace.ts';
+import { MoveWorkspace, documentSymbols, typeAt } from '../../../language/move/workspace.ts';
 import { parse } from '../../../language/move/parser.ts';
 import { frameworkSrc } from './corpus.ts';
 
@@ -59,4 +59,16 @@ test('document symbols list the module members with their ranges', (t) => {
   assert.deepEqual(coinStruct.children.map((f) => f.name), ['id', 'balance']);
   assert.ok(module.children.some((c) => c.kind === 'function' && c.name === 'mint' && c.detail === 'public'));
   assert.equal(bytes.subarray(coinStruct.selectionRange.start, coinStruct.selectionRange.end).toString(), 'Coin');
+});
+
+test('hover types: inferred types of locals in the framework', (t) => {
+  if (!existsSync(coin)) return t.skip('../shared/fixtures/move/sui-framework-src not found');
+  const ws = new MoveWorkspace();
+  const bytes = readFileSync(coin);
+  // `let TreasuryCap { id, total_supply } = treasury;` in treasury_into_supply<T>
+  const at = bytes.indexOf('let TreasuryCap { id, total_supply } = treasury;');
+  assert.ok(at > 0);
+  assert.equal(typeAt(ws, coin, at + 'let TreasuryCap { '.length)?.text, 'UID');
+  assert.equal(typeAt(ws, coin, at + 'let TreasuryCap { id, '.length)?.text, 'Supply<T>');
+  assert.equal(typeAt(ws, coin, bytes.indexOf('cap: &TreasuryCap<T>'))?.text, '&TreasuryCap<T>');
 });
