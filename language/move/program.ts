@@ -13,7 +13,7 @@
 import type * as A from './ast.ts';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
-import { FunctionTyper, showType, type TypingHost } from './typing.ts';
+import { FunctionTyper, showType, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -107,6 +107,14 @@ export interface Program {
   readonly diagnostics: Diagnostic[];
   readonly references: Reference[];
   readonly types: TypeAt[];
+  /** The type of every expression in checked function bodies (unknown parts are `error`). */
+  readonly expTypes: Map<A.Exp, Ty>;
+  /** The function each call and method call expression resolved to, with its inferred type arguments. */
+  readonly calls: Map<A.Exp, ResolvedCall>;
+  /** Named addresses the program was built with. */
+  readonly addresses: ReadonlyMap<string, string>;
+  /** Resolves a type written in module `m` (no diagnostics). */
+  typeOfWritten(m: ModuleInfo, t: A.Type, params: readonly TypeParamInfo[]): Ty;
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
 }
@@ -145,6 +153,8 @@ class ProgramBuilder {
   private readonly units = new Map<string, A.CompilationUnit>();
   readonly references: Reference[] = [];
   private readonly types: TypeAt[] = [];
+  private readonly expTypes = new Map<A.Exp, Ty>();
+  private readonly calls = new Map<A.Exp, ResolvedCall>();
   private readonly test: boolean;
   /** >0 while resolving again what was already resolved (and reported) once. */
   private silent = 0;
@@ -185,7 +195,8 @@ class ProgramBuilder {
     for (const m of infos) this.withFile(m, () => this.checkBodies(m));
     const useFuns = this.collectUseFuns(infos);
     for (const m of infos) this.withFile(m, () => this.typeBodies(m, useFuns));
-    return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, files: this.files, units: this.units };
+    return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
+      typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units };
   }
 
   private silently<T>(f: () => T): T {
@@ -239,6 +250,12 @@ class ProgramBuilder {
       constructorQuiet: (mod, path) => this.constructorQuiet(mod, path),
       report: (loc, code, message) => builder.report(loc, code, message),
       recordType: (loc, type) => builder.types.push({ file: m.file.path, loc, type, text: showType(type, m) }),
+      recordCalls: (calls) => {
+        for (const [e, c] of calls) builder.calls.set(e, c);
+      },
+      recordExpTypes: (types) => {
+        for (const [e, t] of types) builder.expTypes.set(e, t);
+      },
     };
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;

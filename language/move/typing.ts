@@ -25,6 +25,15 @@ export interface TypingHost {
   report(loc: A.Loc, code: string, message: string): void;
   /** Records the type of a name occurrence (for hover). */
   recordType(loc: A.Loc, type: Ty): void;
+  /** Records the final type of every expression of a function (for code generation). */
+  recordExpTypes(types: Map<A.Exp, Ty>): void;
+  /** Records the function each call / method call resolved to, with its type arguments. */
+  recordCalls(calls: Map<A.Exp, ResolvedCall>): void;
+}
+
+export interface ResolvedCall {
+  readonly fn: FunctionInfo;
+  readonly typeArgs: Ty[];
 }
 
 type TyV = Ty | { kind: 'var'; id: number; integer: boolean };
@@ -49,6 +58,8 @@ export class FunctionTyper {
   private readonly loopTypes: Ty[] = [];
   private returnType: Ty = UNIT;
   private readonly pendingHover: { loc: A.Loc; type: Ty }[] = [];
+  private readonly expTypes = new Map<A.Exp, Ty>();
+  private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
   /** `use fun` aliases visible in this module: type key (`0x2::coin::Coin`, `vector`, `u64`) -> method -> function. */
   private readonly useFuns: Map<string, Map<string, FunctionInfo>>;
@@ -203,6 +214,10 @@ export class FunctionTyper {
     const body = this.block(f.body);
     this.expect(body, this.returnType, f.body.result?.loc ?? f.body.loc, f.body.result ? 'The function returns the wrong type' : 'The function must return a value');
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
+    for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
+    this.host.recordExpTypes(this.expTypes);
+    for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
+    this.host.recordCalls(this.calls);
   }
 
   private resolve(t: A.Type): Ty {
@@ -357,6 +372,12 @@ export class FunctionTyper {
   // ---- expressions
 
   exp(e: A.Exp): Ty {
+    const t = this.expInner(e);
+    this.expTypes.set(e, t);
+    return t;
+  }
+
+  private expInner(e: A.Exp): Ty {
     switch (e.kind) {
       case 'number':
       case 'bool':
@@ -657,7 +678,7 @@ export class FunctionTyper {
     return UNIT;
   }
 
-  private instantiate(fn: FunctionInfo, typeArgs: A.Type[] | undefined, loc: A.Loc): { params: Ty[]; ret: Ty } {
+  private instantiate(fn: FunctionInfo, typeArgs: A.Type[] | undefined, loc: A.Loc, call?: A.Exp): { params: Ty[]; ret: Ty } {
     let args: Ty[];
     if (typeArgs) {
       args = typeArgs.map((t) => this.resolve(t));
@@ -666,6 +687,7 @@ export class FunctionTyper {
         args = fn.typeParams.map(() => ERROR);
       }
     } else args = fn.typeParams.map(() => this.fresh());
+    if (call) this.calls.set(call, { fn, typeArgs: args });
     const params = fn.params.map((p) => this.anyToVar(substitute(p.type, args)));
     const rets = fn.returns.map((r) => this.anyToVar(substitute(r, args)));
     return { params, ret: rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets } };
@@ -726,7 +748,7 @@ export class FunctionTyper {
     }
     const fn = this.host.functionQuiet(this.m, e.path);
     if (fn) {
-      const inst = this.instantiate(fn, e.typeArgs, e.loc);
+      const inst = this.instantiate(fn, e.typeArgs, e.loc, e);
       if (fn.params.length === e.args.length) this.args(fn, inst.params, e.args);
       else for (const a of e.args) this.exp(a);
       return inst.ret;
@@ -812,7 +834,7 @@ export class FunctionTyper {
       else this.exp(a);
       return ERROR;
     }
-    const inst = this.instantiate(fn, e.typeArgs, e.loc);
+    const inst = this.instantiate(fn, e.typeArgs, e.loc, e);
     const first = inst.params[0];
     if (first) {
       const fs = this.shallow(first);

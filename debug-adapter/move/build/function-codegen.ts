@@ -1,0 +1,699 @@
+// Code generation for one function body: typed AST -> stack bytecode, plus the debug info the real
+// toolchain writes (a source location per instruction, parameter and local names).
+//
+// Shape of the code follows the Move bytecode verifier's rules: the operand stack is empty at every
+// branch and join, so values that flow out of `if`, `&&`/`||` and loops pass through locals. Every
+// `let` binder gets its own local slot (as the Move compiler does), so the debugger shows each name.
+// A local is copied when its type has `copy` (unless written `move x`), otherwise moved.
+//
+// Not compiled yet (reported as a diagnostic naming the construct): macro calls and lambdas, enums and
+// `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
+import type * as A from '../../../language/move/ast.ts';
+import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { Ty } from '../../../language/move/types.ts';
+import type * as M from '../binary/model.ts';
+import { CodegenError, type ModuleTables } from './module-tables.ts';
+import { constantBytes } from './constants.ts';
+import { substitute } from '../../../language/move/typing.ts';
+
+export interface FunctionOutput {
+  readonly code: M.Instruction[];
+  readonly locals: Ty[];
+  /** Source location of each instruction (by pc). */
+  readonly codeMap: A.Loc[];
+  /** Names and declaration locations of the locals after the parameters. */
+  readonly localNames: { name: string; loc: A.Loc }[];
+}
+
+const COPY = 1;
+
+type Label = { pc: number | undefined; patches: number[] };
+
+export class FunctionCodegen {
+  private readonly code: M.Instruction[] = [];
+  private readonly codeMap: A.Loc[] = [];
+  private readonly locals: Ty[] = [];
+  private readonly localNames: { name: string; loc: A.Loc }[] = [];
+  private scopes: Map<string, number>[] = [];
+  private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
+  private loc: A.Loc;
+  private readonly paramCount: number;
+
+  constructor(
+    private readonly program: Program,
+    private readonly m: ModuleInfo,
+    private readonly t: ModuleTables,
+    private readonly fn: FunctionInfo,
+  ) {
+    this.loc = fn.decl.loc;
+    this.paramCount = fn.params.length;
+  }
+
+  run(): FunctionOutput {
+    const body = this.fn.decl.body!;
+    this.scopes = [new Map(this.fn.params.map((p, i) => [p.name, i]))];
+    this.block(body, true);
+    this.at(body.loc, () => this.emit({ op: 'Ret' }));
+    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
+  }
+
+  // ---- helpers
+
+  private typeOf(e: A.Exp): Ty {
+    const t = this.program.expTypes.get(e);
+    if (!t || hasUnknown(t)) throw new CodegenError('the type of this expression could not be inferred');
+    return t;
+  }
+
+  private emit(i: M.Instruction): number {
+    this.code.push(i);
+    this.codeMap.push(this.loc);
+    return this.code.length - 1;
+  }
+
+  private at<T>(loc: A.Loc, f: () => T): T {
+    const saved = this.loc;
+    this.loc = loc;
+    try {
+      return f();
+    } finally {
+      this.loc = saved;
+    }
+  }
+
+  private label(): Label {
+    return { pc: undefined, patches: [] };
+  }
+  private place(l: Label): void {
+    l.pc = this.code.length;
+    for (const p of l.patches) (this.code[p] as { offset: number }).offset = l.pc;
+  }
+  private jump(op: 'Branch' | 'BrTrue' | 'BrFalse', l: Label): void {
+    const pc = this.emit({ op, offset: l.pc ?? 0 } as M.Instruction);
+    if (l.pc === undefined) l.patches.push(pc);
+  }
+
+  private newLocal(t: Ty, name: string, loc: A.Loc): number {
+    this.locals.push(t);
+    this.localNames.push({ name, loc });
+    const index = this.paramCount + this.locals.length - 1;
+    if (index > 255) throw new CodegenError('this function needs more than 255 locals');
+    return index;
+  }
+  private temp(t: Ty): number {
+    return this.newLocal(t, `%#${this.locals.length}`, this.loc);
+  }
+
+  private lookup(name: string): number | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  private localType(index: number): Ty {
+    return index < this.paramCount ? this.fn.params[index].type : this.locals[index - this.paramCount];
+  }
+
+  private scoped<T>(f: () => T): T {
+    this.scopes.push(new Map());
+    try {
+      return f();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private hasCopy(t: Ty): boolean {
+    switch (t.kind) {
+      case 'prim':
+        return t.name !== 'signer';
+      case 'ref':
+        return true;
+      case 'vector':
+        return this.hasCopy(t.elem);
+      case 'param':
+        return (this.fn.typeParams[t.index].constraints & COPY) !== 0;
+      case 'datatype': {
+        const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+        return (dt.abilities & COPY) !== 0 && t.args.every((a, i) => dt.typeParams[i].phantom || this.hasCopy(a));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Number of stack values an expression of type `t` leaves. */
+  private width(t: Ty): number {
+    return t.kind === 'tuple' ? t.elems.length : 1;
+  }
+
+  // ---- statements and blocks
+
+  /** Compiles a block; its value is left on the stack (`keep`) or dropped. */
+  private block(b: A.Block, keep: boolean): void {
+    this.scoped(() => {
+      for (const s of b.statements) this.statement(s);
+      if (b.result) {
+        if (keep) this.exp(b.result);
+        else this.effect(b.result);
+      }
+    });
+  }
+
+  private statement(s: A.Statement): void {
+    this.at(s.loc, () => {
+      if (s.kind === 'let') {
+        if (s.value) {
+          this.exp(s.value);
+          this.bind(s.bind, this.typeOf(s.value));
+        } else this.declareUninitialized(s.bind);
+      } else if (s.kind === 'exp') this.effect(s.exp);
+      else throw new CodegenError("'use' inside a function body is not compiled yet");
+    });
+  }
+
+  /** Evaluates for side effects only, dropping the value. */
+  private effect(e: A.Exp): void {
+    this.exp(e);
+    const t = this.typeOf(e);
+    if (t.kind === 'any') return;
+    for (let i = 0; i < this.width(t); i++) this.at(e.loc, () => this.emit({ op: 'Pop' }));
+  }
+
+  private declareUninitialized(b: A.Bind): void {
+    if (b.kind === 'var') {
+      const t = this.binderType(b.name);
+      this.scopes[this.scopes.length - 1].set(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
+    } else if (b.kind === 'tuple') b.elems.forEach((x) => this.declareUninitialized(x));
+    else throw new CodegenError('a struct pattern needs a value');
+  }
+
+  private binderType(name: A.Name): Ty {
+    const t = this.program.types.find((x) => x.file === this.m.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
+    if (!t || hasUnknown(t.type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
+    return t.type;
+  }
+
+  /** Stores the value(s) on the stack into the pattern's locals. */
+  private bind(b: A.Bind, t: Ty): void {
+    switch (b.kind) {
+      case 'var': {
+        if (b.name.value === '_') {
+          this.emit({ op: 'Pop' });
+          return;
+        }
+        const slot = this.newLocal(t, b.name.value, b.name.loc);
+        this.emit({ op: 'StLoc', local: slot });
+        this.scopes[this.scopes.length - 1].set(b.name.value, slot);
+        return;
+      }
+      case 'tuple': {
+        if (t.kind !== 'tuple') throw new CodegenError('a tuple pattern needs a tuple value');
+        // The last value is on top of the stack: bind right to left, declare left to right.
+        const slots: [A.Bind, Ty][] = b.elems.map((x, i) => [x, t.elems[i]]);
+        for (let i = slots.length - 1; i >= 0; i--) this.bind(slots[i][0], slots[i][1]);
+        return;
+      }
+      case 'unpack': {
+        if (t.kind === 'ref') throw new CodegenError('unpacking a reference is not compiled yet');
+        if (t.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
+        const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+        if (dt.kind !== 'struct') throw new CodegenError('enums are not compiled yet');
+        const def = this.t.structDefIndex.get(dt.name)!;
+        this.emit(t.args.length ? { op: 'UnpackGeneric', instantiation: this.t.structInstantiation(def, t.args) } : { op: 'Unpack', def });
+        const fieldTypes = dt.fields.map((f) => substitute(f.type, t.args));
+        // Fields come out in declaration order; the last is on top.
+        const binds = dt.fields.map((f) => b.fields.find((x) => x.name.value === f.name)?.bind);
+        for (let i = dt.fields.length - 1; i >= 0; i--) {
+          const fb = binds[i];
+          if (!fb) this.emit({ op: 'Pop' });
+          else this.bind(fb, fieldTypes[i]);
+        }
+      }
+    }
+  }
+
+  // ---- expressions
+
+  exp(e: A.Exp): void {
+    this.at(e.loc, () => this.expInner(e));
+  }
+
+  private expInner(e: A.Exp): void {
+    switch (e.kind) {
+      case 'number':
+        return this.number(e.text, this.typeOf(e));
+      case 'bool':
+        this.emit({ op: e.value ? 'LdTrue' : 'LdFalse' });
+        return;
+      case 'address':
+      case 'byteString':
+      case 'hexString': {
+        const t = this.typeOf(e);
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(e, t, this.program, this.m)) });
+        return;
+      }
+      case 'name':
+        return this.name(e);
+      case 'call':
+        return this.call(e);
+      case 'methodCall':
+        return this.methodCall(e);
+      case 'pack':
+        return this.pack(e);
+      case 'vector': {
+        for (const x of e.elems) this.exp(x);
+        const t = this.typeOf(e);
+        if (t.kind !== 'vector') throw new CodegenError('vector literal without a vector type');
+        this.emit({ op: 'VecPack', signature: this.t.signature([t.elem]), count: BigInt(e.elems.length) });
+        return;
+      }
+      case 'field':
+      case 'index': {
+        this.borrowPlace(e, false);
+        this.emit({ op: 'ReadRef' });
+        return;
+      }
+      case 'unary':
+        return this.unary(e);
+      case 'binary':
+        return this.binary(e);
+      case 'assign':
+        return this.assign(e);
+      case 'cast': {
+        this.exp(e.exp);
+        const to = this.typeOf(e);
+        if (to.kind !== 'prim') throw new CodegenError('cast to a non-integer type');
+        const op = ({ u8: 'CastU8', u16: 'CastU16', u32: 'CastU32', u64: 'CastU64', u128: 'CastU128', u256: 'CastU256' } as Record<string, string>)[to.name];
+        if (!op) throw new CodegenError(`cannot cast to '${to.name}'`);
+        this.emit({ op } as M.Instruction);
+        return;
+      }
+      case 'annotate':
+        return this.exp(e.exp);
+      case 'if':
+        return this.ifExp(e);
+      case 'while': {
+        const start = this.label();
+        const end = this.label();
+        this.place(start);
+        this.exp(e.cond);
+        this.jump('BrFalse', end);
+        this.loops.push({ start, end, result: undefined, label: e.label?.value });
+        this.scoped(() => this.effect(e.body));
+        this.loops.pop();
+        this.jump('Branch', start);
+        this.place(end);
+        return;
+      }
+      case 'loop': {
+        const t = this.typeOf(e);
+        const result = t.kind !== 'any' && this.width(t) === 1 && !(t.kind === 'tuple') ? this.temp(t) : undefined;
+        const start = this.label();
+        const end = this.label();
+        this.place(start);
+        this.loops.push({ start, end, result, label: e.label?.value });
+        this.scoped(() => this.effect(e.body));
+        this.loops.pop();
+        this.jump('Branch', start);
+        this.place(end);
+        if (result !== undefined) this.emit({ op: 'MoveLoc', local: result });
+        return;
+      }
+      case 'block':
+        if (e.label) throw new CodegenError('labelled blocks are not compiled yet');
+        return this.block(e.block, true);
+      case 'break':
+      case 'continue': {
+        const target = e.label ? [...this.loops].reverse().find((l) => l.label === e.label!.value) : this.loops[this.loops.length - 1];
+        if (!target) throw new CodegenError(`'${e.kind}' outside a loop`);
+        if (e.kind === 'break' && e.value) {
+          this.exp(e.value);
+          if (target.result === undefined) throw new CodegenError('a loop value of this type is not compiled yet');
+          this.emit({ op: 'StLoc', local: target.result });
+        }
+        this.jump('Branch', e.kind === 'break' ? target.end : target.start);
+        return;
+      }
+      case 'return':
+        if (e.label) throw new CodegenError("'return' to a label is not compiled yet");
+        if (e.value) this.exp(e.value);
+        this.emit({ op: 'Ret' });
+        return;
+      case 'abort':
+        if (!e.code) throw new CodegenError("'abort' without a code is not compiled yet");
+        this.exp(e.code);
+        this.emit({ op: 'Abort' });
+        return;
+      case 'tuple':
+        for (const x of e.elems) this.exp(x);
+        return;
+      case 'lambda':
+        throw new CodegenError('lambdas (macro arguments) are not compiled yet');
+      case 'match':
+        throw new CodegenError("'match' is not compiled yet");
+      case 'spec':
+        return;
+      case 'error':
+        throw new CodegenError('this expression has a syntax error');
+    }
+  }
+
+  private number(text: string, t: Ty): void {
+    if (t.kind !== 'prim') throw new CodegenError('an integer literal without an integer type');
+    const digits = text.replace(/_/g, '').replace(/(u8|u16|u32|u64|u128|u256)$/, '');
+    const value = BigInt(digits);
+    const bits = { u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256 }[t.name as 'u8'];
+    if (bits === undefined) throw new CodegenError(`an integer literal of type '${t.name}'`);
+    if (value >= 1n << BigInt(bits)) throw new CodegenError(`${text} does not fit in ${t.name}`);
+    switch (t.name) {
+      case 'u8':
+        this.emit({ op: 'LdU8', value: Number(value) });
+        return;
+      case 'u16':
+        this.emit({ op: 'LdU16', value: Number(value) });
+        return;
+      case 'u32':
+        this.emit({ op: 'LdU32', value: Number(value) });
+        return;
+      case 'u64':
+        this.emit({ op: 'LdU64', value });
+        return;
+      case 'u128':
+        this.emit({ op: 'LdU128', value });
+        return;
+      default:
+        this.emit({ op: 'LdU256', value });
+    }
+  }
+
+  private name(e: Extract<A.Exp, { kind: 'name' }>): void {
+    const segs = e.path.segments;
+    if (segs.length === 1) {
+      const slot = this.lookup(segs[0].value);
+      if (slot !== undefined) {
+        const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && this.hasCopy(this.localType(slot)));
+        this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        return;
+      }
+      const c = this.m.constants.get(segs[0].value);
+      if (c) {
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(c.type), constantBytes(c.decl.value, c.type, this.program, this.m)) });
+        return;
+      }
+    }
+    throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
+  }
+
+  private callArgs(args: A.Exp[]): void {
+    for (const a of args) this.exp(a);
+  }
+
+  private emitCall(fn: FunctionInfo, typeArgs: Ty[]): void {
+    const handle = this.t.functionHandle(fn.module, fn.name);
+    if (fn.typeParams.length) this.emit({ op: 'CallGeneric', instantiation: this.t.functionInstantiation(handle, typeArgs) });
+    else this.emit({ op: 'Call', handle });
+  }
+
+  /** The function a call resolved to during type checking, with its type arguments. */
+  private resolved(e: A.Exp, what: string): { fn: FunctionInfo; typeArgs: Ty[] } {
+    const c = this.program.calls.get(e);
+    if (!c) throw new CodegenError(`${what} could not be resolved`);
+    if (c.typeArgs.some(hasUnknown)) throw new CodegenError(`the type arguments of '${c.fn.name}' could not be inferred: write them, as in '${c.fn.name}<...>(...)'`);
+    return c;
+  }
+
+  private call(e: Extract<A.Exp, { kind: 'call' }>): void {
+    const segs = e.path.segments;
+    const call = this.program.calls.get(e);
+    if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
+      // assert!(cond, code): abort with `code` unless `cond`.
+      if (e.args.length !== 2) throw new CodegenError("'assert!' without an abort code is not compiled yet");
+      const ok = this.label();
+      this.exp(e.args[0]);
+      this.jump('BrTrue', ok);
+      this.exp(e.args[1]);
+      this.emit({ op: 'Abort' });
+      this.place(ok);
+      return;
+    }
+    if (e.macro) throw new CodegenError(`macro calls ('${segs.map((s) => s.value).join('::')}!') are not compiled yet`);
+    if (call) {
+      const { fn, typeArgs } = this.resolved(e, 'this call');
+      this.callArgs(e.args);
+      this.emitCall(fn, typeArgs);
+      return;
+    }
+    if (segs.length === 1 && segs[0].value === 'freeze') {
+      this.callArgs(e.args);
+      this.emit({ op: 'FreezeRef' });
+      return;
+    }
+    // Positional struct.
+    const t = this.typeOf(e);
+    if (t.kind === 'datatype' && t.module === this.m.key && this.m.datatypes.get(t.name)?.kind === 'struct') {
+      this.callArgs(e.args);
+      this.emitPack(t);
+      return;
+    }
+    throw new CodegenError(`'${segs.map((s) => s.value).join('::')}(...)' is not compiled yet`);
+  }
+
+  private emitPack(t: Extract<Ty, { kind: 'datatype' }>): void {
+    const def = this.t.structDefIndex.get(t.name);
+    if (def === undefined) throw new CodegenError(`'${t.name}' is not a struct of this module`);
+    const dt = this.m.datatypes.get(t.name)!;
+    if (dt.fields.length === 0) this.emit({ op: 'LdFalse' }); // the implicit `dummy_field: bool`
+    this.emit(t.args.length ? { op: 'PackGeneric', instantiation: this.t.structInstantiation(def, t.args) } : { op: 'Pack', def });
+  }
+
+  private pack(e: Extract<A.Exp, { kind: 'pack' }>): void {
+    const t = this.typeOf(e);
+    if (t.kind !== 'datatype') throw new CodegenError('not a struct');
+    const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+    if (dt.kind !== 'struct') throw new CodegenError('enum variants are not compiled yet');
+    const order = dt.fields.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
+    const inOrder = order.every((o, i) => o === i);
+    if (inOrder) for (const f of e.fields) this.exp(f.value);
+    else {
+      // Evaluate in source order (side effects), then push in declaration order.
+      const slots = e.fields.map((f) => {
+        this.exp(f.value);
+        const slot = this.temp(this.typeOf(f.value));
+        this.emit({ op: 'StLoc', local: slot });
+        return slot;
+      });
+      for (const o of order) this.emit({ op: 'MoveLoc', local: slots[o] });
+    }
+    this.emitPack(t);
+  }
+
+  private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
+    if (e.macro) throw new CodegenError(`macro calls ('.${e.method.value}!') are not compiled yet`);
+    const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
+    const recvType = this.typeOf(e.receiver);
+    const first = fn.params[0]?.type;
+    // Auto-borrow / freeze / read the receiver as the first parameter needs.
+    if (first?.kind === 'ref' && recvType.kind !== 'ref') this.borrowPlace(e.receiver, first.mut);
+    else {
+      this.exp(e.receiver);
+      if (first?.kind === 'ref' && recvType.kind === 'ref' && recvType.mut && !first.mut) this.emit({ op: 'FreezeRef' });
+      else if (first && first.kind !== 'ref' && recvType.kind === 'ref') this.emit({ op: 'ReadRef' });
+    }
+    this.callArgs(e.args);
+    this.emitCall(fn, typeArgs);
+  }
+
+  /** Pushes a reference to a place: a local, a field path, a vector element, or a reference value. */
+  private borrowPlace(e: A.Exp, mut: boolean): void {
+    this.at(e.loc, () => {
+      if (e.kind === 'name' && e.path.segments.length === 1) {
+        const slot = this.lookup(e.path.segments[0].value);
+        if (slot !== undefined) {
+          const t = this.localType(slot);
+          if (t.kind === 'ref') {
+            this.emit({ op: 'CopyLoc', local: slot });
+            if (t.mut && !mut) this.emit({ op: 'FreezeRef' });
+          } else this.emit({ op: mut ? 'MutBorrowLoc' : 'ImmBorrowLoc', local: slot });
+          return;
+        }
+      }
+      if (e.kind === 'field') {
+        const baseType = this.typeOf(e.base);
+        const structType = baseType.kind === 'ref' ? baseType.to : baseType;
+        if (structType.kind !== 'datatype' || structType.module !== this.m.key) throw new CodegenError('field access outside the struct\'s module');
+        const dt = this.m.datatypes.get(structType.name)!;
+        const index = dt.fields.findIndex((f) => f.name === e.field.value);
+        // A mutable borrow of the base is needed only for a mutable field borrow.
+        if (baseType.kind === 'ref') {
+          this.exp(e.base);
+          if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+        } else this.borrowPlace(e.base, mut);
+        const handle = this.t.fieldHandle(dt.name, index);
+        if (structType.args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, structType.args) });
+        else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
+        return;
+      }
+      if (e.kind === 'index') {
+        const baseType = this.typeOf(e.base);
+        const vec = baseType.kind === 'ref' ? baseType.to : baseType;
+        if (vec.kind !== 'vector') throw new CodegenError("'[]' on a non-vector is not compiled yet");
+        if (baseType.kind === 'ref') {
+          this.exp(e.base);
+          if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+        } else this.borrowPlace(e.base, mut);
+        this.exp(e.index[0]);
+        this.emit({ op: mut ? 'VecMutBorrow' : 'VecImmBorrow', signature: this.t.signature([vec.elem]) });
+        return;
+      }
+      if (e.kind === 'unary' && e.op === '*') {
+        this.exp(e.operand);
+        return;
+      }
+      // A temporary value: store it in a local and borrow that.
+      const t = this.typeOf(e);
+      if (t.kind === 'ref') {
+        this.exp(e);
+        if (t.mut && !mut) this.emit({ op: 'FreezeRef' });
+        return;
+      }
+      this.exp(e);
+      const slot = this.temp(t);
+      this.emit({ op: 'StLoc', local: slot });
+      this.emit({ op: mut ? 'MutBorrowLoc' : 'ImmBorrowLoc', local: slot });
+    });
+  }
+
+  private unary(e: Extract<A.Exp, { kind: 'unary' }>): void {
+    switch (e.op) {
+      case '!':
+        this.exp(e.operand);
+        this.emit({ op: 'Not' });
+        return;
+      case '*':
+        this.exp(e.operand);
+        this.emit({ op: 'ReadRef' });
+        return;
+      case '&':
+      case '&mut':
+        this.borrowPlace(e.operand, e.op === '&mut');
+        return;
+      default:
+        throw new CodegenError(`'${e.op}' is not compiled yet`);
+    }
+  }
+
+  private binary(e: Extract<A.Exp, { kind: 'binary' }>): void {
+    if (e.op === '&&' || e.op === '||') {
+      // Short circuit through a local: the stack is empty at the join.
+      const slot = this.temp({ kind: 'prim', name: 'bool' });
+      const short = this.label();
+      const end = this.label();
+      this.exp(e.left);
+      this.jump(e.op === '&&' ? 'BrFalse' : 'BrTrue', short);
+      this.exp(e.right);
+      this.emit({ op: 'StLoc', local: slot });
+      this.jump('Branch', end);
+      this.place(short);
+      this.emit({ op: e.op === '&&' ? 'LdFalse' : 'LdTrue' });
+      this.emit({ op: 'StLoc', local: slot });
+      this.place(end);
+      this.emit({ op: 'MoveLoc', local: slot });
+      return;
+    }
+    const lt = this.typeOf(e.left);
+    const rt = this.typeOf(e.right);
+    this.exp(e.left);
+    // Move 2024 compares a reference with a value: read the reference (comparison types have copy).
+    if ((e.op === '==' || e.op === '!=') && lt.kind === 'ref' && rt.kind !== 'ref') this.emit({ op: 'ReadRef' });
+    this.exp(e.right);
+    if ((e.op === '==' || e.op === '!=') && rt.kind === 'ref' && lt.kind !== 'ref') this.emit({ op: 'ReadRef' });
+    const ops: Record<string, M.Instruction['op']> = {
+      '+': 'Add', '-': 'Sub', '*': 'Mul', '/': 'Div', '%': 'Mod', '&': 'BitAnd', '|': 'BitOr', '^': 'Xor',
+      '<<': 'Shl', '>>': 'Shr', '==': 'Eq', '!=': 'Neq', '<': 'Lt', '>': 'Gt', '<=': 'Le', '>=': 'Ge',
+    };
+    const op = ops[e.op];
+    if (!op) throw new CodegenError(`'${e.op}' is not compiled yet`);
+    this.emit({ op } as M.Instruction);
+  }
+
+  private assign(e: Extract<A.Exp, { kind: 'assign' }>): void {
+    if (e.op !== '=') {
+      // `x += v` is `x = x + v`.
+      const op = e.op.slice(0, -1);
+      const value: A.Exp = { kind: 'binary', op, left: e.target, right: e.value, loc: e.loc };
+      this.program.expTypes.set(value, this.typeOf(e.target));
+      return this.assign({ kind: 'assign', op: '=', target: e.target, value, loc: e.loc });
+    }
+    const target = e.target;
+    if (target.kind === 'name' && target.path.segments.length === 1) {
+      const slot = this.lookup(target.path.segments[0].value);
+      if (slot === undefined) throw new CodegenError('assignment to an unknown variable');
+      this.exp(e.value);
+      this.emit({ op: 'StLoc', local: slot });
+      return;
+    }
+    if (target.kind === 'tuple') {
+      this.exp(e.value);
+      for (let i = target.elems.length - 1; i >= 0; i--) {
+        const x = target.elems[i];
+        if (x.kind === 'name' && x.path.segments.length === 1 && x.path.segments[0].value === '_') this.emit({ op: 'Pop' });
+        else if (x.kind === 'name' && x.path.segments.length === 1) {
+          const slot = this.lookup(x.path.segments[0].value);
+          if (slot === undefined) throw new CodegenError('assignment to an unknown variable');
+          this.emit({ op: 'StLoc', local: slot });
+        } else throw new CodegenError('this assignment target is not compiled yet');
+      }
+      return;
+    }
+    this.exp(e.value);
+    if (target.kind === 'unary' && target.op === '*') this.exp(target.operand);
+    else this.borrowPlace(target, true);
+    this.emit({ op: 'WriteRef' });
+  }
+
+  private ifExp(e: Extract<A.Exp, { kind: 'if' }>): void {
+    const t = this.typeOf(e);
+    const produces = e.else !== undefined && t.kind !== 'any' && !(t.kind === 'tuple' && t.elems.length === 0);
+    if (produces && t.kind === 'tuple') throw new CodegenError("an 'if' producing several values is not compiled yet");
+    const slot = produces ? this.temp(t) : undefined;
+    const elseL = this.label();
+    const end = this.label();
+    this.exp(e.cond);
+    this.jump('BrFalse', elseL);
+    const branch = (b: A.Exp) => {
+      const bt = this.typeOf(b);
+      if (slot !== undefined && bt.kind !== 'any') {
+        this.scoped(() => this.exp(b));
+        this.emit({ op: 'StLoc', local: slot });
+      } else this.scoped(() => this.effect(b));
+    };
+    branch(e.then);
+    this.jump('Branch', end);
+    this.place(elseL);
+    if (e.else) branch(e.else);
+    this.place(end);
+    if (slot !== undefined) this.emit({ op: 'MoveLoc', local: slot });
+  }
+}
+
+export function hasUnknown(t: Ty): boolean {
+  switch (t.kind) {
+    case 'error':
+      return true;
+    case 'vector':
+      return hasUnknown(t.elem);
+    case 'ref':
+      return hasUnknown(t.to);
+    case 'datatype':
+      return t.args.some(hasUnknown);
+    case 'tuple':
+      return t.elems.some(hasUnknown);
+    case 'fun':
+      return true;
+    default:
+      return false;
+  }
+}
