@@ -62,7 +62,7 @@ function makePackage(): string {
   return dir;
 }
 
-function stdlib(): CompiledModule[] {
+function stdlib(): readonly CompiledModule[] {
   return parseFrameworkSnapshot(readFileSync(path.join(moveFixtures, 'sui-framework/v124/0x1.bcs')), '0x1.bcs').modules;
 }
 
