@@ -10,6 +10,7 @@ import { backends } from './backends.ts';
 import { runHeadless } from './headless.ts';
 import { readLaunchJson } from './launch-json.ts';
 import { runTraceCommand } from '../move/trace/command.ts';
+import { runMoveCommand } from '../move/build/command.ts';
 
 export const HELP = `chainstep: step through Solidity and Move contract calls, forwards and backwards.
 
@@ -29,6 +30,11 @@ Usage:
           [--args <json>] [--type-args <json>] [--framework <snapshot.bcs>]... [--gas-budget <n>] [--step-limit <n>]
       Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
       version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
+
+  chainstep move build [<package dir>] [--test]
+      Compile a Move package (Move.toml, local dependencies) with Chainstep's own compiler and write
+      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Errors are
+      printed as file:line:col: error[code]: message; exit code 1 when the package has errors.
 
 Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
@@ -160,6 +166,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'trace') {
       return await runTraceCommand(rest, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+    }
+    if (command === 'move') {
+      return await runMoveCommand(rest, {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
       });

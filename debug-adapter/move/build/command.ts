@@ -1,0 +1,56 @@
+// `chainstep move build [<package dir>] [--test]`: compiles a Move package with Chainstep's own compiler
+// and writes build/<pkg>/ as `sui move build` does. Prints each diagnostic as `file:line:col: error[code]:
+// message` (columns in bytes) and one summary line. Exit 0 when the build was written, 1 on errors.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../core/errors.ts';
+import { ManifestError } from '../../../language/move/manifest.ts';
+import type { Diagnostic } from '../../../language/move/diagnostics.ts';
+import { buildPackage } from './compile.ts';
+
+export interface MoveCommandIO {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const MOVE_USAGE = 'usage: chainstep move build [<package dir>] [--test]';
+
+function position(file: string, offset: number): string {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    return `${file}:?`;
+  }
+  const before = text.subarray(0, offset);
+  const line = before.toString('latin1').split('\n').length;
+  const column = offset - (before.lastIndexOf(10) + 1) + 1;
+  return `${path.relative(process.cwd(), file) || file}:${line}:${column}`;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file ? position(d.file, d.range.start) : '?'}: ${d.severity}[${d.code}]: ${d.message}`;
+}
+
+export async function runMoveCommand(argv: string[], io: MoveCommandIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'build') throw new UserError(sub === undefined ? MOVE_USAGE : `unknown move command "${sub}" (${MOVE_USAGE})`);
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { test: { type: 'boolean' } } });
+  const dir = path.resolve(positionals[0] ?? '.');
+  let result;
+  try {
+    result = buildPackage(dir, { test: values.test });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new UserError(e.message);
+    throw e;
+  }
+  for (const d of result.diagnostics) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (!result.outputDir) {
+    io.err(`Build failed: ${errors} error${errors === 1 ? '' : 's'}.`);
+    return 1;
+  }
+  io.out(`Built ${result.units.length} module${result.units.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), result.outputDir) || result.outputDir}`);
+  return 0;
+}
