@@ -2,7 +2,7 @@
 // The entry point for `chainstep move` commands and tests; the language server calls buildProgram
 // directly with its open documents.
 import { readFileSync } from 'node:fs';
-import { loadPackageGraph, type PackageGraph } from './manifest.ts';
+import { loadPackageGraph, type GraphOptions, type PackageGraph } from './manifest.ts';
 import { buildProgram, type Program, type ProgramOptions, type SourceFile } from './program.ts';
 
 export interface CheckedPackage {
@@ -10,8 +10,7 @@ export interface CheckedPackage {
   readonly program: Program;
 }
 
-export interface CheckOptions {
-  readonly test?: boolean;
+export interface CheckOptions extends GraphOptions {
   /** Unsaved editor contents by absolute path, used instead of the file on disk. */
   readonly overlays?: ReadonlyMap<string, Uint8Array>;
   readonly parseCache?: ProgramOptions['parseCache'];

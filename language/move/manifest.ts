@@ -71,8 +71,18 @@ function moveFilesUnder(dir: string): string[] {
   return out;
 }
 
-/** Loads a package and its local dependencies (transitively, each once). `test` adds tests/ and dev-addresses. */
-export function loadPackageGraph(root: string, options: { test?: boolean } = {}): PackageGraph {
+export interface GraphOptions {
+  /** Add tests/ and dev-addresses of the root package. */
+  readonly test?: boolean;
+  /**
+   * Directories to use for dependencies by name, whatever Move.toml says (a git dependency such as the
+   * Sui framework pointed at a local checkout).
+   */
+  readonly dependencyPaths?: ReadonlyMap<string, string>;
+}
+
+/** Loads a package and its local dependencies (transitively, each once). */
+export function loadPackageGraph(root: string, options: GraphOptions = {}): PackageGraph {
   const packages: SourcePackage[] = [];
   const seen = new Map<string, SourcePackage>();
   const diagnostics: Diagnostic[] = [];
@@ -83,7 +93,9 @@ export function loadPackageGraph(root: string, options: { test?: boolean } = {})
     const manifest = readManifest(abs);
     const depList = [...manifest.dependencies, ...(isRoot && options.test ? manifest.devDependencies : [])];
     for (const dep of depList) {
-      if (dep.local) visit(path.resolve(abs, dep.local), false, [...chain, abs]);
+      const override = options.dependencyPaths?.get(dep.name);
+      if (override) visit(override, false, [...chain, abs]);
+      else if (dep.local) visit(path.resolve(abs, dep.local), false, [...chain, abs]);
       else
         throw new ManifestError(
           `Dependency '${dep.name}' of ${manifest.name} is not a local path${dep.git ? ` (git ${dep.git})` : ''}: point it at a checkout with { local = "..." }.`,

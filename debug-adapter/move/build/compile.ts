@@ -8,7 +8,7 @@ import path from 'node:path';
 import type * as A from '../../../language/move/ast.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
 import type { ModuleInfo, Program } from '../../../language/move/program.ts';
-import { checkPackage } from '../../../language/move/check-package.ts';
+import { checkPackage, type CheckOptions } from '../../../language/move/check-package.ts';
 import type * as M from '../binary/model.ts';
 import { serialize } from '../binary/serializer.ts';
 import { FunctionCodegen, type FunctionOutput } from './function-codegen.ts';
@@ -160,7 +160,7 @@ export interface BuildResult extends CompileResult {
 }
 
 /** `chainstep move build`: checks and compiles the package at `root` and writes its build directory. */
-export function buildPackage(root: string, options: { test?: boolean } = {}): BuildResult {
+export function buildPackage(root: string, options: CheckOptions = {}): BuildResult {
   const { graph, program } = checkPackage(root, options);
   const result = compileProgram(program);
   if (result.diagnostics.some((d) => d.severity === 'error')) return { ...result, outputDir: undefined };

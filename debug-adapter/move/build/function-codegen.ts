@@ -27,6 +27,18 @@ export interface FunctionOutput {
 
 const COPY = 1;
 
+/** std::vector functions marked `#[bytecode_instruction]` and the instruction each compiles to. */
+const VECTOR_INSTRUCTIONS: Record<string, 'VecPack' | 'VecUnpack' | 'VecLen' | 'VecImmBorrow' | 'VecMutBorrow' | 'VecPushBack' | 'VecPopBack' | 'VecSwap'> = {
+  empty: 'VecPack',
+  destroy_empty: 'VecUnpack',
+  length: 'VecLen',
+  borrow: 'VecImmBorrow',
+  borrow_mut: 'VecMutBorrow',
+  push_back: 'VecPushBack',
+  pop_back: 'VecPopBack',
+  swap: 'VecSwap',
+};
+
 type Label = { pc: number | undefined; patches: number[] };
 
 export class FunctionCodegen {
@@ -412,6 +424,14 @@ export class FunctionCodegen {
   }
 
   private emitCall(fn: FunctionInfo, typeArgs: Ty[]): void {
+    // `#[bytecode_instruction]` functions of std::vector are compiled to their instruction, as Move does.
+    if (fn.module === '0x1::vector' && fn.decl.attributes.some((a) => a.name.value === 'bytecode_instruction')) {
+      const signature = this.t.signature([typeArgs[0]]);
+      const op = VECTOR_INSTRUCTIONS[fn.name];
+      if (op === 'VecPack' || op === 'VecUnpack') this.emit({ op, signature, count: 0n });
+      else if (op) this.emit({ op, signature } as M.Instruction);
+      if (op) return;
+    }
     const handle = this.t.functionHandle(fn.module, fn.name);
     if (fn.typeParams.length) this.emit({ op: 'CallGeneric', instantiation: this.t.functionInstantiation(handle, typeArgs) });
     else this.emit({ op: 'Call', handle });
