@@ -46,7 +46,22 @@ export function compileProgram(program: Program): CompileResult {
   return { units, diagnostics };
 }
 
-function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[]): CompiledUnit | undefined {
+/**
+ * Every module of the root package, also those with functions the compiler cannot translate yet (their
+ * code is left out): for comparing the generated instructions with another compiler's, function by function.
+ */
+export function compileModulesPartially(program: Program): { units: CompiledUnit[]; failed: Set<string> } {
+  const diagnostics: Diagnostic[] = [];
+  const units: CompiledUnit[] = [];
+  for (const m of program.modules.values()) {
+    if (m.file.isDependency) continue;
+    const unit = compileModule(program, m, diagnostics, true);
+    if (unit) units.push(unit);
+  }
+  return { units, failed: new Set(diagnostics.map((d) => `${d.file}@${d.range.start}`)) };
+}
+
+function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false): CompiledUnit | undefined {
   const hash = fileHash(m.file.source);
   const loc = (l: A.Loc) => ({ file_hash: hash, start: l.start, end: l.end });
   const fail = (l: A.Loc, message: string) => {
@@ -91,7 +106,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       outputs.push(undefined);
     }
   }
-  if (!ok) return undefined;
+  if (!ok && !partial) return undefined;
 
   const functionDefs: M.FunctionDefinition[] = functions.map((fn, i) => {
     const out = outputs[i];
@@ -151,7 +166,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     function_map: functionMap,
     constant_map: Object.fromEntries([...m.constants.keys()].map((name, i) => [name, i])),
   };
-  return { key: m.key, name: m.name, module, bytes: serialize(module), debugInfo, sourceFile: m.file.path };
+  return { key: m.key, name: m.name, module, bytes: ok ? serialize(module) : new Uint8Array(), debugInfo, sourceFile: m.file.path };
 }
 
 export interface BuildResult extends CompileResult {

@@ -50,6 +50,11 @@ export class FunctionCodegen {
   private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
   private loc: A.Loc;
   private readonly paramCount: number;
+  /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
+  private readonly useTarget = new Map<number, number>();
+  private readonly lastUse = new Map<number, number>();
+  /** Loop nesting depth at which each local slot was declared. */
+  private readonly slotLoopDepth = new Map<number, number>();
 
   constructor(
     private readonly program: Program,
@@ -59,6 +64,11 @@ export class FunctionCodegen {
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
+    for (const r of program.references) {
+      if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
+      this.useTarget.set(r.loc.start, r.targetLoc.start);
+      this.lastUse.set(r.targetLoc.start, Math.max(this.lastUse.get(r.targetLoc.start) ?? -1, r.loc.start));
+    }
   }
 
   run(): FunctionOutput {
@@ -109,6 +119,7 @@ export class FunctionCodegen {
     this.locals.push(t);
     this.localNames.push({ name, loc });
     const index = this.paramCount + this.locals.length - 1;
+    this.slotLoopDepth.set(index, this.loops.length);
     if (index > 255) throw new CodegenError('this function needs more than 255 locals');
     return index;
   }
@@ -311,9 +322,10 @@ export class FunctionCodegen {
         const start = this.label();
         const end = this.label();
         this.place(start);
+        // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
+        this.loops.push({ start, end, result: undefined, label: e.label?.value });
         this.exp(e.cond);
         this.jump('BrFalse', end);
-        this.loops.push({ start, end, result: undefined, label: e.label?.value });
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
         this.jump('Branch', start);
@@ -406,7 +418,12 @@ export class FunctionCodegen {
     if (segs.length === 1) {
       const slot = this.lookup(segs[0].value);
       if (slot !== undefined) {
-        const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && this.hasCopy(this.localType(slot)));
+        // Like the Move compiler, a copyable local is moved at its last use (not inside a loop that
+        // would read it again on the next iteration).
+        const at = segs[0].loc.start;
+        const target = this.useTarget.get(at);
+        const last = target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
+        const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
         this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
         return;
       }
