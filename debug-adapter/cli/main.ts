@@ -36,6 +36,12 @@ Usage:
       build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Errors are
       printed as file:line:col: error[code]: message; exit code 1 when the package has errors.
 
+  chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...
+      Compile the package in test mode and run every #[test] (whose name contains <filter>) in
+      Chainstep's interpreter, printing [ PASS    ] / [ FAIL    ] lines and the Test result summary as
+      \`sui move test\` does; exit code 1 when a test fails. Dependencies' bytecode comes from the framework
+      snapshots given with --framework.
+
 Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
   --program <path>            .sol file or folder (Solidity), or Move package folder

@@ -8,13 +8,15 @@ import { UserError } from '../../core/errors.ts';
 import { ManifestError } from '../../../language/move/manifest.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
 import { buildPackage } from './compile.ts';
+import { reportLines, runPackageTests } from './test-runner.ts';
 
 export interface MoveCommandIO {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
 }
 
-export const MOVE_USAGE = 'usage: chainstep move build [<package dir>] [--test]';
+export const MOVE_USAGE =
+  'usage: chainstep move build [<package dir>] [--test] | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
 
 function position(file: string, offset: number): string {
   let text: Buffer;
@@ -35,6 +37,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 export async function runMoveCommand(argv: string[], io: MoveCommandIO): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'test') return moveTest(rest, io);
   if (sub !== 'build') throw new UserError(sub === undefined ? MOVE_USAGE : `unknown move command "${sub}" (${MOVE_USAGE})`);
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { test: { type: 'boolean' } } });
   const dir = path.resolve(positionals[0] ?? '.');
@@ -53,4 +56,24 @@ export async function runMoveCommand(argv: string[], io: MoveCommandIO): Promise
   }
   io.out(`Built ${result.units.length} module${result.units.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), result.outputDir) || result.outputDir}`);
   return 0;
+}
+
+/** `chainstep move test [<dir>] [<filter>] [--framework <snapshot.bcs>]...`: exit 1 when a test fails. */
+function moveTest(argv: string[], io: MoveCommandIO): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { framework: { type: 'string', multiple: true } } });
+  const dir = path.resolve(positionals[0] ?? '.');
+  let run;
+  try {
+    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)) });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new UserError(e.message);
+    throw e;
+  }
+  for (const d of run.diagnostics) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+  if (run.diagnostics.some((d) => d.severity === 'error')) {
+    io.err('Build failed: the tests were not run.');
+    return 1;
+  }
+  for (const line of reportLines(run)) io.out(line);
+  return run.tests.every((t) => t.passed) ? 0 : 1;
 }
