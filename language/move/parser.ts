@@ -764,29 +764,8 @@ class Parser {
       const typeArgs = this.is('<') ? this.typeArgs() : undefined;
       if (!mut && (this.is('{') || this.is('('))) {
         const positional = this.is('(');
-        const close = positional ? ')' : '}';
-        this.next();
-        const fields: { name: A.Name; bind: A.Bind }[] = [];
-        let rest = false;
-        while (this.until(close)) {
-          if (this.eat('..')) {
-            rest = true;
-            break;
-          }
-          if (positional) {
-            const b = this.bind();
-            fields.push({ name: { value: String(fields.length), loc: b.loc }, bind: b });
-          } else {
-            const fmut = this.is('mut');
-            if (fmut) this.next();
-            const name = this.identifier('a field name');
-            const b: A.Bind = this.eat(':') ? this.bind() : { kind: 'var', mut: fmut, name, loc: name.loc };
-            fields.push({ name, bind: b });
-          }
-          if (!this.eat(',')) break;
-        }
-        this.expect(close, 'to close the unpacking');
-        return { kind: 'unpack', path, typeArgs, positional, fields, rest, loc: { start, end: this.prevEnd() } };
+        const { fields, rest } = this.destructure(() => this.bind(), (name, fmut): A.Bind => ({ kind: 'var', mut: fmut, name, loc: name.loc }), 'to close the unpacking');
+        return { kind: 'unpack', path, typeArgs, positional, fields: fields.map((f) => ({ name: f.name, bind: f.item })), rest, loc: { start, end: this.prevEnd() } };
       }
       if (path.segments.length !== 1 || typeArgs) this.fail('Expected a variable name to bind.', this.tokens[this.pos - 1]);
       return { kind: 'var', mut, name: path.segments[0], loc: { start, end: this.prevEnd() } };
@@ -1201,6 +1180,35 @@ class Parser {
     return { kind: 'match', subject, arms, loc: { start, end: this.prevEnd() } };
   }
 
+  /**
+   * The fields of an unpacking (`S { a, b: mut x, .. }` or `S(x, _)`), starting at `{` or `(`; `item` parses a
+   * field's sub-pattern, `shorthand` makes the one of `{ a }` / `{ mut a }`.
+   */
+  private destructure<T extends { loc: A.Loc }>(item: () => T, shorthand: (name: A.Name, mut: boolean) => T, closing: string): { fields: { name: A.Name; item: T }[]; rest: boolean } {
+    const close = this.is('(') ? ')' : '}';
+    const positional = close === ')';
+    this.next();
+    const fields: { name: A.Name; item: T }[] = [];
+    let rest = false;
+    while (this.until(close)) {
+      if (this.eat('..')) {
+        rest = true;
+        break;
+      }
+      if (positional) {
+        const x = item();
+        fields.push({ name: { value: String(fields.length), loc: x.loc }, item: x });
+      } else {
+        const fmut = this.eat('mut');
+        const name = this.identifier('a field name');
+        fields.push({ name, item: this.eat(':') ? item() : shorthand(name, fmut) });
+      }
+      if (!this.eat(',')) break;
+    }
+    this.expect(close, closing);
+    return { fields, rest };
+  }
+
   private pattern(): A.Pattern {
     this.enter();
     try {
@@ -1244,28 +1252,8 @@ class Parser {
     const typeArgs = this.is('<') ? this.typeArgs() : undefined;
     if (this.is('(') || this.is('{')) {
       const positional = this.is('(');
-      const close = positional ? ')' : '}';
-      this.next();
-      const fields: { name: A.Name; pattern: A.Pattern }[] = [];
-      let rest = false;
-      while (this.until(close)) {
-        if (this.eat('..')) {
-          rest = true;
-          break;
-        }
-        if (positional) {
-          const p = this.pattern();
-          fields.push({ name: { value: String(fields.length), loc: p.loc }, pattern: p });
-        } else {
-          const fmut = this.eat('mut');
-          const name = this.identifier('a field name');
-          const p: A.Pattern = this.eat(':') ? this.pattern() : { kind: 'binder', mut: fmut, name, loc: name.loc };
-          fields.push({ name, pattern: p });
-        }
-        if (!this.eat(',')) break;
-      }
-      this.expect(close, 'to close the pattern');
-      return { kind: 'ctor', path, typeArgs, positional, fields, rest, loc: { start, end: this.prevEnd() } };
+      const { fields, rest } = this.destructure(() => this.pattern(), (name, fmut): A.Pattern => ({ kind: 'binder', mut: fmut, name, loc: name.loc }), 'to close the pattern');
+      return { kind: 'ctor', path, typeArgs, positional, fields: fields.map((f) => ({ name: f.name, pattern: f.item })), rest, loc: { start, end: this.prevEnd() } };
     }
     // A single lowercase-or-any name is ambiguous (variant without fields or binder): resolution decides.
     if (path.segments.length === 1 && !typeArgs) return { kind: 'binder', mut: false, name: path.segments[0], loc: { start, end: this.prevEnd() } };

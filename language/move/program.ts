@@ -13,6 +13,7 @@
 import type * as A from './ast.ts';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
+import { ScopeStack } from './scopes.ts';
 import { FunctionTyper, showType, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
@@ -747,7 +748,7 @@ type Callee =
 
 /** Resolves the names used in function bodies, with lexical scopes for locals. */
 class BodyChecker {
-  private scopes: Map<string, A.Loc>[] = [];
+  private readonly scopes = new ScopeStack<A.Loc>();
   private typeParams: TypeParamInfo[] = [];
 
   constructor(
@@ -758,10 +759,9 @@ class BodyChecker {
   function(f: A.FunctionDecl): void {
     const info = this.m.functions.get(f.name.value)!;
     this.typeParams = info.typeParams;
-    this.scopes = [new Map(f.params.map((p) => [p.name.value, p.name.loc]))];
+    this.scopes.reset(f.params.map((p) => [p.name.value, p.name.loc]));
     if (f.body) this.block(f.body);
     for (const t of [...f.params.map((p) => p.type), ...(f.ret ? [f.ret] : [])]) void t;
-    this.scopes = [];
   }
 
   useFun(u: A.UseFunDecl): void {
@@ -786,25 +786,13 @@ class BodyChecker {
   }
 
   private declare(name: A.Name): void {
-    this.scopes[this.scopes.length - 1].set(name.value, name.loc);
-  }
-  private isLocal(name: string): boolean {
-    return this.localLoc(name) !== undefined;
+    this.scopes.declare(name.value, name.loc);
   }
   private localLoc(name: string): A.Loc | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const loc = this.scopes[i].get(name);
-      if (loc) return loc;
-    }
-    return undefined;
+    return this.scopes.lookup(name);
   }
   private scoped<T>(f: () => T): T {
-    this.scopes.push(new Map());
-    try {
-      return f();
-    } finally {
-      this.scopes.pop();
-    }
+    return this.scopes.scoped(f);
   }
 
   private type(t: A.Type): void {

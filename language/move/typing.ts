@@ -12,6 +12,7 @@
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo, TypeParamInfo } from './program.ts';
 import type { Ty } from './types.ts';
+import { ScopeStack } from './scopes.ts';
 
 /** What the checker needs from the program (kept small so it can be driven by tests). */
 export interface TypingHost {
@@ -54,7 +55,7 @@ export class FunctionTyper {
   private readonly solved = new Map<number, Ty>();
   private readonly intVars = new Set<number>();
   private nextVar = 0;
-  private scopes: Map<string, Ty>[] = [];
+  private readonly scopes = new ScopeStack<Ty>();
   private readonly loopTypes: Ty[] = [];
   private returnType: Ty = UNIT;
   private readonly pendingHover: { loc: A.Loc; type: Ty }[] = [];
@@ -184,19 +185,10 @@ export class FunctionTyper {
   // ---- scopes
 
   private lookup(name: string): Ty | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const t = this.scopes[i].get(name);
-      if (t) return t;
-    }
-    return undefined;
+    return this.scopes.lookup(name);
   }
   private scoped<T>(f: () => T): T {
-    this.scopes.push(new Map());
-    try {
-      return f();
-    } finally {
-      this.scopes.pop();
-    }
+    return this.scopes.scoped(f);
   }
 
   // ---- entry
@@ -205,9 +197,9 @@ export class FunctionTyper {
     const f = fn.decl;
     if (!f.body) return;
     this.typeParams = fn.typeParams;
-    this.scopes = [new Map()];
+    this.scopes.reset();
     fn.params.forEach((p, i) => {
-      this.scopes[0].set(p.name, p.type);
+      this.scopes.declare(p.name, p.type);
       this.pendingHover.push({ loc: f.params[i].name.loc, type: p.type });
     });
     this.returnType = fn.returns.length === 1 ? fn.returns[0] : { kind: 'tuple', elems: fn.returns };
@@ -265,7 +257,7 @@ export class FunctionTyper {
 
   private declare(name: A.Name, t: Ty): void {
     if (name.value === '_') return;
-    this.scopes[this.scopes.length - 1].set(name.value, t);
+    this.scopes.declare(name.value, t);
     this.pendingHover.push({ loc: name.loc, type: t });
   }
 

@@ -15,6 +15,7 @@ import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
+import { ScopeStack } from '../../../language/move/scopes.ts';
 
 export interface FunctionOutput {
   readonly code: M.Instruction[];
@@ -46,7 +47,7 @@ export class FunctionCodegen {
   private readonly codeMap: A.Loc[] = [];
   private readonly locals: Ty[] = [];
   private readonly localNames: { name: string; loc: A.Loc }[] = [];
-  private scopes: Map<string, number>[] = [];
+  private readonly scopes = new ScopeStack<number>();
   private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
   private loc: A.Loc;
   private readonly paramCount: number;
@@ -73,7 +74,7 @@ export class FunctionCodegen {
 
   run(): FunctionOutput {
     const body = this.fn.decl.body!;
-    this.scopes = [new Map(this.fn.params.map((p, i) => [p.name, i]))];
+    this.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
     return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
@@ -128,11 +129,7 @@ export class FunctionCodegen {
   }
 
   private lookup(name: string): number | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i].get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    return this.scopes.lookup(name);
   }
 
   private localType(index: number): Ty {
@@ -140,12 +137,7 @@ export class FunctionCodegen {
   }
 
   private scoped<T>(f: () => T): T {
-    this.scopes.push(new Map());
-    try {
-      return f();
-    } finally {
-      this.scopes.pop();
-    }
+    return this.scopes.scoped(f);
   }
 
   private hasCopy(t: Ty): boolean {
@@ -208,7 +200,7 @@ export class FunctionCodegen {
   private declareUninitialized(b: A.Bind): void {
     if (b.kind === 'var') {
       const t = this.binderType(b.name);
-      this.scopes[this.scopes.length - 1].set(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
+      this.scopes.declare(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
     } else if (b.kind === 'tuple') b.elems.forEach((x) => this.declareUninitialized(x));
     else throw new CodegenError('a struct pattern needs a value');
   }
@@ -229,7 +221,7 @@ export class FunctionCodegen {
         }
         const slot = this.newLocal(t, b.name.value, b.name.loc);
         this.emit({ op: 'StLoc', local: slot });
-        this.scopes[this.scopes.length - 1].set(b.name.value, slot);
+        this.scopes.declare(b.name.value, slot);
         return;
       }
       case 'tuple': {

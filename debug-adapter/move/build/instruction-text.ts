@@ -3,7 +3,8 @@
 // compilers' code for the same function compares equal exactly when it does the same thing the same way.
 import { addressToHex, type CompiledModule, type Instruction, type SignatureToken } from '../binary/model.ts';
 
-function tokenText(m: CompiledModule, t: SignatureToken): string {
+/** A signature token as text: `0x2::coin::Coin<T0>`, `&mut vector<u8>`. */
+export function tokenText(m: CompiledModule, t: SignatureToken): string {
   switch (t.kind) {
     case 'vector':
       return `vector<${tokenText(m, t.element)}>`;
@@ -17,8 +18,8 @@ function tokenText(m: CompiledModule, t: SignatureToken): string {
     case 'datatypeInstantiation': {
       const h = m.datatypeHandles[t.handle];
       const mh = m.moduleHandles[h.module];
-      const base = `${BigInt(addressToHex(m.addressIdentifiers[mh.address])).toString(16)}::${m.identifiers[mh.name]}::${m.identifiers[h.name]}`;
-      return t.kind === 'datatype' ? base : `${base}<${t.typeArguments.map((a) => tokenText(m, a)).join(',')}>`;
+      const base = `0x${BigInt(addressToHex(m.addressIdentifiers[mh.address])).toString(16)}::${m.identifiers[mh.name]}::${m.identifiers[h.name]}`;
+      return t.kind === 'datatype' ? base : `${base}<${t.typeArguments.map((a) => tokenText(m, a)).join(', ')}>`;
     }
     default:
       return t.kind;

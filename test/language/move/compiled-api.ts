@@ -2,7 +2,8 @@
 // so the two can be compared line by line: structs and enums with abilities, type parameters and
 // field types; functions with visibility, entry, type parameter constraints, parameter and return types.
 import { bcs } from '@mysten/bcs';
-import { deserialize, addressToHex, type CompiledModule, type SignatureToken } from '../../../debug-adapter/move/binary/index.ts';
+import { deserialize, addressToHex, type CompiledModule } from '../../../debug-adapter/move/binary/index.ts';
+import { tokenText } from '../../../debug-adapter/move/build/instruction-text.ts';
 import { canonicalAddress, type Ty } from '../../../language/move/types.ts';
 import type { ModuleInfo, TypeParamInfo } from '../../../language/move/program.ts';
 
@@ -13,28 +14,6 @@ export function readCompiledPackage(bytes: Uint8Array): CompiledModule[] {
 export function compiledKey(m: CompiledModule): string {
   const h = m.moduleHandles[m.selfHandle];
   return `${canonicalAddress(addressToHex(m.addressIdentifiers[h.address]))}::${m.identifiers[h.name]}`;
-}
-
-function tokenText(m: CompiledModule, t: SignatureToken): string {
-  switch (t.kind) {
-    case 'vector':
-      return `vector<${tokenText(m, t.element)}>`;
-    case 'reference':
-      return `&${tokenText(m, t.to)}`;
-    case 'mutableReference':
-      return `&mut ${tokenText(m, t.to)}`;
-    case 'typeParameter':
-      return `T${t.index}`;
-    case 'datatype':
-    case 'datatypeInstantiation': {
-      const h = m.datatypeHandles[t.handle];
-      const mh = m.moduleHandles[h.module];
-      const base = `${canonicalAddress(addressToHex(m.addressIdentifiers[mh.address]))}::${m.identifiers[mh.name]}::${m.identifiers[h.name]}`;
-      return t.kind === 'datatype' ? base : `${base}<${t.typeArguments.map((a) => tokenText(m, a)).join(', ')}>`;
-    }
-    default:
-      return t.kind;
-  }
 }
 
 function tyText(t: Ty): string {
