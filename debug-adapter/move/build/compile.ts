@@ -11,7 +11,7 @@ import type { ModuleInfo, Program } from '../../../language/move/program.ts';
 import { checkPackage, type CheckOptions } from '../../../language/move/check-package.ts';
 import type * as M from '../binary/model.ts';
 import { serialize } from '../binary/serializer.ts';
-import { FunctionCodegen, type FunctionOutput } from './function-codegen.ts';
+import { FunctionCodegen, type FileLoc, type FunctionOutput } from './function-codegen.ts';
 import { CodegenError, ModuleTables } from './module-tables.ts';
 
 export interface CompiledUnit {
@@ -64,6 +64,16 @@ export function compileModulesPartially(program: Program): { units: CompiledUnit
 function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false): CompiledUnit | undefined {
   const hash = fileHash(m.file.source);
   const loc = (l: A.Loc) => ({ file_hash: hash, start: l.start, end: l.end });
+  // Inlined macro code keeps the location in the macro's own file.
+  const hashes = new Map<string, number[]>([[m.file.path, hash]]);
+  const fileLoc = (l: FileLoc) => {
+    let h = hashes.get(l.file);
+    if (!h) {
+      h = fileHash(program.files.find((f) => f.path === l.file)!.source);
+      hashes.set(l.file, h);
+    }
+    return { file_hash: h, start: l.loc.start, end: l.loc.end };
+  };
   const fail = (l: A.Loc, message: string) => {
     diagnostics.push({ range: { start: l.start, end: l.end }, code: 'E04001', message, severity: 'error', file: m.file.path });
   };
@@ -134,7 +144,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     const out = outputs[i];
     const codeMap: Record<string, object> = {};
     out?.codeMap.forEach((l, pc) => {
-      codeMap[String(pc)] = loc(l);
+      codeMap[String(pc)] = fileLoc(l);
     });
     functionMap[String(i)] = {
       location: loc(fn.decl.loc),
@@ -142,7 +152,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       type_parameters: fn.decl.typeParams.map((p) => [p.name.value, loc(p.name.loc)]),
       parameters: fn.decl.params.map((p) => [`${p.name.value}#0#0`, loc(p.name.loc)]),
       returns: fn.decl.ret ? (fn.decl.ret.kind === 'tuple' ? fn.decl.ret.elems : [fn.decl.ret]).map((r) => loc(r.loc)) : [],
-      locals: out ? out.localNames.map((l) => [`${l.name}#0#0`, loc(l.loc)]) : [],
+      locals: out ? out.localNames.map((l) => [`${l.name}#0#0`, fileLoc(l.loc)]) : [],
       nops: {},
       code_map: codeMap,
       is_native: fn.decl.native,

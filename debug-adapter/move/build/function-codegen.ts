@@ -17,13 +17,33 @@ import { constantBytes } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
+/** A source location in a given file (macro bodies inlined from other files keep their own file). */
+export interface FileLoc {
+  readonly file: string;
+  readonly loc: A.Loc;
+}
+
 export interface FunctionOutput {
   readonly code: M.Instruction[];
   readonly locals: Ty[];
   /** Source location of each instruction (by pc). */
-  readonly codeMap: A.Loc[];
+  readonly codeMap: FileLoc[];
   /** Names and declaration locations of the locals after the parameters. */
-  readonly localNames: { name: string; loc: A.Loc }[];
+  readonly localNames: { name: string; loc: FileLoc }[];
+}
+
+/**
+ * Where code is being generated from: the function itself, or a macro body / lambda inlined into it. Names
+ * resolve in the context's module and scopes (macros are hygienic: a macro body does not see the caller's
+ * locals, a lambda body sees its writer's), and types are in terms of the macro's type parameters until
+ * substituted with the call's type arguments.
+ */
+interface Context {
+  readonly module: ModuleInfo;
+  readonly scopes: ScopeStack<number>;
+  readonly subst: readonly Ty[] | undefined;
+  /** `$x` parameters of the macro being inlined: the argument expression and the context it was written in. */
+  readonly macroArgs: ReadonlyMap<string, { exp: A.Exp; ctx: Context }>;
 }
 
 const COPY = 1;
@@ -44,10 +64,13 @@ type Label = { pc: number | undefined; patches: number[] };
 
 export class FunctionCodegen {
   private readonly code: M.Instruction[] = [];
-  private readonly codeMap: A.Loc[] = [];
+  private readonly codeMap: FileLoc[] = [];
   private readonly locals: Ty[] = [];
-  private readonly localNames: { name: string; loc: A.Loc }[] = [];
-  private readonly scopes = new ScopeStack<number>();
+  private readonly localNames: { name: string; loc: FileLoc }[] = [];
+  private ctx: Context;
+  private inlineDepth = 0;
+  /** >0 while a macro argument is evaluated by name: it may run several times, so nothing is moved out. */
+  private byName = 0;
   private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
   private loc: A.Loc;
   private readonly paramCount: number;
@@ -65,6 +88,7 @@ export class FunctionCodegen {
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
+    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
       this.useTarget.set(r.loc.start, r.targetLoc.start);
@@ -74,7 +98,7 @@ export class FunctionCodegen {
 
   run(): FunctionOutput {
     const body = this.fn.decl.body!;
-    this.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
+    this.ctx.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
     return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
@@ -83,14 +107,27 @@ export class FunctionCodegen {
   // ---- helpers
 
   private typeOf(e: A.Exp): Ty {
-    const t = this.program.expTypes.get(e);
-    if (!t || hasUnknown(t)) throw new CodegenError('the type of this expression could not be inferred');
+    const raw = this.program.expTypes.get(e);
+    const t = raw && this.ctx.subst ? substitute(raw, this.ctx.subst) : raw;
+    if (!t || hasUnknown(t) || hasMacroParam(t)) throw new CodegenError('the type of this expression could not be inferred');
     return t;
+  }
+
+  private inContext<T>(ctx: Context, f: () => T): T {
+    const saved = this.ctx;
+    this.ctx = ctx;
+    if (++this.inlineDepth > 64) throw new CodegenError('macros expand too deeply');
+    try {
+      return f();
+    } finally {
+      this.ctx = saved;
+      this.inlineDepth--;
+    }
   }
 
   private emit(i: M.Instruction): number {
     this.code.push(i);
-    this.codeMap.push(this.loc);
+    this.codeMap.push({ file: this.ctx.module.file.path, loc: this.loc });
     return this.code.length - 1;
   }
 
@@ -117,8 +154,10 @@ export class FunctionCodegen {
   }
 
   private newLocal(t: Ty, name: string, loc: A.Loc): number {
+    // Checked here (not when the signature is written) so the failure belongs to this function.
+    this.t.token(t);
     this.locals.push(t);
-    this.localNames.push({ name, loc });
+    this.localNames.push({ name, loc: { file: this.ctx.module.file.path, loc } });
     const index = this.paramCount + this.locals.length - 1;
     this.slotLoopDepth.set(index, this.loops.length);
     if (index > 255) throw new CodegenError('this function needs more than 255 locals');
@@ -129,7 +168,7 @@ export class FunctionCodegen {
   }
 
   private lookup(name: string): number | undefined {
-    return this.scopes.lookup(name);
+    return this.ctx.scopes.lookup(name);
   }
 
   private localType(index: number): Ty {
@@ -137,7 +176,7 @@ export class FunctionCodegen {
   }
 
   private scoped<T>(f: () => T): T {
-    return this.scopes.scoped(f);
+    return this.ctx.scopes.scoped(f);
   }
 
   private hasCopy(t: Ty): boolean {
@@ -200,15 +239,16 @@ export class FunctionCodegen {
   private declareUninitialized(b: A.Bind): void {
     if (b.kind === 'var') {
       const t = this.binderType(b.name);
-      this.scopes.declare(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
+      this.ctx.scopes.declare(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
     } else if (b.kind === 'tuple') b.elems.forEach((x) => this.declareUninitialized(x));
     else throw new CodegenError('a struct pattern needs a value');
   }
 
   private binderType(name: A.Name): Ty {
-    const t = this.program.types.find((x) => x.file === this.m.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
-    if (!t || hasUnknown(t.type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
-    return t.type;
+    const t = this.program.types.find((x) => x.file === this.ctx.module.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
+    const type = t && this.ctx.subst ? substitute(t.type, this.ctx.subst) : t?.type;
+    if (!type || hasUnknown(type) || hasMacroParam(type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
+    return type;
   }
 
   /** Stores the value(s) on the stack into the pattern's locals. */
@@ -221,7 +261,7 @@ export class FunctionCodegen {
         }
         const slot = this.newLocal(t, b.name.value, b.name.loc);
         this.emit({ op: 'StLoc', local: slot });
-        this.scopes.declare(b.name.value, slot);
+        this.ctx.scopes.declare(b.name.value, slot);
         return;
       }
       case 'tuple': {
@@ -355,6 +395,7 @@ export class FunctionCodegen {
       }
       case 'return':
         if (e.label) throw new CodegenError("'return' to a label is not compiled yet");
+        if (this.inlineDepth > 0) throw new CodegenError("'return' inside a macro or lambda is not compiled yet");
         if (e.value) this.exp(e.value);
         this.emit({ op: 'Ret' });
         return;
@@ -367,7 +408,7 @@ export class FunctionCodegen {
         for (const x of e.elems) this.exp(x);
         return;
       case 'lambda':
-        throw new CodegenError('lambdas (macro arguments) are not compiled yet');
+        throw new CodegenError('a lambda can only be passed to a macro');
       case 'match':
         throw new CodegenError("'match' is not compiled yet");
       case 'spec':
@@ -414,14 +455,26 @@ export class FunctionCodegen {
         // would read it again on the next iteration).
         const at = segs[0].loc.start;
         const target = this.useTarget.get(at);
-        const last = target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
+        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
         const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
         this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
         return;
       }
-      const c = this.m.constants.get(segs[0].value);
+      const macroArg = this.ctx.macroArgs.get(segs[0].value);
+      if (macroArg) {
+        // Macro arguments are passed by name: each use evaluates the argument where it was written.
+        if (macroArg.exp.kind === 'lambda') throw new CodegenError(`'${segs[0].value}' is a function: call it`);
+        this.byName++;
+        try {
+          this.inContext(macroArg.ctx, () => this.exp(macroArg.exp));
+        } finally {
+          this.byName--;
+        }
+        return;
+      }
+      const c = this.ctx.module.constants.get(segs[0].value);
       if (c) {
-        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(c.type), constantBytes(c.decl.value, c.type, this.program, this.m)) });
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(c.type), constantBytes(c.decl.value, c.type, this.program, this.ctx.module)) });
         return;
       }
     }
@@ -450,6 +503,7 @@ export class FunctionCodegen {
   private resolved(e: A.Exp, what: string): { fn: FunctionInfo; typeArgs: Ty[] } {
     const c = this.program.calls.get(e);
     if (!c) throw new CodegenError(`${what} could not be resolved`);
+    if (this.ctx.subst) return { fn: c.fn, typeArgs: c.typeArgs.map((t) => substitute(t, this.ctx.subst!)) };
     if (c.typeArgs.some(hasUnknown)) throw new CodegenError(`the type arguments of '${c.fn.name}' could not be inferred: write them, as in '${c.fn.name}<...>(...)'`);
     return c;
   }
@@ -468,7 +522,15 @@ export class FunctionCodegen {
       this.place(ok);
       return;
     }
-    if (e.macro) throw new CodegenError(`macro calls ('${segs.map((s) => s.value).join('::')}!') are not compiled yet`);
+    if (segs.length === 1 && !call) {
+      const lambda = this.ctx.macroArgs.get(segs[0].value);
+      if (lambda) return this.callLambda(lambda, e.args);
+    }
+    if (call?.fn.decl.macro) {
+      const { fn, typeArgs } = this.resolved(e, 'this macro call');
+      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })));
+    }
+    if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
     if (call) {
       const { fn, typeArgs } = this.resolved(e, 'this call');
       this.callArgs(e.args);
@@ -488,6 +550,48 @@ export class FunctionCodegen {
       return;
     }
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}(...)' is not compiled yet`);
+  }
+
+  /**
+   * Expands a macro call: its body runs in the macro's module with its own scopes, `$x` parameters stand for
+   * the argument expressions, `$T` for the call's type arguments.
+   */
+  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[]): void {
+    const body = fn.decl.body;
+    if (!body) throw new CodegenError(`macro '${fn.name}' has no body`);
+    const macroArgs = new Map<string, { exp: A.Exp; ctx: Context }>();
+    fn.decl.params.forEach((p, i) => {
+      if (args[i]) macroArgs.set(p.name.value, args[i]);
+    });
+    const module = this.program.modules.get(fn.module)!;
+    const scopes = new ScopeStack<number>();
+    scopes.reset();
+    this.inContext({ module, scopes, subst: typeArgs, macroArgs }, () => this.at(body.loc, () => this.block(body, true)));
+  }
+
+  /** Calls a lambda passed to a macro: its parameters are bound to the arguments, its body inlined. */
+  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[]): void {
+    const l = lambda.exp;
+    if (l.kind !== 'lambda') {
+      // A function value that is not a literal lambda (a macro parameter passed on): expand it as a call.
+      if (l.kind === 'name' && l.path.segments.length === 1) {
+        const inner = lambda.ctx.macroArgs.get(l.path.segments[0].value);
+        if (inner) return this.callLambda(inner, args);
+      }
+      throw new CodegenError('only lambdas can be called here');
+    }
+    // Arguments are evaluated where the call is written, then bound in the lambda's own context.
+    const argTypes = args.map((a) => {
+      this.exp(a);
+      return this.typeOf(a);
+    });
+    const ctx = lambda.ctx;
+    this.inContext(ctx, () =>
+      this.scoped(() => {
+        for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
+        this.exp(l.body);
+      }),
+    );
   }
 
   private emitPack(t: Extract<Ty, { kind: 'datatype' }>): void {
@@ -520,8 +624,8 @@ export class FunctionCodegen {
   }
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
-    if (e.macro) throw new CodegenError(`macro calls ('.${e.method.value}!') are not compiled yet`);
     const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })));
     const recvType = this.typeOf(e.receiver);
     const first = fn.params[0]?.type;
     // Auto-borrow / freeze / read the receiver as the first parameter needs.
@@ -705,6 +809,24 @@ export class FunctionCodegen {
     if (e.else) branch(e.else);
     this.place(end);
     if (slot !== undefined) this.emit({ op: 'MoveLoc', local: slot });
+  }
+}
+
+/** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */
+function hasMacroParam(t: Ty): boolean {
+  switch (t.kind) {
+    case 'param':
+      return t.name.startsWith('$');
+    case 'vector':
+      return hasMacroParam(t.elem);
+    case 'ref':
+      return hasMacroParam(t.to);
+    case 'datatype':
+      return t.args.some(hasMacroParam);
+    case 'tuple':
+      return t.elems.some(hasMacroParam);
+    default:
+      return false;
   }
 }
 
