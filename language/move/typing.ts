@@ -113,6 +113,21 @@ export class FunctionTyper {
     }
   }
 
+  /** Resolves what is known; unsolved variables become `error` (no u64 default). */
+  private zonkMacro(t: Ty): Ty {
+    const z = this.zonk(t) as TyV;
+    const clear = (x: Ty): Ty => {
+      const v = x as TyV;
+      if (v.kind === 'var') return ERROR;
+      if (v.kind === 'vector') return { kind: 'vector', elem: clear(v.elem) };
+      if (v.kind === 'ref') return { kind: 'ref', mut: v.mut, to: clear(v.to) };
+      if (v.kind === 'datatype') return { ...v, args: v.args.map(clear) };
+      if (v.kind === 'tuple') return { kind: 'tuple', elems: v.elems.map(clear) };
+      return x;
+    };
+    return clear(z as Ty);
+  }
+
   private occurs(id: number, t: Ty): boolean {
     const s = this.shallow(t) as TyV;
     if (s.kind === 'var') return s.id === id;
@@ -206,7 +221,9 @@ export class FunctionTyper {
     const body = this.block(f.body);
     this.expect(body, this.returnType, f.body.result?.loc ?? f.body.loc, f.body.result ? 'The function returns the wrong type' : 'The function must return a value');
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
-    for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
+    // In a macro body an unsolved integer takes its type from each expansion (`let mut res = 1;` in
+    // `num_pow!` is a u8 for u8 arguments): it stays unknown here rather than defaulting to u64.
+    for (const [e, t] of this.expTypes) this.expTypes.set(e, f.macro ? this.zonkMacro(t) : this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
     for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);

@@ -50,7 +50,7 @@ export function compileProgram(program: Program): CompileResult {
  * Every module of the root package, also those with functions the compiler cannot translate yet (their
  * code is left out): for comparing the generated instructions with another compiler's, function by function.
  */
-export function compileModulesPartially(program: Program): { units: CompiledUnit[]; failed: Set<string> } {
+export function compileModulesPartially(program: Program): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const units: CompiledUnit[] = [];
   for (const m of program.modules.values()) {
@@ -58,7 +58,7 @@ export function compileModulesPartially(program: Program): { units: CompiledUnit
     const unit = compileModule(program, m, diagnostics, true);
     if (unit) units.push(unit);
   }
-  return { units, failed: new Set(diagnostics.map((d) => `${d.file}@${d.range.start}`)) };
+  return { units, diagnostics };
 }
 
 function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false): CompiledUnit | undefined {

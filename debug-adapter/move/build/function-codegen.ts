@@ -400,9 +400,7 @@ export class FunctionCodegen {
         this.emit({ op: 'Ret' });
         return;
       case 'abort':
-        if (!e.code) throw new CodegenError("'abort' without a code is not compiled yet");
-        this.exp(e.code);
-        this.emit({ op: 'Abort' });
+        this.abortWith(e.code, e.loc);
         return;
       case 'tuple':
         for (const x of e.elems) this.exp(x);
@@ -513,12 +511,10 @@ export class FunctionCodegen {
     const call = this.program.calls.get(e);
     if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
       // assert!(cond, code): abort with `code` unless `cond`.
-      if (e.args.length !== 2) throw new CodegenError("'assert!' without an abort code is not compiled yet");
       const ok = this.label();
       this.exp(e.args[0]);
       this.jump('BrTrue', ok);
-      this.exp(e.args[1]);
-      this.emit({ op: 'Abort' });
+      this.abortWith(e.args[1], e.loc);
       this.place(ok);
       return;
     }
@@ -550,6 +546,33 @@ export class FunctionCodegen {
       return;
     }
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}(...)' is not compiled yet`);
+  }
+
+  /**
+   * `abort code`. Without a code, or with an `#[error]` constant, the code is a Sui clever error as the
+   * Move compiler writes it: bit 63 set, the source line in bits 32-47, then the constant's name
+   * (identifier index) and value (constant index), 0xffff each when there is no constant.
+   */
+  private abortWith(code: A.Exp | undefined, at: A.Loc): void {
+    const constant = code?.kind === 'name' && code.path.segments.length === 1 ? this.ctx.module.constants.get(code.path.segments[0].value) : undefined;
+    const clever = !code || (constant && constant.decl.attributes.some((a) => a.name.value === 'error'));
+    if (!clever) {
+      this.exp(code!);
+      this.emit({ op: 'Abort' });
+      return;
+    }
+    const source = this.ctx.module.file.source;
+    let line = 1;
+    for (let i = 0; i < at.start && i < source.length; i++) if (source[i] === 10) line++;
+    let identifier = 0xffff;
+    let index = 0xffff;
+    if (constant) {
+      identifier = this.t.identifier(constant.name);
+      index = this.t.constant(this.t.token(constant.type), constantBytes(constant.decl.value, constant.type, this.program, this.ctx.module));
+    }
+    const value = (1n << 63n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
+    this.emit({ op: 'LdU64', value });
+    this.emit({ op: 'Abort' });
   }
 
   /**
