@@ -61,3 +61,22 @@ export function typeToString(t: Ty): string {
       return '<unknown>';
   }
 }
+
+/** Whether `t` or any type inside it satisfies `test`. */
+export function typeSome(t: Ty, test: (t: Ty) => boolean): boolean {
+  if (test(t)) return true;
+  switch (t.kind) {
+    case 'vector':
+      return typeSome(t.elem, test);
+    case 'ref':
+      return typeSome(t.to, test);
+    case 'datatype':
+      return t.args.some((a) => typeSome(a, test));
+    case 'tuple':
+      return t.elems.some((a) => typeSome(a, test));
+    case 'fun':
+      return t.params.some((a) => typeSome(a, test)) || typeSome(t.ret, test);
+    default:
+      return false;
+  }
+}

@@ -10,7 +10,7 @@
 // `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
 import type * as A from '../../../language/move/ast.ts';
 import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
-import type { Ty } from '../../../language/move/types.ts';
+import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
@@ -837,37 +837,10 @@ export class FunctionCodegen {
 
 /** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */
 function hasMacroParam(t: Ty): boolean {
-  switch (t.kind) {
-    case 'param':
-      return t.name.startsWith('$');
-    case 'vector':
-      return hasMacroParam(t.elem);
-    case 'ref':
-      return hasMacroParam(t.to);
-    case 'datatype':
-      return t.args.some(hasMacroParam);
-    case 'tuple':
-      return t.elems.some(hasMacroParam);
-    default:
-      return false;
-  }
+  return typeSome(t, (x) => x.kind === 'param' && x.name.startsWith('$'));
 }
 
+/** Whether a type has a part that could not be inferred (or is a function type, which bytecode has not). */
 export function hasUnknown(t: Ty): boolean {
-  switch (t.kind) {
-    case 'error':
-      return true;
-    case 'vector':
-      return hasUnknown(t.elem);
-    case 'ref':
-      return hasUnknown(t.to);
-    case 'datatype':
-      return t.args.some(hasUnknown);
-    case 'tuple':
-      return t.elems.some(hasUnknown);
-    case 'fun':
-      return true;
-    default:
-      return false;
-  }
+  return typeSome(t, (x) => x.kind === 'error' || x.kind === 'fun');
 }
