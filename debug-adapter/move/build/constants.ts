@@ -51,6 +51,62 @@ export function stringLiteralBytes(text: string): number[] {
   return out;
 }
 
+const BITS: Record<string, number> = { u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256 };
+
+/**
+ * The value of an integer constant expression of `bits` width: literals, other constants, arithmetic,
+ * bit operations, shifts and casts, evaluated as the Move compiler folds them (an overflow is an error).
+ */
+function integerValue(e: A.Exp, bits: number, program: Program, m: ModuleInfo): bigint {
+  const limit = 1n << BigInt(bits);
+  const check = (v: bigint, what: string) => {
+    if (v < 0n || v >= limit) throw new CodegenError(`the constant ${what} does not fit in u${bits}`);
+    return v;
+  };
+  switch (e.kind) {
+    case 'number':
+      return check(BigInt(e.text.replace(/_/g, '').replace(/(u8|u16|u32|u64|u128|u256)$/, '')), e.text);
+    case 'annotate':
+      return integerValue(e.exp, bits, program, m);
+    case 'name': {
+      const c = e.path.segments.length === 1 ? m.constants.get(e.path.segments[0].value) : undefined;
+      if (c && c.type.kind === 'prim' && BITS[c.type.name] !== undefined) return check(integerValue(c.decl.value, BITS[c.type.name], program, m), c.name);
+      break;
+    }
+    case 'cast': {
+      const from = program.typeOfWritten(m, e.type, []);
+      void from;
+      // The operand's own width is not written; evaluate it unbounded, then check the target width.
+      return check(integerValue(e.exp, 256, program, m), 'cast');
+    }
+    case 'binary': {
+      const shift = e.op === '<<' || e.op === '>>';
+      const l = integerValue(e.left, bits, program, m);
+      const r = integerValue(e.right, shift ? 8 : bits, program, m);
+      switch (e.op) {
+        case '+': return check(l + r, 'sum');
+        case '-': return check(l - r, 'difference');
+        case '*': return check(l * r, 'product');
+        case '/':
+        case '%':
+          if (r === 0n) throw new CodegenError('the constant divides by zero');
+          return e.op === '/' ? l / r : l % r;
+        case '&': return l & r;
+        case '|': return l | r;
+        case '^': return l ^ r;
+        case '<<':
+          if (r >= BigInt(bits)) throw new CodegenError('the constant shifts by more than its width');
+          return (l << r) & (limit - 1n);
+        case '>>':
+          if (r >= BigInt(bits)) throw new CodegenError('the constant shifts by more than its width');
+          return l >> r;
+      }
+      break;
+    }
+  }
+  throw new CodegenError('this constant expression is not compiled yet (integers need literals, constants, arithmetic and casts)');
+}
+
 function valueBytes(e: A.Exp, t: Ty, program: Program, m: ModuleInfo): number[] {
   if (e.kind === 'annotate') return valueBytes(e.exp, t, program, m);
   if (t.kind === 'prim') {
@@ -68,11 +124,8 @@ function valueBytes(e: A.Exp, t: Ty, program: Program, m: ModuleInfo): number[] 
       case 'signer':
         break;
       default: {
-        if (e.kind !== 'number') break;
-        const bits = { u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256 }[t.name];
-        const v = BigInt(e.text.replace(/_/g, '').replace(/(u8|u16|u32|u64|u128|u256)$/, ''));
-        if (v >= 1n << BigInt(bits)) throw new CodegenError(`${e.text} does not fit in ${t.name}`);
-        return littleEndian(v, bits / 8);
+        const bits = BITS[t.name];
+        return littleEndian(integerValue(e, bits, program, m), bits / 8);
       }
     }
   }

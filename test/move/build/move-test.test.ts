@@ -11,6 +11,9 @@ import { frameworkSrc, moveFixtures, repoRoot } from '../../language/move/corpus
 const SOURCE = `module tst::m;
 
 const ETooBig: u64 = 3;
+const MAX: u8 = 0xFF;
+const MAX_PRED: u8 = MAX - 1;
+const MASK: u64 = (1 << 8) - 1;
 
 public fun checked_double(x: u64): u64 {
     assert!(x < 100, ETooBig);
@@ -39,6 +42,11 @@ fun wrong_expectation() {
 }
 
 #[test]
+fun folded_constants() {
+    assert!(MAX_PRED == 254 && MASK == 255, 4);
+}
+
+#[test]
 fun uses_vector() {
     let mut v = vector[1u64, 2];
     v.push_back(3);
@@ -61,11 +69,11 @@ test('chainstep move test runs every #[test] and reports like sui move test', (t
     const r = chainstep('move', 'test', dir, '--framework', framework);
     assert.equal(r.status, 1, r.stderr);
     const lines = r.stdout.split('\n');
-    for (const [name, verdict] of [['doubles', 'PASS'], ['rejects_big', 'PASS'], ['overflows', 'PASS'], ['wrong_expectation', 'FAIL'], ['uses_vector', 'PASS']]) {
+    for (const [name, verdict] of [['doubles', 'PASS'], ['rejects_big', 'PASS'], ['overflows', 'PASS'], ['wrong_expectation', 'FAIL'], ['folded_constants', 'PASS'], ['uses_vector', 'PASS']]) {
       assert.ok(lines.includes(`[ ${verdict}    ] 0x0::m::${name}`), `${name}: ${verdict}\n${r.stdout}`);
     }
     assert.match(r.stdout, /aborted with code 77 originating in the module 0x0::m/);
-    assert.ok(lines.includes('Test result: FAILED. Total tests: 5; passed: 4; failed: 1'), r.stdout);
+    assert.ok(lines.includes('Test result: FAILED. Total tests: 6; passed: 5; failed: 1'), r.stdout);
 
     const only = chainstep('move', 'test', dir, 'doubles', '--framework', framework);
     assert.equal(only.status, 0, only.stdout + only.stderr);
