@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
+import { moveCommand } from './build/command.ts';
 import { parseMoveLaunch } from './launch-options.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
@@ -204,7 +205,7 @@ const MOVE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
 export const moveBackend: Backend = {
   programs: 'a Move package folder (Move.toml) or its build folder',
   exceptionFilters: MOVE_EXCEPTION_FILTERS,
-  commands: [traceCommand],
+  commands: [traceCommand, moveCommand],
   // A Move function is written `module::function`: such a configuration is ours even when the folder is
   // missing, so the user hears that the folder is missing rather than that nothing can debug it.
   accepts: (config) =>

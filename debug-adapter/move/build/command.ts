@@ -1,0 +1,94 @@
+// `chainstep move build [<package dir>] [--test]`: compiles a Move package with Chainstep's own compiler
+// and writes build/<pkg>/ as `sui move build` does. Prints each diagnostic as `file:line:col: error[code]:
+// message` (columns in bytes) and one summary line. Exit 0 when the build was written, 1 on errors.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../core/errors.ts';
+import { parseFlags, type BackendCommand } from '../../core/command-line.ts';
+import { ManifestError } from '../../../language/move/manifest.ts';
+import type { Diagnostic } from '../../../language/move/diagnostics.ts';
+import { buildPackage } from './compile.ts';
+import { reportLines, runPackageTests } from './test-runner.ts';
+
+export type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
+import type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
+
+export const MOVE_USAGE =
+  'usage: chainstep move build [<package dir>] [--test] | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
+
+function position(file: string, offset: number): string {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    return `${file}:?`;
+  }
+  const before = text.subarray(0, offset);
+  const line = before.toString('latin1').split('\n').length;
+  const column = offset - (before.lastIndexOf(10) + 1) + 1;
+  return `${path.relative(process.cwd(), file) || file}:${line}:${column}`;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file ? position(d.file, d.range.start) : '?'}: ${d.severity}[${d.code}]: ${d.message}`;
+}
+
+export async function runMoveCommand(argv: readonly string[], io: MoveCommandIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'test') return moveTest(rest, io);
+  if (sub !== 'build') throw new UserError(sub === undefined ? MOVE_USAGE : `unknown move command "${sub}" (${MOVE_USAGE})`);
+  const { values, positionals } = parseFlags(rest, { test: { type: 'boolean' } }, MOVE_USAGE, true);
+  const dir = path.resolve(positionals[0] ?? '.');
+  let result;
+  try {
+    result = buildPackage(dir, { test: values.test });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new UserError(e.message);
+    throw e;
+  }
+  for (const d of result.diagnostics) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (!result.outputDir) {
+    io.err(`Build failed: ${errors} error${errors === 1 ? '' : 's'}.`);
+    return 1;
+  }
+  io.out(`Built ${result.units.length} module${result.units.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), result.outputDir) || result.outputDir}`);
+  return 0;
+}
+
+/** `chainstep move test [<dir>] [<filter>] [--framework <snapshot.bcs>]...`: exit 1 when a test fails. */
+function moveTest(argv: string[], io: MoveCommandIO): number {
+  const { values, positionals } = parseFlags(argv, { framework: { type: 'string', multiple: true } }, MOVE_USAGE, true);
+  const dir = path.resolve(positionals[0] ?? '.');
+  let run;
+  try {
+    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)) });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new UserError(e.message);
+    throw e;
+  }
+  for (const d of run.diagnostics) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+  if (run.diagnostics.some((d) => d.severity === 'error')) {
+    io.err('Build failed: the tests were not run.');
+    return 1;
+  }
+  for (const line of reportLines(run)) io.out(line);
+  return run.tests.every((t) => t.passed) ? 0 : 1;
+}
+
+/** `chainstep move build|test`, as the Move backend brings it to the command line. */
+export const moveCommand: BackendCommand = {
+  name: 'move',
+  help: `  chainstep move build [<package dir>] [--test]
+      Compile a Move package (Move.toml, local dependencies) with Chainstep's own compiler and write
+      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Errors are
+      printed as file:line:col: error[code]: message; exit code 1 when the package has errors.
+
+  chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...
+      Compile the package in test mode and run every #[test] (whose name contains <filter>) in
+      Chainstep's interpreter, printing [ PASS    ] / [ FAIL    ] lines and the Test result summary as
+      \`sui move test\` does; exit code 1 when a test fails. Dependencies' bytecode comes from the framework
+      snapshots given with --framework.
+`,
+  run: (argv, io) => runMoveCommand(argv, io),
+};

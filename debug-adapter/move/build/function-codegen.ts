@@ -1,0 +1,846 @@
+// Code generation for one function body: typed AST -> stack bytecode, plus the debug info the real
+// toolchain writes (a source location per instruction, parameter and local names).
+//
+// Shape of the code follows the Move bytecode verifier's rules: the operand stack is empty at every
+// branch and join, so values that flow out of `if`, `&&`/`||` and loops pass through locals. Every
+// `let` binder gets its own local slot (as the Move compiler does), so the debugger shows each name.
+// A local is copied when its type has `copy` (unless written `move x`), otherwise moved.
+//
+// Not compiled yet (reported as a diagnostic naming the construct): macro calls and lambdas, enums and
+// `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
+import type * as A from '../../../language/move/ast.ts';
+import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
+import { typeSome, type Ty } from '../../../language/move/types.ts';
+import type * as M from '../binary/model.ts';
+import { CodegenError, type ModuleTables } from './module-tables.ts';
+import { constantBytes } from './constants.ts';
+import { substitute } from '../../../language/move/typing.ts';
+import { ScopeStack } from '../../../language/move/scopes.ts';
+
+/** A source location in a given file (macro bodies inlined from other files keep their own file). */
+export interface FileLoc {
+  readonly file: string;
+  readonly loc: A.Loc;
+}
+
+export interface FunctionOutput {
+  readonly code: M.Instruction[];
+  readonly locals: Ty[];
+  /** Source location of each instruction (by pc). */
+  readonly codeMap: FileLoc[];
+  /** Names and declaration locations of the locals after the parameters. */
+  readonly localNames: { name: string; loc: FileLoc }[];
+}
+
+/**
+ * Where code is being generated from: the function itself, or a macro body / lambda inlined into it. Names
+ * resolve in the context's module and scopes (macros are hygienic: a macro body does not see the caller's
+ * locals, a lambda body sees its writer's), and types are in terms of the macro's type parameters until
+ * substituted with the call's type arguments.
+ */
+interface Context {
+  readonly module: ModuleInfo;
+  readonly scopes: ScopeStack<number>;
+  readonly subst: readonly Ty[] | undefined;
+  /** `$x` parameters of the macro being inlined: the argument expression and the context it was written in. */
+  readonly macroArgs: ReadonlyMap<string, { exp: A.Exp; ctx: Context }>;
+}
+
+const COPY = 1;
+
+/** std::vector functions marked `#[bytecode_instruction]` and the instruction each compiles to. */
+const VECTOR_INSTRUCTIONS: Record<string, 'VecPack' | 'VecUnpack' | 'VecLen' | 'VecImmBorrow' | 'VecMutBorrow' | 'VecPushBack' | 'VecPopBack' | 'VecSwap'> = {
+  empty: 'VecPack',
+  destroy_empty: 'VecUnpack',
+  length: 'VecLen',
+  borrow: 'VecImmBorrow',
+  borrow_mut: 'VecMutBorrow',
+  push_back: 'VecPushBack',
+  pop_back: 'VecPopBack',
+  swap: 'VecSwap',
+};
+
+type Label = { pc: number | undefined; patches: number[] };
+
+export class FunctionCodegen {
+  private readonly code: M.Instruction[] = [];
+  private readonly codeMap: FileLoc[] = [];
+  private readonly locals: Ty[] = [];
+  private readonly localNames: { name: string; loc: FileLoc }[] = [];
+  private ctx: Context;
+  private inlineDepth = 0;
+  /** >0 while a macro argument is evaluated by name: it may run several times, so nothing is moved out. */
+  private byName = 0;
+  private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
+  private loc: A.Loc;
+  private readonly paramCount: number;
+  /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
+  private readonly useTarget = new Map<number, number>();
+  private readonly lastUse = new Map<number, number>();
+  /** Loop nesting depth at which each local slot was declared. */
+  private readonly slotLoopDepth = new Map<number, number>();
+
+  constructor(
+    private readonly program: Program,
+    private readonly m: ModuleInfo,
+    private readonly t: ModuleTables,
+    private readonly fn: FunctionInfo,
+  ) {
+    this.loc = fn.decl.loc;
+    this.paramCount = fn.params.length;
+    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
+    for (const r of program.references) {
+      if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
+      this.useTarget.set(r.loc.start, r.targetLoc.start);
+      this.lastUse.set(r.targetLoc.start, Math.max(this.lastUse.get(r.targetLoc.start) ?? -1, r.loc.start));
+    }
+  }
+
+  run(): FunctionOutput {
+    const body = this.fn.decl.body!;
+    this.ctx.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
+    this.block(body, true);
+    this.at(body.loc, () => this.emit({ op: 'Ret' }));
+    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
+  }
+
+  // ---- helpers
+
+  private typeOf(e: A.Exp): Ty {
+    const raw = this.program.expTypes.get(e);
+    const t = raw && this.ctx.subst ? substitute(raw, this.ctx.subst) : raw;
+    if (!t || hasUnknown(t) || hasMacroParam(t)) throw new CodegenError('the type of this expression could not be inferred');
+    return t;
+  }
+
+  private inContext<T>(ctx: Context, f: () => T): T {
+    const saved = this.ctx;
+    this.ctx = ctx;
+    if (++this.inlineDepth > 64) throw new CodegenError('macros expand too deeply');
+    try {
+      return f();
+    } finally {
+      this.ctx = saved;
+      this.inlineDepth--;
+    }
+  }
+
+  private emit(i: M.Instruction): number {
+    this.code.push(i);
+    this.codeMap.push({ file: this.ctx.module.file.path, loc: this.loc });
+    return this.code.length - 1;
+  }
+
+  private at<T>(loc: A.Loc, f: () => T): T {
+    const saved = this.loc;
+    this.loc = loc;
+    try {
+      return f();
+    } finally {
+      this.loc = saved;
+    }
+  }
+
+  private label(): Label {
+    return { pc: undefined, patches: [] };
+  }
+  private place(l: Label): void {
+    l.pc = this.code.length;
+    for (const p of l.patches) (this.code[p] as { offset: number }).offset = l.pc;
+  }
+  private jump(op: 'Branch' | 'BrTrue' | 'BrFalse', l: Label): void {
+    const pc = this.emit({ op, offset: l.pc ?? 0 } as M.Instruction);
+    if (l.pc === undefined) l.patches.push(pc);
+  }
+
+  private newLocal(t: Ty, name: string, loc: A.Loc): number {
+    // Checked here (not when the signature is written) so the failure belongs to this function.
+    this.t.token(t);
+    this.locals.push(t);
+    this.localNames.push({ name, loc: { file: this.ctx.module.file.path, loc } });
+    const index = this.paramCount + this.locals.length - 1;
+    this.slotLoopDepth.set(index, this.loops.length);
+    if (index > 255) throw new CodegenError('this function needs more than 255 locals');
+    return index;
+  }
+  private temp(t: Ty): number {
+    return this.newLocal(t, `%#${this.locals.length}`, this.loc);
+  }
+
+  private lookup(name: string): number | undefined {
+    return this.ctx.scopes.lookup(name);
+  }
+
+  private localType(index: number): Ty {
+    return index < this.paramCount ? this.fn.params[index].type : this.locals[index - this.paramCount];
+  }
+
+  private scoped<T>(f: () => T): T {
+    return this.ctx.scopes.scoped(f);
+  }
+
+  private hasCopy(t: Ty): boolean {
+    switch (t.kind) {
+      case 'prim':
+        return t.name !== 'signer';
+      case 'ref':
+        return true;
+      case 'vector':
+        return this.hasCopy(t.elem);
+      case 'param':
+        return (this.fn.typeParams[t.index].constraints & COPY) !== 0;
+      case 'datatype': {
+        const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+        return (dt.abilities & COPY) !== 0 && t.args.every((a, i) => dt.typeParams[i].phantom || this.hasCopy(a));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Number of stack values an expression of type `t` leaves. */
+  private width(t: Ty): number {
+    return t.kind === 'tuple' ? t.elems.length : 1;
+  }
+
+  // ---- statements and blocks
+
+  /** Compiles a block; its value is left on the stack (`keep`) or dropped. */
+  private block(b: A.Block, keep: boolean): void {
+    this.scoped(() => {
+      for (const s of b.statements) this.statement(s);
+      if (b.result) {
+        if (keep) this.exp(b.result);
+        else this.effect(b.result);
+      }
+    });
+  }
+
+  private statement(s: A.Statement): void {
+    this.at(s.loc, () => {
+      if (s.kind === 'let') {
+        if (s.value) {
+          this.exp(s.value);
+          this.bind(s.bind, this.typeOf(s.value));
+        } else this.declareUninitialized(s.bind);
+      } else if (s.kind === 'exp') this.effect(s.exp);
+      else throw new CodegenError("'use' inside a function body is not compiled yet");
+    });
+  }
+
+  /** Evaluates for side effects only, dropping the value. */
+  private effect(e: A.Exp): void {
+    this.exp(e);
+    const t = this.typeOf(e);
+    if (t.kind === 'any') return;
+    for (let i = 0; i < this.width(t); i++) this.at(e.loc, () => this.emit({ op: 'Pop' }));
+  }
+
+  private declareUninitialized(b: A.Bind): void {
+    if (b.kind === 'var') {
+      const t = this.binderType(b.name);
+      this.ctx.scopes.declare(b.name.value, this.newLocal(t, b.name.value, b.name.loc));
+    } else if (b.kind === 'tuple') b.elems.forEach((x) => this.declareUninitialized(x));
+    else throw new CodegenError('a struct pattern needs a value');
+  }
+
+  private binderType(name: A.Name): Ty {
+    const t = this.program.types.find((x) => x.file === this.ctx.module.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
+    const type = t && this.ctx.subst ? substitute(t.type, this.ctx.subst) : t?.type;
+    if (!type || hasUnknown(type) || hasMacroParam(type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
+    return type;
+  }
+
+  /** Stores the value(s) on the stack into the pattern's locals. */
+  private bind(b: A.Bind, t: Ty): void {
+    switch (b.kind) {
+      case 'var': {
+        if (b.name.value === '_') {
+          this.emit({ op: 'Pop' });
+          return;
+        }
+        const slot = this.newLocal(t, b.name.value, b.name.loc);
+        this.emit({ op: 'StLoc', local: slot });
+        this.ctx.scopes.declare(b.name.value, slot);
+        return;
+      }
+      case 'tuple': {
+        if (t.kind !== 'tuple') throw new CodegenError('a tuple pattern needs a tuple value');
+        // The last value is on top of the stack: bind right to left, declare left to right.
+        const slots: [A.Bind, Ty][] = b.elems.map((x, i) => [x, t.elems[i]]);
+        for (let i = slots.length - 1; i >= 0; i--) this.bind(slots[i][0], slots[i][1]);
+        return;
+      }
+      case 'unpack': {
+        if (t.kind === 'ref') throw new CodegenError('unpacking a reference is not compiled yet');
+        if (t.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
+        const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+        if (dt.kind !== 'struct') throw new CodegenError('enums are not compiled yet');
+        const def = this.t.structDefIndex.get(dt.name)!;
+        this.emit(t.args.length ? { op: 'UnpackGeneric', instantiation: this.t.structInstantiation(def, t.args) } : { op: 'Unpack', def });
+        const fieldTypes = dt.fields.map((f) => substitute(f.type, t.args));
+        // Fields come out in declaration order; the last is on top.
+        const binds = dt.fields.map((f) => b.fields.find((x) => x.name.value === f.name)?.bind);
+        for (let i = dt.fields.length - 1; i >= 0; i--) {
+          const fb = binds[i];
+          if (!fb) this.emit({ op: 'Pop' });
+          else this.bind(fb, fieldTypes[i]);
+        }
+      }
+    }
+  }
+
+  // ---- expressions
+
+  exp(e: A.Exp): void {
+    this.at(e.loc, () => this.expInner(e));
+  }
+
+  private expInner(e: A.Exp): void {
+    switch (e.kind) {
+      case 'number':
+        return this.number(e.text, this.typeOf(e));
+      case 'bool':
+        this.emit({ op: e.value ? 'LdTrue' : 'LdFalse' });
+        return;
+      case 'address':
+      case 'byteString':
+      case 'hexString': {
+        const t = this.typeOf(e);
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(e, t, this.program, this.m)) });
+        return;
+      }
+      case 'name':
+        return this.name(e);
+      case 'call':
+        return this.call(e);
+      case 'methodCall':
+        return this.methodCall(e);
+      case 'pack':
+        return this.pack(e);
+      case 'vector': {
+        for (const x of e.elems) this.exp(x);
+        const t = this.typeOf(e);
+        if (t.kind !== 'vector') throw new CodegenError('vector literal without a vector type');
+        this.emit({ op: 'VecPack', signature: this.t.signature([t.elem]), count: BigInt(e.elems.length) });
+        return;
+      }
+      case 'field':
+      case 'index': {
+        this.borrowPlace(e, false);
+        this.emit({ op: 'ReadRef' });
+        return;
+      }
+      case 'unary':
+        return this.unary(e);
+      case 'binary':
+        return this.binary(e);
+      case 'assign':
+        return this.assign(e);
+      case 'cast': {
+        this.exp(e.exp);
+        const to = this.typeOf(e);
+        if (to.kind !== 'prim') throw new CodegenError('cast to a non-integer type');
+        const op = ({ u8: 'CastU8', u16: 'CastU16', u32: 'CastU32', u64: 'CastU64', u128: 'CastU128', u256: 'CastU256' } as Record<string, string>)[to.name];
+        if (!op) throw new CodegenError(`cannot cast to '${to.name}'`);
+        this.emit({ op } as M.Instruction);
+        return;
+      }
+      case 'annotate':
+        return this.exp(e.exp);
+      case 'if':
+        return this.ifExp(e);
+      case 'while': {
+        const start = this.label();
+        const end = this.label();
+        this.place(start);
+        // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
+        this.loops.push({ start, end, result: undefined, label: e.label?.value });
+        this.exp(e.cond);
+        this.jump('BrFalse', end);
+        this.scoped(() => this.effect(e.body));
+        this.loops.pop();
+        this.jump('Branch', start);
+        this.place(end);
+        return;
+      }
+      case 'loop': {
+        const t = this.typeOf(e);
+        const result = t.kind !== 'any' && this.width(t) === 1 && !(t.kind === 'tuple') ? this.temp(t) : undefined;
+        const start = this.label();
+        const end = this.label();
+        this.place(start);
+        this.loops.push({ start, end, result, label: e.label?.value });
+        this.scoped(() => this.effect(e.body));
+        this.loops.pop();
+        this.jump('Branch', start);
+        this.place(end);
+        if (result !== undefined) this.emit({ op: 'MoveLoc', local: result });
+        return;
+      }
+      case 'block':
+        if (e.label) throw new CodegenError('labelled blocks are not compiled yet');
+        return this.block(e.block, true);
+      case 'break':
+      case 'continue': {
+        const target = e.label ? [...this.loops].reverse().find((l) => l.label === e.label!.value) : this.loops[this.loops.length - 1];
+        if (!target) throw new CodegenError(`'${e.kind}' outside a loop`);
+        if (e.kind === 'break' && e.value) {
+          this.exp(e.value);
+          if (target.result === undefined) throw new CodegenError('a loop value of this type is not compiled yet');
+          this.emit({ op: 'StLoc', local: target.result });
+        }
+        this.jump('Branch', e.kind === 'break' ? target.end : target.start);
+        return;
+      }
+      case 'return':
+        if (e.label) throw new CodegenError("'return' to a label is not compiled yet");
+        if (this.inlineDepth > 0) throw new CodegenError("'return' inside a macro or lambda is not compiled yet");
+        if (e.value) this.exp(e.value);
+        this.emit({ op: 'Ret' });
+        return;
+      case 'abort':
+        this.abortWith(e.code, e.loc);
+        return;
+      case 'tuple':
+        for (const x of e.elems) this.exp(x);
+        return;
+      case 'lambda':
+        throw new CodegenError('a lambda can only be passed to a macro');
+      case 'match':
+        throw new CodegenError("'match' is not compiled yet");
+      case 'spec':
+        return;
+      case 'error':
+        throw new CodegenError('this expression has a syntax error');
+    }
+  }
+
+  private number(text: string, t: Ty): void {
+    if (t.kind !== 'prim') throw new CodegenError('an integer literal without an integer type');
+    const digits = text.replace(/_/g, '').replace(/(u8|u16|u32|u64|u128|u256)$/, '');
+    const value = BigInt(digits);
+    const bits = { u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256 }[t.name as 'u8'];
+    if (bits === undefined) throw new CodegenError(`an integer literal of type '${t.name}'`);
+    if (value >= 1n << BigInt(bits)) throw new CodegenError(`${text} does not fit in ${t.name}`);
+    switch (t.name) {
+      case 'u8':
+        this.emit({ op: 'LdU8', value: Number(value) });
+        return;
+      case 'u16':
+        this.emit({ op: 'LdU16', value: Number(value) });
+        return;
+      case 'u32':
+        this.emit({ op: 'LdU32', value: Number(value) });
+        return;
+      case 'u64':
+        this.emit({ op: 'LdU64', value });
+        return;
+      case 'u128':
+        this.emit({ op: 'LdU128', value });
+        return;
+      default:
+        this.emit({ op: 'LdU256', value });
+    }
+  }
+
+  private name(e: Extract<A.Exp, { kind: 'name' }>): void {
+    const segs = e.path.segments;
+    if (segs.length === 1) {
+      const slot = this.lookup(segs[0].value);
+      if (slot !== undefined) {
+        // Like the Move compiler, a copyable local is moved at its last use (not inside a loop that
+        // would read it again on the next iteration).
+        const at = segs[0].loc.start;
+        const target = this.useTarget.get(at);
+        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
+        const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
+        this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        return;
+      }
+      const macroArg = this.ctx.macroArgs.get(segs[0].value);
+      if (macroArg) {
+        // Macro arguments are passed by name: each use evaluates the argument where it was written.
+        if (macroArg.exp.kind === 'lambda') throw new CodegenError(`'${segs[0].value}' is a function: call it`);
+        this.byName++;
+        try {
+          this.inContext(macroArg.ctx, () => this.exp(macroArg.exp));
+        } finally {
+          this.byName--;
+        }
+        return;
+      }
+      const c = this.ctx.module.constants.get(segs[0].value);
+      if (c) {
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(c.type), constantBytes(c.decl.value, c.type, this.program, this.ctx.module)) });
+        return;
+      }
+    }
+    throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
+  }
+
+  private callArgs(args: A.Exp[]): void {
+    for (const a of args) this.exp(a);
+  }
+
+  private emitCall(fn: FunctionInfo, typeArgs: Ty[]): void {
+    // `#[bytecode_instruction]` functions of std::vector are compiled to their instruction, as Move does.
+    if (fn.module === '0x1::vector' && fn.decl.attributes.some((a) => a.name.value === 'bytecode_instruction')) {
+      const signature = this.t.signature([typeArgs[0]]);
+      const op = VECTOR_INSTRUCTIONS[fn.name];
+      if (op === 'VecPack' || op === 'VecUnpack') this.emit({ op, signature, count: 0n });
+      else if (op) this.emit({ op, signature } as M.Instruction);
+      if (op) return;
+    }
+    const handle = this.t.functionHandle(fn.module, fn.name);
+    if (fn.typeParams.length) this.emit({ op: 'CallGeneric', instantiation: this.t.functionInstantiation(handle, typeArgs) });
+    else this.emit({ op: 'Call', handle });
+  }
+
+  /** The function a call resolved to during type checking, with its type arguments. */
+  private resolved(e: A.Exp, what: string): { fn: FunctionInfo; typeArgs: Ty[] } {
+    const c = this.program.calls.get(e);
+    if (!c) throw new CodegenError(`${what} could not be resolved`);
+    if (this.ctx.subst) return { fn: c.fn, typeArgs: c.typeArgs.map((t) => substitute(t, this.ctx.subst!)) };
+    if (c.typeArgs.some(hasUnknown)) throw new CodegenError(`the type arguments of '${c.fn.name}' could not be inferred: write them, as in '${c.fn.name}<...>(...)'`);
+    return c;
+  }
+
+  private call(e: Extract<A.Exp, { kind: 'call' }>): void {
+    const segs = e.path.segments;
+    const call = this.program.calls.get(e);
+    if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
+      // assert!(cond, code): abort with `code` unless `cond`.
+      const ok = this.label();
+      this.exp(e.args[0]);
+      this.jump('BrTrue', ok);
+      this.abortWith(e.args[1], e.loc);
+      this.place(ok);
+      return;
+    }
+    if (segs.length === 1 && !call) {
+      const lambda = this.ctx.macroArgs.get(segs[0].value);
+      if (lambda) return this.callLambda(lambda, e.args);
+    }
+    if (call?.fn.decl.macro) {
+      const { fn, typeArgs } = this.resolved(e, 'this macro call');
+      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })));
+    }
+    if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
+    if (call) {
+      const { fn, typeArgs } = this.resolved(e, 'this call');
+      this.callArgs(e.args);
+      this.emitCall(fn, typeArgs);
+      return;
+    }
+    if (segs.length === 1 && segs[0].value === 'freeze') {
+      this.callArgs(e.args);
+      this.emit({ op: 'FreezeRef' });
+      return;
+    }
+    // Positional struct.
+    const t = this.typeOf(e);
+    if (t.kind === 'datatype' && t.module === this.m.key && this.m.datatypes.get(t.name)?.kind === 'struct') {
+      this.callArgs(e.args);
+      this.emitPack(t);
+      return;
+    }
+    throw new CodegenError(`'${segs.map((s) => s.value).join('::')}(...)' is not compiled yet`);
+  }
+
+  /**
+   * `abort code`. Without a code, or with an `#[error]` constant, the code is a Sui clever error as the
+   * Move compiler writes it: bit 63 set, the source line in bits 32-47, then the constant's name
+   * (identifier index) and value (constant index), 0xffff each when there is no constant.
+   */
+  private abortWith(code: A.Exp | undefined, at: A.Loc): void {
+    const constant = code?.kind === 'name' && code.path.segments.length === 1 ? this.ctx.module.constants.get(code.path.segments[0].value) : undefined;
+    const clever = !code || (constant && constant.decl.attributes.some((a) => a.name.value === 'error'));
+    if (!clever) {
+      this.exp(code!);
+      this.emit({ op: 'Abort' });
+      return;
+    }
+    const source = this.ctx.module.file.source;
+    let line = 1;
+    for (let i = 0; i < at.start && i < source.length; i++) if (source[i] === 10) line++;
+    let identifier = 0xffff;
+    let index = 0xffff;
+    if (constant) {
+      identifier = this.t.identifier(constant.name);
+      index = this.t.constant(this.t.token(constant.type), constantBytes(constant.decl.value, constant.type, this.program, this.ctx.module));
+    }
+    const value = (1n << 63n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
+    this.emit({ op: 'LdU64', value });
+    this.emit({ op: 'Abort' });
+  }
+
+  /**
+   * Expands a macro call: its body runs in the macro's module with its own scopes, `$x` parameters stand for
+   * the argument expressions, `$T` for the call's type arguments.
+   */
+  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[]): void {
+    const body = fn.decl.body;
+    if (!body) throw new CodegenError(`macro '${fn.name}' has no body`);
+    const macroArgs = new Map<string, { exp: A.Exp; ctx: Context }>();
+    fn.decl.params.forEach((p, i) => {
+      if (args[i]) macroArgs.set(p.name.value, args[i]);
+    });
+    const module = this.program.modules.get(fn.module)!;
+    const scopes = new ScopeStack<number>();
+    scopes.reset();
+    this.inContext({ module, scopes, subst: typeArgs, macroArgs }, () => this.at(body.loc, () => this.block(body, true)));
+  }
+
+  /** Calls a lambda passed to a macro: its parameters are bound to the arguments, its body inlined. */
+  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[]): void {
+    const l = lambda.exp;
+    if (l.kind !== 'lambda') {
+      // A function value that is not a literal lambda (a macro parameter passed on): expand it as a call.
+      if (l.kind === 'name' && l.path.segments.length === 1) {
+        const inner = lambda.ctx.macroArgs.get(l.path.segments[0].value);
+        if (inner) return this.callLambda(inner, args);
+      }
+      throw new CodegenError('only lambdas can be called here');
+    }
+    // Arguments are evaluated where the call is written, then bound in the lambda's own context.
+    const argTypes = args.map((a) => {
+      this.exp(a);
+      return this.typeOf(a);
+    });
+    const ctx = lambda.ctx;
+    this.inContext(ctx, () =>
+      this.scoped(() => {
+        for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
+        this.exp(l.body);
+      }),
+    );
+  }
+
+  private emitPack(t: Extract<Ty, { kind: 'datatype' }>): void {
+    const def = this.t.structDefIndex.get(t.name);
+    if (def === undefined) throw new CodegenError(`'${t.name}' is not a struct of this module`);
+    const dt = this.m.datatypes.get(t.name)!;
+    if (dt.fields.length === 0) this.emit({ op: 'LdFalse' }); // the implicit `dummy_field: bool`
+    this.emit(t.args.length ? { op: 'PackGeneric', instantiation: this.t.structInstantiation(def, t.args) } : { op: 'Pack', def });
+  }
+
+  private pack(e: Extract<A.Exp, { kind: 'pack' }>): void {
+    const t = this.typeOf(e);
+    if (t.kind !== 'datatype') throw new CodegenError('not a struct');
+    const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
+    if (dt.kind !== 'struct') throw new CodegenError('enum variants are not compiled yet');
+    const order = dt.fields.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
+    const inOrder = order.every((o, i) => o === i);
+    if (inOrder) for (const f of e.fields) this.exp(f.value);
+    else {
+      // Evaluate in source order (side effects), then push in declaration order.
+      const slots = e.fields.map((f) => {
+        this.exp(f.value);
+        const slot = this.temp(this.typeOf(f.value));
+        this.emit({ op: 'StLoc', local: slot });
+        return slot;
+      });
+      for (const o of order) this.emit({ op: 'MoveLoc', local: slots[o] });
+    }
+    this.emitPack(t);
+  }
+
+  private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
+    const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })));
+    const recvType = this.typeOf(e.receiver);
+    const first = fn.params[0]?.type;
+    // Auto-borrow / freeze / read the receiver as the first parameter needs.
+    if (first?.kind === 'ref' && recvType.kind !== 'ref') this.borrowPlace(e.receiver, first.mut);
+    else {
+      this.exp(e.receiver);
+      if (first?.kind === 'ref' && recvType.kind === 'ref' && recvType.mut && !first.mut) this.emit({ op: 'FreezeRef' });
+      else if (first && first.kind !== 'ref' && recvType.kind === 'ref') this.emit({ op: 'ReadRef' });
+    }
+    this.callArgs(e.args);
+    this.emitCall(fn, typeArgs);
+  }
+
+  /** Pushes a reference to a place: a local, a field path, a vector element, or a reference value. */
+  private borrowPlace(e: A.Exp, mut: boolean): void {
+    this.at(e.loc, () => {
+      if (e.kind === 'name' && e.path.segments.length === 1) {
+        const slot = this.lookup(e.path.segments[0].value);
+        if (slot !== undefined) {
+          const t = this.localType(slot);
+          if (t.kind === 'ref') {
+            this.emit({ op: 'CopyLoc', local: slot });
+            if (t.mut && !mut) this.emit({ op: 'FreezeRef' });
+          } else this.emit({ op: mut ? 'MutBorrowLoc' : 'ImmBorrowLoc', local: slot });
+          return;
+        }
+      }
+      if (e.kind === 'field') {
+        const baseType = this.typeOf(e.base);
+        const structType = baseType.kind === 'ref' ? baseType.to : baseType;
+        if (structType.kind !== 'datatype' || structType.module !== this.m.key) throw new CodegenError('field access outside the struct\'s module');
+        const dt = this.m.datatypes.get(structType.name)!;
+        const index = dt.fields.findIndex((f) => f.name === e.field.value);
+        // A mutable borrow of the base is needed only for a mutable field borrow.
+        if (baseType.kind === 'ref') {
+          this.exp(e.base);
+          if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+        } else this.borrowPlace(e.base, mut);
+        const handle = this.t.fieldHandle(dt.name, index);
+        if (structType.args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, structType.args) });
+        else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
+        return;
+      }
+      if (e.kind === 'index') {
+        const baseType = this.typeOf(e.base);
+        const vec = baseType.kind === 'ref' ? baseType.to : baseType;
+        if (vec.kind !== 'vector') throw new CodegenError("'[]' on a non-vector is not compiled yet");
+        if (baseType.kind === 'ref') {
+          this.exp(e.base);
+          if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+        } else this.borrowPlace(e.base, mut);
+        this.exp(e.index[0]);
+        this.emit({ op: mut ? 'VecMutBorrow' : 'VecImmBorrow', signature: this.t.signature([vec.elem]) });
+        return;
+      }
+      if (e.kind === 'unary' && e.op === '*') {
+        this.exp(e.operand);
+        return;
+      }
+      // A temporary value: store it in a local and borrow that.
+      const t = this.typeOf(e);
+      if (t.kind === 'ref') {
+        this.exp(e);
+        if (t.mut && !mut) this.emit({ op: 'FreezeRef' });
+        return;
+      }
+      this.exp(e);
+      const slot = this.temp(t);
+      this.emit({ op: 'StLoc', local: slot });
+      this.emit({ op: mut ? 'MutBorrowLoc' : 'ImmBorrowLoc', local: slot });
+    });
+  }
+
+  private unary(e: Extract<A.Exp, { kind: 'unary' }>): void {
+    switch (e.op) {
+      case '!':
+        this.exp(e.operand);
+        this.emit({ op: 'Not' });
+        return;
+      case '*':
+        this.exp(e.operand);
+        this.emit({ op: 'ReadRef' });
+        return;
+      case '&':
+      case '&mut':
+        this.borrowPlace(e.operand, e.op === '&mut');
+        return;
+      default:
+        throw new CodegenError(`'${e.op}' is not compiled yet`);
+    }
+  }
+
+  private binary(e: Extract<A.Exp, { kind: 'binary' }>): void {
+    if (e.op === '&&' || e.op === '||') {
+      // Short circuit through a local: the stack is empty at the join.
+      const slot = this.temp({ kind: 'prim', name: 'bool' });
+      const short = this.label();
+      const end = this.label();
+      this.exp(e.left);
+      this.jump(e.op === '&&' ? 'BrFalse' : 'BrTrue', short);
+      this.exp(e.right);
+      this.emit({ op: 'StLoc', local: slot });
+      this.jump('Branch', end);
+      this.place(short);
+      this.emit({ op: e.op === '&&' ? 'LdFalse' : 'LdTrue' });
+      this.emit({ op: 'StLoc', local: slot });
+      this.place(end);
+      this.emit({ op: 'MoveLoc', local: slot });
+      return;
+    }
+    const lt = this.typeOf(e.left);
+    const rt = this.typeOf(e.right);
+    this.exp(e.left);
+    // Move 2024 compares a reference with a value: read the reference (comparison types have copy).
+    if ((e.op === '==' || e.op === '!=') && lt.kind === 'ref' && rt.kind !== 'ref') this.emit({ op: 'ReadRef' });
+    this.exp(e.right);
+    if ((e.op === '==' || e.op === '!=') && rt.kind === 'ref' && lt.kind !== 'ref') this.emit({ op: 'ReadRef' });
+    const ops: Record<string, M.Instruction['op']> = {
+      '+': 'Add', '-': 'Sub', '*': 'Mul', '/': 'Div', '%': 'Mod', '&': 'BitAnd', '|': 'BitOr', '^': 'Xor',
+      '<<': 'Shl', '>>': 'Shr', '==': 'Eq', '!=': 'Neq', '<': 'Lt', '>': 'Gt', '<=': 'Le', '>=': 'Ge',
+    };
+    const op = ops[e.op];
+    if (!op) throw new CodegenError(`'${e.op}' is not compiled yet`);
+    this.emit({ op } as M.Instruction);
+  }
+
+  private assign(e: Extract<A.Exp, { kind: 'assign' }>): void {
+    if (e.op !== '=') {
+      // `x += v` is `x = x + v`.
+      const op = e.op.slice(0, -1);
+      const value: A.Exp = { kind: 'binary', op, left: e.target, right: e.value, loc: e.loc };
+      this.program.expTypes.set(value, this.typeOf(e.target));
+      return this.assign({ kind: 'assign', op: '=', target: e.target, value, loc: e.loc });
+    }
+    const target = e.target;
+    if (target.kind === 'name' && target.path.segments.length === 1) {
+      const slot = this.lookup(target.path.segments[0].value);
+      if (slot === undefined) throw new CodegenError('assignment to an unknown variable');
+      this.exp(e.value);
+      this.emit({ op: 'StLoc', local: slot });
+      return;
+    }
+    if (target.kind === 'tuple') {
+      this.exp(e.value);
+      for (let i = target.elems.length - 1; i >= 0; i--) {
+        const x = target.elems[i];
+        if (x.kind === 'name' && x.path.segments.length === 1 && x.path.segments[0].value === '_') this.emit({ op: 'Pop' });
+        else if (x.kind === 'name' && x.path.segments.length === 1) {
+          const slot = this.lookup(x.path.segments[0].value);
+          if (slot === undefined) throw new CodegenError('assignment to an unknown variable');
+          this.emit({ op: 'StLoc', local: slot });
+        } else throw new CodegenError('this assignment target is not compiled yet');
+      }
+      return;
+    }
+    this.exp(e.value);
+    if (target.kind === 'unary' && target.op === '*') this.exp(target.operand);
+    else this.borrowPlace(target, true);
+    this.emit({ op: 'WriteRef' });
+  }
+
+  private ifExp(e: Extract<A.Exp, { kind: 'if' }>): void {
+    const t = this.typeOf(e);
+    const produces = e.else !== undefined && t.kind !== 'any' && !(t.kind === 'tuple' && t.elems.length === 0);
+    if (produces && t.kind === 'tuple') throw new CodegenError("an 'if' producing several values is not compiled yet");
+    const slot = produces ? this.temp(t) : undefined;
+    const elseL = this.label();
+    const end = this.label();
+    this.exp(e.cond);
+    this.jump('BrFalse', elseL);
+    const branch = (b: A.Exp) => {
+      const bt = this.typeOf(b);
+      if (slot !== undefined && bt.kind !== 'any') {
+        this.scoped(() => this.exp(b));
+        this.emit({ op: 'StLoc', local: slot });
+      } else this.scoped(() => this.effect(b));
+    };
+    branch(e.then);
+    this.jump('Branch', end);
+    this.place(elseL);
+    if (e.else) branch(e.else);
+    this.place(end);
+    if (slot !== undefined) this.emit({ op: 'MoveLoc', local: slot });
+  }
+}
+
+/** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */
+function hasMacroParam(t: Ty): boolean {
+  return typeSome(t, (x) => x.kind === 'param' && x.name.startsWith('$'));
+}
+
+/** Whether a type has a part that could not be inferred (or is a function type, which bytecode has not). */
+export function hasUnknown(t: Ty): boolean {
+  return typeSome(t, (x) => x.kind === 'error' || x.kind === 'fun');
+}
