@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const bundle = join(root, 'dist', 'chainstep.mjs');
 const buildScript = join(root, 'scripts', 'build.mjs');
 /** What the bundle is made of: a change to any of these makes it stale. */
-const inputs = ['debug-adapter', 'language', 'package.json', 'package-lock.json', 'scripts/build.mjs'].map((p) => join(root, p));
+const inputs = ['debug-adapter', 'language', 'language-server', 'package.json', 'package-lock.json', 'scripts/build.mjs'].map((p) => join(root, p));
 /** Held while one `chainstep` builds, so parallel starts (tests, several terminals) build once. */
 const lock = join(root, '.chainstep-build.lock');
 
