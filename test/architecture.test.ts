@@ -55,6 +55,9 @@ function mayImport(from: string, to: string, file: string): boolean {
     case 'debug-adapter/cli':
       // Wires backends into the session; only backends.ts names the backends ("a third VM is one line").
       if (isBackend(to)) return file === 'debug-adapter/cli/backends.ts';
+      // The `chainstep` command starts either program: `chainstep lsp` loads the server's entry on demand,
+      // and nothing else of the debugger touches the language server.
+      if (to === 'language-server') return file === 'debug-adapter/cli/main.ts';
       return to.startsWith('debug-adapter/') || to === 'language';
     case 'language':
       return false;
