@@ -5,12 +5,12 @@ import { join, resolve } from 'node:path';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import type { Backend, Execution, LaunchConfig, Progress } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
-import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './abi.ts';
+import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './run/abi.ts';
 import { decodeRevert } from './decode/index.ts';
-import { ACCOUNTS, Chain, deploy, linkedInitCode } from './chain.ts';
-import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './compile.ts';
-import { EvmExecution } from './execution.ts';
-import { Cancelled, record, TooManySteps } from './recorder.ts';
+import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
+import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './build/compile.ts';
+import { EvmExecution } from './debug/execution.ts';
+import { Cancelled, record, TooManySteps } from './record/recorder.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** Gas is recorded per step in 32 bits. */

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compile } from '../../debug-adapter/evm/compile.ts';
+import { compile } from '../../debug-adapter/evm/build/compile.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
 
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
-import type { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+import type { EvmExecution } from '../../debug-adapter/evm/debug/execution.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const program = path.join(here, 'contracts', 'Pair.sol');

@@ -2,8 +2,8 @@
 // upgrade changes it, this fails before users see a broken recording.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { Chain } from '../../debug-adapter/evm/chain.ts';
-import { opcodeMap } from '../../debug-adapter/evm/recorder.ts';
+import { Chain } from '../../debug-adapter/evm/run/chain.ts';
+import { opcodeMap } from '../../debug-adapter/evm/record/recorder.ts';
 import { OPCODES } from '../../debug-adapter/evm/opcodes.ts';
 
 test('_opcodeMap has one entry per opcode with opcodeInfo, opHandler and gasHandler', async () => {

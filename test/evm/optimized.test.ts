@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compile } from '../../debug-adapter/evm/compile.ts';
+import { compile } from '../../debug-adapter/evm/build/compile.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
-import type { EvmExecution } from '../../debug-adapter/evm/execution.ts';
+import type { EvmExecution } from '../../debug-adapter/evm/debug/execution.ts';
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchEvm, prepareCall } from '../../debug-adapter/evm/backend.ts';
-import { EvmExecution } from '../../debug-adapter/evm/execution.ts';
-import { record } from '../../debug-adapter/evm/recorder.ts';
+import { EvmExecution } from '../../debug-adapter/evm/debug/execution.ts';
+import { record } from '../../debug-adapter/evm/record/recorder.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const program = path.join(here, 'contracts', 'Pair.sol');

@@ -61,6 +61,6 @@ test('outcome and exception summaries come from decode/ (one revert decoder)', a
     [true, 'TooBig(value: 11, limit: 10)', 'Middle.forward'],
     [false, 'Error("forward failed")', 'Outer.lowLevelThenRequire'],
   ]);
-  const abi = await import('../../debug-adapter/evm/abi.ts');
+  const abi = await import('../../debug-adapter/evm/run/abi.ts');
   assert.equal('describeRevert' in abi, false, 'no second revert decoder');
 });

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { decompressSourceMap, instructionIndexByPc, LineIndex } from '../../debug-adapter/evm/sourcemap.ts';
+import { decompressSourceMap, instructionIndexByPc, LineIndex } from '../../debug-adapter/evm/build/sourcemap.ts';
 import { instructionOffsets, instructionText } from '../../debug-adapter/evm/opcodes.ts';
 
 test('compressed source maps repeat omitted fields from the previous entry', () => {

@@ -1,8 +1,8 @@
 // Turning launch-configuration JSON into ABI-encoded calldata (via viem), and return / revert data back into
 // one-line text. Every mistake a user can make in `function` / `args` becomes a UserError naming the field.
 import { decodeAbiParameters, encodeAbiParameters, isAddress, toFunctionSelector, type AbiParameter } from 'viem';
-import { UserError } from '../core/errors.ts';
-import type { AbiItem, AbiParam } from './compile.ts';
+import { UserError } from '../../core/errors.ts';
+import type { AbiItem, AbiParam } from '../build/compile.ts';
 
 export function signatureOf(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(',')})`;

@@ -5,10 +5,10 @@ import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, type Address } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { UserError } from '../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { hexToBytes } from './abi.ts';
-import { decodeRevert } from './decode/index.ts';
-import type { AbiItem, CompiledContract } from './compile.ts';
+import { decodeRevert } from '../decode/index.ts';
+import type { AbiItem, CompiledContract } from '../build/compile.ts';
 
 /**
  * The prefunded accounts (10,000 ETH each). These are the well-known development accounts of Hardhat and

@@ -2,10 +2,10 @@
 // contract it came from, with its source map resolved into per-pc tables: line ids (for stepping scans),
 // jump markers (for internal frames) and source ranges.
 import { existsSync, readFileSync } from 'node:fs';
-import type { SourceFile, SourceRange } from '../core/execution.ts';
+import type { SourceFile, SourceRange } from '../../core/execution.ts';
 import { SourceAst, type FunctionInfo } from './ast.ts';
 import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from './compile.ts';
-import { instructionOffsets } from './opcodes.ts';
+import { instructionOffsets } from '../opcodes.ts';
 import { decompressSourceMap, instructionIndexByPc, LineIndex, type SourceMapEntry } from './sourcemap.ts';
 
 export const JUMP_IN = 1;

@@ -1,7 +1,7 @@
 // Rebuilds the stack and memory of a call context as they were before a step, from the context's nearest
 // checkpoint plus a replay of at most one checkpoint interval of its own steps (calls it made are skipped in
 // O(1): their effects on the caller are the pushed result and the logged return-data copy).
-import { OPCODES, Op, RECOMPUTED, pushValue } from './opcodes.ts';
+import { OPCODES, Op, RECOMPUTED, pushValue } from '../opcodes.ts';
 import { readValue, type CallContext, type Recording } from './recording.ts';
 
 export interface FrameState {

@@ -2,9 +2,9 @@
 // functions are inlined, dead values are dropped), so a variable's value is shown only where it does not come
 // from the stack and is provably right: an external call's argument read from its ABI-encoded calldata, when
 // the function never writes that parameter. Everything else is "unavailable (optimized)".
-import type { AstNode } from './compile.ts';
-import type { Location, SolType } from './decode/index.ts';
-import { abiHeadSize, isAbiDynamic } from './decode/layout.ts';
+import type { AstNode } from '../build/compile.ts';
+import type { Location, SolType } from '../decode/index.ts';
+import { abiHeadSize, isAbiDynamic } from '../decode/layout.ts';
 
 /** Shown for a variable whose value the optimized code does not let us read truthfully. */
 export const UNAVAILABLE: Location = { kind: 'unavailable', reason: 'optimized' };

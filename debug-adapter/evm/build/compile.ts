@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { UserError } from '../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { loadBuildInfo } from './buildinfo.ts';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,7 @@
 // opcodes in their gas handler (before any charge), so a step that fails on gas is still recorded.
 // `_opcodeMap` is internal to @ethereumjs/evm: test/evm/opcode-map.test.ts pins its shape.
 import type { EVM } from '@ethereumjs/evm';
-import { OPCODES, Op, RECOMPUTED } from './opcodes.ts';
+import { OPCODES, Op, RECOMPUTED } from '../opcodes.ts';
 import { Recording, StorageKind, type CallContext, type CallKind } from './recording.ts';
 
 /** The parts of the interpreter's run state the wrappers read. */
