@@ -10,6 +10,7 @@ import { backends } from './backends.ts';
 import { runHeadless } from './headless.ts';
 import { readLaunchJson } from './launch-json.ts';
 import { runTraceCommand } from '../move/trace/command.ts';
+import { runTestCommand, TEST_HELP } from './test-command.ts';
 
 export const HELP = `chainstep: step through Solidity and Move contract calls, forwards and backwards.
 
@@ -30,6 +31,7 @@ Usage:
       Run a Move function in Chainstep's interpreter and write its execution as a Sui trace (JSON Lines,
       version 3), which the Sui trace tools and Chainstep's "trace" launch option read.
 
+${TEST_HELP}
 Flags of chainstep debug (override the launch.json configuration's fields):
   --name <name>               which configuration of the launch.json (default: the first chainstep one)
   --program <path>            .sol file or folder (Solidity), or Move package folder
@@ -157,6 +159,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return await debug(rest);
+    }
+    if (command === 'test') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        process.stdout.write(TEST_HELP);
+        return 0;
+      }
+      return await runTestCommand(rest, (line) => process.stdout.write(`${line}\n`));
     }
     if (command === 'trace') {
       return await runTraceCommand(rest, {

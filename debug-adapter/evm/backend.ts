@@ -11,6 +11,7 @@ import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
 import { compile, type AbiItem, type CompiledContract, type CompiledProject } from './build/compile.ts';
 import { EvmExecution } from './debug/execution.ts';
 import { Cancelled, record, TooManySteps } from './record/recorder.ts';
+import { launchFoundryTest } from './foundry/launch.ts';
 
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** Gas is recorded per step in 32 bits. */
@@ -64,7 +65,7 @@ export function chooseContract(project: CompiledProject, wanted: unknown, fn: st
   return candidates[candidates.length - 1]!;
 }
 
-function storageSnapshot(chain: Chain): (address: string, slot: bigint) => bigint {
+export function storageSnapshot(chain: { readonly evm: { readonly stateManager: unknown } }): (address: string, slot: bigint) => bigint {
   const sm = chain.evm.stateManager;
   if (!(sm instanceof SimpleStateManager)) return () => 0n;
   // SimpleStateManager keeps storage in one flat map ("<address>_<slot word>" -> value bytes); a copy of it
@@ -191,5 +192,6 @@ function looksSolidity(program: string, cwd: string | undefined): boolean {
 
 export const evmBackend: Backend = {
   accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
-  launch: (config, progress, cancel): Promise<Execution> => launchEvm(config, progress, cancel),
+  // `test` names a Foundry test ("CounterTest.test_Increment"): run as forge runs it, with cheatcodes.
+  launch: (config, progress, cancel): Promise<Execution> => (config.test !== undefined ? launchFoundryTest(config, progress, cancel) : launchEvm(config, progress, cancel)),
 };

@@ -14,7 +14,7 @@ import {
 import { mnemonicToAccount, privateKeyToAddress, sign } from 'viem/accounts';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { opcodeMap } from '../recorder.ts';
+import { opcodeMap } from '../record/recorder.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
 
 export const CHEATCODE_ADDRESS = '0x7109709ecfa91a80626ff3989d68f67f5b1dd12d';

@@ -1,6 +1,6 @@
 // Fuzz inputs: a seeded generator (so a failing run can be replayed in the debugger) that favours the values
 // bugs hide behind (0, 1, type bounds, small numbers) over uniform noise, as forge's strategies do.
-import type { AbiParam } from '../compile.ts';
+import type { AbiParam } from '../build/compile.ts';
 
 /** splitmix64: small, fast, and the same sequence for the same seed on every machine. */
 export class Random {

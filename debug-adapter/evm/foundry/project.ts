@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { UserError } from '../../core/errors.ts';
-import type { AbiItem } from '../compile.ts';
+import type { AbiItem } from '../build/compile.ts';
 
 export interface FoundryConfig {
   readonly root: string;

@@ -4,8 +4,8 @@
 // generator and keep the first failing input.
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { encodeFunctionData, decodeErrorResult, type Abi } from 'viem';
-import type { AbiItem, AbiParam } from '../compile.ts';
-import { signatureOf } from '../abi.ts';
+import type { AbiItem, AbiParam } from '../build/compile.ts';
+import { signatureOf } from '../run/abi.ts';
 import { decodeRevert } from '../decode/index.ts';
 import { ASSUME_MAGIC, GLOBAL_FAIL_SLOT, CHEATCODE_ADDRESS } from './cheatcodes.ts';
 import { DEFAULT_SENDER, TestChain } from './environment.ts';
