@@ -55,6 +55,14 @@ export function testContracts(config: FoundryConfig, artifacts: readonly Foundry
 const hexToBytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.startsWith('0x') ? h.slice(2) : h, 'hex'));
 const bytesToHex = (b: Uint8Array): string => `0x${Buffer.from(b).toString('hex')}`;
 
+/** Panic codes in forge's words (its failure lines are what users compare against). */
+const FORGE_PANICS: ReadonlyMap<bigint, string> = new Map([
+  [0x00n, 'generic/unspecified error'], [0x01n, 'assertion failed'], [0x11n, 'arithmetic underflow or overflow'],
+  [0x12n, 'division or modulo by zero'], [0x21n, 'failed to convert value into enum type'],
+  [0x22n, 'storage byte array that is incorrectly encoded'], [0x31n, "called `.pop()` on an empty array"],
+  [0x32n, 'array out-of-bounds access'], [0x41n, 'out of memory'], [0x51n, 'called a zero-initialized variable of internal function type'],
+]);
+
 /** A failure reason as forge prints it: Error(string) as its text, custom errors by name, else decoded or hex. */
 export function failureReason(data: Uint8Array, abis: readonly (readonly AbiItem[])[]): string {
   if (data.length === 0) return 'EvmError: Revert';
@@ -67,7 +75,7 @@ export function failureReason(data: Uint8Array, abis: readonly (readonly AbiItem
   }
   const r = decodeRevert(data, abis);
   if (r.kind === 'error') return r.message ?? r.summary;
-  if (r.kind === 'panic') return `panic: ${r.summary.replace(/^Panic\(0x([0-9a-f]+)\): /, '')} (0x${r.panicCode!.toString(16).padStart(2, '0')})`;
+  if (r.kind === 'panic') return `panic: ${FORGE_PANICS.get(r.panicCode!) ?? 'unknown panic'} (0x${r.panicCode!.toString(16).padStart(2, '0')})`;
   if (r.kind === 'raw' && /^[\x20-\x7e]+$/.test(Buffer.from(data).toString('latin1'))) return Buffer.from(data).toString('latin1');
   return r.summary;
 }
@@ -82,7 +90,7 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
   const abis = all.map((a) => a.abi);
   const id = `${artifact.sourceUnit}:${artifact.name}`;
   const selected = artifact.abi.filter(isTestFunction).filter((f) => (!options.matchTest || options.matchTest.test(f.name!)) && !(options.noMatchTest?.test(f.name!)))
-    .sort((a, b) => a.name!.localeCompare(b.name!));
+    .sort((a, b) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : 0)); // forge orders by bytes: testFuzz_ before test_
   const done = (tests: TestResult[]): SuiteResult => ({ id, contract: artifact.name, sourceUnit: artifact.sourceUnit, tests, durationMs: performance.now() - started });
   if (selected.length === 0) return done([]);
   const setUp = artifact.abi.find((i) => i.type === 'function' && i.name === 'setUp' && (i.inputs?.length ?? 0) === 0);
