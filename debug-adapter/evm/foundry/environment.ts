@@ -10,6 +10,8 @@ import { Account, createAddressFromString } from '@ethereumjs/util';
 import { CHEATCODE_ADDRESS, CREATE2_DEPLOYER, ForgeVm, type BlockEnv, type ForgeVmOptions } from './cheatcodes.ts';
 
 export const DEFAULT_SENDER = '0x1804c8ab1f12e6bbf3894d4083f33e07309d1f38';
+/** forge deploys a test's external libraries from this account. */
+export const LIBRARY_DEPLOYER = '0x1f95d37f27ea0dea9c252fc09d5a6eaa97647353';
 export const TEST_CONTRACT_ADDRESS = '0x7fa9385be102ac3eac297483dd6233d62b3e1496';
 /** forge's `initial_balance` default: 2^96 - 1 wei. */
 export const INITIAL_BALANCE = (1n << 96n) - 1n;

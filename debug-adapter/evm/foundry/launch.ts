@@ -16,7 +16,7 @@ import { ASSUME_MAGIC, CHEATCODE_ADDRESS, GLOBAL_FAIL_SLOT } from './cheatcodes.
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
 import { DEFAULT_SENDER } from './environment.ts';
 import { findFoundryRoot, loadFoundryConfig, type FoundryArtifact } from './project.ts';
-import { DEFAULT_FUZZ_SEED, failureReason, fuzzInputs, prepareChain } from './runner.ts';
+import { DEFAULT_FUZZ_SEED, failureReason, fuzzInputs, linkedBytecode, prepareChain } from './runner.ts';
 
 /** The .sol file under the test folder that declares `contract <name>`. */
 export function findTestFile(dir: string, name: string): string | undefined {
@@ -75,8 +75,9 @@ export async function launchFoundryTest(config: LaunchConfig, progress: Progress
   const chain = await prepareChain(foundry, artifacts);
   try {
     const own = artifacts.find((a) => a.name === contractName && a.sourceUnit === contract.sourceUnit)!;
-    if (Object.keys(own.linkReferences).length > 0) throw new UserError(`test: ${contractName} links external libraries, which Chainstep's test runner does not deploy yet`);
-    const deployed = await chain.deployTestContract(hexToBytes(own.bytecode));
+    const linked = await linkedBytecode(chain, own, artifacts);
+    if (typeof linked !== 'string') throw new UserError(`test: library ${linked.missing} needed by ${contractName} was not compiled`);
+    const deployed = await chain.deployTestContract(hexToBytes(linked));
     if (deployed.reverted) throw new UserError(`Deploying ${contractName} failed: ${failureReason(deployed.returnValue, abis)}`);
     const setUp = contract.abi.find((i) => i.type === 'function' && i.name === 'setUp' && (i.inputs?.length ?? 0) === 0);
     const setUpLines: string[] = [];

@@ -8,7 +8,7 @@ import type { AbiItem, AbiParam } from '../build/compile.ts';
 import { signatureOf } from '../run/abi.ts';
 import { decodeRevert } from '../decode/index.ts';
 import { ASSUME_MAGIC, GLOBAL_FAIL_SLOT, CHEATCODE_ADDRESS } from './cheatcodes.ts';
-import { DEFAULT_SENDER, TestChain } from './environment.ts';
+import { DEFAULT_SENDER, LIBRARY_DEPLOYER, TestChain } from './environment.ts';
 import { generateArgs, Random } from './fuzz.ts';
 import type { FoundryArtifact, FoundryConfig } from './project.ts';
 
@@ -80,8 +80,31 @@ export function failureReason(data: Uint8Array, abis: readonly (readonly AbiItem
   return r.summary;
 }
 
-function linkedBytecode(artifact: FoundryArtifact): string | undefined {
-  return Object.keys(artifact.linkReferences).length === 0 ? artifact.bytecode : undefined;
+/**
+ * The test contract's init code with its external libraries deployed (by forge's library deployer, in link
+ * order) and their addresses written into the placeholders. Undefined with the reason when one is missing.
+ */
+export async function linkedBytecode(chain: TestChain, artifact: FoundryArtifact, all: readonly FoundryArtifact[], deployed = new Map<string, string>()): Promise<string | { missing: string }> {
+  let code = artifact.bytecode.replace(/^0x/, '');
+  for (const [file, libs] of Object.entries(artifact.linkReferences)) {
+    for (const [name, positions] of Object.entries(libs)) {
+      const key = `${file}:${name}`;
+      let address = deployed.get(key);
+      if (!address) {
+        const lib = all.find((a) => a.sourceUnit === file && a.name === name);
+        if (!lib) return { missing: key };
+        const libCode = await linkedBytecode(chain, lib, all, deployed);
+        if (typeof libCode !== 'string') return libCode;
+        await chain.setBalance(LIBRARY_DEPLOYER, (1n << 256n) - 1n);
+        const r = await chain.transact(LIBRARY_DEPLOYER, undefined, hexToBytes(libCode));
+        if (r.reverted || !r.createdAddress) return { missing: `${key} (its deployment failed)` };
+        address = r.createdAddress;
+        deployed.set(key, address);
+      }
+      for (const p of positions) code = code.slice(0, p.start * 2) + address.slice(2) + code.slice((p.start + p.length) * 2);
+    }
+  }
+  return `0x${code}`;
 }
 
 /** Runs one suite (one test contract). */
@@ -96,8 +119,8 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
   const setUp = artifact.abi.find((i) => i.type === 'function' && i.name === 'setUp' && (i.inputs?.length ?? 0) === 0);
   const chain = await prepareChain(config, all);
   try {
-    const code = linkedBytecode(artifact);
-    if (!code) return done([{ name: 'setUp', signature: 'setUp()', status: 'Failure', reason: 'linking external libraries is not supported by Chainstep yet', logs: [] }]);
+    const code = await linkedBytecode(chain, artifact, all);
+    if (typeof code !== 'string') return done([{ name: 'setUp', signature: 'setUp()', status: 'Failure', reason: `library ${code.missing} needed by ${artifact.name} was not compiled`, logs: [] }]);
     const deployed = await chain.deployTestContract(hexToBytes(code));
     if (deployed.reverted) return done([{ name: 'setUp', signature: 'setUp()', status: 'Failure', reason: `deployment failed: ${failureReason(deployed.returnValue, abis)}`, logs: [...chain.vm.consoleLines] }]);
     const address = deployed.address;
