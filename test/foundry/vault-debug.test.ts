@@ -37,6 +37,8 @@ test('debugging VaultTest.test_WithdrawAll: a breakpoint in the test, then the u
     const user = w.frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;
     assert.equal(user.source?.path, vault);
     assert.equal(user.line, lineOf(vault, 'totalDeposits -= amount + fee;'));
+    // vm.label names the contract's frame.
+    assert.ok(w.frames.some((f) => f.name === 'Vault.withdraw [vault]'), w.frames.map((f) => f.name).join(', '));
     // Below it: the test function that called withdraw, on its calling line.
     const caller = w.frames.find((f) => f.source?.path === testFile);
     assert.equal(caller?.line, testLine);
@@ -52,6 +54,7 @@ test('debugging VaultTest.test_WithdrawAll: a breakpoint in the test, then the u
     dc.off('stopped', onStop);
     const text = output.join('');
     assert.match(text, /alice deposited 2000000000000000000/);
+    assert.match(text, /labels: .*alice = 0x[0-9a-fA-F]{40}.*vault = 0x[0-9a-fA-F]{40}/);
     assert.match(text, /\[FAIL: panic: arithmetic underflow or overflow \(0x11\)\] VaultTest\.test_WithdrawAll/);
   } finally {
     await dc.close();

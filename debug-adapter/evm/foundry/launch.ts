@@ -5,7 +5,7 @@
 // and the first failing input is the one recorded.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { encodeFunctionData, type Abi } from 'viem';
+import { encodeFunctionData, getAddress, type Abi } from 'viem';
 import type { LaunchConfig, Progress } from '../../core/execution.ts';
 import { UserError } from '../../core/errors.ts';
 import { compile, type AbiItem, type CompiledProject } from '../build/compile.ts';
@@ -103,7 +103,9 @@ export async function launchFoundryTest(config: LaunchConfig, progress: Progress
       throw e;
     }
     progress('Indexing the recording', 0.95);
-    const execution = new EvmExecution({ project, recording: recorded.recording, fn: fn as AbiItem, initialStorage });
+    // Labels given in setUp or the test (vm.label, makeAddr) name frames, and are listed in the Debug Console.
+    const labels = new Map(chain.vm.labels);
+    const execution = new EvmExecution({ project, recording: recorded.recording, fn: fn as AbiItem, initialStorage, labels });
     // console.log calls are calls to the console address: their line goes where the call was made.
     for (const ctx of recorded.recording.contexts) {
       if (ctx.address !== CONSOLE_ADDRESS || ctx.callStep < 0) continue;
@@ -112,6 +114,7 @@ export async function launchFoundryTest(config: LaunchConfig, progress: Progress
     }
     execution.output.sort((a, b) => a.step - b.step);
     for (const line of setUpLines.reverse()) execution.output.unshift({ step: 0, text: `setUp: ${line}` });
+    if (labels.size > 0) execution.output.unshift({ step: 0, text: `labels: ${[...labels].map(([a, l]) => `${l} = ${getAddress(a)}`).join(', ')}` });
     // What forge would say about a call that did not revert: unmet expectations or a failed assertion flag.
     const r = recorded.result;
     if (!r.reverted) {

@@ -13,6 +13,7 @@ contract VaultTest is Test {
 
     function setUp() public {
         vault = new Vault();
+        vm.label(address(vault), "vault");
         vm.deal(alice, 10 ether);
     }
 
