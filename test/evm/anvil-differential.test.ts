@@ -16,6 +16,7 @@ import { Chain, BLOCK } from '../../debug-adapter/evm/run/chain.ts';
 import { OPCODES } from '../../debug-adapter/evm/opcodes.ts';
 import type { EvmExecution } from '../../debug-adapter/evm/debug/execution.ts';
 import { readLaunchJson } from '../../debug-adapter/cli/launch-json.ts';
+import type { LaunchConfig } from '../../debug-adapter/core/execution.ts';
 import { ANVIL, SKIP_FOUNDRY } from '../support/foundry-tools.ts';
 import { startAnvil, sendTransaction, structLogs, intrinsicGas, type Anvil, type StructLog } from '../support/anvil.ts';
 
@@ -27,7 +28,7 @@ const signal = new AbortController().signal;
 type Message = Parameters<Chain['call']>[0];
 
 /** Runs a launch configuration in our EVM, noting every top-level message the chain ran (the last is the debugged call). */
-async function recordSample(config: Record<string, unknown>): Promise<{ ex: EvmExecution; messages: Message[] }> {
+async function recordSample(config: LaunchConfig): Promise<{ ex: EvmExecution; messages: Message[] }> {
   const messages: Message[] = [];
   const original = Chain.prototype.call;
   Chain.prototype.call = function (this: Chain, opts: Message) {
