@@ -63,15 +63,17 @@ function compare(ex: EvmExecution, theirs: { node: DumpNode; step: DumpStep }[])
 
 const skip = (!forgeStdPresent && SKIP_FORGE_STD) || (!FORGE && SKIP_FOUNDRY);
 
-test('the vault sample\'s Foundry tests agree with forge\'s own per-step dump (pc, opcode, frame, gas, gas cost, stack)', { skip }, async (t) => {
+// The fuzz test is left out: forge's --debug replays the first failing input of forge's own random sequence, and
+// ours draws a different sequence (the same runs, not the same inputs), so the two runs are different calls.
+test('the vault sample\'s Foundry unit tests agree with forge\'s own per-step dump (pc, opcode, frame, gas, gas cost, stack)', { skip }, async (t) => {
   const dir = vaultCopy(t);
   let total = 0;
-  for (const name of ['test_WithdrawAll']) {
+  for (const name of ['test_Deposit', 'test_RevertWhen_WithdrawMoreThanBalance', 'test_RevertWhen_CollectFeesByStranger', 'test_WithdrawAll']) {
     const theirs = forgeSteps(dir, name);
     const ex = await launchFoundryTest({ program: dir, test: `VaultTest.${name}` }, () => {}, new AbortController().signal);
     const { steps, gasCosts } = compare(ex, theirs);
     console.log(`VaultTest.${name}: ${steps} steps agree with forge (${gasCosts} gas costs)`);
     total += steps;
   }
-  console.log(`forge agreement: ${total} steps`);
+  console.log(`forge agreement: ${total} steps in 4 vault tests`);
 });
