@@ -5,7 +5,8 @@
 // The two chains are made equal where a chain environment could differ: Prague, chain id 1, gas price 0 (base
 // fee 0, so balances stay 10,000 ETH), the same dev accounts and therefore the same contract addresses. The
 // debugged transaction gets our call's gas plus its intrinsic gas, so both start the first instruction with the
-// same gas (the 63/64 rule of nested calls depends on it).
+// same gas (the 63/64 rule of nested calls depends on it). Anvil mines one block per transaction, so NUMBER and
+// TIMESTAMP would differ from our fixed block; no sample reads them, and the stack comparison would catch one that did.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
