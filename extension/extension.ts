@@ -2,7 +2,9 @@
 // provider and the "Debug" code lenses. All debugging happens in the adapter process (dist/chainstep.mjs).
 import * as vscode from 'vscode';
 import { ChainstepAdapterFactory } from './adapter-factory.ts';
-import { DEBUG_FUNCTION_COMMAND, DebugCodeLensProvider, type LensTarget } from './code-lens.ts';
+import { DEBUG_FOUNDRY_TEST_COMMAND, DEBUG_FUNCTION_COMMAND, DebugCodeLensProvider, type LensTarget } from './code-lens.ts';
+import { foundryTestLaunch } from './foundry-tests.ts';
+import { registerFoundryTests } from './test-explorer.ts';
 import { ChainstepConfigurationProvider, ChainstepDynamicConfigurations } from './configuration-provider.ts';
 import { configForDocument, documentLanguage } from './function-picker.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
@@ -25,11 +27,16 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('chainstep.codeLens')) lenses.refresh();
     }),
     vscode.commands.registerCommand(DEBUG_FUNCTION_COMMAND, (target?: LensTarget) => debugFunction(target)),
+    vscode.commands.registerCommand(DEBUG_FOUNDRY_TEST_COMMAND, async (root: string, contract: string, name: string) => {
+      if (!ensureTrusted()) return;
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), foundryTestLaunch(root, { contract, name }));
+    }),
   );
   // Diagnostics, hover, F12 and symbols for .sol/.move come from the language server (language-server/).
   startLanguageClient(context).catch((e: unknown) => {
     void vscode.window.showWarningMessage(`Chainstep: the language server did not start: ${(e as Error).message}`);
   });
+  registerFoundryTests(context);
 }
 
 export function deactivate(): Promise<void> {

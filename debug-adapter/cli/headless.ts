@@ -16,6 +16,37 @@ export interface Script {
   readonly steps: number;
   /** Step backs to show after them. */
   readonly stepBack: number;
+  /** Print one JSON object per line (schema in README, "JSON output of chainstep debug") instead of text. */
+  readonly json?: boolean;
+}
+
+/** What a script sees, in the order it happens; `--json` prints each as one line (a stable, documented schema). */
+export type ScriptEvent =
+  | { readonly type: 'progress'; readonly message: string }
+  | { readonly type: 'output'; readonly category: string; readonly text: string }
+  | { readonly type: 'breakpoint'; readonly file: string; readonly line: number; readonly verified: boolean; readonly actualLine: number | null; readonly message: string | null }
+  | StopRecord
+  | { readonly type: 'end'; readonly completed: boolean }
+  | { readonly type: 'error'; readonly message: string };
+
+/** One stop: where, why, the call stack and the values of the focused frame. */
+export interface StopRecord {
+  readonly type: 'stop';
+  /** 1-based, in the order shown. */
+  readonly index: number;
+  /** entry, step, breakpoint, exception, end, or "step back". */
+  readonly reason: string;
+  /** The focused frame's source position (the frame VS Code shows), or null without source. */
+  readonly location: { readonly file: string; readonly name: string; readonly line: number; readonly column: number; readonly text: string | null } | null;
+  /** Without source: the instruction, e.g. { "pc": 12, "address": "0x100000000c", "text": "PUSH1 0x80" }. */
+  readonly instruction: { readonly pc: number | null; readonly address: string; readonly text: string } | null;
+  readonly function: string | null;
+  /** The end summary, the exception's description, or the stop's note. */
+  readonly description: string | null;
+  /** Innermost first. */
+  readonly frames: readonly { readonly name: string; readonly file: string | null; readonly source: string | null; readonly line: number | null }[];
+  /** Arguments, locals and the top of the stack (first 8 / 4 entries), as the Variables view shows them. */
+  readonly scopes: readonly { readonly name: string; readonly variables: readonly { readonly name: string; readonly value: string; readonly type: string | null }[] }[];
 }
 
 const WIDTH = 160;
@@ -25,8 +56,12 @@ export async function runHeadless(
   backends: readonly Backend[],
   config: LaunchConfig,
   script: Script,
-  print: (line: string) => void,
+  printLine: (line: string) => void,
 ): Promise<number> {
+  const emit = script.json ? (e: ScriptEvent) => printLine(JSON.stringify(e)) : (e: ScriptEvent) => renderText(e, printLine);
+  const print = (line: string) => {
+    if (!script.json) printLine(line);
+  };
   const toSession = new PassThrough();
   const fromSession = new PassThrough();
   const session = new ChainstepSession(backends, { expected: config });
@@ -38,12 +73,11 @@ export async function runHeadless(
     const m = e.body.message;
     if (m && !lastProgress.has(m)) {
       lastProgress.add(m);
-      print(`… ${m}`);
+      emit({ type: 'progress', message: m });
     }
   });
   client.on('output', (e: DebugProtocol.OutputEvent) => {
-    const prefix = e.body.category === 'stderr' ? '! ' : e.body.category === 'stdout' ? '> ' : '';
-    for (const line of e.body.output.replace(/\n$/, '').split('\n')) print(clip(`${prefix}${line}`));
+    emit({ type: 'output', category: e.body.category ?? 'console', text: e.body.output.replace(/\n$/, '') });
   });
   let ended = false;
   client.on('terminated', () => (ended = true));
@@ -65,12 +99,12 @@ export async function runHeadless(
     const launched = client.request('launch', { ...config, stopOnEntry, stopAtEnd: true });
     const first = await Promise.race([initialized.then(() => 'configure'), launched.then(() => 'launched')]);
     if (first !== 'configure') throw new Error('the adapter did not ask for configuration');
-    await configure(client, script, print, filters);
+    await configure(client, script, emit, filters);
     let stop = waitStop(client);
     await client.request('configurationDone');
     await launched;
 
-    const view = new StopPrinter(client, print);
+    const view = new StopPrinter(client, emit);
     let shown = 0;
     let event = await stop;
     while (event) {
@@ -94,11 +128,11 @@ export async function runHeadless(
       event = await stop;
       if (event) await view.show(event, ++shown);
     }
-    if (!ended) print('(stopped showing stops; the call did not end within the script)');
+    emit({ type: 'end', completed: ended });
     await client.request('disconnect', {});
     return 0;
   } catch (e) {
-    print(`error: ${(e as Error).message}`);
+    emit({ type: 'error', message: (e as Error).message });
     return 1;
   } finally {
     toSession.end();
@@ -129,7 +163,7 @@ function compactWord(value: string): string {
 async function configure(
   client: DapClient,
   script: Script,
-  print: (line: string) => void,
+  emit: (e: ScriptEvent) => void,
   defaultFilters: readonly DebugProtocol.ExceptionBreakpointsFilter[],
 ): Promise<void> {
   const byFile = new Map<string, number[]>();
@@ -140,10 +174,7 @@ async function configure(
       breakpoints: lines.map((line) => ({ line })),
     });
     r.body.breakpoints.forEach((bp, i) => {
-      const where = `${path.basename(file)}:${lines[i]}`;
-      if (!bp.verified) print(`breakpoint ${where}: not set (${bp.message ?? 'no reason given'})`);
-      else if (bp.line !== lines[i]) print(`breakpoint ${where}: moved to line ${bp.line}, the next line with code`);
-      else print(`breakpoint ${where}`);
+      emit({ type: 'breakpoint', file, line: lines[i]!, verified: bp.verified, actualLine: bp.line ?? null, message: bp.message ?? null });
     });
   }
   // As VS Code does: the filters on by default among those the adapter offers.
@@ -160,64 +191,113 @@ function focusedFrame(frames: readonly DebugProtocol.StackFrame[]): DebugProtoco
   return frames.find((f) => !deemphasized(f)) ?? frames[0];
 }
 
+/** The text form of an event, as `chainstep debug` prints it without --json. */
+function renderText(e: ScriptEvent, print: (line: string) => void): void {
+  switch (e.type) {
+    case 'progress':
+      return print(`… ${e.message}`);
+    case 'output': {
+      const prefix = e.category === 'stderr' ? '! ' : e.category === 'stdout' ? '> ' : '';
+      for (const line of e.text.split('\n')) print(clip(`${prefix}${line}`));
+      return;
+    }
+    case 'breakpoint': {
+      const where = `${path.basename(e.file)}:${e.line}`;
+      if (!e.verified) print(`breakpoint ${where}: not set (${e.message ?? 'no reason given'})`);
+      else if (e.actualLine !== null && e.actualLine !== e.line) print(`breakpoint ${where}: moved to line ${e.actualLine}, the next line with code`);
+      else print(`breakpoint ${where}`);
+      return;
+    }
+    case 'stop': {
+      const where = e.location ? `${e.location.name}:${e.location.line}` : 'no source';
+      print(`── stop ${e.index}: ${e.reason} at ${where} in ${e.function ?? '?'}`);
+      if (e.location?.text != null) print(clip(`   ${String(e.location.line).padStart(4)} | ${e.location.text}`));
+      else if (!e.location && e.instruction) print(clip(`   ${e.instruction.pc !== null ? `pc ${e.instruction.pc}` : e.instruction.address}: ${e.instruction.text}`));
+      if (e.description !== null) print(clip(`   ${e.reason === 'exception' ? 'exception: ' : ''}${e.description}`));
+      if (e.frames.length > 1) {
+        print(clip(`   call stack: ${e.frames.map((f) => `${f.name}${f.source ? ` (${f.source}:${f.line})` : ''}`).join(' ← ')}`));
+      }
+      for (const scope of e.scopes) {
+        const isStack = /stack/i.test(scope.name);
+        const label = isStack ? `${scope.name.toLowerCase()} top` : scope.name.toLowerCase();
+        print(clip(`   ${label}: ${scope.variables.map((v) => `${v.name} = ${isStack ? compactWord(v.value) : v.value}`).join(', ')}`));
+      }
+      return;
+    }
+    case 'end':
+      if (!e.completed) print('(stopped showing stops; the call did not end within the script)');
+      return;
+    case 'error':
+      return print(`error: ${e.message}`);
+  }
+}
+
 class StopPrinter {
   private readonly files = new Map<string, string[] | undefined>();
 
   constructor(
     private readonly client: DapClient,
-    private readonly print: (line: string) => void,
+    private readonly emit: (e: ScriptEvent) => void,
   ) {}
 
-  /** Prints a stop; true when it has a source location. */
+  /** Shows a stop; true when it has a source location. */
   async show(event: DebugProtocol.StoppedEvent, index: number, label?: string): Promise<boolean> {
     const trace = await this.client.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
     const frames = trace.body.stackFrames;
     const top = focusedFrame(frames);
-    const where = top?.source ? `${top.source.name}:${top.line}` : 'no source';
-    this.print(`── stop ${index}: ${label ?? event.body.reason} at ${where} in ${top?.name ?? '?'}`);
-    if (top?.source) {
-      const text = await this.lineText(top.source, top.line);
-      if (text !== undefined) this.print(clip(`   ${String(top.line).padStart(4)} | ${text}`));
-    } else if (top?.instructionPointerReference) {
+    const file = top?.source ? top.source.path ?? top.source.name ?? '' : undefined;
+    let instruction: StopRecord['instruction'] = null;
+    if (!top?.source && top?.instructionPointerReference) {
       const dis = await this.client.request<DebugProtocol.DisassembleResponse>('disassemble', {
         memoryReference: top.instructionPointerReference,
         instructionCount: 1,
       });
       const ins = dis.body?.instructions[0];
       // Addresses are codeUnit << 32 | offset (see session/addresses.ts): show the offset.
-      const offset = /^0x[0-9a-f]+$/i.test(ins?.address ?? '') ? `pc ${Number(BigInt(ins!.address) & 0xffffffffn)}` : ins?.address;
-      if (ins?.instruction) this.print(clip(`   ${offset}: ${ins.instruction}`));
+      const pc = /^0x[0-9a-f]+$/i.test(ins?.address ?? '') ? Number(BigInt(ins!.address) & 0xffffffffn) : null;
+      if (ins?.instruction) instruction = { pc, address: ins.address, text: ins.instruction };
     }
-    if (event.body.reason === 'end') {
-      this.print(clip(`   ${event.body.text ?? 'end of the call'}`));
-    } else if (event.body.reason === 'exception') {
+    let description: string | null = null;
+    if (event.body.reason === 'end') description = event.body.text ?? 'end of the call';
+    else if (event.body.reason === 'exception') {
       const info = await this.client.request<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
-      this.print(clip(`   exception: ${info.body.description ?? info.body.exceptionId}`));
-    } else if (event.body.text) this.print(clip(`   ${event.body.text}`));
-    if (frames.length > 1) {
-      this.print(
-        clip(`   call stack: ${frames.map((f) => `${f.name}${f.source ? ` (${f.source.name}:${f.line})` : ''}`).join(' ← ')}`),
-      );
+      description = info.body.description ?? info.body.exceptionId;
+    } else if (event.body.text) description = event.body.text;
+    const scopes: { name: string; variables: { name: string; value: string; type: string | null }[] }[] = [];
+    if (top) {
+      for (const scope of (await this.client.request<DebugProtocol.ScopesResponse>('scopes', { frameId: top.id })).body.scopes) {
+        const isValues = scope.presentationHint === 'arguments' || scope.presentationHint === 'locals';
+        const isStack = /stack/i.test(scope.name);
+        if (!isValues && !isStack) continue;
+        const vars = (
+          await this.client.request<DebugProtocol.VariablesResponse>('variables', {
+            variablesReference: scope.variablesReference,
+            start: 0,
+            count: isStack ? 4 : 8,
+          })
+        ).body.variables;
+        if (vars.length > 0) scopes.push({ name: scope.name, variables: vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? null })) });
+      }
     }
-    if (!top) return false;
-    const scopes = (await this.client.request<DebugProtocol.ScopesResponse>('scopes', { frameId: top.id })).body.scopes;
-    for (const scope of scopes) {
-      const isValues = scope.presentationHint === 'arguments' || scope.presentationHint === 'locals';
-      const isStack = /stack/i.test(scope.name);
-      if (!isValues && !isStack) continue;
-      const count = isStack ? 4 : 8;
-      const vars = (
-        await this.client.request<DebugProtocol.VariablesResponse>('variables', {
-          variablesReference: scope.variablesReference,
-          start: 0,
-          count,
-        })
-      ).body.variables;
-      if (vars.length === 0) continue;
-      const label = isStack ? `${scope.name.toLowerCase()} top` : scope.name.toLowerCase();
-      this.print(clip(`   ${label}: ${vars.map((v) => `${v.name} = ${isStack ? compactWord(v.value) : v.value}`).join(', ')}`));
-    }
-    return top.source !== undefined;
+    this.emit({
+      type: 'stop',
+      index,
+      reason: label ?? event.body.reason,
+      location: top?.source && file !== undefined
+        ? { file, name: top.source.name ?? path.basename(file), line: top.line, column: top.column, text: (await this.lineText(top.source, top.line)) ?? null }
+        : null,
+      instruction,
+      function: top?.name ?? null,
+      description,
+      frames: frames.map((f) => ({
+        name: f.name,
+        file: f.source ? f.source.path ?? f.source.name ?? null : null,
+        source: f.source ? f.source.name ?? null : null,
+        line: f.source ? f.line : null,
+      })),
+      scopes,
+    });
+    return top?.source !== undefined;
   }
 
   private async lineText(source: DebugProtocol.Source, line: number): Promise<string | undefined> {

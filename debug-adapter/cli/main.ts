@@ -50,6 +50,8 @@ Flags of chainstep debug (override the launch.json configuration's fields):
   --break <file:line>         breakpoint (repeatable); file relative to the current folder
   --steps <n>                 stops to show (default 30)
   --step-back <n>             step backs to show after them (default 3)
+  --json                      one JSON object per line (progress, output, breakpoint, stop, end, error);
+                              the schema is in the README ("JSON output of chainstep debug")
   -h, --help                  this text
 `;
 
@@ -88,6 +90,7 @@ async function debug(argv: string[]): Promise<number> {
       break: { type: 'string', multiple: true },
       steps: { type: 'string' },
       'step-back': { type: 'string' },
+      json: { type: 'boolean' },
     },
     HELP,
     true,
@@ -132,7 +135,7 @@ async function debug(argv: string[]): Promise<number> {
   return runHeadless(
     backends,
     config as unknown as LaunchConfig,
-    { breakpoints, steps: count('steps', values.steps, 30), stepBack: count('step-back', values['step-back'], 3) },
+    { breakpoints, steps: count('steps', values.steps, 30), stepBack: count('step-back', values['step-back'], 3), json: values.json === true },
     (line) => process.stdout.write(`${line}\n`),
   );
 }

@@ -16,6 +16,8 @@ import { EvmExecution } from './debug/execution.ts';
 import { Cancelled, record } from './record/recorder.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
+import { launchFoundryTest } from './foundry/launch.ts';
+import { foundryTestCommand } from './foundry/test-command.ts';
 
 export { DEFAULT_GAS_LIMIT };
 
@@ -56,7 +58,7 @@ export function chooseContract(project: CompiledProject, wanted: unknown, fn: st
   return candidates[candidates.length - 1]!;
 }
 
-function storageSnapshot(chain: Chain): (address: string, slot: bigint) => bigint {
+export function storageSnapshot(chain: { readonly evm: { readonly stateManager: unknown } }): (address: string, slot: bigint) => bigint {
   const sm = chain.evm.stateManager;
   if (!(sm instanceof SimpleStateManager)) return () => 0n;
   // SimpleStateManager keeps storage in one flat map ("<address>_<slot word>" -> value bytes); a copy of it
@@ -219,5 +221,8 @@ export const evmBackend: Backend = {
   programs: 'a .sol file, a folder of Solidity sources, or a Foundry or Hardhat project',
   exceptionFilters: EVM_EXCEPTION_FILTERS,
   accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
-  launch: (config, progress, cancel, report): Promise<Execution> => launchEvm(config, progress, cancel, report),
+  // `test` names a Foundry test ("CounterTest.test_Increment"): run as forge runs it, with cheatcodes.
+  launch: (config, progress, cancel, report): Promise<Execution> =>
+    (config.test !== undefined ? launchFoundryTest(config, progress, cancel) : launchEvm(config, progress, cancel, report)),
+  commands: [foundryTestCommand],
 };

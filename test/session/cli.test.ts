@@ -55,6 +55,32 @@ test('chainstep debug with breakpoints on the caller-callee sample shows the fra
   assert.match(r.stdout, /Call returned \(90\)/);
 });
 
+test('chainstep debug --json prints one documented JSON object per line: stops with location, frames and values', { skip: !hasEvm && 'EVM backend not found' }, () => {
+  const r = chainstep('debug', 'samples/solidity/vault/.vscode/launch.json', '--name', 'Vault: withdraw more than deposited (reverts)', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  // Every line is JSON (nothing else on stdout), each with a type from the README's schema.
+  const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string } & Record<string, any>);
+  for (const e of events) assert.ok(['progress', 'output', 'breakpoint', 'stop', 'end', 'error'].includes(e.type), e.type);
+  assert.ok(events.some((e) => e.type === 'progress' && /Compiling/.test(e.message)));
+  const stops = events.filter((e) => e.type === 'stop');
+  const vault = path.join(root, 'samples/solidity/vault/Vault.sol');
+  assert.deepEqual(stops[0]!.location, { file: vault, name: 'Vault.sol', line: 29, column: stops[0]!.location.column, text: '        uint256 available = balances[msg.sender];' });
+  assert.equal(stops[0]!.reason, 'entry');
+  assert.equal(stops[0]!.function, 'Vault.withdraw');
+  assert.deepEqual(stops[0]!.frames.map((f: { name: string; line: number }) => [f.name, f.line]), [['Vault.withdraw', 29]]);
+  // The values the launch configuration gave: withdraw(100) after depositing 5.
+  const scope = (stop: any, name: RegExp) => stop.scopes.find((s: { name: string }) => name.test(s.name))?.variables ?? [];
+  assert.deepEqual(scope(stops[0], /param/i).map((v: any) => [v.name, v.value]), [['amount', '100']]);
+  const failing = stops.find((s) => s.reason === 'exception')!;
+  assert.equal(failing.location.line, 31);
+  assert.equal(failing.description, 'InsufficientBalance(requested: 100, available: 5)');
+  assert.deepEqual(scope(failing, /local/i).find((v: any) => v.name === 'available')?.value, '5');
+  assert.ok(stops.some((s) => s.reason === 'step back'));
+  assert.ok(events.some((e) => e.type === 'output' && /Call reverted: InsufficientBalance/.test(e.text)));
+  assert.deepEqual(events.at(-1), { type: 'end', completed: true });
+  assert.deepEqual(stops.map((s) => s.index), stops.map((_, i) => i + 1));
+});
+
 test('chainstep debug reports bad input clearly', { skip: !hasEvm && 'EVM backend not found' }, () => {
   const r = chainstep('debug', '--program', 'samples/solidity/vault/Nope.sol', '--function', 'withdraw');
   assert.equal(r.code, 1);

@@ -78,7 +78,7 @@ export async function startAnvil(extraArgs: readonly string[] = []): Promise<Anv
 /** Sends a transaction from one of anvil's unlocked dev accounts and waits for its receipt. */
 export async function sendTransaction(
   node: Anvil,
-  tx: { from: string; to?: string; data: string; value?: bigint; gas: bigint },
+  tx: { from: string; to?: string; data: string; value?: bigint; gas: bigint; gasPrice?: bigint },
 ): Promise<{ hash: string; status: boolean; contractAddress?: string; gasUsed: bigint }> {
   const hash = await node.rpc<string>('eth_sendTransaction', [{
     from: tx.from,
@@ -86,8 +86,19 @@ export async function sendTransaction(
     data: tx.data,
     value: `0x${(tx.value ?? 0n).toString(16)}`,
     gas: `0x${tx.gas.toString(16)}`,
+    // A legacy gas price (0 with `--base-fee 0`) so balances and GASPRICE equal an embedded chain's.
+    ...(tx.gasPrice !== undefined ? { gasPrice: `0x${tx.gasPrice.toString(16)}` } : {}),
   }]);
-  const receipt = await node.rpc<{ status: string; contractAddress?: string | null; gasUsed: string }>('eth_getTransactionReceipt', [hash]);
+  // Automine answers before the receipt is always queryable: wait for it briefly.
+  type Receipt = { status: string; contractAddress?: string | null; gasUsed: string };
+  let receipt: Receipt | null = null;
+  for (let tries = 0; !receipt; tries++) {
+    receipt = await node.rpc<Receipt | null>('eth_getTransactionReceipt', [hash]);
+    if (!receipt) {
+      if (tries > 100) throw new Error(`anvil: no receipt for ${hash}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   return { hash, status: receipt.status === '0x1', contractAddress: receipt.contractAddress ?? undefined, gasUsed: BigInt(receipt.gasUsed) };
 }
 

@@ -29,6 +29,8 @@ export interface EvmCallInfo {
   readonly fn?: AbiItem;
   /** Storage as it was before the call: a function reading it. */
   readonly initialStorage: (address: string, slot: bigint) => bigint;
+  /** Names given to addresses (Foundry's vm.label): shown with their frames. Lowercase hex keys. */
+  readonly labels?: ReadonlyMap<string, string>;
 }
 
 export class EvmExecution implements Execution {
@@ -52,7 +54,7 @@ export class EvmExecution implements Execution {
     this.stepCount = rec.stepCount;
     this.sources = table.files;
     const registry = new TypeRegistry(Object.fromEntries(info.project.sources.map((s) => [s.unit, { ast: s.ast }])));
-    this.frameTable = new FrameTable(this.steps, info.project);
+    this.frameTable = new FrameTable(this.steps, info.project, info.labels);
     const abis = info.project.contracts.map((c) => c.abi);
     this.outcome = callOutcome(rec, info.fn, abis);
     this.exceptions = callExceptions(rec, abis, (ctx) => this.frameTable.externalName(ctx));

@@ -40,7 +40,7 @@ export class FrameTable {
   private readonly frameDepth: Uint16Array;
   private readonly selectors = new Map<AbiItem[] | readonly AbiItem[], Map<string, AbiItem>>();
 
-  constructor(private readonly steps: Steps, private readonly project: CompiledProject) {
+  constructor(private readonly steps: Steps, private readonly project: CompiledProject, private readonly labels?: ReadonlyMap<string, string>) {
     this.frameOf = new Uint32Array(steps.stepCount);
     this.build();
     this.frameDepth = Uint16Array.from(this.records.map((f) => f.depth));
@@ -101,11 +101,13 @@ export class FrameTable {
 
   externalName(ctx: CallContext): string {
     const unit = this.steps.units.units[ctx.codeId];
-    if (!unit?.contract) return `${short(ctx.codeAddress || ctx.address)} (unknown code)`;
-    if (ctx.isCreate) return `${unit.contract.name}.constructor`;
+    const label = this.labels?.get(ctx.address);
+    if (!unit?.contract) return `${label ?? short(ctx.codeAddress || ctx.address)} (unknown code)`;
+    const named = (name: string): string => (label ? `${name} [${label}]` : name);
+    if (ctx.isCreate) return named(`${unit.contract.name}.constructor`);
     const fn = this.calledFunction(ctx);
-    if (fn) return `${unit.contract.name}.${fn.name}`;
-    return `${unit.contract.name}.${ctx.calldata.length === 0 ? 'receive' : 'fallback'}`;
+    if (fn) return named(`${unit.contract.name}.${fn.name}`);
+    return named(`${unit.contract.name}.${ctx.calldata.length === 0 ? 'receive' : 'fallback'}`);
   }
 
   private functionAtPc(unit: CodeUnit, pc: number): { fn?: FunctionInfo; ast?: SourceAst; helper?: string } {
