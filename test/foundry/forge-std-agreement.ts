@@ -94,7 +94,7 @@ test(`forge-std's own suite (${part}): chainstep test agrees with forge test (ve
       const sameVerdict = f.status === r.status;
       const gas = f.kind.Unit?.gas;
       const sameGas = f.status !== 'Success' || gas === undefined || BigInt(gas) === r.gas;
-      if (gas !== undefined && f.status === 'Success' && sameVerdict) gasCompared++;
+      if (gas !== undefined && f.status === 'Success' && sameVerdict && sameGas) gasCompared++;
       if (sameVerdict && sameGas) agreed++;
       else disagreements.push(`${ours.id} ${r.signature}: ours ${r.status}${r.reason ? ` (${r.reason})` : ''} gas ${r.gas ?? '-'}; forge ${f.status} gas ${gas ?? '-'}`);
     }

@@ -460,7 +460,7 @@ export class ForgeVm {
     const snapshot = (): unknown[] => {
       const sm = this.sm() as unknown as { topAccountStack(): Map<string, unknown>; topCodeStack(): Map<string, Uint8Array>; topStorageStack(): Map<string, Uint8Array> };
       const id = this.nextSnapshot++;
-      const accounts = new Map([...sm.topAccountStack()].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)]));
+      const accounts = copyAccounts(sm.topAccountStack());
       this.snapshots.set(id, { accounts, code: new Map(sm.topCodeStack()), storage: new Map(sm.topStorageStack()), block: { ...block }, chainId: this.chainId });
       return [id];
     };
@@ -469,7 +469,7 @@ export class ForgeVm {
       if (!snap) return [false];
       const sm = this.sm() as unknown as { topAccountStack(): Map<string, unknown>; topCodeStack(): Map<string, Uint8Array>; topStorageStack(): Map<string, Uint8Array> };
       const replace = <V>(target: Map<string, V>, from: Map<string, V>): void => { target.clear(); for (const [k, v] of from) target.set(k, v); };
-      replace(sm.topAccountStack(), new Map([...snap.accounts].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)])));
+      replace(sm.topAccountStack(), copyAccounts(snap.accounts));
       replace(sm.topCodeStack(), snap.code);
       replace(sm.topStorageStack(), snap.storage);
       Object.assign(block, snap.block);
@@ -679,6 +679,11 @@ class AssumeRejected extends Error {}
 class SkipTest extends Error {}
 class RawRevert extends Error {
   constructor(readonly data: Bytes) { super('revert'); }
+}
+
+/** Account objects are mutated in place by the EVM: a snapshot keeps copies, and restores copies of those. */
+function copyAccounts(accounts: Map<string, unknown>): Map<string, unknown> {
+  return new Map([...accounts].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)]));
 }
 
 function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
