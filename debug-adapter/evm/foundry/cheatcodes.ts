@@ -13,6 +13,8 @@ import {
 } from 'viem';
 import { mnemonicToAccount, privateKeyToAddress, sign } from 'viem/accounts';
 import { existsSync, readFileSync } from 'node:fs';
+import { LosslessNumber, parse as parseJsonLossless } from 'lossless-json';
+import { parse as parseTomlText } from 'smol-toml';
 import { resolve } from 'node:path';
 import { opcodeMap } from '../record/recorder.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
@@ -33,7 +35,8 @@ const bytes = (h: string): Bytes => Uint8Array.from(Buffer.from(h.startsWith('0x
 const lower = (a: { toString(): string }): string => a.toString().toLowerCase();
 const word = (v: bigint): Bytes => bytes(v.toString(16).padStart(64, '0'));
 const toBig = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(hex(b)));
-const errorString = (message: string): Bytes => bytes(encodeErrorResult({ abi: [{ type: 'error', name: 'Error', inputs: [{ type: 'string', name: '' }] }], errorName: 'Error', args: [message] }));
+/** forge reports a failing cheatcode as `CheatcodeError(string)` (forge-std compares against that encoding). */
+const errorString = (message: string): Bytes => bytes(encodeErrorResult({ abi: [{ type: 'error', name: 'CheatcodeError', inputs: [{ type: 'string', name: 'message' }] }], errorName: 'CheatcodeError', args: [message] }));
 
 /** The failure a cheatcode answers with: the call reverts with Error(message). */
 export class CheatError extends Error {}
@@ -84,6 +87,8 @@ export interface ForgeVmOptions {
   readonly block: BlockEnv;
   /** The contract artifacts `getCode`/`deployCode` can name ("File.sol:Name" or "Name"). */
   readonly artifactCode?: (name: string) => string | undefined;
+  /** foundry.toml's [rpc_endpoints] (alias -> URL, `${ENV}` allowed), for vm.rpcUrl. */
+  readonly rpcEndpoints?: Readonly<Record<string, string>>;
   /** Names for selectors of cheatcodes we do not implement (the project's Vm ABI). */
   readonly knownNames?: ReadonlyMap<string, string>;
 }
@@ -455,7 +460,7 @@ export class ForgeVm {
     const snapshot = (): unknown[] => {
       const sm = this.sm() as unknown as { topAccountStack(): Map<string, unknown>; topCodeStack(): Map<string, Uint8Array>; topStorageStack(): Map<string, Uint8Array> };
       const id = this.nextSnapshot++;
-      const accounts = new Map([...sm.topAccountStack()].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)]));
+      const accounts = copyAccounts(sm.topAccountStack());
       this.snapshots.set(id, { accounts, code: new Map(sm.topCodeStack()), storage: new Map(sm.topStorageStack()), block: { ...block }, chainId: this.chainId });
       return [id];
     };
@@ -464,7 +469,7 @@ export class ForgeVm {
       if (!snap) return [false];
       const sm = this.sm() as unknown as { topAccountStack(): Map<string, unknown>; topCodeStack(): Map<string, Uint8Array>; topStorageStack(): Map<string, Uint8Array> };
       const replace = <V>(target: Map<string, V>, from: Map<string, V>): void => { target.clear(); for (const [k, v] of from) target.set(k, v); };
-      replace(sm.topAccountStack(), new Map([...snap.accounts].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)])));
+      replace(sm.topAccountStack(), copyAccounts(snap.accounts));
       replace(sm.topCodeStack(), snap.code);
       replace(sm.topStorageStack(), snap.storage);
       Object.assign(block, snap.block);
@@ -543,6 +548,42 @@ export class ForgeVm {
         return [v === undefined ? fallback : parseValue(type, v.trim())];
       });
       d(`parse${suffix}(string) returns (${type})`, ([text]) => [parseValue(type, text as string)]);
+    }
+    const resolveEnv = (text: string): string => text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
+      const v = env(name);
+      if (v === undefined) throw new CheatError(`failed to resolve env var \`${name}\` in \`${whole}\`: environment variable not found`);
+      return v;
+    });
+    d('resolveEnv(string) returns (string)', ([text]) => [resolveEnv(text as string)]);
+    d('rpcUrl(string) returns (string)', ([alias]) => {
+      const url = this.options.rpcEndpoints?.[alias as string];
+      if (url !== undefined) return [resolveEnv(url)];
+      if (/^(https?|wss?):\/\//.test(alias as string)) return [alias];
+      throw new CheatError(`invalid rpc url: ${alias as string}`);
+    });
+    d('makePersistent(address)', () => {}); // persistence across forks; without forks there is nothing to keep
+    // JSON and TOML documents: read by a key path ("$", ".a.b", ".list[0]"), values converted to the type asked.
+    const types = [['Bool', 'bool'], ['Uint', 'uint256'], ['Int', 'int256'], ['Address', 'address'], ['Bytes32', 'bytes32'], ['String', 'string'], ['Bytes', 'bytes']] as const;
+    for (const [format, parseDoc] of [['Json', (t: string) => parseLossless(t)], ['Toml', (t: string) => parseTomlDoc(t)]] as const) {
+      const at = (doc: unknown, key: unknown): unknown => {
+        const found = select(parseDoc(doc as string), key as string);
+        if (found === undefined) throw new CheatError(`vm.parse${format}: path ${JSON.stringify(key)} not found`);
+        return found;
+      };
+      for (const [suffix, type] of types) {
+        d(`parse${format}${suffix}(string,string) returns (${type})`, ([doc, key]) => [coerce(type, at(doc, key))]);
+        d(`parse${format}${suffix}Array(string,string) returns (${type}[])`, ([doc, key]) => {
+          const v = at(doc, key);
+          if (!Array.isArray(v)) throw new CheatError(`vm.parse${format}${suffix}Array: ${JSON.stringify(key)} is not an array`);
+          return [v.map((x) => coerce(type, x))];
+        });
+      }
+      d(`keyExists${format}(string,string) returns (bool)`, ([doc, key]) => [select(parseDoc(doc as string), key as string) !== undefined]);
+      d(`parse${format}Keys(string,string) returns (string[])`, ([doc, key]) => {
+        const v = at(doc, key);
+        if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CheatError(`vm.parse${format}Keys: ${JSON.stringify(key)} is not an object`);
+        return [Object.keys(v)];
+      });
     }
     d('envExists(string) returns (bool)', ([name]) => [env(name) !== undefined]);
     d('projectRoot() returns (string)', () => [this.options.root]);
@@ -640,6 +681,11 @@ class RawRevert extends Error {
   constructor(readonly data: Bytes) { super('revert'); }
 }
 
+/** Account objects are mutated in place by the EVM: a snapshot keeps copies, and restores copies of those. */
+function copyAccounts(accounts: Map<string, unknown>): Map<string, unknown> {
+  return new Map([...accounts].map(([k, a]) => [k, a === undefined ? undefined : Object.assign(Object.create(Object.getPrototypeOf(a) as object) as object, a)]));
+}
+
 function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
   if (data.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
@@ -727,6 +773,50 @@ function toForgeString(type: string, v: unknown): string {
   if (type === 'address') return getAddress(v as string);
   if (type === 'bool' || type === 'uint256' || type === 'int256') return String(v);
   return (v as string).toLowerCase();
+}
+
+function parseLossless(text: string): unknown {
+  try {
+    return parseJsonLossless(text);
+  } catch (e) {
+    throw new CheatError(`failed parsing JSON: ${(e as Error).message}`);
+  }
+}
+function parseTomlDoc(text: string): unknown {
+  try {
+    return parseTomlText(text);
+  } catch (e) {
+    throw new CheatError(`failed parsing TOML: ${(e as Error).message}`);
+  }
+}
+
+/** The value at a key path: "$" or "" is the document, ".a.b" object keys, "[2]" array elements. */
+function select(doc: unknown, key: string): unknown {
+  const path = key.replace(/^\$/, '');
+  let cur: unknown = doc;
+  for (const m of path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = m[1] !== undefined ? (Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[m[1]]) : (cur as unknown[])[Number(m[2])];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/** A document value as the Solidity type asked for (numbers exactly, strings parsed as forge does). */
+function coerce(type: string, v: unknown): unknown {
+  if (v instanceof LosslessNumber || typeof v === 'number' || typeof v === 'bigint') {
+    const text = v.toString();
+    if (type === 'uint256' || type === 'int256') return parseValue(type, text);
+    if (type === 'string') return text;
+    throw new CheatError(`cannot read the number ${text} as ${type}`);
+  }
+  if (typeof v === 'boolean') {
+    if (type === 'bool') return v;
+    if (type === 'string') return String(v);
+    throw new CheatError(`cannot read ${v} as ${type}`);
+  }
+  if (typeof v === 'string') return type === 'string' ? v : parseValue(type, v);
+  throw new CheatError(`cannot read ${JSON.stringify(v)} as ${type}`);
 }
 
 /** A string as forge's parse and env cheatcodes read it. */

@@ -17,6 +17,8 @@ export interface FoundryConfig {
   readonly remappings: readonly string[];
   readonly fuzzRuns: number;
   readonly fuzzSeed?: bigint;
+  /** [rpc_endpoints]: alias -> URL as written (env references resolved when used). */
+  readonly rpcEndpoints: Readonly<Record<string, string>>;
   /** Env-var-free keys forge passes to cheatcodes (fs_permissions etc. are not modelled). */
   readonly raw: Record<string, unknown>;
 }
@@ -90,6 +92,7 @@ export function loadFoundryConfig(root: string, profile = process.env.FOUNDRY_PR
     fuzzRuns: Number.isSafeInteger(runs) && runs > 0 ? runs : 256,
     fuzzSeed: seedText !== undefined && /^(0x[0-9a-fA-F]+|\d+)$/.test(seedText) ? BigInt(seedText) : undefined,
     raw: merged,
+    rpcEndpoints: Object.fromEntries(Object.entries((doc.rpc_endpoints ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')),
   };
 }
 

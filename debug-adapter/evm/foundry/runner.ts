@@ -145,6 +145,7 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
 export async function prepareChain(config: FoundryConfig, all: readonly FoundryArtifact[]): Promise<TestChain> {
   return TestChain.create({
     root: config.root,
+    rpcEndpoints: config.rpcEndpoints,
     artifactCode: (name) => {
       const [file, contract] = name.includes(':') ? name.split(':') : [undefined, name.replace(/\.sol$/, '')];
       const found = all.find((a) => a.name === contract && (!file || a.sourceUnit.endsWith(file)))
