@@ -52,6 +52,24 @@ function writableCopy(): string {
   return dir;
 }
 
+/** forge's environment for the copy: offline, with the solc-js shim and the solc-js release it loads. */
+function forgeEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, FOUNDRY_OFFLINE: 'true', SOLC_JS_DIR: path.join(root, 'node_modules/solc-0.8.30') };
+}
+
+/**
+ * Builds the copy with forge once, without the per-test time limit (`npm run test:all` calls this through
+ * scripts/prepare-forge-std.ts before the tests): a clean solc-js build of forge-std takes over a minute, and
+ * the agreement tests, two at a time, would otherwise both build it within their limit.
+ */
+export function prepareForgeStd(): string {
+  if (!forgeStdPresent) return SKIP_FORGE_STD;
+  if (!FORGE) return SKIP_FOUNDRY;
+  const dir = writableCopy();
+  const built = spawnSync(FORGE, ['build', '--use', SOLC_SHIM], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env: forgeEnv() });
+  return built.status === 0 ? `forge-std built in ${dir}` : `forge build failed in ${dir}: ${(built.stderr || built.stdout).slice(-2000)}`;
+}
+
 interface ForgeTest { status: string; reason: string | null; kind: { Unit?: { gas: number }; Fuzz?: { runs: number } } }
 
 /**
@@ -71,7 +89,7 @@ test(`forge-std's own suite (${part}): chainstep test agrees with forge test (ve
   t.diagnostic(`forge-std copy (forge's out/ cached here between runs): ${dir}`);
   const forge = spawnSync(FORGE!, ['test', '--use', SOLC_SHIM, '--no-match-test', NETWORK_ONLY.source.slice(1, -1), ...forgeFilter, '--json'], {
     cwd: dir, encoding: 'utf8', timeout: 230_000, maxBuffer: 64 << 20,
-    env: { ...process.env, FOUNDRY_OFFLINE: 'true', SOLC_JS_DIR: path.join(root, 'node_modules/solc-0.8.30') },
+    env: forgeEnv(),
   });
   assert.ok(forge.stdout.trim().startsWith('{'), forge.error
     ? `forge test did not finish (${forge.error.message}): a clean build of forge-std with solc-js takes minutes on a busy machine; it is cached in ${dir}, so the next run is fast`
