@@ -1,4 +1,4 @@
-// Locals are read from the stack only for compilers whose slot rule is known (solc >= 0.5.0, see
+// Locals are read from the stack only for compilers whose slot rule is known (solc 0.4 and >= 0.5.0, see
 // build/ast.ts): a build whose compiler is older, or not recorded, shows them as unavailable with the
 // reason rather than a guess. Parameters keep their (known) positions.
 import test from 'node:test';
@@ -7,12 +7,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { localSlotsKnown } from '../../debug-adapter/evm/build/ast.ts';
+import { localSlotRule } from '../../debug-adapter/evm/build/ast.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
 import { root } from '../session/dap-issue3-helpers.ts';
 
-test('the slot rule is known from solc 0.5.0 on', () => {
-  assert.deepEqual(['0.8.37+commit.abc', '0.5.16+commit.9c3226ce.Emscripten.clang', 'v0.5.0', '0.4.26+commit.4563c3fc', '', undefined].map(localSlotsKnown), [true, true, true, false, false, false]);
+test('the slot rule: block scoping from solc 0.5.0 on, function scoping for 0.4, nothing known otherwise', () => {
+  assert.deepEqual(['0.8.37+commit.abc', '0.5.16+commit.9c3226ce.Emscripten.clang', 'v0.5.0', '0.4.26+commit.4563c3fc', '0.4.26', '0.3.6', '', undefined].map(localSlotRule),
+    ['block', 'block', 'block', 'function', 'function', undefined, undefined, undefined]);
 });
 
 test('a build-info that does not name its compiler: parameters shown, locals unavailable with the reason', async () => {

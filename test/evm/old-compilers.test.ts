@@ -4,15 +4,17 @@
 // against its public getters run after the same calls.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { encodePacked, keccak256 } from 'viem';
+import { encodePacked, keccak256, type Abi, type Hex } from 'viem';
 import { launch, where } from '../session/dap-helpers.ts';
 import { lineOf, nextStop, root, samples, scopeVariables, sharedAdapter } from '../session/dap-issue3-helpers.ts';
 import { launchEvm } from '../../debug-adapter/evm/backend.ts';
 import { startSolcMirror, type SolcMirror } from '../support/solc-mirror.ts';
+import { referenceRun } from './issue7-reference.ts';
 
 const dir = path.join(samples, 'old-compilers');
 let mirror: SolcMirror;
@@ -172,4 +174,58 @@ test('0.7: ^0.7.0 picks 0.7.6 (not 0.8.4, also on the mirror); enum, fixed array
   assert.equal(state.wrapped, '8');
   assert.equal(await getter({ program: file }, setup, 'slots', ['0']), 'returned (9)');
   assert.equal(await getter({ program: file }, setup, 'phase'), 'returned (1)');
+});
+
+/** Compiles a sample with the installed solc 0.4.26 itself (not through Chainstep), for the reference run. */
+function compiled04(file: string, name: string): { abi: Abi; bytecode: Hex } {
+  const solc = createRequire(import.meta.url)('solc-0.4.26') as { compileStandardWrapper(input: string): string };
+  const out = JSON.parse(solc.compileStandardWrapper(JSON.stringify({
+    language: 'Solidity', sources: { [path.basename(file)]: { content: readFileSync(file, 'utf8') } },
+    settings: { outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+  }))) as { contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>> };
+  const c = out.contracts[path.basename(file)]![name]!;
+  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+}
+
+test('0.4: locals live from function entry in declaration order (nested blocks, var (x, , z), a for loop), modifier variables after them: values agree with the events of an independent run', async () => {
+  const file = path.join(dir, 'Scopes04.sol');
+  const setup = [{ function: 'run', args: ['1'] }];
+  const reference = await referenceRun(compiled04(file, 'Scopes04'), { setup, call: { function: 'run', args: [10n] } });
+  const [inBlock, after, counted] = reference.events.map((e) => Object.fromEntries(Object.entries(e.args).map(([k, v]) => [k, String(v)])));
+  assert.deepEqual(reference.events.map((e) => e.eventName), ['Seen', 'Seen', 'Counted']);
+  const config = { program: file, setup, function: 'run', args: ['10'] };
+  // In the block: `a` as the event reports it; the later locals already hold their slots, still zero.
+  const first = await stopAt(config, file, lineOf(file, 'emit Seen(a, 0, 0, 0, 0);'));
+  assert.deepEqual(first.scopes.Parameters, { v: '10' });
+  assert.deepEqual(first.scopes.Locals, { total: '0', a: inBlock!.a, b: '0', x: '0', z: '0', n: '0' });
+  // After the block and the loop: the slot rule of solc >= 0.5 would read `b` from `a`'s freed slot.
+  const second = await stopAt(config, file, lineOf(file, 'emit Seen(a, b, x, z, n);'));
+  const n = Number(after!.n);
+  assert.deepEqual(second.scopes.Locals, { total: String((n * (n - 1)) / 2), a: after!.a, b: after!.b, x: after!.x, z: after!.z, n: after!.n });
+  // The modifier's argument and local sit after the function's locals.
+  const third = await stopAt(config, file, lineOf(file, 'emit Counted(before, by);'));
+  assert.equal(third.scopes.Locals?.by, counted!.by);
+  assert.equal(third.scopes.Locals?.before, counted!.before);
+  assert.equal(counted!.before, '5', 'the set-up call left last = 5');
+  // At every step, a shown variable holds a value it really had.
+  const sum = (n * (n - 1)) / 2;
+  const final = BigInt(sum) + [after!.a, after!.b, after!.x, after!.z].reduce((t, s) => t + BigInt(s!), 0n);
+  const truth: Record<string, readonly string[]> = {
+    v: ['10'], a: ['0', after!.a!], b: ['0', after!.b!], x: ['0', after!.x!], z: ['0', after!.z!],
+    n: Array.from({ length: n + 1 }, (_, i) => String(i)), total: ['0', ...Array.from({ length: n }, (_, i) => String((i * (i + 1)) / 2)), String(final)],
+    by: ['5'], before: ['0', counted!.before!],
+  };
+  const ex = await launchEvm({ ...compilerFields(), ...config }, () => {}, new AbortController().signal);
+  let checked = 0;
+  for (let s = 0; s < ex.stepCount; s++) {
+    if (!ex.frames(s)[0]!.name.startsWith('Scopes04.run')) continue;
+    for (const scope of ex.scopes(s, 0)) {
+      if (scope.name !== 'Parameters' && scope.name !== 'Locals') continue;
+      for (const v of scope.children.get(undefined, 0, 50, { hex: false })) {
+        assert.ok(truth[v.name]?.includes(v.value), `step ${s}: ${v.name} = ${v.value}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 300, `values checked: ${checked}`);
 });

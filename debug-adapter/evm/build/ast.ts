@@ -36,13 +36,17 @@ export interface StackVariable {
 export interface FunctionLayout {
   readonly params: readonly StackVariable[];
   readonly returns: readonly StackVariable[];
-  /** Locals: `slot` counts from the first word after the return variables and the modifiers' variables. */
+  /** Locals: `slot` counts from `localsOffset`. */
   readonly locals: readonly StackVariable[];
+  /** Where the locals begin, counted from the first word after the return variables: after the modifiers'
+   * variables (solc >= 0.5), or right there (solc 0.4 pushed them before running any modifier). */
+  readonly localsOffset: number;
   readonly paramSlots: number;
   readonly returnSlots: number;
   /**
-   * Modifiers are inlined: their arguments and the locals they declare before `_` sit on the stack between
-   * the return variables and the function's own locals. `base` counts from the first word after the returns.
+   * Modifiers are inlined: their arguments and the locals they declare before `_` (all their locals for
+   * solc 0.4) sit on the stack between the return variables and the function's own locals (after them for
+   * solc 0.4). `base` counts from the first word after the returns.
    */
   readonly modifiers: readonly { readonly src: Src; readonly base: number; readonly variables: readonly StackVariable[] }[];
   readonly modifierSlots: number;
@@ -61,17 +65,26 @@ export function stackSlots(declaration: AstNode): number {
 }
 
 /**
- * Whether the stack slots of a function's locals follow the rule `computeLayout` implements, for the compiler
- * that built the code (legacy code generation, no optimizer). Since 0.5.0 solc's ContractCompiler reserves a
- * local's slot when its declaration statement runs and frees it at the end of its block (C99 scoping), so the
- * slot is the count of declared words live before it. Before 0.5.0 every local of a function was reserved at
- * its entry (function scoping), which this layout does not describe; an unknown compiler proves nothing.
+ * How solc placed a function's locals on the stack (legacy code generation, no optimizer), read from the
+ * ContractCompiler of each release:
+ * - 'block' (0.5.0 on): a local's slot is reserved when its declaration statement runs and freed at the end
+ *   of its block (C99 scoping), so its slot counts the declared words live before it; the locals come after
+ *   the variables of the inlined modifiers.
+ * - 'function' (0.4.x): `visit(FunctionDefinition)` pushed a zero for every entry of
+ *   `FunctionDefinition::localVariables()` at entry, right after the return variables and before any modifier
+ *   code; that list is filled in declaration order (`endVisit(VariableDeclarationStatement)` in
+ *   NameAndTypeResolver, skipping empty tuple components), nested blocks included, and nothing is popped
+ *   before the function returns. A modifier's arguments and then all its locals were pushed the same way.
+ * An unknown compiler proves nothing: undefined.
  */
-export function localSlotsKnown(compilerVersion: string | undefined): boolean {
+export type LocalSlotRule = 'block' | 'function';
+
+export function localSlotRule(compilerVersion: string | undefined): LocalSlotRule | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(compilerVersion ?? '');
-  if (!m) return false;
+  if (!m) return undefined;
   const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major > 0 || minor >= 5;
+  if (major > 0 || minor >= 5) return 'block';
+  return minor === 4 ? 'function' : undefined;
 }
 
 export class SourceAst {
@@ -89,7 +102,8 @@ export class SourceAst {
   /** Set by the owner once every source is known (modifiers of base contracts live in other files). */
   resolveModifier: ModifierResolver = (id) => this.modifierDefinitions.get(id);
 
-  constructor(readonly ast: AstNode) {
+  /** `rule`: how the compiler of this source placed locals (see localSlotRule). */
+  constructor(readonly ast: AstNode, private readonly rule: LocalSlotRule = 'block') {
     this.walk(ast, '');
   }
 
@@ -125,7 +139,7 @@ export class SourceAst {
 
   layoutOf(fn: AstNode): FunctionLayout {
     let layout = this.layouts.get(fn);
-    if (!layout) { layout = computeLayout(fn, this.resolveModifier); this.layouts.set(fn, layout); }
+    if (!layout) { layout = computeLayout(fn, this.resolveModifier, this.rule); this.layouts.set(fn, layout); }
     return layout;
   }
 }
@@ -140,8 +154,9 @@ function declarationsOf(list: unknown): AstNode[] {
   return params;
 }
 
-function computeLayout(fn: AstNode, resolveModifier: ModifierResolver): FunctionLayout {
-  const { params, returns, locals } = variablesOf(fn);
+function computeLayout(fn: AstNode, resolveModifier: ModifierResolver, rule: LocalSlotRule): FunctionLayout {
+  const { params, returns, locals } = variablesOf(fn, rule);
+  const localSlots = rule === 'function' ? locals.reduce((n, l) => n + l.slots, 0) : 0;
   const modifiers: { src: Src; base: number; variables: StackVariable[] }[] = [];
   let modifierSlots = 0;
   for (const invocation of (fn.modifiers as AstNode[] | undefined) ?? []) {
@@ -149,21 +164,26 @@ function computeLayout(fn: AstNode, resolveModifier: ModifierResolver): Function
     const id = (invocation.modifierName as { referencedDeclaration?: number } | undefined)?.referencedDeclaration;
     const definition = id === undefined ? undefined : resolveModifier(id);
     if (!definition || definition.nodeType !== 'ModifierDefinition') continue;
-    const m = variablesOf(definition);
-    // Only the modifier's top-level locals declared before `_` are still on the stack around the body.
+    const m = variablesOf(definition, rule);
+    // Only the modifier's top-level locals declared before `_` are still on the stack around the body
+    // (solc >= 0.5); solc 0.4 pushed all of them when the modifier began.
     let before = 0;
-    for (const st of ((definition.body as AstNode | undefined)?.statements as AstNode[] | undefined) ?? []) {
-      if (st.nodeType === 'PlaceholderStatement') break;
-      if (st.nodeType === 'VariableDeclarationStatement') for (const d of (st.declarations as (AstNode | null)[]) ?? []) before += d ? stackSlots(d) : 0;
+    if (rule === 'function') before = m.locals.reduce((n, l) => n + l.slots, 0);
+    else {
+      for (const st of ((definition.body as AstNode | undefined)?.statements as AstNode[] | undefined) ?? []) {
+        if (st.nodeType === 'PlaceholderStatement') break;
+        if (st.nodeType === 'VariableDeclarationStatement') for (const d of (st.declarations as (AstNode | null)[]) ?? []) before += d ? stackSlots(d) : 0;
+      }
     }
     const variables = [...m.params.vars, ...m.locals.map((l) => ({ ...l, slot: l.slot + m.params.total }))];
-    modifiers.push({ src: parseSrc(definition.src), base: modifierSlots, variables });
+    modifiers.push({ src: parseSrc(definition.src), base: localSlots + modifierSlots, variables });
     modifierSlots += m.params.total + before;
   }
-  return { params: params.vars, returns: returns.vars, locals, paramSlots: params.total, returnSlots: returns.total, modifiers, modifierSlots };
+  const localsOffset = rule === 'function' ? 0 : modifierSlots;
+  return { params: params.vars, returns: returns.vars, locals, localsOffset, paramSlots: params.total, returnSlots: returns.total, modifiers, modifierSlots };
 }
 
-function variablesOf(fn: AstNode): { params: { vars: StackVariable[]; total: number }; returns: { vars: StackVariable[]; total: number }; locals: StackVariable[] } {
+function variablesOf(fn: AstNode, rule: LocalSlotRule): { params: { vars: StackVariable[]; total: number }; returns: { vars: StackVariable[]; total: number }; locals: StackVariable[] } {
   const end = parseSrc(fn.src);
   const fnEnd = end.start + end.length;
   const place = (decls: AstNode[]): { vars: StackVariable[]; total: number } => {
@@ -228,5 +248,22 @@ function variablesOf(fn: AstNode): { params: { vars: StackVariable[]; total: num
     }
   };
   visit(fn.body, 0, fnEnd);
-  return { params, returns, locals };
+  return { params, returns, locals: rule === 'function' ? functionScoped(locals, end.start, fnEnd) : locals };
+}
+
+/**
+ * solc 0.4's places for the locals found by the block walk: consecutive words in declaration order, reserved
+ * (as zero) from the function's entry to its return. A local is shown over the whole function, as 0.4's
+ * function scoping lets the code use it, unless its name is declared twice (C99 scoping by
+ * `pragma experimental "v0.5.0"`): then over its own block, where the name means it.
+ */
+function functionScoped(locals: StackVariable[], fnStart: number, fnEnd: number): StackVariable[] {
+  const count = new Map<string, number>();
+  for (const l of locals) count.set(l.name, (count.get(l.name) ?? 0) + 1);
+  let slot = 0;
+  return [...locals].sort((a, b) => parseSrc(a.declaration.src).start - parseSrc(b.declaration.src).start).map((l) => {
+    const placed = count.get(l.name)! > 1 ? { ...l, slot } : { ...l, slot, visibleFrom: fnStart, visibleTo: fnEnd };
+    slot += l.slots;
+    return placed;
+  });
 }

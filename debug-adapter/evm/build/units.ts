@@ -3,7 +3,7 @@
 // jump markers (for internal frames) and source ranges.
 import { existsSync, readFileSync } from 'node:fs';
 import type { SourceFile, SourceRange } from '../../core/execution.ts';
-import { SourceAst, type FunctionInfo } from './ast.ts';
+import { localSlotRule, SourceAst, type FunctionInfo } from './ast.ts';
 import type { AstNode, CompiledContract, CompiledProject, GeneratedSource } from '../../../language/solidity/compile.ts';
 import { instructionOffsets } from '../opcodes.ts';
 import { StatementRanges, type StatementRange } from './statements.ts';
@@ -84,7 +84,7 @@ export class SourceTable {
       const name = s.path.split(/[\\/]/).pop() ?? s.unit;
       // Sources known only from build output (not on disk, or changed since) are shown from their text.
       const onDisk = existsSync(s.path) && readFileSync(s.path, 'utf8') === s.content;
-      const ast = new SourceAst(s.ast);
+      const ast = new SourceAst(s.ast, localSlotRule(project.compilerVersion));
       for (const [id, node] of ast.modifierDefinitions) modifiers.set(id, node);
       ast.resolveModifier = (id) => modifiers.get(id);
       this.add(onDisk ? { path: s.path, name, readOnly: false } : { path: s.path, name, content: s.content, readOnly: true }, s.content, ast, false);

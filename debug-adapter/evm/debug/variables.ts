@@ -2,7 +2,7 @@
 // locals in scope (by source offset) at their stack positions; in optimized builds the same names, read
 // from calldata where provably unchanged and otherwise unavailable; state variables from solc's layouts.
 import type { AstNode, CompiledContract, CompiledProject } from '../../../language/solidity/compile.ts';
-import { localSlotsKnown, type StackVariable } from '../build/ast.ts';
+import { localSlotRule, type StackVariable } from '../build/ast.ts';
 import {
   isValueType, stateVariablesFromLayout, type Location, type SolcStorageLayout, type SolType, type StateVariable, type TypeRegistry,
 } from '../decode/index.ts';
@@ -31,7 +31,7 @@ export class VariablePlacer {
   constructor(
     private readonly steps: Steps, private readonly frames: FrameTable, private readonly registry: TypeRegistry, private readonly project: CompiledProject,
   ) {
-    this.localsKnown = localSlotsKnown(project.compilerVersion);
+    this.localsKnown = localSlotRule(project.compilerVersion) !== undefined;
   }
 
   /**
@@ -48,7 +48,7 @@ export class VariablePlacer {
     if (rec.entryHeight < 0) rec.entryHeight = rebuildState(steps.rec, steps.rec.contexts[rec.ctx]!, rec.entryStep).stack.length;
     const base = rec.entryHeight - layout.paramSlots;
     const retBase = rec.entryHeight;
-    const localBase = rec.entryHeight + layout.returnSlots + layout.modifierSlots;
+    const localBase = rec.entryHeight + layout.returnSlots + layout.localsOffset;
     const unit = steps.unitAt(at);
     const e = unit.entries?.[unit.indexByPc[steps.pcs[at]!]!];
     const size = steps.stateAt(at).stack.length;

@@ -157,7 +157,7 @@ export class TypeRegistry {
    */
   fromVariableDeclaration(declaration: unknown): { type: SolType; dataLocation?: 'memory' | 'calldata' | 'storage' | 'transient' } {
     const node = (declaration ?? {}) as AstNode;
-    const type = this.fromTypeName(node.typeName);
+    const type = node.typeName ? this.fromTypeName(node.typeName) : inferredType(node);
     const location = node.storageLocation;
     if (location === 'memory' || location === 'calldata' || location === 'storage' || location === 'transient') {
       return { type, dataLocation: location };
@@ -210,6 +210,16 @@ export class TypeRegistry {
     }
     return elementaryType(entry.label) ?? { kind: 'unsupported', label: entry.label };
   }
+}
+
+/**
+ * The type of a solc 0.4 `var` declaration, which has no TypeName: only its type string. Value types are
+ * named there exactly; anything else (a memory struct, a literal string) stays undecodable, with its label.
+ */
+function inferredType(node: AstNode): SolType {
+  const typeString = String((node.typeDescriptions as { typeString?: string } | undefined)?.typeString ?? '');
+  const type = /^(bool|address|u?int\d*|bytes\d+)$/.test(typeString) ? elementaryType(typeString) : undefined;
+  return type ?? { kind: 'unsupported', label: typeString || 'unknown type' };
 }
 
 /** The outermost length of an ArrayTypeName: its literal, or the last `[N]` of its type string. */
