@@ -1,0 +1,95 @@
+// What the gas hints say, without VS Code: the per-line report the debug adapter sends after a launch
+// (`chainstep/lineGas`, see debug-adapter/core/line-gas.ts), kept per file until the file changes, and
+// the gas a function used in its last two runs (for the lens's ▲/▼). VS Code glue is in gas-view.ts.
+
+export interface GasItem { readonly label: string; readonly count: number; readonly gas: number }
+export interface LineGas { readonly path: string; readonly line: number; readonly gas: number; readonly count: number; readonly breakdown: readonly GasItem[] }
+export interface LineGasEvent {
+  readonly vm: string;
+  readonly program?: string;
+  readonly function?: string;
+  readonly gasUsed?: number;
+  readonly total: number;
+  readonly unmapped: number;
+  readonly lines: readonly LineGas[];
+}
+
+const number = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** The inlay hint at the end of a line: `⛽ 44,200 · 2×`. */
+export function hintText(line: LineGas): string {
+  return `⛽ ${number(line.gas)} · ${line.count}×`;
+}
+
+/** The hover of a hint: where the line's gas went. */
+export function hintTooltip(line: LineGas, vm: string): string {
+  const rows = line.breakdown.map((b) => `| ${b.label} | ${number(b.count)} | ${number(b.gas)} |`);
+  const unit = vm === 'move' ? 'gas units (Sui schedule)' : 'gas';
+  return [
+    `**${number(line.gas)} ${unit}** on this line, which ran ${line.count === 1 ? 'once' : `${line.count} times`} in the last debug session `
+      + '(its own instructions; gas of functions it called is on their lines).',
+    '',
+    '| spent on | instructions | gas |',
+    '|---|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Per-line gas of the last run, by file; a file's entries go when the file is edited. */
+export class LineGasStore {
+  private byPath = new Map<string, { vm: string; lines: Map<number, LineGas> }>();
+
+  /** A new run replaces everything: hints show one run at a time. */
+  set(event: LineGasEvent): void {
+    this.byPath = new Map();
+    for (const l of event.lines) {
+      let file = this.byPath.get(l.path);
+      if (!file) this.byPath.set(l.path, (file = { vm: event.vm, lines: new Map() }));
+      file.lines.set(l.line, l);
+    }
+  }
+
+  /** Lines of a file that ran, with their gas (1-based lines). */
+  linesOf(path: string): { vm: string; lines: readonly LineGas[] } | undefined {
+    const file = this.byPath.get(path);
+    return file && { vm: file.vm, lines: [...file.lines.values()] };
+  }
+
+  /** The file changed: its numbers no longer describe its text. Returns whether there was anything to clear. */
+  clear(path: string): boolean {
+    return this.byPath.delete(path);
+  }
+}
+
+/** The gas of a function's last run and the one before, as persisted in workspace state. */
+export interface FunctionGas { readonly last: number; readonly previous?: number }
+
+/** The key under which a function's gas is kept: file and qualified name. */
+export function functionKey(path: string, container: string, name: string): string {
+  return `chainstep.gas:${path}#${container}.${name}`;
+}
+
+/** A new measurement: the last one becomes the previous (kept when the gas did not change, so ▲/▼ stays meaningful). */
+export function recordRun(before: FunctionGas | undefined, gas: number): FunctionGas {
+  if (!before) return { last: gas };
+  if (before.last === gas) return before;
+  return { last: gas, previous: before.last };
+}
+
+/** The lens title: `⛽ 54,321 gas ▲ 2,100` after runs; undefined before any. */
+export function lensTitle(gas: FunctionGas | undefined): string | undefined {
+  if (!gas) return undefined;
+  let change = '';
+  if (gas.previous !== undefined && gas.previous !== gas.last) {
+    const d = gas.last - gas.previous;
+    change = d > 0 ? ` ▲ ${number(d)}` : ` ▼ ${number(-d)}`;
+  }
+  return `⛽ ${number(gas.last)} gas${change}`;
+}
+
+/** The function name a launch's `function` field names: `run(uint256)` → run, `0x0::m::test` → test. */
+export function launchedFunctionName(fn: string | undefined): string | undefined {
+  if (!fn) return undefined;
+  const base = fn.split('(')[0]!;
+  return base.split('::').pop()!.split('.').pop() || undefined;
+}

@@ -1,0 +1,137 @@
+// VS Code glue for measured gas: inlay hints at the end of each line the last debug session ran
+// (`⛽ 44,200 · 2×`, hover for the breakdown), and a lens on each function with the gas of its last run and
+// the change since the run before, persisted in workspace state. The numbers come from the debug adapter's
+// `chainstep/lineGas` event; what the hints say is decided in gas-hints.ts.
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LensTarget } from './code-lens.ts';
+import { configForDocument, documentLanguage } from './function-picker.ts';
+import { languageOfPath, scanFunctions } from './function-scan.ts';
+import {
+  functionKey, hintText, hintTooltip, launchedFunctionName, lensTitle, LineGasStore, recordRun, type FunctionGas, type LineGasEvent,
+} from './gas-hints.ts';
+import { DEBUG_TYPE } from './launch-config.ts';
+import { ensureTrusted } from './trust.ts';
+
+export const MEASURE_GAS_COMMAND = 'chainstep.measureGas';
+const setting = (name: string): boolean => vscode.workspace.getConfiguration('chainstep').get<boolean>(`gasHints.${name}`, true);
+
+class GasInlayHints implements vscode.InlayHintsProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeInlayHints = this.changed.event;
+  constructor(readonly store: LineGasStore) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
+    if (!setting('inlay')) return [];
+    const file = this.store.linesOf(document.uri.fsPath);
+    if (!file) return [];
+    const hints: vscode.InlayHint[] = [];
+    for (const l of file.lines) {
+      const line = l.line - 1;
+      if (line < range.start.line || line > range.end.line || line >= document.lineCount) continue;
+      const hint = new vscode.InlayHint(document.lineAt(line).range.end, hintText(l));
+      hint.paddingLeft = true;
+      hint.tooltip = new vscode.MarkdownString(hintTooltip(l, file.vm));
+      hints.push(hint);
+    }
+    return hints;
+  }
+}
+
+class GasCodeLenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  constructor(private readonly state: vscode.Memento) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!setting('codeLens')) return [];
+    const language = documentLanguage(document);
+    if (!language) return [];
+    return scanFunctions(language, document.getText())
+      .filter((fn) => language === 'solidity' || fn.kind === 'test' || fn.kind === 'entry')
+      .map((fn) => {
+        const gas = this.state.get<FunctionGas>(functionKey(document.uri.fsPath, fn.container, fn.name));
+        const target: LensTarget = { uri: document.uri.toString(), container: fn.container, name: fn.name, line: fn.line };
+        const title = lensTitle(gas);
+        return new vscode.CodeLens(new vscode.Range(fn.line, 0, fn.line, 0), {
+          title: title ?? '⛽ Measure gas',
+          tooltip: title
+            ? `Gas the call used the last time it ran in Chainstep${gas?.previous !== undefined ? ` (the run before: ${gas.previous.toLocaleString('en-US')})` : ''}. Click to measure again.`
+            : 'Run this function in Chainstep\'s VM (without debugging) and show the gas it used.',
+          command: MEASURE_GAS_COMMAND,
+          arguments: [target],
+        });
+      });
+  }
+
+  /** Remembers the run's gas for the function it called, found among the files the run went through. */
+  async remember(event: LineGasEvent, config: vscode.DebugConfiguration): Promise<void> {
+    const name = launchedFunctionName(event.function ?? config.function);
+    if (!name || event.gasUsed === undefined) return;
+    const parts = String(config.function ?? '').split('(')[0]!.split('::');
+    const container = typeof config.contract === 'string' ? config.contract : parts.length === 3 ? parts[1] : undefined;
+    const paths = new Set<string>([...(typeof config.program === 'string' ? [config.program] : []), ...event.lines.map((l) => l.path)]);
+    for (const path of paths) {
+      const language = languageOfPath(path);
+      if (!language) continue;
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        continue; // generated or embedded sources
+      }
+      const fn = scanFunctions(language, text).find((f) => f.name === name && (container === undefined || f.container === container));
+      if (!fn) continue;
+      const key = functionKey(path, fn.container, fn.name);
+      await this.state.update(key, recordRun(this.state.get<FunctionGas>(key), event.gasUsed));
+      this.refresh();
+      return;
+    }
+  }
+}
+
+/** Registers the hints, the lens, and the listener for the adapter's gas report. */
+export function registerGasView(context: vscode.ExtensionContext): void {
+  const store = new LineGasStore();
+  const inlay = new GasInlayHints(store);
+  const lenses = new GasCodeLenses(context.workspaceState);
+  const selector = [{ language: 'solidity' }, { language: 'move' }];
+  context.subscriptions.push(
+    vscode.languages.registerInlayHintsProvider(selector, inlay),
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      if (e.session.type !== DEBUG_TYPE || e.event !== 'chainstep/lineGas') return;
+      const report = e.body as LineGasEvent;
+      store.set(report);
+      inlay.refresh();
+      void lenses.remember(report, e.session.configuration);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && store.clear(e.document.uri.fsPath)) inlay.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('chainstep.gasHints')) {
+        inlay.refresh();
+        lenses.refresh();
+      }
+    }),
+    vscode.commands.registerCommand(MEASURE_GAS_COMMAND, (target?: LensTarget) => measure(target)),
+  );
+}
+
+/** Runs the lens's function without debugging: the adapter still reports the gas, which updates the lens. */
+async function measure(target: LensTarget | undefined): Promise<void> {
+  if (!target || !ensureTrusted()) return;
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
+  const config = await configForDocument(document, target);
+  if (!config) return;
+  await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(document.uri), config, { noDebug: true });
+}
