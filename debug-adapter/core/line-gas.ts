@@ -26,13 +26,36 @@ export interface LineGas {
   readonly breakdown: readonly GasItem[];
 }
 
+/**
+ * A node of the call tree by gas: calls of one function from the same caller merged (as a flame graph
+ * shows them). The root is the debugged call.
+ */
+export interface GasCall {
+  /** The frame's name as the call stack shows it: "Caller.sumOfSquares", "0x0::m::foo". */
+  readonly name: string;
+  /** Where the function starts (its first step's location), when it has sources. */
+  readonly path?: string;
+  readonly line?: number;
+  /** Activations merged into this node. */
+  readonly count: number;
+  /** Gas of its own steps and everything it called (inclusive). */
+  readonly gas: number;
+  /** Gas of its own steps only. */
+  readonly self: number;
+  readonly children: readonly GasCall[];
+}
+
 export interface GasReport {
   /** Gas of every recorded step: equals the call's execution gas when the recording is complete. */
   readonly total: number;
   /** Gas of steps without a source line (dispatcher, ABI decoding, code without sources). */
   readonly unmapped: number;
   readonly lines: readonly LineGas[];
+  /** The call tree by gas (external calls, internal functions, Move calls). */
+  readonly calls?: GasCall;
 }
+
+interface CallNode { name: string; path?: string; line?: number; count: number; gas: number; self: number; children: Map<string, CallNode> }
 
 /**
  * Adds up `gasOf(step)` by line. `kindOf(step, gas)` names the kind of work a step did for the hover
@@ -57,11 +80,32 @@ export function measureLineGas(
   // lastLine[d]: the line of the latest mapped step of the current activation at depth d (-2: none yet).
   let lastLine: number[] = [];
   let previousDepth = 0;
+  // The open activations, outermost first: stack[d] is the node of the frame at depth d.
+  const stack: CallNode[] = [];
+  const open = (step: number, depth: number, parent: CallNode | undefined): CallNode => {
+    const frames = execution.frames(step);
+    const frame = frames[frames.length - 1 - depth] ?? frames[0];
+    const location = frame?.location;
+    const name = frame?.name ?? '(unknown)';
+    const path = location ? execution.sources[location.source]?.path : undefined;
+    const key = `${name}\u0000${path ?? ''}`;
+    let node = parent?.children.get(key);
+    if (!node) {
+      node = { name, ...(path ? { path, line: location!.line } : {}), count: 0, gas: 0, self: 0, children: new Map() };
+      parent?.children.set(key, node);
+    }
+    node.count++;
+    return node;
+  };
   for (let step = 0; step < execution.stepCount; step++) {
     const g = gasOf(step);
     total += g;
     const depth = execution.depth(step);
     for (let d = previousDepth + 1; d <= depth; d++) lastLine[d] = -2;
+    if (step === 0) for (let d = 0; d <= depth; d++) stack[d] = open(step, d, stack[d - 1]);
+    else if (depth > previousDepth) for (let d = previousDepth + 1; d <= depth; d++) stack[d] = open(step, d, stack[d - 1]);
+    stack.length = depth + 1;
+    stack[depth]!.self += g;
     previousDepth = depth;
     const line = execution.lineId(step);
     if (line < 0 || !where.has(line)) { unmapped += g; continue; }
@@ -86,5 +130,12 @@ export function measureLineGas(
     lines.push({ path: execution.sources[at.source]!.path, line: at.line, gas: g, count: count.get(id) ?? 0, breakdown });
   }
   lines.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-  return { total, unmapped, lines };
+  return { total, unmapped, lines, ...(stack[0] ? { calls: finish(stack[0]) } : {}) };
+}
+
+/** Inclusive gas bottom-up; children largest first. */
+function finish(node: CallNode): GasCall {
+  const children = [...node.children.values()].map(finish).sort((a, b) => b.gas - a.gas);
+  const gas = node.self + children.reduce((s, c) => s + c.gas, 0);
+  return { name: node.name, ...(node.path ? { path: node.path, line: node.line! } : {}), count: node.count, gas, self: node.self, children };
 }

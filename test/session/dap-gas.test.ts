@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { readLaunchJson } from '../../debug-adapter/cli/launch-json.ts';
-import type { GasReport, LineGas } from '../../debug-adapter/core/line-gas.ts';
+import type { GasCall, GasReport, LineGas } from '../../debug-adapter/core/line-gas.ts';
 import { AdapterClient, launch, nextEvent } from './dap-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,4 +79,20 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   assert.ok(callItem.gas >= 2_600 && callItem.gas < 3_000, `caller-side CALL cost ${callItem.gas}`);
   const calleeGas = report.lines.filter((l) => l.path === callee).reduce((s, l) => s + l.gas, 0);
   assert.ok(calleeGas > 2_100 && call.gas < calleeGas + 10_000, `callee ${calleeGas}, call line ${call.gas}`);
+
+  // The call tree by gas: the debugged call is the root and holds all of it; loops merge into one node.
+  const tree = report.calls!;
+  const flat = (n: GasCall, out: GasCall[] = []): GasCall[] => (out.push(n), n.children.forEach((c) => flat(c, out)), out);
+  assert.equal(tree.name, 'Caller.run');
+  assert.equal(tree.gas, report.total);
+  for (const n of flat(tree)) assert.equal(n.gas, n.self + n.children.reduce((s, c) => s + c.gas, 0), `${n.name} is its own gas plus its callees'`);
+  const squares = tree.children.find((c) => c.name === 'Caller.sumOfSquares')!;
+  assert.equal(squares.count, 1);
+  assert.equal(squares.path, caller);
+  assert.equal(squares.children.find((c) => c.name === 'Caller.square')?.count, 4, 'square ran four times (generated checked-math helpers are nodes too)');
+  const scale = tree.children.find((c) => c.name === 'Callee.scale')!;
+  assert.equal(scale.path, callee);
+  assert.ok(scale.children.some((c) => c.name === 'Caller.notify'), 'the callback is inside the call');
+  // Everything on Callee.sol's lines ran inside Callee.scale.
+  assert.ok(scale.self >= calleeGas, `scale's own gas ${scale.self} covers its lines' ${calleeGas}`);
 });
