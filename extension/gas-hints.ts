@@ -4,6 +4,15 @@
 
 export interface GasItem { readonly label: string; readonly count: number; readonly gas: number }
 export interface LineGas { readonly path: string; readonly line: number; readonly gas: number; readonly count: number; readonly breakdown: readonly GasItem[] }
+export interface GasCall {
+  readonly name: string;
+  readonly path?: string;
+  readonly line?: number;
+  readonly count: number;
+  readonly gas: number;
+  readonly self: number;
+  readonly children: readonly GasCall[];
+}
 export interface LineGasEvent {
   readonly vm: string;
   readonly program?: string;
@@ -12,6 +21,7 @@ export interface LineGasEvent {
   readonly total: number;
   readonly unmapped: number;
   readonly lines: readonly LineGas[];
+  readonly calls?: GasCall;
 }
 
 const number = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -87,9 +97,43 @@ export function lensTitle(gas: FunctionGas | undefined): string | undefined {
   return `⛽ ${number(gas.last)} gas${change}`;
 }
 
-/** The function name a launch's `function` field names: `run(uint256)` → run, `0x0::m::test` → test. */
-export function launchedFunctionName(fn: string | undefined): string | undefined {
-  if (!fn) return undefined;
-  const base = fn.split('(')[0]!;
-  return base.split('::').pop()!.split('.').pop() || undefined;
+/** A function's gas in one run: the debugged call's total, or an internal function's inclusive gas over all its calls. */
+export interface MeasuredFunction {
+  readonly path: string;
+  readonly container: string;
+  readonly name: string;
+  readonly gas: number;
+  readonly calls: number;
+}
+
+/**
+ * The functions a run measured, from its call tree: frames named `Contract.fn` or `0x0::module::fn` with a
+ * source file. Generated helpers (no container) are left out. The root is the debugged call: its gas is the
+ * call's execution gas; `program` stands in for its file when the root has no source location.
+ */
+export function measuredFunctions(event: LineGasEvent, program?: string): MeasuredFunction[] {
+  const byKey = new Map<string, { path: string; container: string; name: string; gas: number; calls: number }>();
+  const visit = (node: GasCall, root: boolean, ancestors: ReadonlySet<string>): void => {
+    const path = node.path ?? (root ? program : undefined);
+    const parts = node.name.includes('::') ? node.name.split('::').slice(-2) : node.name.split('.');
+    const key = path && parts.length === 2 ? `${path}#${node.name}` : undefined;
+    if (key) {
+      const entry = byKey.get(key) ?? { path: path!, container: parts[0]!, name: parts[1]!, gas: 0, calls: 0 };
+      // Recursion: an activation inside another of the same function is already in the outer one's gas.
+      if (!ancestors.has(key)) entry.gas += root && event.gasUsed !== undefined ? event.gasUsed : node.gas;
+      entry.calls += node.count;
+      byKey.set(key, entry);
+    }
+    const inner = key ? new Set([...ancestors, key]) : ancestors;
+    for (const c of node.children) visit(c, false, inner);
+  };
+  if (event.calls) visit(event.calls, true, new Set());
+  return [...byKey.values()];
+}
+
+/** The 0-based line declaring function `name` in a source text (`function name(` or `fun name(`), or -1. */
+export function declarationLine(text: string, name: string): number {
+  const escaped = name.replace(/[$]/g, '\\$');
+  const m = new RegExp(`\\b(?:function|fun)\\s+${escaped}\\s*[(<]`).exec(text);
+  return m ? text.slice(0, m.index).split('\n').length - 1 : -1;
 }

@@ -2,13 +2,12 @@
 // (`⛽ 44,200 · 2×`, hover for the breakdown), and a lens on each function with the gas of its last run and
 // the change since the run before, persisted in workspace state. The numbers come from the debug adapter's
 // `chainstep/lineGas` event; what the hints say is decided in gas-hints.ts.
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LensTarget } from './code-lens.ts';
 import { configForDocument, documentLanguage } from './function-picker.ts';
-import { languageOfPath, scanFunctions } from './function-scan.ts';
+import { scanFunctions } from './function-scan.ts';
 import {
-  functionKey, hintText, hintTooltip, launchedFunctionName, lensTitle, LineGasStore, recordRun, type FunctionGas, type LineGasEvent,
+  declarationLine, functionKey, hintText, hintTooltip, lensTitle, LineGasStore, measuredFunctions, recordRun, type FunctionGas, type LineGasEvent,
 } from './gas-hints.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
@@ -55,48 +54,56 @@ class GasCodeLenses implements vscode.CodeLensProvider {
     if (!setting('codeLens')) return [];
     const language = documentLanguage(document);
     if (!language) return [];
-    return scanFunctions(language, document.getText())
-      .filter((fn) => language === 'solidity' || fn.kind === 'test' || fn.kind === 'entry')
-      .map((fn) => {
-        const gas = this.state.get<FunctionGas>(functionKey(document.uri.fsPath, fn.container, fn.name));
-        const target: LensTarget = { uri: document.uri.toString(), container: fn.container, name: fn.name, line: fn.line };
-        const title = lensTitle(gas);
-        return new vscode.CodeLens(new vscode.Range(fn.line, 0, fn.line, 0), {
-          title: title ?? '⛽ Measure gas',
-          tooltip: title
-            ? `Gas the call used the last time it ran in Chainstep${gas?.previous !== undefined ? ` (the run before: ${gas.previous.toLocaleString('en-US')})` : ''}. Click to measure again.`
-            : 'Run this function in Chainstep\'s VM (without debugging) and show the gas it used.',
-          command: MEASURE_GAS_COMMAND,
-          arguments: [target],
-        });
-      });
+    const path = document.uri.fsPath;
+    const text = document.getText();
+    const lenses: vscode.CodeLens[] = [];
+    const shown = new Set<string>();
+    // Functions a user can run: the last gas, or a lens that measures it.
+    for (const fn of scanFunctions(language, text).filter((f) => language === 'solidity' || f.kind === 'test' || f.kind === 'entry')) {
+      shown.add(`${fn.container}.${fn.name}`);
+      const gas = this.state.get<FunctionGas>(functionKey(path, fn.container, fn.name));
+      const target: LensTarget = { uri: document.uri.toString(), container: fn.container, name: fn.name, line: fn.line };
+      const title = lensTitle(gas);
+      lenses.push(new vscode.CodeLens(new vscode.Range(fn.line, 0, fn.line, 0), {
+        title: title ?? '⛽ Measure gas',
+        tooltip: title
+          ? `Gas the call used the last time it ran in Chainstep${gas?.previous !== undefined ? ` (the run before: ${gas.previous.toLocaleString('en-US')})` : ''}. Click to measure again.`
+          : 'Run this function in Chainstep\'s VM (without debugging) and show the gas it used.',
+        command: MEASURE_GAS_COMMAND,
+        arguments: [target],
+      }));
+    }
+    // Internal functions a run went through: their inclusive gas over all their calls in that run.
+    for (const qualified of this.state.get<string[]>(indexKey(path), [])) {
+      if (shown.has(qualified)) continue;
+      const [container, name] = qualified.split('.') as [string, string];
+      const line = declarationLine(text, name);
+      const title = lensTitle(this.state.get<FunctionGas>(functionKey(path, container, name)));
+      if (line < 0 || !title) continue;
+      lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+        title,
+        tooltip: 'Gas of this function and what it called, over all its calls, in the last Chainstep run that called it.',
+        command: '',
+      }));
+    }
+    return lenses;
   }
 
-  /** Remembers the run's gas for the function it called, found among the files the run went through. */
+  /** Remembers the gas of every function the run went through, per file. */
   async remember(event: LineGasEvent, config: vscode.DebugConfiguration): Promise<void> {
-    const name = launchedFunctionName(event.function ?? config.function);
-    if (!name || event.gasUsed === undefined) return;
-    const parts = String(config.function ?? '').split('(')[0]!.split('::');
-    const container = typeof config.contract === 'string' ? config.contract : parts.length === 3 ? parts[1] : undefined;
-    const paths = new Set<string>([...(typeof config.program === 'string' ? [config.program] : []), ...event.lines.map((l) => l.path)]);
-    for (const path of paths) {
-      const language = languageOfPath(path);
-      if (!language) continue;
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        continue; // generated or embedded sources
-      }
-      const fn = scanFunctions(language, text).find((f) => f.name === name && (container === undefined || f.container === container));
-      if (!fn) continue;
-      const key = functionKey(path, fn.container, fn.name);
-      await this.state.update(key, recordRun(this.state.get<FunctionGas>(key), event.gasUsed));
-      this.refresh();
-      return;
+    const program = typeof config.program === 'string' ? config.program : undefined;
+    for (const fn of measuredFunctions(event, program)) {
+      const key = functionKey(fn.path, fn.container, fn.name);
+      await this.state.update(key, recordRun(this.state.get<FunctionGas>(key), fn.gas));
+      const index = this.state.get<string[]>(indexKey(fn.path), []);
+      const qualified = `${fn.container}.${fn.name}`;
+      if (!index.includes(qualified)) await this.state.update(indexKey(fn.path), [...index, qualified]);
     }
+    this.refresh();
   }
 }
+
+const indexKey = (path: string): string => `chainstep.gasIndex:${path}`;
 
 /** Registers the hints, the lens, and the listener for the adapter's gas report. */
 export function registerGasView(context: vscode.ExtensionContext): void {

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  functionKey, hintText, hintTooltip, launchedFunctionName, lensTitle, LineGasStore, recordRun, type LineGasEvent,
+  declarationLine, functionKey, hintText, hintTooltip, lensTitle, LineGasStore, measuredFunctions, recordRun, type LineGasEvent,
 } from '../../extension/gas-hints.ts';
 
 const line = {
@@ -42,9 +42,22 @@ test('the function lens shows the last run\'s gas and the change since the run b
   assert.equal(functionKey('/w/Caller.sol', 'Caller', 'run'), 'chainstep.gas:/w/Caller.sol#Caller.run');
 });
 
-test('the launched function is found by its name in Solidity and Move spellings', () => {
-  assert.equal(launchedFunctionName('run(uint256)'), 'run');
-  assert.equal(launchedFunctionName('run'), 'run');
-  assert.equal(launchedFunctionName('0x0::m::test'), 'test');
-  assert.equal(launchedFunctionName(undefined), undefined);
+test('functions measured by a run: the debugged call\'s total, internal functions inclusive over their calls', () => {
+  const leaf = (name: string, gas: number, count = 1) => ({ name, path: '/w/C.sol', line: 1, count, gas, self: gas, children: [] });
+  const calls = {
+    name: 'C.run', count: 1, gas: 900, self: 100, children: [
+      { ...leaf('C.fib', 500), self: 200, children: [leaf('C.fib', 300, 2)] }, // recursion: counted once, in the outer call
+      leaf('checked_add_t_uint256', 50, 3), // generated helper: no lens
+      { ...leaf('0x0::m::foo', 250) },
+    ],
+  };
+  const measured = measuredFunctions({ vm: 'evm', gasUsed: 1000, total: 1000, unmapped: 0, lines: [], calls }, '/w/C.sol');
+  assert.deepEqual(measured.map((m) => [m.container, m.name, m.gas, m.calls]), [['C', 'run', 1000, 1], ['C', 'fib', 500, 3], ['m', 'foo', 250, 1]]);
+});
+
+test('an internal function\'s lens goes on its declaration line', () => {
+  const text = 'contract C {\n  function run() external {}\n  function _fib(uint n) internal {}\n}\nmodule 0x0::m { fun foo<T>() {} }';
+  assert.equal(declarationLine(text, '_fib'), 2);
+  assert.equal(declarationLine(text, 'foo'), 4);
+  assert.equal(declarationLine(text, 'fi'), -1);
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { readLaunchJson } from '../../debug-adapter/cli/launch-json.ts';
 import type { GasCall, GasReport, LineGas } from '../../debug-adapter/core/line-gas.ts';
+import { measuredFunctions } from '../../extension/gas-hints.ts';
 import { AdapterClient, launch, nextEvent } from './dap-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -94,5 +95,9 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   assert.equal(scale.path, callee);
   assert.ok(scale.children.some((c) => c.name === 'Caller.notify'), 'the callback is inside the call');
   // Everything on Callee.sol's lines ran inside Callee.scale.
+  // What the function lenses show: run's total is the call's gas; square's is its four calls together.
+  const measured = measuredFunctions(report, caller);
+  assert.equal(measured.find((m) => m.name === 'run')?.gas, report.gasUsed);
+  assert.deepEqual(measured.filter((m) => m.name === 'square').map((m) => [m.path, m.calls, m.gas]), [[caller, 4, squares.children.find((c) => c.name === 'Caller.square')!.gas]]);
   assert.ok(scale.self >= calleeGas, `scale's own gas ${scale.self} covers its lines' ${calleeGas}`);
 });
