@@ -2,7 +2,9 @@
 // (`⛽ 44,200 · 2×`, hover for the breakdown), and a lens on each function with the gas of its last run and
 // the change since the run before, persisted in workspace state. The numbers come from the debug adapter's
 // `chainstep/lineGas` event; what the hints say is decided in gas-hints.ts.
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { flameHtml } from './gas-flame.ts';
 import type { LensTarget } from './code-lens.ts';
 import { configForDocument, documentLanguage } from './function-picker.ts';
 import { scanFunctions } from './function-scan.ts';
@@ -13,6 +15,7 @@ import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 
 export const MEASURE_GAS_COMMAND = 'chainstep.measureGas';
+export const GAS_PROFILE_COMMAND = 'chainstep.showGasProfile';
 const setting = (name: string): boolean => vscode.workspace.getConfiguration('chainstep').get<boolean>(`gasHints.${name}`, true);
 
 class GasInlayHints implements vscode.InlayHintsProvider {
@@ -110,6 +113,7 @@ export function registerGasView(context: vscode.ExtensionContext): void {
   const store = new LineGasStore();
   const inlay = new GasInlayHints(store);
   const lenses = new GasCodeLenses(context.workspaceState);
+  const profile = new GasProfile();
   const selector = [{ language: 'solidity' }, { language: 'move' }];
   context.subscriptions.push(
     vscode.languages.registerInlayHintsProvider(selector, inlay),
@@ -119,6 +123,7 @@ export function registerGasView(context: vscode.ExtensionContext): void {
       const report = e.body as LineGasEvent;
       store.set(report);
       inlay.refresh();
+      profile.update(report);
       void lenses.remember(report, e.session.configuration);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -131,7 +136,51 @@ export function registerGasView(context: vscode.ExtensionContext): void {
       }
     }),
     vscode.commands.registerCommand(MEASURE_GAS_COMMAND, (target?: LensTarget) => measure(target)),
+    vscode.commands.registerCommand(GAS_PROFILE_COMMAND, () => profile.show()),
+    { dispose: () => profile.dispose() },
   );
+}
+
+/** The gas profile: a flame graph of the last run's call tree, updated by each new run while open. */
+class GasProfile {
+  private panel?: vscode.WebviewPanel;
+  private last?: LineGasEvent;
+
+  update(event: LineGasEvent): void {
+    this.last = event;
+    if (this.panel) this.render(this.panel);
+  }
+
+  show(): void {
+    if (!this.last?.calls) {
+      void vscode.window.showInformationMessage('Chainstep: no gas profile yet. Debug or run a function first (the "⛽ Measure gas" lens).');
+      return;
+    }
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('chainstep.gasProfile', 'Gas profile', vscode.ViewColumn.Beside, { enableScripts: true });
+    this.panel = panel;
+    panel.onDidDispose(() => (this.panel = undefined));
+    panel.webview.onDidReceiveMessage(async (m: { path?: unknown; line?: unknown }) => {
+      if (typeof m.path !== 'string' || typeof m.line !== 'number') return;
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(m.path));
+      const at = new vscode.Position(Math.max(0, m.line - 1), 0);
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.One });
+    });
+    this.render(panel);
+  }
+
+  private render(panel: vscode.WebviewPanel): void {
+    if (!this.last?.calls) return;
+    const nonce = randomBytes(16).toString('hex');
+    panel.webview.html = flameHtml(this.last.calls, this.last.vm, panel.webview.cspSource, nonce);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
 }
 
 /** Runs the lens's function without debugging: the adapter still reports the gas, which updates the lens. */
