@@ -37,7 +37,7 @@ export function hintTooltip(line: LineGas, vm: string): string {
   const unit = vm === 'move' ? 'gas units (Sui schedule)' : 'gas';
   return [
     `**${number(line.gas)} ${unit}** on this line, which ran ${line.count === 1 ? 'once' : `${line.count} times`} in the last debug session `
-      + '(its own instructions; gas of functions it called is on their lines).',
+      + '(its own instructions and the compiler-generated code it ran; functions it called with sources count on their own lines).',
     '',
     '| spent on | instructions | gas |',
     '|---|---:|---:|',

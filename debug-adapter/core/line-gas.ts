@@ -18,7 +18,7 @@ export interface LineGas {
   readonly path: string;
   /** 1-based. */
   readonly line: number;
-  /** Gas of the line's own instructions (a callee's instructions count on the callee's lines). */
+  /** Gas of the line's own instructions and of the code without lines it ran (callees with lines count on theirs). */
   readonly gas: number;
   /** Times execution arrived at the line (loop iterations, repeated calls), not instructions run. */
   readonly count: number;
@@ -48,14 +48,23 @@ export interface GasCall {
 export interface GasReport {
   /** Gas of every recorded step: equals the call's execution gas when the recording is complete. */
   readonly total: number;
-  /** Gas of steps without a source line (dispatcher, ABI decoding, code without sources). */
+  /**
+   * Gas of steps before any statement ran (the dispatcher, ABI decoding). Later steps without a line of
+   * their own (compiler helpers, function entry and exit, code without sources) are paid by the statement
+   * running them, here or in a caller.
+   */
   readonly unmapped: number;
   readonly lines: readonly LineGas[];
   /** The call tree by gas (external calls, internal functions, Move calls). */
   readonly calls?: GasCall;
 }
 
-interface CallNode { name: string; path?: string; line?: number; count: number; gas: number; self: number; children: Map<string, CallNode> }
+interface CallNode {
+  name: string; path?: string; line?: number; count: number; gas: number; self: number;
+  children: Map<string, CallNode>;
+  /** The same children by entry instruction (code unit, pc, depth). */
+  entries: Map<string, CallNode>;
+}
 
 /**
  * Adds up `gasOf(step)` by line. `kindOf(step, gas)` names the kind of work a step did for the hover
@@ -73,8 +82,11 @@ export function measureLineGas(
       if (id >= 0 && !where.has(id)) where.set(id, { source, line });
     }
   });
-  const gas = new Map<number, number>();
-  const count = new Map<number, number>();
+  let maxId = -1;
+  for (const id of where.keys()) if (id > maxId) maxId = id;
+  const gas = new Float64Array(maxId + 1);
+  const count = new Float64Array(maxId + 1);
+  const ran = new Uint8Array(maxId + 1);
   const kinds = new Map<number, Map<string, { count: number; gas: number }>>();
   let total = 0, unmapped = 0;
   // lastLine[d]: the line of the latest mapped step of the current activation at depth d (-2: none yet).
@@ -83,16 +95,22 @@ export function measureLineGas(
   // The open activations, outermost first: stack[d] is the node of the frame at depth d.
   const stack: CallNode[] = [];
   const open = (step: number, depth: number, parent: CallNode | undefined): CallNode => {
-    const frames = execution.frames(step);
-    const frame = frames[frames.length - 1 - depth] ?? frames[0];
-    const location = frame?.location;
-    const name = frame?.name ?? '(unknown)';
-    const path = location ? execution.sources[location.source]?.path : undefined;
-    const key = `${name}\u0000${path ?? ''}`;
-    let node = parent?.children.get(key);
+    // An activation is known by its entry instruction under its parent: frames() (costly) only for new ones.
+    const entry = `${execution.codeId(step)}:${execution.pc(step)}:${depth}`;
+    let node = parent?.entries.get(entry);
     if (!node) {
-      node = { name, ...(path ? { path, line: location!.line } : {}), count: 0, gas: 0, self: 0, children: new Map() };
-      parent?.children.set(key, node);
+      const frames = execution.frames(step);
+      const frame = frames[frames.length - 1 - depth] ?? frames[0];
+      const location = frame?.location;
+      const name = frame?.name ?? '(unknown)';
+      const path = location ? execution.sources[location.source]?.path : undefined;
+      const key = `${name}\u0000${path ?? ''}`;
+      node = parent?.children.get(key);
+      if (!node) {
+        node = { name, ...(path ? { path, line: location!.line } : {}), count: 0, gas: 0, self: 0, children: new Map(), entries: new Map() };
+        parent?.children.set(key, node);
+      }
+      parent?.entries.set(entry, node);
     }
     node.count++;
     return node;
@@ -107,27 +125,35 @@ export function measureLineGas(
     stack.length = depth + 1;
     stack[depth]!.self += g;
     previousDepth = depth;
-    const line = execution.lineId(step);
-    if (line < 0 || !where.has(line)) { unmapped += g; continue; }
-    gas.set(line, (gas.get(line) ?? 0) + g);
-    if (lastLine[depth] !== line) {
-      lastLine[depth] = line;
-      count.set(line, (count.get(line) ?? 0) + 1);
+    let line = execution.lineId(step);
+    if (line >= 0 && where.has(line)) {
+      if (lastLine[depth] !== line) {
+        lastLine[depth] = line;
+        count[line]!++;
+      }
+    } else {
+      // No line of its own (a compiler helper, a function's entry or exit jumps, code without sources):
+      // the statement that is running, here or in a caller, pays for it. Before any statement: unmapped.
+      line = -1;
+      for (let d = depth; d >= 0 && line < 0; d--) line = lastLine[d] ?? -2;
+      if (line < 0) { unmapped += g; continue; }
     }
+    gas[line]! += g;
+    ran[line] = 1;
     const kind = kindOf(step, g) ?? 'other';
     let perLine = kinds.get(line);
     if (!perLine) kinds.set(line, (perLine = new Map()));
-    const item = perLine.get(kind) ?? { count: 0, gas: 0 };
-    item.count++;
-    item.gas += g;
-    perLine.set(kind, item);
+    const item = perLine.get(kind);
+    if (item) { item.count++; item.gas += g; } else perLine.set(kind, { count: 1, gas: g });
   }
   lastLine = [];
   const lines: LineGas[] = [];
-  for (const [id, g] of gas) {
+  for (let id = 0; id <= maxId; id++) {
+    if (!ran[id]) continue;
+    const g = gas[id]!;
     const at = where.get(id)!;
     const breakdown = [...(kinds.get(id) ?? [])].map(([label, v]) => ({ label, count: v.count, gas: v.gas })).sort((a, b) => b.gas - a.gas);
-    lines.push({ path: execution.sources[at.source]!.path, line: at.line, gas: g, count: count.get(id) ?? 0, breakdown });
+    lines.push({ path: execution.sources[at.source]!.path, line: at.line, gas: g, count: count[id]!, breakdown });
   }
   lines.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return { total, unmapped, lines, ...(stack[0] ? { calls: finish(stack[0]) } : {}) };

@@ -284,12 +284,14 @@ export class ChainstepSession extends DebugSession {
       this.sendEvent(new InitializedEvent());
       await done;
       this.sendResponse(response);
-      this.announceLineGas(this.run);
       if (config.noDebug) {
+        this.announceLineGas(this.run);
         this.finish(this.run);
         return;
       }
       this.apply(this.run, this.run.navigator.start(config.stopOnEntry === true), -1);
+      // After the first stop: measuring a long recording must not delay it.
+      this.announceLineGas(this.run);
     } catch (e) {
       this.fail(response, e);
     }

@@ -27,14 +27,14 @@ export function stepGas(steps: Steps): Float64Array {
     // Not stored: the previous step was a static-gas instruction of the same context (see Recording.gasStep).
     else left[s] = s > 0 ? left[s - 1]! - rec.fee[steps.unitAt(s - 1).code[steps.pcs[s - 1]!]!]! : 0;
   }
-  const calleeAt = new Map<number, number>();
-  for (const ctx of rec.contexts) if (ctx.parent >= 0) calleeAt.set(ctx.callStep, ctx.id);
+  const calleeAt = new Int32Array(n).fill(-1);
+  for (const ctx of rec.contexts) if (ctx.parent >= 0 && ctx.callStep >= 0 && ctx.callStep < n) calleeAt[ctx.callStep] = ctx.id;
   const gas = new Float64Array(n);
   for (let s = 0; s < n; s++) {
     const c = steps.ctxOf[s]!;
     const ctx = rec.contexts[c]!;
-    const callee = calleeAt.get(s);
-    const calleeCtx = callee === undefined ? undefined : rec.contexts[callee]!;
+    const callee = calleeAt[s]!;
+    const calleeCtx = callee < 0 ? undefined : rec.contexts[callee]!;
     let next = s + 1;
     if (calleeCtx && calleeCtx.firstStep >= 0) next = calleeCtx.endStep;
     let cost: number;
