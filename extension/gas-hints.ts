@@ -2,6 +2,8 @@
 // (`chainstep/lineGas`, see debug-adapter/core/line-gas.ts), kept per file until the file changes, and
 // the gas a function used in its last two runs (for the lens's ▲/▼). VS Code glue is in gas-view.ts.
 
+// The event's shape on the wire, as the adapter declares it in debug-adapter/core/line-gas.ts (the extension
+// is a DAP client like any other and does not import the adapter).
 export interface GasItem { readonly label: string; readonly count: number; readonly gas: number }
 export interface LineGas { readonly path: string; readonly line: number; readonly gas: number; readonly count: number; readonly breakdown: readonly GasItem[] }
 export interface GasCall {
