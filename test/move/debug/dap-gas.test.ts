@@ -46,3 +46,24 @@ test('Move: gas per line from a real trace adds up to the gas the trace spent', 
     await dc.stop();
   }
 });
+
+const frameworks = ['0x1.bcs', '0x2.bcs'].map((f) => path.join(tests, '../sui-framework/v124', f));
+
+test('Move: our interpreter charges the Sui schedule: the run spends what the real VM\'s trace spent', {
+  skip: skip || (!existsSync(frameworks[0]!) && 'sui-framework snapshot not found'),
+}, async () => {
+  const trace = path.join(tests, 'stepping_call/traces/stepping_call__m__test.jsonl');
+  const gasLeft = [...readFileSync(trace, 'utf8').matchAll(/"gas_left":(\d+)/g)].map((m) => Number(m[1]));
+  const dc = new AdapterClient();
+  try {
+    const event = nextEvent(dc, 'chainstep/lineGas');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: path.join(tests, 'stepping_call'), function: '0x0::m::test', frameworks, noDebug: true });
+    const report = ((await event) as DebugProtocol.Event).body as GasReport & { gasUsed: number };
+    assert.equal(report.total, report.gasUsed);
+    assert.equal(report.lines.reduce((s, l) => s + l.gas, 0) + report.unmapped, report.total);
+    assert.equal(report.gasUsed, gasLeft[0]! - gasLeft[gasLeft.length - 1]!, 'same gas as the real Sui VM');
+    assert.equal(report.calls?.name, '0x0::m::test');
+  } finally {
+    await dc.stop();
+  }
+});
