@@ -78,7 +78,15 @@ export async function run(): Promise<void> {
   const retained = heap() - before;
   rows.push([`peak memory recording a ${long.stepCount.toLocaleString('en-US')}-step call (sampled)`, `${((peak - before) / long.stepCount).toFixed(1)} bytes/step`, '', '<= 32']);
   rows.push(['retained after recording and indexing (gc)', `${(retained / long.stepCount).toFixed(1)} bytes/step`, '', '<= 32']);
+  let t0 = performance.now();
   const nav = new Navigator(long);
+  const indexMs = performance.now() - t0;
+  // Gas per line (sent after the first stop): measured against building the stepping index of the same recording.
+  t0 = performance.now();
+  const gas = long.lineGas!();
+  const gasMs = performance.now() - t0;
+  rows.push([`stepping index of the ${long.stepCount.toLocaleString('en-US')}-step call (baseline)`, `${indexMs.toFixed(0)} ms`, '1.00x', '']);
+  rows.push([`gas per line and call tree, same call (${gas.total === Number(long.outcome.gasUsed) ? 'adds up to gasUsed' : 'DOES NOT add up'})`, `${gasMs.toFixed(0)} ms`, `${(gasMs / indexMs).toFixed(1)}x`, 'after the first stop']);
   let at = (nav.start(true) as { stop: { step: number } }).stop.step;
   const session = (stops: number): void => {
     for (let i = 0; i < stops; i++) {

@@ -10,6 +10,7 @@ import { configForDocument, documentLanguage } from './function-picker.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 import { startLanguageClient, stopLanguageClient } from './language-client.ts';
+import { registerGasView } from './gas-view.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
@@ -32,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), foundryTestLaunch(root, { contract, name }));
     }),
   );
+  // Measured gas: per-line inlay hints after a debug session, and a lens with each function's last gas.
+  registerGasView(context);
   // Diagnostics, hover, F12 and symbols for .sol/.move come from the language server (language-server/).
   startLanguageClient(context).catch((e: unknown) => {
     void vscode.window.showWarningMessage(`Chainstep: the language server did not start: ${(e as Error).message}`);

@@ -6,6 +6,7 @@
 // knows opcodes; a backend never imports DAP or VS Code types. Everything here is plain data.
 
 import type { BackendCommand } from './command-line.ts';
+import type { GasReport } from './line-gas.ts';
 
 /** A source file a backend can map steps to. Generated sources (e.g. Yul helpers) carry their text. */
 export interface SourceFile {
@@ -217,6 +218,12 @@ export interface Execution {
   dataTarget(step: number, frameIndex: number, name: string, container?: string): DataTarget | undefined;
   /** Steps (sorted) at which the watched value is written; undefined for a dataId this backend never gives out. */
   writeSteps(dataId: string): readonly number[] | undefined;
+
+  /**
+   * Gas per source line measured from the recording (see line-gas.ts), when the VM recorded gas. Sent to
+   * the client after launch for per-line hints and the function lens.
+   */
+  lineGas?(): GasReport;
 
   /** Bytes of a memory reference as they were at a step; fewer bytes (or none) past the end. */
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array;

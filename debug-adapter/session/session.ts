@@ -7,6 +7,7 @@ import {
   BreakpointEvent,
   CapabilitiesEvent,
   DebugSession,
+  Event,
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
@@ -284,13 +285,33 @@ export class ChainstepSession extends DebugSession {
       await done;
       this.sendResponse(response);
       if (config.noDebug) {
+        this.announceLineGas(this.run);
         this.finish(this.run);
         return;
       }
       this.apply(this.run, this.run.navigator.start(config.stopOnEntry === true), -1);
+      // After the first stop: measuring a long recording must not delay it.
+      this.announceLineGas(this.run);
     } catch (e) {
       this.fail(response, e);
     }
+  }
+
+  /**
+   * Gas per line, measured from the recording, for the client's hints (`chainstep/lineGas`, a custom DAP
+   * event other clients ignore). Sent once per launch, after the response, also for "run without debugging".
+   */
+  private announceLineGas(run: Run): void {
+    const report = run.execution.lineGas?.();
+    if (!report) return;
+    const gasUsed = run.execution.outcome.gasUsed;
+    this.sendEvent(new Event('chainstep/lineGas', {
+      vm: run.execution.vm,
+      program: run.config.program,
+      function: run.config.function,
+      gasUsed: gasUsed === undefined ? undefined : Number(gasUsed),
+      ...report,
+    }));
   }
 
   /** Picks the backend, records the call and indexes it, with progress; `terminate` or `cancel` stops it. */

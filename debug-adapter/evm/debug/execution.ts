@@ -15,6 +15,8 @@ import { disassemble, parseInstructionRef } from './disassembly.ts';
 import { Evaluator } from './evaluate.ts';
 import { eventOutput } from './events.ts';
 import { FrameTable } from './frames.ts';
+import { evmLineGas } from './gas.ts';
+import type { GasReport } from '../../core/line-gas.ts';
 import { callExceptions, callOutcome, stepLimitText } from './outcome.ts';
 import { PreimageIndex } from './preimages.ts';
 import { ScopeBuilder } from './scopes.ts';
@@ -164,6 +166,12 @@ export class EvmExecution implements Execution {
     if (start < 0 || start >= memory.length) return new Uint8Array(0);
     return memory.slice(start, Math.min(memory.length, start + count));
   }
+
+  /** Gas per source line, measured from the recording (computed once, on first request). */
+  lineGas(): GasReport {
+    return (this.gasReport ??= evmLineGas(this, this.steps));
+  }
+  private gasReport?: GasReport;
 
   /** Forgets the cached state of the last rebuilt step (the benchmark measures rebuilds from scratch). */
   dropCaches(): void {

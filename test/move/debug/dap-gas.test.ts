@@ -1,0 +1,69 @@
+// Move gas per line as the extension receives it (`chainstep/lineGas`): a real Sui VM trace with sources of
+// our own (sourced-build.ts). The oracle is the trace itself: gas_left at the first frame minus gas_left at
+// the end is what the call spent, and every unit of it is on a line or in the unmapped bucket.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { GasReport } from '../../../debug-adapter/core/line-gas.ts';
+import { AdapterClient, launch, nextEvent } from '../../session/dap-helpers.ts';
+import { sourcedBuild } from './sourced-build.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const tests = path.resolve(root, '../shared/fixtures/move/sui-trace-tests');
+const skip = !existsSync(tests) && '../shared/fixtures/move not found';
+
+test('Move: gas per line from a real trace adds up to the gas the trace spent', { skip }, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-gas-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { source, lineOf } = sourcedBuild(tests, dir);
+  const trace = path.join(tests, 'stepping_call/traces/stepping_call__m__test.jsonl');
+  const gasLeft = [...readFileSync(trace, 'utf8').matchAll(/"gas_left":(\d+)/g)].map((m) => Number(m[1]));
+  const spent = gasLeft[0]! - gasLeft[gasLeft.length - 1]!;
+  assert.ok(spent > 0);
+
+  const dc = new AdapterClient();
+  try {
+    const event = nextEvent(dc, 'chainstep/lineGas');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: dir, trace, noDebug: true });
+    const report = ((await event) as DebugProtocol.Event).body as GasReport & { vm: string; gasUsed: number };
+    assert.equal(report.vm, 'move');
+    assert.equal(report.total, spent);
+    assert.equal(report.gasUsed, spent);
+    assert.equal(report.lines.reduce((s, l) => s + l.gas, 0) + report.unmapped, spent);
+    // foo's three statements (sourced-build.ts) each ran once and spent gas on their instructions.
+    for (const offset of [440, 479, 509]) {
+      const line = report.lines.find((l) => l.path === source && l.line === lineOf(offset));
+      assert.ok(line, `line ${lineOf(offset)} ran`);
+      assert.equal(line.count, 1);
+      assert.ok(line.gas > 0);
+      assert.equal(line.breakdown.reduce((s, b) => s + b.gas, 0), line.gas);
+    }
+  } finally {
+    await dc.stop();
+  }
+});
+
+const frameworks = ['0x1.bcs', '0x2.bcs'].map((f) => path.join(tests, '../sui-framework/v124', f));
+
+test('Move: our interpreter charges the Sui schedule: the run spends what the real VM\'s trace spent', {
+  skip: skip || (!existsSync(frameworks[0]!) && 'sui-framework snapshot not found'),
+}, async () => {
+  const trace = path.join(tests, 'stepping_call/traces/stepping_call__m__test.jsonl');
+  const gasLeft = [...readFileSync(trace, 'utf8').matchAll(/"gas_left":(\d+)/g)].map((m) => Number(m[1]));
+  const dc = new AdapterClient();
+  try {
+    const event = nextEvent(dc, 'chainstep/lineGas');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: path.join(tests, 'stepping_call'), function: '0x0::m::test', frameworks, noDebug: true });
+    const report = ((await event) as DebugProtocol.Event).body as GasReport & { gasUsed: number };
+    assert.equal(report.total, report.gasUsed);
+    assert.equal(report.lines.reduce((s, l) => s + l.gas, 0) + report.unmapped, report.total);
+    assert.equal(report.gasUsed, gasLeft[0]! - gasLeft[gasLeft.length - 1]!, 'same gas as the real Sui VM');
+    assert.equal(report.calls?.name, '0x0::m::test');
+  } finally {
+    await dc.stop();
+  }
+});
