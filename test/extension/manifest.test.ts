@@ -64,6 +64,7 @@ test('activation, trust and packaging fields', () => {
     'onLanguage:move',
     'onDebugResolve:chainstep',
     'onDebugDynamicConfigurations:chainstep',
+    'workspaceContains:**/foundry.toml',
   ]);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.equal(pkg.main, './dist/extension.cjs');

@@ -72,7 +72,7 @@ test('an import cycle is checked like any other project', async () => {
   write('cycle/B.sol', `${SPDX}import "./A.sol";\ncontract B { function b() public pure returns (uint256) { return 2; } }\n`);
   const aText = `${SPDX}import "./B.sol";\ncontract A is B { function a() public pure returns (uint256) { return b(); } }\n`;
   const uri = client.open(write('cycle/A.sol', aText));
-  const [def] = await eventually(async () => (await client.definition(uri, positionOf(aText, 'b();'))).at(0) && client.definition(uri, positionOf(aText, 'b();')), 60_000, 'cycle analysis');
+  const [def] = await eventually(async () => (await client.definition(uri, positionOf(aText, 'b();'))).at(0) && client.definition(uri, positionOf(aText, 'b();')), 180_000, 'cycle analysis');
   assert.ok(def!.uri.endsWith('/cycle/B.sol'));
   assert.deepEqual(await client.waitForDiagnostics(uri, (d) => d.length === 0), []);
   client.close(uri);

@@ -38,7 +38,7 @@ test('the Debug Console says what was compiled, deployed and set up, what was ca
   const address = getContractAddress({ from: deployer as `0x${string}`, nonce: 0n }).toLowerCase();
   const runtime = compile({ program: vault }).contracts.find((c) => c.name === 'Vault')!;
   const size = ((runtime as unknown as { deployedBytecode: { object: string } }).deployedBytecode.object.length) / 2;
-  assert.match(said, /Compiled 1 source: 1 contract\b/);
+  assert.match(said, /Compiled 1 source \(solc 0\.8\.37\): 1 contract\b/);
   assert.ok(said.includes(`Deployed Vault at ${address} from ${deployer} (${size} bytes of runtime code)`), said);
   assert.match(said, /Set up: deposit\(\) returned \(gas used: \d+\)/);
   assert.ok(said.includes(`Calling Vault.withdraw(uint256) from ${deployer}`), said);

@@ -105,8 +105,8 @@ interface RawArtifact {
 }
 
 /** Every contract artifact under out/ (forge's layout: out/<File>.sol/<Contract>[.<version>].json). */
-export function readArtifacts(config: FoundryConfig): FoundryArtifact[] {
-  const out = join(config.root, config.out);
+export function readArtifacts(foundry: FoundryConfig): FoundryArtifact[] {
+  const out = join(foundry.root, foundry.out);
   if (!existsSync(out)) return [];
   const found: FoundryArtifact[] = [];
   for (const dir of readdirSync(out)) {
@@ -138,7 +138,7 @@ export function readArtifacts(config: FoundryConfig): FoundryArtifact[] {
 }
 
 /** The newest modification time of any .sol file under the project's own folders (to tell stale artifacts). */
-export function newestSource(config: FoundryConfig): number {
+export function newestSource(foundry: FoundryConfig): number {
   let newest = 0;
   const walk = (dir: string): void => {
     if (!existsSync(dir)) return;
@@ -149,6 +149,6 @@ export function newestSource(config: FoundryConfig): number {
       else if (entry.endsWith('.sol')) newest = Math.max(newest, st.mtimeMs);
     }
   };
-  for (const d of [config.src, config.test, 'script']) walk(join(config.root, d));
+  for (const d of [foundry.src, foundry.test, 'script']) walk(join(foundry.root, d));
   return newest;
 }

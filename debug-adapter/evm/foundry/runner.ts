@@ -47,8 +47,8 @@ export function isTestFunction(item: AbiItem): boolean {
 }
 
 /** Contracts forge treats as test suites: deployable, in the test folder, with test functions. */
-export function testContracts(config: FoundryConfig, artifacts: readonly FoundryArtifact[]): FoundryArtifact[] {
-  const testDir = config.test.replace(/\/$/, '') + '/';
+export function testContracts(foundry: FoundryConfig, artifacts: readonly FoundryArtifact[]): FoundryArtifact[] {
+  const testDir = foundry.test.replace(/\/$/, '') + '/';
   return artifacts.filter((a) => a.sourceUnit.startsWith(testDir) && a.bytecode.length > 2 && a.abi.some(isTestFunction));
 }
 
@@ -108,7 +108,7 @@ export async function linkedBytecode(chain: TestChain, artifact: FoundryArtifact
 }
 
 /** Runs one suite (one test contract). */
-export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact, all: readonly FoundryArtifact[], options: RunOptions = {}): Promise<SuiteResult> {
+export async function runSuite(foundry: FoundryConfig, artifact: FoundryArtifact, all: readonly FoundryArtifact[], options: RunOptions = {}): Promise<SuiteResult> {
   const started = performance.now();
   const abis = all.map((a) => a.abi);
   const id = `${artifact.sourceUnit}:${artifact.name}`;
@@ -117,7 +117,7 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
   const done = (tests: TestResult[]): SuiteResult => ({ id, contract: artifact.name, sourceUnit: artifact.sourceUnit, tests, durationMs: performance.now() - started });
   if (selected.length === 0) return done([]);
   const setUp = artifact.abi.find((i) => i.type === 'function' && i.name === 'setUp' && (i.inputs?.length ?? 0) === 0);
-  const chain = await prepareChain(config, all);
+  const chain = await prepareChain(foundry, all);
   try {
     const code = await linkedBytecode(chain, artifact, all);
     if (typeof code !== 'string') return done([{ name: 'setUp', signature: 'setUp()', status: 'Failure', reason: `library ${code.missing} needed by ${artifact.name} was not compiled`, logs: [] }]);
@@ -134,7 +134,7 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
     for (const fn of selected) {
       tests.push((fn.inputs?.length ?? 0) === 0
         ? await runUnit(chain, address, fn, abis)
-        : await runFuzz(chain, address, fn, abis, config.fuzzRuns, options.fuzzSeed ?? config.fuzzSeed ?? DEFAULT_FUZZ_SEED));
+        : await runFuzz(chain, address, fn, abis, foundry.fuzzRuns, options.fuzzSeed ?? foundry.fuzzSeed ?? DEFAULT_FUZZ_SEED));
     }
     return done(tests);
   } finally {
@@ -142,10 +142,10 @@ export async function runSuite(config: FoundryConfig, artifact: FoundryArtifact,
   }
 }
 
-export async function prepareChain(config: FoundryConfig, all: readonly FoundryArtifact[]): Promise<TestChain> {
+export async function prepareChain(foundry: FoundryConfig, all: readonly FoundryArtifact[]): Promise<TestChain> {
   return TestChain.create({
-    root: config.root,
-    rpcEndpoints: config.rpcEndpoints,
+    root: foundry.root,
+    rpcEndpoints: foundry.rpcEndpoints,
     artifactCode: (name) => {
       const [file, contract] = name.includes(':') ? name.split(':') : [undefined, name.replace(/\.sol$/, '')];
       const found = all.find((a) => a.name === contract && (!file || a.sourceUnit.endsWith(file)))

@@ -28,12 +28,12 @@ function regex(flag: string, text: string | undefined): RegExp | undefined {
 }
 
 /** Artifacts to run: forge's out/ when fresh, else our own compilation of each test file. */
-export function projectArtifacts(config: FoundryConfig, say: (line: string) => void = () => {}): FoundryArtifact[] {
-  const fromOut = readArtifacts(config);
+export function projectArtifacts(foundry: FoundryConfig, say: (line: string) => void = () => {}): FoundryArtifact[] {
+  const fromOut = readArtifacts(foundry);
   let outTime = 0;
-  try { outTime = statSync(join(config.root, config.out)).mtimeMs; } catch { /* no out/ */ }
-  if (fromOut.length > 0 && outTime >= newestSource(config)) return fromOut;
-  say(`Compiling the test files of ${config.root} with the bundled solc (no fresh out/ from forge build)...`);
+  try { outTime = statSync(join(foundry.root, foundry.out)).mtimeMs; } catch { /* no out/ */ }
+  if (fromOut.length > 0 && outTime >= newestSource(foundry)) return fromOut;
+  say(`Compiling the test files of ${foundry.root} with the bundled solc (no fresh out/ from forge build)...`);
   const files: string[] = [];
   const walk = (d: string): void => {
     let entries: string[] = [];
@@ -43,10 +43,10 @@ export function projectArtifacts(config: FoundryConfig, say: (line: string) => v
       if (statSync(p).isDirectory()) walk(p); else if (e.endsWith('.sol')) files.push(p);
     }
   };
-  walk(join(config.root, config.test));
+  walk(join(foundry.root, foundry.test));
   const seen = new Map<string, FoundryArtifact>();
   for (const f of files) {
-    const project = compile({ program: relative(config.root, f).split(sep).join('/'), cwd: config.root, remappings: config.remappings, optimizer: config.raw.optimizer === true });
+    const project = compile({ program: relative(foundry.root, f).split(sep).join('/'), cwd: foundry.root, remappings: foundry.remappings, optimizer: foundry.raw.optimizer === true });
     for (const a of artifactsOf(project)) seen.set(`${a.sourceUnit}:${a.name}`, a);
   }
   return [...seen.values()];
@@ -83,9 +83,9 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
   const start = resolve(positionals[0] ?? '.');
   const root = findFoundryRoot(start);
   if (!root) throw new UserError(`no foundry.toml at or above ${start}`);
-  const config = loadFoundryConfig(root);
+  const foundry = loadFoundryConfig(root);
   const say = values.json ? () => {} : out;
-  const all = projectArtifacts(config, say);
+  const all = projectArtifacts(foundry, say);
   const matchContract = regex('match-contract', values['match-contract']);
   const seedText = values['fuzz-seed'];
   if (seedText !== undefined && !/^(0x[0-9a-fA-F]+|\d+)$/.test(seedText)) throw new UserError(`--fuzz-seed: expected a number, got ${seedText}`);
@@ -95,9 +95,9 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
   };
   const started = performance.now();
   const suites: SuiteResult[] = [];
-  for (const artifact of testContracts(config, all)) {
+  for (const artifact of testContracts(foundry, all)) {
     if (matchContract && !matchContract.test(artifact.name)) continue;
-    const suite = await runSuite(config, artifact, all, options);
+    const suite = await runSuite(foundry, artifact, all, options);
     if (suite.tests.length === 0) continue;
     suites.push(suite);
     if (values.json) continue;
