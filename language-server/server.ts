@@ -92,11 +92,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const doc = (uri: string) => documents.get(uri);
   connection.onHover(guard('hover', null, (p) => {
     const d = doc(p.textDocument.uri);
-    return d && isSolidity(d) ? solidity.hover(d, p.position) : null;
+    return d && isSolidity(d) ? solidity.hover(d, p.position) : d && isMove(d) ? move.hover(d, p.position) : null;
   }));
   connection.onDefinition(guard('definition', [], (p) => {
     const d = doc(p.textDocument.uri);
-    return d && isSolidity(d) ? solidity.definition(d, p.position) : [];
+    return d && isSolidity(d) ? solidity.definition(d, p.position) : d && isMove(d) ? move.definition(d, p.position) : [];
   }));
   connection.onReferences(guard('references', [], (p) => {
     const d = doc(p.textDocument.uri);

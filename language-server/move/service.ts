@@ -1,7 +1,7 @@
 // The Move side of the server: outlines now, and diagnostics from a Move front end when one is registered
 // (see language/move/front-end.ts). Checks run after the same delay as Solidity's and a newer edit wins.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, DocumentSymbol, SymbolKind, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, DocumentSymbol, SymbolKind, type Diagnostic, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MoveFrontEnd } from '../../language/move/front-end.ts';
 import { moveOutline, type MoveSymbol } from '../../language/move/outline.ts';
@@ -28,6 +28,19 @@ export class MoveService {
   setFrontEnd(frontEnd: MoveFrontEnd | undefined): void {
     this.frontEnd = frontEnd;
     for (const d of this.documents.all()) if (d.languageId === 'move') this.schedule(d, 0);
+  }
+
+  /** From the front end's last check of this text (nothing while a newer edit waits for its check). */
+  hover(document: TextDocument, position: Position): Hover | null {
+    if (!document.uri.startsWith('file:')) return null;
+    const value = this.frontEnd?.hover?.(fileURLToPath(document.uri), document.offsetAt(position), document.getText());
+    return value ? { contents: { kind: 'markdown', value } } : null;
+  }
+
+  definition(document: TextDocument, position: Position): Location[] {
+    if (!document.uri.startsWith('file:')) return [];
+    const found = this.frontEnd?.definition?.(fileURLToPath(document.uri), document.offsetAt(position), document.getText());
+    return found ? [{ uri: pathToFileURL(found.path).href, range: { start: found.start, end: found.end } }] : [];
   }
 
   documentSymbols(document: TextDocument): DocumentSymbol[] {

@@ -13,6 +13,13 @@ export interface MoveDiagnostic {
   readonly code?: string;
 }
 
+/** A place in a file, 0-based lines and UTF-16 columns (as LSP counts them). */
+export interface MoveLocation {
+  readonly path: string;
+  readonly start: { readonly line: number; readonly character: number };
+  readonly end: { readonly line: number; readonly character: number };
+}
+
 export interface MoveFrontEnd {
   /** A short name shown with its diagnostics ("chainstep-move"). */
   readonly name: string;
@@ -21,4 +28,10 @@ export interface MoveFrontEnd {
    * unsaved contents, which take precedence over the disk. Must not throw for bad input: report it instead.
    */
   check(path: string, openFiles: ReadonlyMap<string, string>): Promise<readonly MoveDiagnostic[]>;
+  /**
+   * From the last check, when `text` is what it checked: Markdown describing what is at `offset` (UTF-16)
+   * — a variable's type, or the declaration a name refers to — and where that declaration is.
+   */
+  hover?(path: string, offset: number, text: string): string | undefined;
+  definition?(path: string, offset: number, text: string): MoveLocation | undefined;
 }
