@@ -1,9 +1,10 @@
 // `chainstep move build [<package dir>] [--test]`: compiles a Move package with Chainstep's own compiler
 // and writes build/<pkg>/ as `sui move build` does. Prints each diagnostic as `file:line:col: error[code]:
-// message` (columns in bytes) and one summary line. Exit 0 when the build was written, 1 on errors.
+// message` (columns in UTF-16 code units, as editors count) and one summary line. Exit 0 when the build was written, 1 on errors.
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.ts';
+import { LineIndex } from '../../../language/text/line-index.ts';
 import { parseFlags, type BackendCommand } from '../../core/command-line.ts';
 import { ManifestError } from '../../../language/move/manifest.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
@@ -16,6 +17,7 @@ import type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 export const MOVE_USAGE =
   'usage: chainstep move build [<package dir>] [--test] | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
 
+/** `file:line:col` of a byte offset, the column in UTF-16 code units as editors count them. */
 function position(file: string, offset: number): string {
   let text: Buffer;
   try {
@@ -23,10 +25,8 @@ function position(file: string, offset: number): string {
   } catch {
     return `${file}:?`;
   }
-  const before = text.subarray(0, offset);
-  const line = before.toString('latin1').split('\n').length;
-  const column = offset - (before.lastIndexOf(10) + 1) + 1;
-  return `${path.relative(process.cwd(), file) || file}:${line}:${column}`;
+  const at = new LineIndex(text).position(offset);
+  return `${path.relative(process.cwd(), file) || file}:${at.line}:${at.column}`;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
