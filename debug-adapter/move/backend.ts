@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
 import { moveCommand } from './build/command.ts';
+import { buildOnLaunch, needsBuild } from './build/on-launch.ts';
 import { parseMoveLaunch } from './launch-options.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
@@ -65,6 +66,10 @@ function frameworkFiles(config: LaunchConfig): string[] {
 function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
   const program = resolvePath(config, config.program);
   if (!existsSync(program)) throw new UserError(`program: Move build folder not found: ${program}`);
+  if (needsBuild(program)) {
+    progress("Compiling Move package with Chainstep's compiler");
+    buildOnLaunch(program);
+  }
   progress('Loading Move modules and source maps');
   return loadPackage(program, { frameworks: frameworkFiles(config) });
 }

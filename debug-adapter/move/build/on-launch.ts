@@ -1,0 +1,66 @@
+// Build on launch: a Move launch naming a package folder (Move.toml) whose build/ is missing or older than
+// its sources is compiled with our compiler first, so editing a .move file and pressing F5 debugs the
+// edited code (as `sui move build` would have to be run by hand otherwise). A package that fails to compile
+// is not launched: the errors are shown as file:line:col: message, the form editors make clickable.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../core/errors.ts';
+import { ManifestError } from '../../../language/move/manifest.ts';
+import { buildPackage } from './compile.ts';
+import { formatDiagnostic } from './command.ts';
+
+/** Newest modification time of Move.toml and every sources/**.move file. */
+function newestSource(root: string): number {
+  let newest = statSync(path.join(root, 'Move.toml')).mtimeMs;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.move')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  if (existsSync(path.join(root, 'sources'))) walk(path.join(root, 'sources'));
+  return newest;
+}
+
+/** Oldest modification time of the compiled modules under build/<pkg>/bytecode_modules, or undefined when there are none. */
+function oldestBuild(root: string): number | undefined {
+  const build = path.join(root, 'build');
+  if (!existsSync(build)) return undefined;
+  let oldest: number | undefined;
+  for (const pkg of readdirSync(build)) {
+    const modules = path.join(build, pkg, 'bytecode_modules');
+    if (!existsSync(modules)) continue;
+    for (const f of readdirSync(modules)) {
+      if (!f.endsWith('.mv')) continue;
+      const t = statSync(path.join(modules, f)).mtimeMs;
+      oldest = oldest === undefined ? t : Math.min(oldest, t);
+    }
+  }
+  return oldest;
+}
+
+/** Whether `root` is a package folder whose build is missing or older than its sources. */
+export function needsBuild(root: string): boolean {
+  if (!existsSync(path.join(root, 'Move.toml'))) return false;
+  const built = oldestBuild(root);
+  return built === undefined || built < newestSource(root);
+}
+
+/** Compiles the package at `root` with Chainstep's compiler; a compile error becomes a UserError listing each one. */
+export function buildOnLaunch(root: string): void {
+  let result;
+  try {
+    // In test mode, as `sui move build --test`: #[test] functions are then launchable too.
+    result = buildPackage(root, { test: true });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new UserError(e.message);
+    throw e;
+  }
+  if (result.outputDir) return;
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  throw new UserError(
+    `The Move package ${root} does not compile (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+      errors.map((d) => formatDiagnostic(d)).join('\n'),
+  );
+}
