@@ -206,5 +206,11 @@ export function buildPackage(root: string, options: CheckOptions = {}): BuildRes
     mkdirSync(path.dirname(target), { recursive: true });
     copyFileSync(file, target);
   }
+  // Marks the build as ours: the debugger rebuilds only its own builds when sources change, never a build
+  // the real toolchain made (our compiler does not cover all of Move yet, and such a build may be read-only).
+  writeFileSync(path.join(outputDir, BUILT_BY_CHAINSTEP), 'Built by Chainstep\'s Move compiler (chainstep move build, or a debug launch).\n');
   return { ...result, outputDir };
 }
+
+/** The file in build/<pkg>/ that marks a build made by Chainstep's compiler. */
+export const BUILT_BY_CHAINSTEP = 'CHAINSTEP_BUILD';

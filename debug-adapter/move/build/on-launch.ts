@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { ManifestError } from '../../../language/move/manifest.ts';
-import { buildPackage } from './compile.ts';
+import { BUILT_BY_CHAINSTEP, buildPackage } from './compile.ts';
 import { formatDiagnostic } from './command.ts';
 
 /** Newest modification time of Move.toml and every sources/**.move file. */
@@ -23,7 +23,11 @@ function newestSource(root: string): number {
   return newest;
 }
 
-/** Oldest modification time of the compiled modules under build/<pkg>/bytecode_modules, or undefined when there are none. */
+/**
+ * Oldest modification time of the compiled modules under build/<pkg>/bytecode_modules; undefined when there
+ * are none; Infinity when a build there was made by another compiler (the real toolchain's), which is never
+ * replaced: its sources are matched by hash as they are.
+ */
 function oldestBuild(root: string): number | undefined {
   const build = path.join(root, 'build');
   if (!existsSync(build)) return undefined;
@@ -31,6 +35,7 @@ function oldestBuild(root: string): number | undefined {
   for (const pkg of readdirSync(build)) {
     const modules = path.join(build, pkg, 'bytecode_modules');
     if (!existsSync(modules)) continue;
+    if (!existsSync(path.join(build, pkg, BUILT_BY_CHAINSTEP))) return Infinity;
     for (const f of readdirSync(modules)) {
       if (!f.endsWith('.mv')) continue;
       const t = statSync(path.join(modules, f)).mtimeMs;
@@ -40,7 +45,7 @@ function oldestBuild(root: string): number | undefined {
   return oldest;
 }
 
-/** Whether `root` is a package folder whose build is missing or older than its sources. */
+/** Whether `root` is a package folder whose build is missing, or is ours and older than its sources. */
 export function needsBuild(root: string): boolean {
   if (!existsSync(path.join(root, 'Move.toml'))) return false;
   const built = oldestBuild(root);
