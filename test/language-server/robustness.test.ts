@@ -68,7 +68,7 @@ test('a 5 MB file: hover elsewhere is answered while it is checked, closing it f
   client.close(smallUri);
 });
 
-// Known intermittent bug, tracked rather than hidden: in some runs (2 of 5 on 2026-12-07) the check of the
+// Known intermittent bug, tracked rather than hidden: in about half the runs (3 of 6 on 2026-12-07) the check of the
 // cycle's file never reports after the 5 MB file's worker restart, so definition never arrives. It still
 // runs and reports; `todo` keeps it from failing CI until the compile queue's restart path is fixed.
 test('an import cycle is checked like any other project', { todo: 'intermittent: a check lost after the compile worker restarts' }, async () => {
