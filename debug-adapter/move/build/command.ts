@@ -15,7 +15,7 @@ export type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 import type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 
 export const MOVE_USAGE =
-  'usage: chainstep move build [<package dir>] [--test] | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
+  'usage: chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]... | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
 
 /** `file:line:col` of a byte offset, the column in UTF-16 code units as editors count them. */
 function position(file: string, offset: number): string {
@@ -33,15 +33,26 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file ? position(d.file, d.range.start) : '?'}: ${d.severity}[${d.code}]: ${d.message}`;
 }
 
+/** `--dependency Name=dir`: a Move.toml dependency taken from a local folder (offline, or a local checkout). */
+function dependencyFlags(given: readonly string[]): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const flag of given) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UserError(`--dependency ${flag}: expected <name>=<package dir>, e.g. Sui=../sui/crates/sui-framework/packages/sui-framework`);
+    paths.set(flag.slice(0, eq), path.resolve(flag.slice(eq + 1)));
+  }
+  return paths;
+}
+
 export async function runMoveCommand(argv: readonly string[], io: MoveCommandIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'test') return moveTest(rest, io);
   if (sub !== 'build') throw new UserError(sub === undefined ? MOVE_USAGE : `unknown move command "${sub}" (${MOVE_USAGE})`);
-  const { values, positionals } = parseFlags(rest, { test: { type: 'boolean' } }, MOVE_USAGE, true);
+  const { values, positionals } = parseFlags(rest, { test: { type: 'boolean' }, dependency: { type: 'string', multiple: true } }, MOVE_USAGE, true);
   const dir = path.resolve(positionals[0] ?? '.');
   let result;
   try {
-    result = buildPackage(dir, { test: values.test });
+    result = buildPackage(dir, { test: values.test, dependencyPaths: dependencyFlags(values.dependency ?? []) });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
@@ -79,10 +90,12 @@ function moveTest(argv: string[], io: MoveCommandIO): number {
 /** `chainstep move build|test`, as the Move backend brings it to the command line. */
 export const moveCommand: BackendCommand = {
   name: 'move',
-  help: `  chainstep move build [<package dir>] [--test]
-      Compile a Move package (Move.toml, local dependencies) with Chainstep's own compiler and write
-      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Errors are
-      printed as file:line:col: error[code]: message; exit code 1 when the package has errors.
+  help: `  chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]...
+      Compile a Move package (Move.toml, local and git dependencies) with Chainstep's own compiler and write
+      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Git dependencies
+      are fetched once into the Move toolchain's cache ($MOVE_HOME, default ~/.move); --dependency takes one
+      from a local folder instead. Errors are printed as file:line:col: error[code]: message; exit code 1
+      when the package has errors.
 
   chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...
       Compile the package in test mode and run every #[test] (whose name contains <filter>) in

@@ -53,11 +53,11 @@ export function needsBuild(root: string): boolean {
 }
 
 /** Compiles the package at `root` with Chainstep's compiler; a compile error becomes a UserError listing each one. */
-export function buildOnLaunch(root: string): void {
+export function buildOnLaunch(root: string, dependencyPaths?: ReadonlyMap<string, string>): void {
   let result;
   try {
     // In test mode, as `sui move build --test`: #[test] functions are then launchable too.
-    result = buildPackage(root, { test: true });
+    result = buildPackage(root, { test: true, dependencyPaths });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
