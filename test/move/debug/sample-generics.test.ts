@@ -111,9 +111,9 @@ test('samples/move/generics: the failing call stops on its assert! with the code
     assert.equal(at.line, lineOf(file, 'assert!(total <= limit'));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.equal(info.body.exceptionId, 'abort');
-    // The #[error] constant's message is shown; its name (ETotalTooLarge) is not (yet).
-    assert.match(info.body.description!, /The total is larger than the limit/);
-    assert.match(info.body.description!, /code 0x80000023000a0000/);
+    // The #[error] constant by name, with its message and the line, from the clever error code.
+    assert.match(info.body.description!, /ETotalTooLarge at line \d+: .*The total is larger than the limit/);
+    assert.match(info.body.description!, /code 0xc0ff0023/);
     assert.equal((await locals(dc)).get('total'), '130');
   } finally {
     await dc.close();
