@@ -121,6 +121,28 @@ test('samples/move/generics: the failing call stops on its assert! with the code
   }
 });
 
+test('samples/move/generics: a build made without tests by `chainstep move build` is rebuilt when a launch names a #[test]', async () => {
+  const dir = copySample();
+  const file = path.join(dir, 'sources/generics.move');
+  const dc = new AdapterClient();
+  try {
+    const built = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), 'move', 'build', dir], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const line = lineOf(file, 'let flags = make_pair(true, false);');
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, config(dir, 'test_within_limit'), async () => {
+      await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] });
+    });
+    assert.equal((await stopped).body.reason, 'breakpoint', 'the #[test] function was found after the rebuild in test mode');
+    const at = await where(dc);
+    assert.equal(at.name, '0x0::generics::test_within_limit');
+    assert.equal(at.line, line);
+  } finally {
+    await dc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('samples/move/generics: a compile error fails the launch with file:line:col: message', async () => {
   const dir = copySample();
   const file = path.join(dir, 'sources/generics.move');
