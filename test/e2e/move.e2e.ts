@@ -8,11 +8,11 @@
 // Run with `npm run test:e2e` (builds the .vsix first). Screenshots land in test-results/move-*.png.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { missingPrerequisites, openWorkbench, repoRoot, runCommand, type Workbench } from './workbench.ts';
+import { cursorLine, goToLine, missingPrerequisites, openFile, openWorkbench, repoRoot, runCommand, type Workbench } from './workbench.ts';
 
 const fixtures = resolve(repoRoot, '../shared/fixtures/move');
 const packages = join(fixtures, 'sui-trace-tests');
@@ -209,4 +209,110 @@ test('Move interpreter: running 0x0::m::test stops on its abort with code, frame
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
     assert.deepEqual(await errorNotifications(page), []);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Source level: samples/move/generics as a user gets it (a package folder with its .vscode/launch.json and no
+// build/). A click in the gutter of its source sets the breakpoint; F5 builds the package with our compiler,
+// stops on that line with the locals by name; step into reaches the generic function with its type
+// argument; step back returns to the call line; the failing configuration stops on the breakpoint and,
+// continued, on the assert! with the #[error] constant's name in the exception widget.
+
+const sample = join(repoRoot, 'samples/move/generics');
+const SOURCE = 'generics.move';
+
+/** 1-based line of the first line of the sample's source containing `text`. */
+function sampleLine(text: string): number {
+  const i = readFileSync(join(sample, 'sources', SOURCE), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} in ${SOURCE}`);
+  return i + 1;
+}
+
+/** Clicks the editor's gutter (glyph margin) beside `line`, as a user sets a breakpoint. */
+async function clickGutter(page: Page, line: number): Promise<void> {
+  await goToLine(page, line); // scrolls the line into view
+  const number = page.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) }).first();
+  await number.waitFor({ timeout: 30_000 });
+  const row = (await number.boundingBox())!;
+  const margin = (await page.locator('.monaco-editor .margin .glyph-margin').first().boundingBox())!;
+  await page.mouse.click(margin.x + margin.width / 2, row.y + row.height / 2);
+}
+
+/** Waits until the Call Stack's innermost frame is `name` on `line`, then lets the Variables view refresh. */
+async function stoppedIn(page: Page, name: string, line: number, timeout = 30_000): Promise<void> {
+  const top = page.locator('.debug-call-stack .monaco-list-row').first();
+  await top.locator('.line-number', { hasText: new RegExp(`^${line}(:|$)`) }).waitFor({ timeout });
+  assert.match(await top.innerText(), new RegExp(name.replace(/[<>:]/g, (c) => `\\${c}`)));
+  await page.waitForTimeout(750);
+}
+
+test('Move source: gutter breakpoint, F5 builds and stops with locals, step into the generic function, step back, abort with its constant', { skip: missingPrerequisites(), timeout: 300_000 }, async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-move-generics-'));
+  cpSync(sample, folder, { recursive: true, filter: (src) => basename(src) !== 'build' });
+  const workbench = await openWorkbench({ folder });
+  await workbench.page.setViewportSize({ width: 1400, height: 1100 });
+  const { page } = workbench;
+  try {
+    await openFile(page, SOURCE);
+    const callLine = sampleLine('let pair = make_pair(');
+    await clickGutter(page, callLine);
+    await page.locator('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified').first().waitFor({ timeout: 30_000 });
+
+    // F5 runs the first configuration of the sample's launch.json (within_limit): build, run, stop.
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    await stoppedIn(page, '0x0::generics::checked_total', callLine, 120_000);
+    assert.ok(existsSync(join(folder, 'build/Generics/bytecode_modules/generics.mv')), 'the launch built the package');
+    assert.equal(await cursorLine(page), callLine);
+    assert.match(await variableRow(page, 'Parameters', 'limit'), /\b200\b/);
+    await workbench.screenshot('move-6-source-breakpoint');
+
+    // Step into until the generic function (the first calls on the line are sum(...), stepped out of).
+    const pairLine = sampleLine('Pair { first, second }');
+    for (let i = 0; i < 12; i++) {
+      const top = await page.locator('.debug-call-stack .monaco-list-row').first().innerText();
+      if (top.includes('make_pair<u64>')) break;
+      await page.keyboard.press(top.includes('generics::sum') ? 'Shift+F11' : 'F11');
+      await page.locator('.pane-header', { hasText: /Paused on step/i }).waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+    }
+    await stoppedIn(page, '0x0::generics::make_pair<u64>', pairLine);
+    assert.match(await variableRow(page, 'Parameters', 'first'), /\b30\b/);
+    assert.match(await variableRow(page, 'Parameters', 'second'), /\b100\b/);
+    await workbench.screenshot('move-7-source-generic');
+
+    // Step back (toolbar): out of make_pair, to the call line.
+    await page.locator('.debug-toolbar .codicon-debug-step-back').click();
+    await stoppedIn(page, '0x0::generics::checked_total', callLine);
+    assert.equal(await cursorLine(page), callLine);
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+
+    // The failing configuration stops on its assert! with the constant's name.
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'over_limit' }).first().click();
+    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    // The breakpoint is still set: the run stops there first; continue (F5) runs on to the abort.
+    await stoppedIn(page, '0x0::generics::checked_total', callLine, 90_000);
+    assert.match(await variableRow(page, 'Parameters', 'limit'), /\b100\b/);
+    await page.keyboard.press('F5');
+    const assertLine = sampleLine('assert!(total <= limit');
+    await stoppedIn(page, '0x0::generics::checked_total', assertLine);
+    const widget = page.locator('.exception-widget');
+    await widget.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('move-8-source-abort');
+    assert.match(await widget.innerText(), /ETotalTooLarge/);
+    assert.match(await widget.innerText(), /The total is larger than the limit/);
+    assert.match(await variableRow(page, 'Locals', 'total'), /\b130\b/);
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.deepEqual(await errorNotifications(page), []);
+  } catch (error) {
+    await workbench.screenshot('move-failure-source').catch(() => undefined);
+    const log = workbench.log().split('\n').slice(-40).join('\n');
+    throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${log}`, { cause: error });
+  } finally {
+    await workbench.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
