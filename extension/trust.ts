@@ -1,6 +1,8 @@
 // Workspace trust (SPEC 18): debugging compiles and executes the workspace's contracts (and reads its
-// remappings, build output and traces), so in Restricted Mode nothing is started. Highlighting, snippets and
-// code lenses (a text scan) stay available.
+// remappings, build output and traces), so in Restricted Mode no debug session is started. Highlighting,
+// snippets, code lenses (a text scan) and the language server stay available: the server only analyses
+// (solc's and our Move front end's checks run nothing of the workspace, and it never fetches Move git
+// dependencies).
 import * as vscode from 'vscode';
 
 export const RESTRICTED_MODE_MESSAGE =
