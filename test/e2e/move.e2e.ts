@@ -1,10 +1,11 @@
 // End to end in the real VS Code workbench (code-server + Chromium): Move debugging of the fixture packages
-// (real Sui build output, read in place from ../shared/fixtures/move). The fixtures ship no .move sources, so
-// the session works at instruction level. A recorded trace stops on entry, the Call Stack names the Move
-// frame, the "Move VM" scope shows the pc, stepping moves it into the callee whose parameter shows by its
-// debug-info name, and continuing stops on the abort ("Aborts" filter of Move sessions) with its code in the Call Stack
-// header (no source, so no editor for an exception widget). The same package run in our interpreter (no
-// trace) stops on the same abort with the local that made it fail, and steps back from it.
+// (real Sui build output, read in place from ../shared/fixtures/move). The build folder is launched without
+// its .move files, so frames show on the build's own disassembly (`disassembly/m.mvb`, one line per
+// instruction): VS Code focuses each stop's frame by itself and the Variables view shows it. A recorded trace
+// stops on entry, the Call Stack names the Move frame, the "Move VM" scope shows the pc, stepping moves it into
+// the callee whose parameter shows by its debug-info name, and continuing stops on the abort ("Aborts" filter
+// of Move sessions) with its code in the Call Stack header and the exception widget. The same package run in
+// our interpreter (no trace) stops on the same abort with the local that made it fail, and steps back from it.
 // Run with `npm run test:e2e` (builds the .vsix first). Screenshots land in test-results/move-*.png.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,8 +69,8 @@ async function startDebugging(page: Page): Promise<void> {
 }
 
 /**
- * The frame names of the Call Stack, innermost first. The frames have no source (the fixtures ship none),
- * so VS Code draws them de-emphasized and folds them into "Show N More Stack Frames": unfold as a user does.
+ * The frame names of the Call Stack, innermost first (frames VS Code folds into "Show N More Stack Frames",
+ * such as framework frames without a source, are unfolded as a user does).
  */
 async function frameNames(page: Page): Promise<string[]> {
   // Right after a stop VS Code has fetched the innermost frame only; the rest follow on their own shortly
@@ -84,20 +85,14 @@ async function frameNames(page: Page): Promise<string[]> {
 }
 
 /**
- * Waits until the innermost frame is `name` and the Variables view shows its scopes. VS Code focuses a
- * source-less frame by itself only after an instruction step; otherwise it is selected as a user does
- * (double-click in the Call Stack).
+ * Waits until the innermost frame is `name` and the Variables view shows its scopes, which VS Code does by
+ * itself on every stop (the frame has a source: the build's disassembly); nothing is clicked.
  */
 async function topFrameIs(page: Page, name: string, timeout = 30_000): Promise<void> {
   const deadline = Date.now() + timeout;
   while ((await frameNames(page))[0] !== name) {
     if (Date.now() > deadline) throw new Error(`the innermost frame is not ${name}: ${JSON.stringify(await frameNames(page))}`);
     await page.waitForTimeout(250);
-  }
-  await page.waitForTimeout(750);
-  if ((await page.locator('.debug-variables .monaco-list-row').count()) === 0) {
-    await frameNames(page); // the view may have folded the frames again while it refreshed
-    await page.locator('.debug-call-stack .monaco-list-row', { hasText: name }).first().dblclick();
   }
   await page.locator('.debug-variables .monaco-list-row', { hasText: 'Move VM' }).first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(500);
@@ -124,9 +119,8 @@ async function errorNotifications(page: Page): Promise<string[]> {
 }
 
 /**
- * The abort of abort_assert: `assert!` on line 6 of the (absent) source, a clever-error code. Without a
- * source there is no editor for VS Code's exception widget, so the stop's description in the Call Stack
- * header (and its hover) is where the workbench shows what happened.
+ * The abort of abort_assert: `assert!` on line 6 of the (absent) source, a clever-error code, shown on the
+ * Abort instruction's line of the build's disassembly: in the Call Stack header and the exception widget.
  */
 async function assertAbortShown(workbench: Workbench, shot: string): Promise<void> {
   const { page } = workbench;
@@ -141,7 +135,10 @@ async function assertAbortShown(workbench: Workbench, shot: string): Promise<voi
   await workbench.screenshot(shot);
   assert.match(shown, /Exception: assertion failed at line 6 \(code 0x80000006ffffffff\) in 0x0::m::foo at pc 10/);
   assert.match(val, /\b84\b/);
-  assert.equal(await page.locator('.exception-widget').count(), 0, 'an exception widget appeared: the frames have a source now, assert on the widget instead');
+  const widget = page.locator('.exception-widget');
+  await widget.waitFor({ timeout: 30_000 });
+  assert.match(await widget.innerText(), /assertion failed at line 6/);
+  assert.match(await page.locator('.tabs-container .tab.active').innerText(), /m\.mvb/);
 }
 
 test('Move trace: stop on entry, Move frame and VM scope, instruction stepping into the callee, abort with its code', { skip, timeout: 240_000 }, async () => {
@@ -182,7 +179,10 @@ test('Move trace: stop on entry, Move frame and VM scope, instruction stepping i
     assert.match(p, /\b42\b/);
     assert.equal(await pc(page), 0);
 
-    // Continue: the "Aborts" exception filter (on by default) stops on the abort.
+    // Close the Disassembly view (VS Code would show the stop there rather than in the .mvb editor, where the
+    // exception widget goes), then continue: the "Aborts" exception filter (on by default) stops on the abort.
+    await runCommand(page, 'View: Close Editor');
+    await page.locator('.tabs-container .tab', { hasText: 'Disassembly' }).waitFor({ state: 'detached', timeout: 30_000 });
     await page.keyboard.press('F5');
     await assertAbortShown(workbench, 'move-3-trace-abort');
     await page.keyboard.press('Shift+F5');

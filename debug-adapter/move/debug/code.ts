@@ -5,8 +5,13 @@
 // A unit's bytecode comes from the package when the module is there and its function at the traced
 // definition index has the traced name (test-mode framework builds number functions differently from
 // published ones); otherwise the unit is shown from what the trace itself says (pc and opcode name).
+//
+// A module of the build whose `.move` file is not there (or is not the file it was built from) is shown on
+// the disassembly the toolchain writes beside it (`build/<pkg>/disassembly/<m>.mvb` with its bytecode map),
+// as the official debugger does: its frames then have a source, so VS Code focuses them on a stop and the
+// Variables view shows their locals, and line breakpoints in the `.mvb` text bind.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Instruction, SourceFile, SourceRange } from '../../core/execution.ts';
 import type { CompiledModule } from '../binary/model.ts';
 import { identifier, moduleKey, shortAddress } from '../binary/names.ts';
@@ -14,7 +19,7 @@ import { instructionText, type FunctionNames } from '../binary/disassembler.ts';
 import type { LoadedModule } from '../package/registry.ts';
 import type { FunctionSourceMap, Loc } from '../package/source-map.ts';
 import type { LoadedPackage } from '../package/load-package.ts';
-import type { DisassemblyFolder } from './disassembly-files.ts';
+import { readDisassemblyFolder, type DisassemblyFolder } from './disassembly-files.ts';
 import { LineIndex } from '../../../language/text/line-index.ts';
 
 export interface CodeUnit {
@@ -41,6 +46,8 @@ export interface CodeUnit {
   pcs?: number[];
   /** Per pc: 1 where the instruction is a macro body inlined into the function (its source lies outside the function's). */
   inlined?: Uint8Array;
+  /** Locations in the build's `.mvb` disassembly, for a unit whose `.move` file is missing (names stay the sourceMap's). */
+  readonly locations?: FunctionSourceMap;
 }
 
 /** A `.move` file, indexed for converting source-map byte offsets. */
@@ -86,7 +93,17 @@ export class CodeTable {
     }
     if (!pkg) return;
     for (const m of pkg.registry) {
-      if (!m.sourceMap || m.module.kind !== 'module') continue;
+      if (m.module.kind !== 'module') continue;
+      const mvb = this.disassemblyFor(m.address, m.name, m.sourceMap);
+      for (const [defIndex, fmap] of mvb?.sourceMap?.functions ?? []) {
+        const length = m.module.functionDefs[defIndex]?.code?.code.length ?? 0;
+        for (let pc = 0; pc < length; pc++) {
+          const loc = statementLoc(fmap, pc);
+          const range = loc && this.range(loc);
+          if (range) this.lineId(range.source, range.line);
+        }
+      }
+      if (!m.sourceMap || mvb) continue;
       for (const [defIndex, fmap] of m.sourceMap.functions) {
         const def = m.module.functionDefs[defIndex];
         const code = def?.code?.code;
@@ -119,6 +136,9 @@ export class CodeTable {
     const sourceMap = matches
       ? loaded!.sourceMap?.functions.get(definitionIndex)
       : (fromText?.sourceMap ?? dependencyMap)?.functions.get(definitionIndex);
+    // Bytecode whose .move file is missing: located in the build's disassembly when it has this function.
+    const mvb = matches ? this.disassemblyFor(address, module, loaded!.sourceMap) : undefined;
+    const locations = mvb?.functions[definitionIndex] === fn ? mvb.sourceMap?.functions.get(definitionIndex) : undefined;
     const unit: CodeUnit = {
       id: this.units.length,
       address,
@@ -129,6 +149,7 @@ export class CodeTable {
       ...(matches ? { compiled: compiled!, loaded: loaded! } : {}),
       ...(sourceMap ? { sourceMap } : {}),
       ...(fromText ? { disassembly: fromText.code[definitionIndex] ?? [] } : {}),
+      ...(locations ? { locations } : {}),
       observed: new Map(),
     };
     this.units.push(unit);
@@ -149,10 +170,11 @@ export class CodeTable {
     unit.lineIds = new Int32Array(n).fill(-1);
     unit.ranges = new Array(n);
     unit.inlined = new Uint8Array(n);
-    if (unit.sourceMap) {
-      const whole = unit.sourceMap.location;
+    const map = unit.locations ?? unit.sourceMap;
+    if (map) {
+      const whole = map.location;
       for (let pc = 0; pc < n; pc++) {
-        const loc = statementLoc(unit.sourceMap, pc);
+        const loc = statementLoc(map, pc);
         const range = loc && this.range(loc);
         if (!range) continue;
         unit.ranges[pc] = range;
@@ -189,7 +211,21 @@ export class CodeTable {
 
   /** The range of a function's name (where a frame without a statement of its own points). */
   definitionRange(unit: CodeUnit): SourceRange | undefined {
-    return unit.sourceMap ? this.range(unit.sourceMap.definitionLocation) : undefined;
+    const map = unit.locations ?? unit.sourceMap;
+    return map ? this.range(map.definitionLocation) : undefined;
+  }
+
+  private buildDisassembly: DisassemblyFolder | null | undefined;
+
+  /**
+   * The build's disassembly of a module whose `.move` file is not found (none, or not the one its debug
+   * info was made from); undefined when the source is there or the build has no disassembly of it.
+   */
+  private disassemblyFor(address: string, module: string, sourceMap: { readonly definitionLocation: Loc } | undefined) {
+    if (!this.pkg || (sourceMap && this.text(sourceMap.definitionLocation.fileHash))) return undefined;
+    if (this.buildDisassembly === undefined) this.buildDisassembly = readDisassemblyFolder(join(this.pkg.buildDir, 'disassembly')) ?? null;
+    const found = this.buildDisassembly?.modules.get(`${address}::${module}`);
+    return found?.sourceMap ? found : undefined;
   }
 
   rangeAt(unit: CodeUnit, pc: number): SourceRange | undefined {
@@ -233,7 +269,7 @@ export class CodeTable {
   private text(hash: string): SourceText | undefined {
     const known = this.texts.get(hash);
     if (known !== undefined) return known ?? undefined;
-    const shipped = this.disassembly?.sources.get(hash);
+    const shipped = this.disassembly?.sources.get(hash) ?? (this.buildDisassembly || undefined)?.sources.get(hash);
     const path = this.pkg?.sources.get(hash) ?? shipped;
     let entry: SourceText | null = null;
     if (path) {

@@ -88,6 +88,41 @@ function debugInfoNames(name: string, functionIndex: number): string[] {
   return [...fn.parameters, ...fn.locals].map(([n]: [string]) => n);
 }
 
+test('a build without its .move files: frames show on the build\'s disassembly (.mvb), where line breakpoints bind and stops show the locals', { skip }, async () => {
+  const dc = new AdapterClient();
+  try {
+    const name = 'abort_assert';
+    const mvb = path.join(traceConfig(name).program as string, 'disassembly', 'm.mvb');
+    const lines = readFileSync(mvb, 'utf8').split('\n');
+    const line = lines.findIndex((l) => /^\t4: CopyLoc\[1\]\(val/.test(l)) + 1;
+    assert.ok(line > 0);
+    const stopped = nextEvent(dc, 'stopped');
+    let verified = false;
+    await launch(dc, traceConfig(name), async () => {
+      verified = (await dc.setBreakpointsRequest({ source: { path: mvb }, breakpoints: [{ line }] })).body.breakpoints[0]!.verified;
+    });
+    assert.ok(verified, 'a breakpoint on an instruction line of the .mvb binds');
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+    const at = await where(dc);
+    assert.equal(at.name, '0x0::m::foo');
+    assert.equal(at.path, mvb);
+    assert.equal(at.line, line);
+    // val = p + p was just stored (p = 42): shown by its debug-info name without picking a frame.
+    const shown = await variables(dc, (await top(dc)).id);
+    assert.equal(shown.get('Locals')?.get('val'), '84');
+    // Continue to the abort: the stop is on the Abort instruction's line, with the same locals.
+    const abort = nextEvent(dc, 'stopped');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await abort) as DebugProtocol.StoppedEvent).body.reason, 'exception');
+    const end = await where(dc);
+    assert.equal(end.path, mvb);
+    assert.match(lines[end.line - 1]!, /^\t10: Abort$/);
+    assert.equal((await variables(dc, (await top(dc)).id)).get('Locals')?.get('val'), '84');
+  } finally {
+    await dc.close();
+  }
+});
+
 test('trace: instruction-level stepping both ways, disassembly, instruction breakpoints, locals by debug-info name', { skip }, async () => {
   const dc = new AdapterClient();
   try {
@@ -99,7 +134,10 @@ test('trace: instruction-level stepping both ways, disassembly, instruction brea
     const entry = await top(dc);
     assert.equal(entry.name, '0x0::m::test');
     assert.ok(entry.instructionPointerReference, 'frames carry an instruction address');
-    assert.equal(entry.source, undefined, 'no .move sources in the fixtures: instruction level');
+    // The fixture's .move file is not beside this build: the build's own disassembly is the source (one
+    // line per instruction), so VS Code focuses the frame and shows its variables on every stop.
+    assert.equal(entry.source?.path && path.basename(entry.source.path), 'm.mvb', 'the build\'s disassembly/m.mvb');
+    assert.equal(entry.source?.path, path.join(traceConfig(name).program as string, 'disassembly', 'm.mvb'));
 
     // The disassembly view: the entry function's code, with the instruction the trace executed first.
     const rows = (await dc.disassembleRequest({ memoryReference: entry.instructionPointerReference!, instructionOffset: 0, instructionCount: 6 })).body!.instructions;

@@ -66,7 +66,7 @@ const ON_PURPOSE: { reason: string; applies: (problem: string, key: string) => b
     applies: (_problem, key) => key.startsWith('disassembly#'),
   },
   {
-    reason: 'sources/m.move of this package is not the file it was built from (its SHA-256 differs from the debug info\'s): we do not map the bytecode onto a changed file, so `test` has no line and the first line is in m3.move; the rest of the script sets breakpoints in `.mvb` disassembly files (see above)',
+    reason: 'sources/m.move of this package is not the file it was built from (its SHA-256 differs from the debug info\'s): we do not map the bytecode onto a changed file but show module m on the build\'s disassembly (m.mvb), as both debuggers do for m2, where the official debugger shows the changed m.move by name; stepping in m.mvb goes by instruction, so the script\'s steps land earlier in `test` than the official\'s, and foo\'s moved argument keeps its last value (see above)',
     applies: (_problem, key) => key.startsWith('disassembly_no_source#'),
   },
 ];
