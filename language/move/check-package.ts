@@ -14,6 +14,8 @@ export interface CheckOptions extends GraphOptions {
   /** Unsaved editor contents by absolute path, used instead of the file on disk. */
   readonly overlays?: ReadonlyMap<string, Uint8Array>;
   readonly parseCache?: ProgramOptions['parseCache'];
+  /** An editor's previous check of this package (see ProgramOptions.reuseBodiesFrom). */
+  readonly reuseBodiesFrom?: ProgramOptions['reuseBodiesFrom'];
 }
 
 export function checkPackage(root: string, options: CheckOptions = {}): CheckedPackage {
@@ -26,6 +28,6 @@ export function checkPackage(root: string, options: CheckOptions = {}): CheckedP
       files.push({ path, source, isDependency: pkg !== rootPkg, packageName: pkg.manifest.name });
     }
   }
-  const program = buildProgram(files, { addresses: graph.addresses, test: options.test, parseCache: options.parseCache });
+  const program = buildProgram(files, { addresses: graph.addresses, test: options.test, parseCache: options.parseCache, reuseBodiesFrom: options.reuseBodiesFrom });
   return { graph, program };
 }

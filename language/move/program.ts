@@ -13,6 +13,7 @@
 import type * as A from './ast.ts';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
+import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
 import { FunctionTyper, showType, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
@@ -118,6 +119,8 @@ export interface Program {
   typeOfWritten(m: ModuleInfo, t: A.Type, params: readonly TypeParamInfo[]): Ty;
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
+  /** What a later check of the same package may reuse (see incremental.ts). */
+  readonly incremental: IncrementalState<Reference, TypeAt>;
 }
 
 export interface ProgramOptions {
@@ -130,6 +133,12 @@ export interface ProgramOptions {
    * module without re-parsing the others). buildProgram fills it.
    */
   readonly parseCache?: Map<string, { source: Uint8Array; result: ReturnType<typeof parse> }>;
+  /**
+   * The previous check of the same package, in an editor: when no file's declarations changed, the modules
+   * of unchanged files keep its body diagnostics, references and types, and only edited files are typed
+   * again. Such a Program's expTypes and calls cover only the re-typed modules: for editors, not codegen.
+   */
+  readonly reuseBodiesFrom?: Program;
 }
 
 const BUILTIN_FUNCTIONS = new Set(['assert', 'freeze', 'move_to', 'move_from', 'borrow_global', 'borrow_global_mut', 'exists']);
@@ -193,11 +202,38 @@ class ProgramBuilder {
     for (const m of infos) this.withFile(m, () => this.buildAliases(m));
     for (const m of infos) this.withFile(m, () => this.resolveDeclarations(m));
     for (const m of infos) this.withFile(m, () => this.checkDeclarations(m));
-    for (const m of infos) this.withFile(m, () => this.checkBodies(m));
+    const interfaces = new Map(parsed.map(([f, unit]) => [f.path, { source: f.source, ...fileInterface(f.source, unit) }]));
+    const plan = planReuse(this.options.reuseBodiesFrom?.incremental, interfaces, this.test);
+    const bodies = new Map<string, BodyResults<Reference, TypeAt>>();
+    const fresh = infos.filter((m) => !plan?.reused.has(m.file.path));
+    for (const m of fresh) this.collect(bodies, m.file.path, () => this.withFile(m, () => this.checkBodies(m)));
     const useFuns = this.collectUseFuns(infos);
-    for (const m of infos) this.withFile(m, () => this.typeBodies(m, useFuns));
+    for (const m of fresh) this.collect(bodies, m.file.path, () => this.withFile(m, () => this.typeBodies(m, useFuns)));
+    for (const path of plan?.reused ?? []) {
+      const old = this.options.reuseBodiesFrom!.incremental.bodies.get(path)!;
+      const references = old.references.map((r) => {
+        const targetLoc = plan!.shift(r.targetFile, r.targetLoc);
+        return targetLoc.start === r.targetLoc.start && targetLoc.end === r.targetLoc.end ? r : { ...r, targetLoc };
+      });
+      bodies.set(path, { diagnostics: old.diagnostics, types: old.types, references });
+      for (const d of old.diagnostics) this.diagnostics.push(d);
+      for (const r of references) this.references.push(r);
+      for (const t of old.types) this.types.push(t);
+    }
     return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
-      typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units };
+      typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
+      incremental: { test: this.test, files: interfaces, bodies } };
+  }
+
+  /** Runs a body phase of one module, keeping what it produced under its file for a later recheck to reuse. */
+  private collect(bodies: Map<string, BodyResults<Reference, TypeAt>>, path: string, phase: () => void): void {
+    const [d, r, t] = [this.diagnostics.length, this.references.length, this.types.length];
+    phase();
+    let mine = bodies.get(path);
+    if (!mine) bodies.set(path, (mine = { diagnostics: [], references: [], types: [] }));
+    for (let i = d; i < this.diagnostics.length; i++) mine.diagnostics.push(this.diagnostics[i]!);
+    for (let i = r; i < this.references.length; i++) mine.references.push(this.references[i]!);
+    for (let i = t; i < this.types.length; i++) mine.types.push(this.types[i]!);
   }
 
   private silently<T>(f: () => T): T {

@@ -12,6 +12,8 @@ export class MoveWorkspace {
   private readonly overlays = new Map<string, Uint8Array>();
   private readonly parseCache: NonNullable<ProgramOptions['parseCache']> = new Map();
   private readonly checked = new Map<string, CheckedPackage>();
+  /** The last check of each package, whose body results a recheck after an edit may reuse. */
+  private readonly previous = new Map<string, CheckedPackage>();
 
   /** An open (possibly unsaved) document. */
   setDocument(file: string, text: string): void {
@@ -42,7 +44,8 @@ export class MoveWorkspace {
     let result = this.checked.get(root);
     if (!result) {
       // fetch: false: typing never waits on a git clone; a dependency not cached yet is reported on Move.toml.
-      result = checkPackage(root, { test: true, fetch: false, overlays: this.overlays, parseCache: this.parseCache });
+      result = checkPackage(root, { test: true, fetch: false, overlays: this.overlays, parseCache: this.parseCache, reuseBodiesFrom: this.previous.get(root)?.program });
+      this.previous.set(root, result);
       this.checked.set(root, result);
     }
     return result;
