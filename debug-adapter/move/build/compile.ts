@@ -49,12 +49,13 @@ export function compileProgram(program: Program): CompileResult {
 /**
  * Every module of the root package, also those with functions the compiler cannot translate yet (their
  * code is left out): for comparing the generated instructions with another compiler's, function by function.
+ * With `dependencies`, the dependencies' modules too (the test runner runs them from our bytecode).
  */
-export function compileModulesPartially(program: Program): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
+export function compileModulesPartially(program: Program, options: { dependencies?: boolean } = {}): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const units: CompiledUnit[] = [];
   for (const m of program.modules.values()) {
-    if (m.file.isDependency) continue;
+    if (m.file.isDependency && !options.dependencies) continue;
     const unit = compileModule(program, m, diagnostics, true);
     if (unit) units.push(unit);
   }

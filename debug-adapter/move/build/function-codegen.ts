@@ -14,7 +14,7 @@ import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
-import { substitute } from '../../../language/move/typing.ts';
+import { children, substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -89,10 +89,24 @@ export class FunctionCodegen {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
     this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
+    // `s.f = v` evaluates `v` before the place `s.f`: uses in such a target happen at the assignment's end.
+    const lateTargets: { start: number; end: number; at: number }[] = [];
+    const findLate = (e: A.Exp): void => {
+      if (e.kind === 'assign' && !(e.target.kind === 'name' || e.target.kind === 'tuple')) lateTargets.push({ ...e.target.loc, at: e.loc.end });
+      for (const c of children(e)) findLate(c);
+    };
+    if (fn.decl.body) findLate({ kind: 'block', block: fn.decl.body, label: undefined, loc: fn.decl.body.loc });
+    const evaluatedAt = (at: number) => lateTargets.find((l) => l.start <= at && at < l.end)?.at ?? at;
+    const lastOrder = new Map<number, [number, number]>();
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
       this.useTarget.set(r.loc.start, r.targetLoc.start);
-      this.lastUse.set(r.targetLoc.start, Math.max(this.lastUse.get(r.targetLoc.start) ?? -1, r.loc.start));
+      const order: [number, number] = [evaluatedAt(r.loc.start), r.loc.start];
+      const best = lastOrder.get(r.targetLoc.start);
+      if (!best || order[0] > best[0] || (order[0] === best[0] && order[1] > best[1])) {
+        lastOrder.set(r.targetLoc.start, order);
+        this.lastUse.set(r.targetLoc.start, r.loc.start);
+      }
     }
   }
 
