@@ -580,11 +580,22 @@ export class FunctionCodegen {
     for (let i = 0; i < at.start && i < source.length; i++) if (source[i] === 10) line++;
     let identifier = 0xffff;
     let index = 0xffff;
+    let errorCode = 0n;
     if (constant) {
-      identifier = this.t.identifier(constant.name);
+      // The name is a vector<u8> constant (as the real compiler writes it), interned before the value.
+      const name = new TextEncoder().encode(constant.name);
+      const length: number[] = [];
+      for (let n = name.length; ; n >>= 7) {
+        if (n < 0x80) { length.push(n); break; }
+        length.push((n & 0x7f) | 0x80);
+      }
+      identifier = this.t.constant(this.t.token({ kind: 'vector', elem: { kind: 'prim', name: 'u8' } }), Uint8Array.from([...length, ...name]));
       index = this.t.constant(this.t.token(constant.type), constantBytes(constant.decl.value, constant.type, this.program, this.ctx.module));
+      // `#[error(code = N)]`: bit 62 says a code is present, bits 48-55 hold it.
+      const codeArg = constant.decl.attributes.find((a) => a.name.value === 'error')?.args.find((a) => a.kind === 'assign' && a.name.value === 'code');
+      if (codeArg?.kind === 'assign' && codeArg.value.kind === 'number') errorCode = (1n << 62n) | ((BigInt(codeArg.value.text.replace(/_/g, '').replace(/u\d+$/, '')) & 0xffn) << 48n);
     }
-    const value = (1n << 63n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
+    const value = (1n << 63n) | errorCode | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
     this.emit({ op: 'LdU64', value });
     this.emit({ op: 'Abort' });
   }

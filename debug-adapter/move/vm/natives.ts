@@ -208,7 +208,21 @@ function elementRef(v: Value, i: Value, mutable: boolean): Reference {
 }
 
 // ---- std::bcs, std::hash ----
+/** The VM's limit on value nesting (`max_value_nest_depth`): a leaf counts 1, each struct or vector around it 1 more. */
+const MAX_VALUE_DEPTH = 128;
+function valueDepth(v: Value, limit: number): number {
+  const x = deref(v);
+  const inner = x instanceof StructValue ? x.fields : x instanceof VectorValue ? x.items : undefined;
+  if (!inner) return 1;
+  let deepest = 0;
+  for (const f of inner) {
+    deepest = Math.max(deepest, valueDepth(f, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return 1 + deepest;
+}
 def(STD, 'bcs', 'to_bytes', (_c, [v]) => {
+  if (valueDepth(v, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) throw new VMError('VM_MAX_VALUE_DEPTH_REACHED', `bcs::to_bytes of a value nested deeper than ${MAX_VALUE_DEPTH}`);
   const bytes = encodeBcs(v);
   // 2 per serialized byte (+1 as every native in the traces): 65 for an address in global_loc.
   return ret(1 + 2 * Math.max(bytes.length, 1), byteVector(bytes));

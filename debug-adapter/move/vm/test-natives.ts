@@ -8,7 +8,7 @@
 // owner's inventory (per address and type, shared, or immutable) when the transaction ends (`next_tx`,
 // `end`); a take hands out a copy and marks the object taken; `most_recent_*` is the newest untaken one of
 // that type; ending a transaction with a taken shared or immutable object deleted, wrapped, made a dynamic
-// field, given another owner, or (immutable) changed aborts with EInvalidSharedOrImmutableUsage (1); a take
+// field, given another owner, or (immutable) deleted or changed aborts with EInvalidSharedOrImmutableUsage (1); a take
 // of an object that is not there aborts with EObjectNotFound (4).
 import { randomBytes } from 'node:crypto';
 import type { Loader } from './loader.ts';
@@ -171,7 +171,8 @@ function endTransaction(ctx: NativeContext): Value {
     } else add(w.owner.kind === 'shared' ? inv.shared : inv.immutable, type, id);
   }
   const deleted = [...deletions];
-  if (deletions.some((id) => takenSharedOrImmutable.has(id))) incorrect = true;
+  // Shared objects may be deleted (Sui allows it since shared-object deletion); immutable ones never.
+  if (deletions.some((id) => takenSharedOrImmutable.get(id)?.kind === 'immutable')) incorrect = true;
   const wrapped = new Set<string>();
   for (const w of writes.values()) wrappedIds(w.value, wrapped);
   for (const v of children.values()) wrappedIds(v, wrapped);
