@@ -14,7 +14,7 @@ import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
-import { children, substitute } from '../../../language/move/typing.ts';
+import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -89,24 +89,10 @@ export class FunctionCodegen {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
     this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
-    // `s.f = v` evaluates `v` before the place `s.f`: uses in such a target happen at the assignment's end.
-    const lateTargets: { start: number; end: number; at: number }[] = [];
-    const findLate = (e: A.Exp): void => {
-      if (e.kind === 'assign' && !(e.target.kind === 'name' || e.target.kind === 'tuple')) lateTargets.push({ ...e.target.loc, at: e.loc.end });
-      for (const c of children(e)) findLate(c);
-    };
-    if (fn.decl.body) findLate({ kind: 'block', block: fn.decl.body, label: undefined, loc: fn.decl.body.loc });
-    const evaluatedAt = (at: number) => lateTargets.find((l) => l.start <= at && at < l.end)?.at ?? at;
-    const lastOrder = new Map<number, [number, number]>();
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
       this.useTarget.set(r.loc.start, r.targetLoc.start);
-      const order: [number, number] = [evaluatedAt(r.loc.start), r.loc.start];
-      const best = lastOrder.get(r.targetLoc.start);
-      if (!best || order[0] > best[0] || (order[0] === best[0] && order[1] > best[1])) {
-        lastOrder.set(r.targetLoc.start, order);
-        this.lastUse.set(r.targetLoc.start, r.loc.start);
-      }
+      this.lastUse.set(r.targetLoc.start, Math.max(this.lastUse.get(r.targetLoc.start) ?? -1, r.loc.start));
     }
   }
 
@@ -580,22 +566,11 @@ export class FunctionCodegen {
     for (let i = 0; i < at.start && i < source.length; i++) if (source[i] === 10) line++;
     let identifier = 0xffff;
     let index = 0xffff;
-    let errorCode = 0n;
     if (constant) {
-      // The name is a vector<u8> constant (as the real compiler writes it), interned before the value.
-      const name = new TextEncoder().encode(constant.name);
-      const length: number[] = [];
-      for (let n = name.length; ; n >>= 7) {
-        if (n < 0x80) { length.push(n); break; }
-        length.push((n & 0x7f) | 0x80);
-      }
-      identifier = this.t.constant(this.t.token({ kind: 'vector', elem: { kind: 'prim', name: 'u8' } }), Uint8Array.from([...length, ...name]));
+      identifier = this.t.identifier(constant.name);
       index = this.t.constant(this.t.token(constant.type), constantBytes(constant.decl.value, constant.type, this.program, this.ctx.module));
-      // `#[error(code = N)]`: bit 62 says a code is present, bits 48-55 hold it.
-      const codeArg = constant.decl.attributes.find((a) => a.name.value === 'error')?.args.find((a) => a.kind === 'assign' && a.name.value === 'code');
-      if (codeArg?.kind === 'assign' && codeArg.value.kind === 'number') errorCode = (1n << 62n) | ((BigInt(codeArg.value.text.replace(/_/g, '').replace(/u\d+$/, '')) & 0xffn) << 48n);
     }
-    const value = (1n << 63n) | errorCode | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
+    const value = (1n << 63n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
     this.emit({ op: 'LdU64', value });
     this.emit({ op: 'Abort' });
   }
