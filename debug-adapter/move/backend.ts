@@ -63,12 +63,29 @@ function frameworkFiles(config: LaunchConfig): string[] {
   });
 }
 
+/** `moveDependencies`: Move.toml dependencies by name -> a local package folder, used instead of what Move.toml says. */
+function moveDependencies(config: LaunchConfig): Map<string, string> {
+  const given = config['moveDependencies'];
+  const paths = new Map<string, string>();
+  if (given === undefined) return paths;
+  if (!given || typeof given !== 'object' || Array.isArray(given)) {
+    throw new UserError('moveDependencies: expected an object mapping a dependency name to a package folder, e.g. { "Sui": "../sui/crates/sui-framework/packages/sui-framework" }');
+  }
+  for (const [name, folder] of Object.entries(given)) {
+    if (typeof folder !== 'string') throw new UserError(`moveDependencies.${name}: expected the path of a Move package folder`);
+    const dir = resolvePath(config, folder);
+    if (!existsSync(join(dir, 'Move.toml'))) throw new UserError(`moveDependencies.${name}: no Move.toml in ${dir}`);
+    paths.set(name, dir);
+  }
+  return paths;
+}
+
 function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
   const program = resolvePath(config, config.program);
   if (!existsSync(program)) throw new UserError(`program: Move build folder not found: ${program}`);
   if (needsBuild(program)) {
     progress("Compiling Move package with Chainstep's compiler");
-    buildOnLaunch(program);
+    buildOnLaunch(program, moveDependencies(config));
   }
   progress('Loading Move modules and source maps');
   return loadPackage(program, { frameworks: frameworkFiles(config) });

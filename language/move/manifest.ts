@@ -1,10 +1,24 @@
 // Move.toml: a package's name, edition, named addresses (plus `dev-addresses` in test mode) and its
-// local dependencies, resolved the way the Move package system does: dependencies first, each
-// package's sources under `sources/` (and `tests/` in test mode).
+// dependencies (local folders and git repositories), resolved the way the Move package system does:
+// dependencies first, each package once by name (the root's `override = true` wins over what dependencies
+// ask for; two different packages of one name are a conflict), each package's sources under `sources/`
+// (and `tests/` in test mode).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from './diagnostics.ts';
+import { checkoutDir, ensureInCheckout, GitDependencyError, gitPackageDir, moveHome } from './git-dependency.ts';
+
+export interface Dependency {
+  /** The name Move.toml gives it (the key in `[dependencies]`). */
+  readonly name: string;
+  readonly local: string | undefined;
+  readonly git: string | undefined;
+  readonly rev: string | undefined;
+  readonly subdir: string | undefined;
+  /** `override = true`: this package is used wherever a dependency asks for one of this name. */
+  readonly override: boolean;
+}
 
 export interface Manifest {
   readonly name: string;
@@ -12,8 +26,8 @@ export interface Manifest {
   /** Named address -> numeric address text (`0x2`), or undefined when left unassigned (`_`). */
   readonly addresses: ReadonlyMap<string, string | undefined>;
   readonly devAddresses: ReadonlyMap<string, string>;
-  readonly dependencies: readonly { name: string; local: string | undefined; git: string | undefined }[];
-  readonly devDependencies: readonly { name: string; local: string | undefined; git: string | undefined }[];
+  readonly dependencies: readonly Dependency[];
+  readonly devDependencies: readonly Dependency[];
 }
 
 export interface SourcePackage {
@@ -52,10 +66,11 @@ export function readManifest(root: string): Manifest {
   for (const [k, v] of Object.entries(table(toml.addresses))) addresses.set(k, typeof v === 'string' && v !== '_' ? v : undefined);
   const devAddresses = new Map<string, string>();
   for (const [k, v] of Object.entries(table(toml['dev-addresses']))) if (typeof v === 'string') devAddresses.set(k, v);
-  const deps = (t: unknown) =>
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const deps = (t: unknown): Dependency[] =>
     Object.entries(table(t)).map(([depName, v]) => {
       const d = table(v);
-      return { name: depName, local: typeof d.local === 'string' ? d.local : undefined, git: typeof d.git === 'string' ? d.git : undefined };
+      return { name: depName, local: text(d.local), git: text(d.git), rev: text(d.rev), subdir: text(d.subdir), override: d.override === true };
     });
   return { name, edition: typeof pkg.edition === 'string' ? pkg.edition : undefined, addresses, devAddresses, dependencies: deps(toml.dependencies), devDependencies: deps(toml['dev-dependencies']) };
 }
@@ -79,34 +94,122 @@ export interface GraphOptions {
    * Sui framework pointed at a local checkout).
    */
   readonly dependencyPaths?: ReadonlyMap<string, string>;
+  /**
+   * Fetch git dependencies that are not cached yet (default). False while editing: the cache is used, and a
+   * dependency not in it is reported on Move.toml instead of fetched, so typing never waits on the network.
+   */
+  readonly fetch?: boolean;
+  /** The Move toolchain's home folder for git checkouts (default `$MOVE_HOME` or ~/.move). */
+  readonly moveHome?: string;
 }
 
-/** Loads a package and its local dependencies (transitively, each once). */
+/** Byte range of the `name = ...` line of a dependency in Move.toml, for diagnostics placed on it. */
+function dependencyRange(manifestFile: string, name: string): { start: number; end: number } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(manifestFile);
+  } catch {
+    return { start: 0, end: 0 };
+  }
+  const at = bytes.indexOf(Buffer.from(name));
+  if (at < 0) return { start: 0, end: 0 };
+  const end = bytes.indexOf(0x0a, at);
+  return { start: at, end: end < 0 ? bytes.length : end };
+}
+
+/**
+ * Loads a package and its dependencies (transitively, each package once). A dependency that cannot be
+ * found throws a ManifestError naming it and what to do; with `fetch: false` it is instead reported on
+ * the root's Move.toml and left out, so the rest of the package is still checked.
+ */
 export function loadPackageGraph(root: string, options: GraphOptions = {}): PackageGraph {
   const packages: SourcePackage[] = [];
   const seen = new Map<string, SourcePackage>();
   const diagnostics: Diagnostic[] = [];
+  const home = options.moveHome ?? moveHome();
+  const fetchOptions = { fetch: options.fetch, home };
+  /** Folder of each dependency by name, as first resolved (the root's overrides first). */
+  const byName = new Map<string, { dir: string; from: string }>();
+  const rootDir = path.resolve(root);
+  const rootManifest = readManifest(rootDir);
+
+  const locate = (dep: Dependency, from: string, fromName: string): string => {
+    const override = options.dependencyPaths?.get(dep.name);
+    if (override) return path.resolve(override);
+    if (dep.local !== undefined) {
+      const dir = path.resolve(from, dep.local);
+      // A package of a git checkout naming a sibling folder the sparse checkout does not have yet.
+      if (existsSync(path.join(dir, 'Move.toml')) || (dir.startsWith(home + path.sep) && ensureInCheckout(dir, home, fetchOptions))) return dir;
+      throw new ManifestError(
+        `Dependency '${dep.name}' of ${fromName} is a local path that has no Move.toml: ${dir}. Fix the path in ${path.join(from, 'Move.toml')}, or map '${dep.name}' to a folder in the launch configuration's "moveDependencies".`,
+      );
+    }
+    if (dep.git !== undefined) {
+      try {
+        return gitPackageDir({ url: dep.git, rev: dep.rev, subdir: dep.subdir }, fetchOptions);
+      } catch (e) {
+        if (!(e instanceof GitDependencyError)) throw e;
+        throw new ManifestError(
+          `Dependency '${dep.name}' of ${fromName} (git ${dep.git}${dep.rev ? ` at ${dep.rev}` : ''}) could not be fetched: ${e.message}. ` +
+            `Offline, map '${dep.name}' to a local copy: "moveDependencies" in the launch configuration, \`--dependency ${dep.name}=<dir>\` on the command line, or { local = "..." } in Move.toml.`,
+        );
+      }
+    }
+    throw new ManifestError(`Dependency '${dep.name}' of ${fromName} names neither a local path nor a git repository.`);
+  };
+
+  /** Where `dep` would come from, without fetching anything: to tell two requests for one name apart. */
+  const wantedDir = (dep: Dependency, from: string): string => {
+    const override = options.dependencyPaths?.get(dep.name);
+    if (override) return path.resolve(override);
+    if (dep.local !== undefined) return path.resolve(from, dep.local);
+    if (dep.git !== undefined) {
+      const checkout = checkoutDir({ url: dep.git, rev: dep.rev, subdir: dep.subdir }, home);
+      return dep.subdir ? path.join(checkout, dep.subdir) : checkout;
+    }
+    return '';
+  };
+
   const visit = (dir: string, isRoot: boolean, chain: string[]) => {
     const abs = path.resolve(dir);
     if (seen.has(abs)) return;
     if (chain.includes(abs)) throw new ManifestError(`Dependency cycle: ${[...chain, abs].join(' -> ')}`);
-    const manifest = readManifest(abs);
+    const manifest = isRoot ? rootManifest : readManifest(abs);
     const depList = [...manifest.dependencies, ...(isRoot && options.test ? manifest.devDependencies : [])];
     for (const dep of depList) {
-      const override = options.dependencyPaths?.get(dep.name);
-      if (override) visit(override, false, [...chain, abs]);
-      else if (dep.local) visit(path.resolve(abs, dep.local), false, [...chain, abs]);
-      else
-        throw new ManifestError(
-          `Dependency '${dep.name}' of ${manifest.name} is not a local path${dep.git ? ` (git ${dep.git})` : ''}: point it at a checkout with { local = "..." }.`,
-        );
+      let depDir = byName.get(dep.name)?.dir;
+      if (depDir === undefined) {
+        try {
+          depDir = locate(dep, abs, manifest.name);
+        } catch (e) {
+          if (!(e instanceof ManifestError) || options.fetch !== false) throw e;
+          diagnostics.push({ file: path.join(rootDir, 'Move.toml'), range: dependencyRange(path.join(rootDir, 'Move.toml'), dep.name), code: 'E00001', severity: 'error', message: e.message });
+          continue;
+        }
+        byName.set(dep.name, { dir: depDir, from: manifest.name });
+      } else {
+        const other = byName.get(dep.name)!;
+        const wanted = wantedDir(dep, abs);
+        if (wanted !== depDir && !rootManifest.dependencies.some((d) => d.name === dep.name && d.override)) {
+          throw new ManifestError(
+            `Conflicting dependencies: ${manifest.name} needs '${dep.name}' from ${wanted}, but ${other.from} needs it from ${depDir}. ` +
+              `Add '${dep.name}' to the root package's [dependencies] with override = true to choose one.`,
+          );
+        }
+      }
+      visit(depDir, false, [...chain, abs]);
     }
     const files = [...moveFilesUnder(path.join(abs, 'sources')), ...(isRoot && options.test ? moveFilesUnder(path.join(abs, 'tests')) : [])];
     const pkg: SourcePackage = { root: abs, manifest, files };
     seen.set(abs, pkg);
     packages.push(pkg);
   };
-  visit(root, true, []);
+  // The root's overrides are resolved first, so every dependency asking for that name gets them.
+  for (const dep of rootManifest.dependencies) {
+    if (!dep.override) continue;
+    byName.set(dep.name, { dir: locate(dep, rootDir, rootManifest.name), from: rootManifest.name });
+  }
+  visit(rootDir, true, []);
   const addresses = new Map<string, string>();
   for (const pkg of packages) {
     for (const [k, v] of pkg.manifest.addresses) if (v !== undefined) addresses.set(k, v);

@@ -41,7 +41,8 @@ export class MoveWorkspace {
     if (!root) return undefined;
     let result = this.checked.get(root);
     if (!result) {
-      result = checkPackage(root, { test: true, overlays: this.overlays, parseCache: this.parseCache });
+      // fetch: false: typing never waits on a git clone; a dependency not cached yet is reported on Move.toml.
+      result = checkPackage(root, { test: true, fetch: false, overlays: this.overlays, parseCache: this.parseCache });
       this.checked.set(root, result);
     }
     return result;
@@ -51,7 +52,9 @@ export class MoveWorkspace {
   diagnostics(file: string): Diagnostic[] {
     const abs = path.resolve(file);
     const checked = this.check(abs);
-    return checked ? checked.program.diagnostics.filter((d) => d.file === abs) : [];
+    // Problems with the package's dependencies (on its Move.toml) come with every file's, since they explain
+    // the names those files cannot resolve.
+    return checked ? [...checked.graph.diagnostics, ...checked.program.diagnostics.filter((d) => d.file === abs)] : [];
   }
 
   /** The declaration the name at `offset` (a byte offset) refers to. */

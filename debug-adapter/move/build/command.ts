@@ -15,7 +15,7 @@ export type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 import type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 
 export const MOVE_USAGE =
-  'usage: chainstep move build [<package dir>] [--test] | chainstep move test [<package dir>] [<filter>] [--json] [--framework <0x1.bcs>]...';
+  'usage: chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]... | chainstep move test [<package dir>] [<filter>] [--json] [--dependency <name>=<dir>]... [--framework <0x1.bcs>]...';
 
 /** `file:line:col` of a byte offset, the column in UTF-16 code units as editors count them. */
 function position(file: string, offset: number): string {
@@ -33,15 +33,26 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file ? position(d.file, d.range.start) : '?'}: ${d.severity}[${d.code}]: ${d.message}`;
 }
 
+/** `--dependency Name=dir`: a Move.toml dependency taken from a local folder (offline, or a local checkout). */
+function dependencyFlags(given: readonly string[]): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const flag of given) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UserError(`--dependency ${flag}: expected <name>=<package dir>, e.g. Sui=../sui/crates/sui-framework/packages/sui-framework`);
+    paths.set(flag.slice(0, eq), path.resolve(flag.slice(eq + 1)));
+  }
+  return paths;
+}
+
 export async function runMoveCommand(argv: readonly string[], io: MoveCommandIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'test') return moveTest(rest, io);
   if (sub !== 'build') throw new UserError(sub === undefined ? MOVE_USAGE : `unknown move command "${sub}" (${MOVE_USAGE})`);
-  const { values, positionals } = parseFlags(rest, { test: { type: 'boolean' } }, MOVE_USAGE, true);
+  const { values, positionals } = parseFlags(rest, { test: { type: 'boolean' }, dependency: { type: 'string', multiple: true } }, MOVE_USAGE, true);
   const dir = path.resolve(positionals[0] ?? '.');
   let result;
   try {
-    result = buildPackage(dir, { test: values.test });
+    result = buildPackage(dir, { test: values.test, dependencyPaths: dependencyFlags(values.dependency ?? []) });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
@@ -58,11 +69,12 @@ export async function runMoveCommand(argv: readonly string[], io: MoveCommandIO)
 
 /** `chainstep move test [<dir>] [<filter>] [--json] [--framework <snapshot.bcs>]...`: exit 1 when a test fails. */
 function moveTest(argv: string[], io: MoveCommandIO): number {
-  const { values, positionals } = parseFlags(argv, { framework: { type: 'string', multiple: true }, json: { type: 'boolean' } }, MOVE_USAGE, true);
+  const flags = { framework: { type: 'string', multiple: true }, json: { type: 'boolean' }, dependency: { type: 'string', multiple: true } } as const;
+  const { values, positionals } = parseFlags(argv, flags, MOVE_USAGE, true);
   const dir = path.resolve(positionals[0] ?? '.');
   let run;
   try {
-    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)) });
+    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)), dependencyPaths: dependencyFlags(values.dependency ?? []) });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
@@ -85,19 +97,21 @@ function moveTest(argv: string[], io: MoveCommandIO): number {
 /** `chainstep move build|test`, as the Move backend brings it to the command line. */
 export const moveCommand: BackendCommand = {
   name: 'move',
-  help: `  chainstep move build [<package dir>] [--test]
-      Compile a Move package (Move.toml, local dependencies) with Chainstep's own compiler and write
-      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Errors are
-      printed as file:line:col: error[code]: message; exit code 1 when the package has errors.
+  help: `  chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]...
+      Compile a Move package (Move.toml, local and git dependencies) with Chainstep's own compiler and write
+      build/<package>/ (bytecode_modules, debug_info, sources) as \`sui move build\` does. Git dependencies
+      are fetched once into the Move toolchain's cache ($MOVE_HOME, default ~/.move); --dependency takes one
+      from a local folder instead. Errors are printed as file:line:col: error[code]: message; exit code 1
+      when the package has errors.
 
-  chainstep move test [<package dir>] [<filter>] [--json] [--framework <0x1.bcs>]...
+  chainstep move test [<package dir>] [<filter>] [--json] [--dependency <name>=<dir>]... [--framework <0x1.bcs>]...
       Compile the package and its dependencies in test mode and run every #[test] (whose name contains
       <filter>) in Chainstep's interpreter with the test natives (test_scenario, test_utils, debug::print),
       printing [ PASS    ] / [ FAIL    ] lines (failures with the abort code, its constant and source
       location) and the Test result summary as \`sui move test\` does; exit code 1 when a test fails.
       --json prints one JSON object instead: tests (name, status pass|fail|cannot-run, reason, source
-      position, abort with code/constant/location, output) and a summary. --framework adds bytecode for
-      dependency modules that are not compiled from source.
+      position, abort with code/constant/location, output) and a summary. --dependency as for build;
+      --framework adds bytecode for dependency modules that are not compiled from source.
 `,
   run: (argv, io) => runMoveCommand(argv, io),
 };

@@ -209,9 +209,16 @@ export function buildPackage(root: string, options: CheckOptions = {}): BuildRes
   }
   // Marks the build as ours: the debugger rebuilds only its own builds when sources change, never a build
   // the real toolchain made (our compiler does not cover all of Move yet, and such a build may be read-only).
-  writeFileSync(path.join(outputDir, BUILT_BY_CHAINSTEP), 'Built by Chainstep\'s Move compiler (chainstep move build, or a debug launch).\n');
+  // The second line says whether #[test] code is in it: a launch needs it, `chainstep move build` leaves it out.
+  writeFileSync(
+    path.join(outputDir, BUILT_BY_CHAINSTEP),
+    `Built by Chainstep's Move compiler (chainstep move build, or a debug launch).\n${options.test ? TEST_MODE_MARK : 'mode: build'}\n`,
+  );
   return { ...result, outputDir };
 }
+
+/** The line of BUILT_BY_CHAINSTEP saying the build includes #[test] and #[test_only] code. */
+export const TEST_MODE_MARK = 'mode: test';
 
 /** The file in build/<pkg>/ that marks a build made by Chainstep's compiler. */
 export const BUILT_BY_CHAINSTEP = 'CHAINSTEP_BUILD';

@@ -5,7 +5,7 @@ import type { ModuleInfo, Program } from '../../../language/move/program.ts';
 import { canonicalAddress, type Ty } from '../../../language/move/types.ts';
 import { CodegenError } from './module-tables.ts';
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;

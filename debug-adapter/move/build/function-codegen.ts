@@ -13,7 +13,7 @@ import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/p
 import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
-import { constantBytes } from './constants.ts';
+import { constantBytes, uleb } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
@@ -550,12 +550,14 @@ export class FunctionCodegen {
 
   /**
    * `abort code`. Without a code, or with an `#[error]` constant, the code is a Sui clever error as the
-   * Move compiler writes it: bit 63 set, the source line in bits 32-47, then the constant's name
-   * (identifier index) and value (constant index), 0xffff each when there is no constant.
+   * Move compiler writes it (its ErrorBitset, version 1): 0xC in the top four bits, the `#[error(code = N)]`
+   * number in bits 48-55, the source line in bits 32-47, then the constant pool indices of the constant's
+   * name (a `vector<u8>` constant) and of its value; 0xff / 0xffff each when absent.
    */
   private abortWith(code: A.Exp | undefined, at: A.Loc): void {
     const constant = code?.kind === 'name' && code.path.segments.length === 1 ? this.ctx.module.constants.get(code.path.segments[0].value) : undefined;
-    const clever = !code || (constant && constant.decl.attributes.some((a) => a.name.value === 'error'));
+    const errorAttribute = constant?.decl.attributes.find((a) => a.name.value === 'error');
+    const clever = !code || errorAttribute !== undefined;
     if (!clever) {
       this.exp(code!);
       this.emit({ op: 'Abort' });
@@ -566,11 +568,19 @@ export class FunctionCodegen {
     for (let i = 0; i < at.start && i < source.length; i++) if (source[i] === 10) line++;
     let identifier = 0xffff;
     let index = 0xffff;
+    let errorCode = 0xff;
     if (constant) {
-      identifier = this.t.identifier(constant.name);
+      // The name first, then the value, as the Move compiler adds them to the constant pool.
+      const name = new TextEncoder().encode(constant.name);
+      identifier = this.t.constant({ kind: 'vector', element: { kind: 'u8' } }, Uint8Array.from([...uleb(name.length), ...name]));
       index = this.t.constant(this.t.token(constant.type), constantBytes(constant.decl.value, constant.type, this.program, this.ctx.module));
+      const given = errorAttribute?.args.find((a) => a.kind === 'assign' && a.name.value === 'code');
+      if (given?.kind === 'assign' && 'kind' in given.value && given.value.kind === 'number') {
+        const n = Number(given.value.text.replace(/_/g, '').replace(/u(8|16|32|64|128|256)$/, ''));
+        if (Number.isInteger(n) && n >= 0 && n < 0xff) errorCode = n;
+      }
     }
-    const value = (1n << 63n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
+    const value = (0xcn << 60n) | (BigInt(errorCode) << 48n) | (BigInt(line & 0xffff) << 32n) | (BigInt(identifier & 0xffff) << 16n) | BigInt(index & 0xffff);
     this.emit({ op: 'LdU64', value });
     this.emit({ op: 'Abort' });
   }

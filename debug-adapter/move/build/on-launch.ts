@@ -2,14 +2,14 @@
 // its sources is compiled with our compiler first, so editing a .move file and pressing F5 debugs the
 // edited code (as `sui move build` would have to be run by hand otherwise). A package that fails to compile
 // is not launched: the errors are shown as file:line:col: message, the form editors make clickable.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { ManifestError } from '../../../language/move/manifest.ts';
-import { BUILT_BY_CHAINSTEP, buildPackage } from './compile.ts';
+import { BUILT_BY_CHAINSTEP, TEST_MODE_MARK, buildPackage } from './compile.ts';
 import { formatDiagnostic } from './command.ts';
 
-/** Newest modification time of Move.toml and every sources/**.move file. */
+/** Newest modification time of Move.toml and every sources/**.move and tests/**.move file. */
 function newestSource(root: string): number {
   let newest = statSync(path.join(root, 'Move.toml')).mtimeMs;
   const walk = (dir: string): void => {
@@ -19,7 +19,8 @@ function newestSource(root: string): number {
       else if (entry.name.endsWith('.move')) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  if (existsSync(path.join(root, 'sources'))) walk(path.join(root, 'sources'));
+  // tests/ too: a launch builds in test mode, so an edited test file makes the build stale.
+  for (const dir of ['sources', 'tests']) if (existsSync(path.join(root, dir))) walk(path.join(root, dir));
   return newest;
 }
 
@@ -35,7 +36,10 @@ function oldestBuild(root: string): number | undefined {
   for (const pkg of readdirSync(build)) {
     const modules = path.join(build, pkg, 'bytecode_modules');
     if (!existsSync(modules)) continue;
-    if (!existsSync(path.join(build, pkg, BUILT_BY_CHAINSTEP))) return Infinity;
+    const mark = path.join(build, pkg, BUILT_BY_CHAINSTEP);
+    if (!existsSync(mark)) return Infinity;
+    // Ours, but built without tests (`chainstep move build`): a launch may name a #[test], so it is stale.
+    if (!readFileSync(mark, 'utf8').includes(TEST_MODE_MARK)) return 0;
     for (const f of readdirSync(modules)) {
       if (!f.endsWith('.mv')) continue;
       const t = statSync(path.join(modules, f)).mtimeMs;
@@ -45,7 +49,7 @@ function oldestBuild(root: string): number | undefined {
   return oldest;
 }
 
-/** Whether `root` is a package folder whose build is missing, or is ours and older than its sources. */
+/** Whether `root` is a package folder whose build is missing, or is ours and older than its sources or without tests. */
 export function needsBuild(root: string): boolean {
   if (!existsSync(path.join(root, 'Move.toml'))) return false;
   const built = oldestBuild(root);
@@ -53,11 +57,11 @@ export function needsBuild(root: string): boolean {
 }
 
 /** Compiles the package at `root` with Chainstep's compiler; a compile error becomes a UserError listing each one. */
-export function buildOnLaunch(root: string): void {
+export function buildOnLaunch(root: string, dependencyPaths?: ReadonlyMap<string, string>): void {
   let result;
   try {
     // In test mode, as `sui move build --test`: #[test] functions are then launchable too.
-    result = buildPackage(root, { test: true });
+    result = buildPackage(root, { test: true, dependencyPaths });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;

@@ -111,10 +111,32 @@ test('samples/move/generics: the failing call stops on its assert! with the code
     assert.equal(at.line, lineOf(file, 'assert!(total <= limit'));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.equal(info.body.exceptionId, 'abort');
-    // The #[error] constant's message is shown; its name (ETotalTooLarge) is not (yet).
-    assert.match(info.body.description!, /The total is larger than the limit/);
-    assert.match(info.body.description!, /code 0x80000023000a0000/);
+    // The #[error] constant by name, with its message and the line, from the clever error code.
+    assert.match(info.body.description!, /ETotalTooLarge at line \d+: .*The total is larger than the limit/);
+    assert.match(info.body.description!, /code 0xc0ff0023/);
     assert.equal((await locals(dc)).get('total'), '130');
+  } finally {
+    await dc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('samples/move/generics: a build made without tests by `chainstep move build` is rebuilt when a launch names a #[test]', async () => {
+  const dir = copySample();
+  const file = path.join(dir, 'sources/generics.move');
+  const dc = new AdapterClient();
+  try {
+    const built = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), 'move', 'build', dir], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const line = lineOf(file, 'let flags = make_pair(true, false);');
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    await launch(dc, config(dir, 'test_within_limit'), async () => {
+      await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] });
+    });
+    assert.equal((await stopped).body.reason, 'breakpoint', 'the #[test] function was found after the rebuild in test mode');
+    const at = await where(dc);
+    assert.equal(at.name, '0x0::generics::test_within_limit');
+    assert.equal(at.line, line);
   } finally {
     await dc.close();
     rmSync(dir, { recursive: true, force: true });
