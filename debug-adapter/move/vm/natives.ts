@@ -82,6 +82,8 @@ export class ObjectRuntime {
     const id = this.deriveId(this.idsCreated);
     this.idsCreated++;
     this.lastCreatedId = id;
+    // As Sui's fresh_id native: every fresh id is a new object of this transaction.
+    this.created.add(id);
     return id;
   }
 
