@@ -244,6 +244,7 @@ export function buildPackage(root: string, options: CheckOptions & CompileOption
     if (target === 'aptos') writeFileSync(path.join(outputDir, 'source_maps', `${u.name}.mvsm`), aptosSourceMapBytes(u.debugInfo));
     else writeFileSync(path.join(outputDir, 'debug_info', `${u.name}.json`), JSON.stringify(u.debugInfo));
   }
+  if (target === 'sui') writeDependencies(program, graph, outputDir);
   for (const file of pkg.files) {
     const rel = path.relative(path.join(pkg.root, 'sources'), file);
     const copy = rel.startsWith('..') ? path.join(outputDir, 'sources', path.basename(file)) : path.join(outputDir, 'sources', rel);
@@ -262,6 +263,37 @@ export function buildPackage(root: string, options: CheckOptions & CompileOption
 
 /** The line of BUILT_BY_CHAINSTEP saying the build includes #[test] and #[test_only] code. */
 export const TEST_MODE_MARK = 'mode: test';
+
+/**
+ * The dependencies' modules, as `sui move build` lays them out: bytecode_modules/dependencies/<Pkg>/,
+ * debug_info/dependencies/<Pkg>/ and sources/dependencies/<Pkg>/, so a launch runs them (the framework's
+ * #[test_only] test_scenario in a test build) from our bytecode with their sources. A function our
+ * compiler cannot translate yet is left without code: a call to it stops saying so.
+ */
+function writeDependencies(program: Program, graph: ReturnType<typeof checkPackage>['graph'], outputDir: string): void {
+  const { units } = compileModulesPartially(program, { dependencies: true, target: 'sui' });
+  const packageOf = new Map(program.files.map((f) => [f.path, f.isDependency ? f.packageName : undefined]));
+  for (const u of units) {
+    const name = packageOf.get(u.sourceFile);
+    if (!name) continue;
+    for (const [sub, file, data] of [
+      ['bytecode_modules', `${u.name}.mv`, u.bytes.length ? u.bytes : serialize(u.module)],
+      ['debug_info', `${u.name}.json`, JSON.stringify(u.debugInfo)],
+    ] as const) {
+      const dir = path.join(outputDir, sub, 'dependencies', name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, file), data);
+    }
+  }
+  for (const dep of graph.packages.slice(0, -1)) {
+    for (const file of dep.files) {
+      const rel = path.relative(dep.root, file);
+      const copy = path.join(outputDir, 'sources', 'dependencies', dep.manifest.name, rel.startsWith('..') ? path.basename(file) : rel);
+      mkdirSync(path.dirname(copy), { recursive: true });
+      copyFileSync(file, copy);
+    }
+  }
+}
 
 /** The file in build/<pkg>/ that marks a build made by Chainstep's compiler. */
 export const BUILT_BY_CHAINSTEP = 'CHAINSTEP_BUILD';

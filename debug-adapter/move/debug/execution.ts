@@ -13,7 +13,7 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
-import { childObjectEvents, childObjectsAt, type ChildObjectEvent } from './objects.ts';
+import { childObjectEvents, childObjectsAt, objectEvents, objectsAt, ownerText, type ChildObjectEvent, type ObjectEvent } from './objects.ts';
 import type { FunctionSourceMap } from '../package/source-map.ts';
 import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
@@ -46,6 +46,7 @@ export class MoveExecution implements Execution {
   private readonly extraDepth: Int32Array;
   /** Sui dynamic fields created and removed during the run, in call order. */
   private readonly childEvents: readonly ChildObjectEvent[];
+  private readonly objectEvents: readonly ObjectEvent[];
 
   constructor(
     readonly recording: MoveRecording,
@@ -67,6 +68,7 @@ export class MoveExecution implements Execution {
       if (code.inlinedAt(unit, rec.pc(s))) this.inlined[s] = 1;
     }
     this.childEvents = childObjectEvents(rec.frames);
+    this.objectEvents = objectEvents(rec.frames);
     this.extraDepth = new Int32Array(rec.frames.length);
     for (const f of rec.frames) {
       if (f.parent >= 0 && f.callStep >= 0) this.extraDepth[f.index] = this.extraDepth[f.parent]! + this.inlined[f.callStep]!;
@@ -352,6 +354,22 @@ export class MoveExecution implements Execution {
           get: (kind, start, count, fmt) =>
             kind === 'indexed' ? [] : children.slice(start, start + count).map((c) =>
               renderer.moveValue(`${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, c.value, fmt ?? format)),
+        },
+      });
+    }
+    // Sui objects by owner: what transfers, shares and freezes put in the object pool (test_scenario's
+    // inventories in a test), as each was when it entered.
+    const objects = objectsAt(this.objectEvents, step);
+    if (objects.length > 0) {
+      scopes.push({
+        name: 'Objects',
+        expensive: false,
+        children: {
+          named: objects.length,
+          indexed: 0,
+          get: (kind, start, count, fmt) =>
+            kind === 'indexed' ? [] : objects.slice(start, start + count).map((o) =>
+              renderer.moveValue(`${objectLabel(o.value)} 0x${o.id.slice(0, 8)}… (${ownerText(o)})`, o.value, fmt ?? format)),
         },
       });
     }
