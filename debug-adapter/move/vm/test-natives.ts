@@ -22,6 +22,12 @@ import { StructValue, VectorValue, copyValue, makeInt, valuesEqual, type Value }
 
 const E_INVALID_SHARED_OR_IMMUTABLE_USAGE = 1n;
 const E_OBJECT_NOT_FOUND = 4n;
+const E_UNABLE_TO_ALLOCATE_RECEIVING_TICKET = 5n;
+const E_RECEIVING_TICKET_ALREADY_ALLOCATED = 6n;
+const E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET = 7n;
+/** transfer::EReceivingObjectTypeMismatch, EUnableToReceiveObject */
+const E_RECEIVING_OBJECT_TYPE_MISMATCH = 2n;
+const E_UNABLE_TO_RECEIVE_OBJECT = 3n;
 /** What the Sui test runner charges every test native (`legacy_test_cost`: zero). */
 const TEST_COST = 0;
 
@@ -39,6 +45,8 @@ class TestInventories {
   readonly takenImmutableValues = new Map<string, Value>();
   /** Every object's value as of the last transaction end. */
   readonly objects = new Map<string, Value>();
+  /** Receiving tickets of this transaction: the object, out of `objects` while allocated, and its owner. */
+  readonly tickets = new Map<string, { owner: string; type: string; value: Value }>();
 }
 
 const inventories = new WeakMap<ObjectRuntime, TestInventories>();
@@ -148,6 +156,9 @@ function endTransaction(ctx: NativeContext): Value {
   o.deleted.clear();
   o.created.clear();
   o.events.length = 0;
+  // Tickets allocated and not used go back: their objects are in the pool again.
+  for (const [id, ticket] of inv.tickets) inv.objects.set(id, ticket.value);
+  inv.tickets.clear();
   const children = new Map<string, Value>();
   for (const m of o.children.values()) for (const [id, entry] of m) children.set(id, entry.cell[0]);
 
@@ -255,6 +266,43 @@ def(SUI, 'test_scenario', 'was_taken_from_address', (ctx, [account, id]) => {
 });
 def(SUI, 'test_scenario', 'was_taken_shared', (ctx, [id]) => ret(TEST_COST, inventoriesOf(ctx.services.objects).taken.get(idArg(id))?.kind === 'shared'));
 def(SUI, 'test_scenario', 'was_taken_immutable', (ctx, [id]) => ret(TEST_COST, inventoriesOf(ctx.services.objects).taken.get(idArg(id))?.kind === 'immutable'));
+
+// Receiving (objects sent to an object's address): a ticket takes the object out of the pool for this
+// transaction; `transfer::receive` hands it over to the parent's owner, as a take does.
+def(SUI, 'test_scenario', 'allocate_receiving_ticket_for_object', (ctx, [id]) => {
+  const inv = inventoriesOf(ctx.services.objects);
+  const object = idArg(id);
+  if (inv.tickets.has(object)) throw abortError(E_RECEIVING_TICKET_ALREADY_ALLOCATED, 'test_scenario: a receiving ticket for this object is already allocated (EReceivingTicketAlreadyAllocated)');
+  const value = inv.objects.get(object);
+  if (value === undefined) throw abortError(E_UNABLE_TO_ALLOCATE_RECEIVING_TICKET, 'test_scenario: no such object to receive (EUnableToAllocateReceivingTicket)');
+  let owner: string | undefined;
+  for (const [address, byType] of inv.byAddress) if ([...byType.values()].some((ids) => ids.has(object))) owner = address;
+  if (owner === undefined) throw abortError(E_OBJECT_NOT_FOUND, 'test_scenario: the object is not owned by an address or object (EObjectNotFound)');
+  inv.objects.delete(object);
+  inv.tickets.set(object, { owner, type: typeToString(ctx.typeArgs[0]!), value });
+  return ret(TEST_COST, 0n);
+});
+def(SUI, 'test_scenario', 'deallocate_receiving_ticket_for_object', (ctx, [id]) => {
+  const inv = inventoriesOf(ctx.services.objects);
+  const ticket = inv.tickets.get(idArg(id));
+  if (!ticket) throw abortError(E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET, 'test_scenario: no receiving ticket to return (EUnableToDeallocateReceivingTicket)');
+  inv.tickets.delete(idArg(id));
+  inv.objects.set(idArg(id), ticket.value);
+  return ret(TEST_COST);
+});
+def(SUI, 'transfer', 'receive_impl', (ctx, [parent, toReceive, version]) => {
+  const o = ctx.services.objects;
+  const inv = inventoriesOf(o);
+  const object = idArg(toReceive);
+  const ticket = inv.tickets.get(object);
+  if (!ticket || ticket.owner !== addressArg(parent) || u64Arg(version) !== 0n) throw abortError(E_UNABLE_TO_RECEIVE_OBJECT, 'transfer::receive: the object is not sent to this parent, or its ticket is stale (EUnableToReceiveObject)');
+  if (ticket.type !== typeToString(ctx.typeArgs[0]!)) throw abortError(E_RECEIVING_OBJECT_TYPE_MISMATCH, 'transfer::receive: the object has another type (EReceivingObjectTypeMismatch)');
+  inv.tickets.delete(object);
+  const owner: ObjectOwner = { kind: 'address', address: ticket.owner };
+  inv.taken.set(object, owner);
+  o.inputObjects.set(object, owner);
+  return ret(TEST_COST, copyValue(ticket.value));
+});
 
 // test_utils::create_one_time_witness<T>(): a value of the witness type (one bool field, as the verifier requires).
 def(SUI, 'test_utils', 'create_one_time_witness', (ctx) => {

@@ -98,7 +98,7 @@ test("the framework's own test_scenario tests that can run all pass, as with sui
   const run = runPackageTests(path.join(frameworkSrc, 'sui-framework'), { filter: 'test_scenario_tests' });
   const passed = run.tests.filter((x) => x.status === 'pass').map((x) => x.name.split('::').pop());
   // Ownership across transactions, wrapping, take/return from sender, address, shared and immutable
-  // inventories, ids_for_*, effects, epochs, and every misuse abort (EInvalidSharedOrImmutableUsage,
+  // inventories, ids_for_*, effects, epochs, receiving tickets, and every misuse abort (EInvalidSharedOrImmutableUsage,
   // ECantReturnObject, EEmptyInventory, EObjectNotFound) as expected_failure tests.
   const mustPass = `wrap_unwrap remove_then_return return_and_update remove_during_tx double_remove three_owners
     transfer_then_delete get_owned_obj_ids take_owned_by_id get_last_created_object_id take_shared_by_id take_shared
@@ -107,7 +107,11 @@ test("the framework's own test_scenario tests that can run all pass, as with sui
     empty_inventory empty_inventory_shared empty_inventory_immutable object_not_found object_not_found_shared
     object_not_found_immutable wrong_object_type wrong_object_type_shared wrong_object_type_immutable
     dynamic_field_still_borrowed dynamic_field_shared_misuse dynamic_field_immutable_misuse tx_context_no_rgp
-    tx_context_bad_epoch tx_context_bad_rgp_no_epoch_change tx_context_bad_epoch_timestamp create_system_objects`.split(/\s+/);
+    tx_context_bad_epoch tx_context_bad_rgp_no_epoch_change tx_context_bad_epoch_timestamp create_system_objects
+    receive_object receive_for_object receive_object_multiple_in_row no_receive_object_then_use_next_tx
+    receive_object_shared receive_object_double_allocate_ticket receive_double_allocate_ticket_return_between
+    receive_double_allocate_ticket_return_between_then_use receive_double_allocate_ticket_return_between_then_use_then_check
+    unused_receive_ticket`.split(/\s+/);
   for (const name of mustPass) assert.ok(passed.includes(name), `${name}: ${run.tests.find((x) => x.name.endsWith(`::${name}`))?.reason ?? 'not run'}`);
   const failures = run.tests.filter((x) => x.status === 'fail');
   // The one left is the compiler's (a reference left in a local), not the natives'.
