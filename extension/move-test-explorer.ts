@@ -102,11 +102,8 @@ export function registerMoveTests(context: vscode.ExtensionContext): void {
   }, true);
 }
 
-function collect(items: vscode.TestItemCollection): vscode.TestItem[] {
-  const out: vscode.TestItem[] = [];
-  items.forEach((i) => out.push(i));
-  return out;
-}
+/** The items of a collection (iterable as [id, item] pairs since VS Code 1.83). */
+const collect = (items: vscode.TestItemCollection): vscode.TestItem[] => Array.from(items, ([, item]) => item);
 
 /** Runs `chainstep move test <package> [filter] --json` with the extension's bundle. */
 function runMoveTest(extensionPath: string, packageDir: string, filter: string | undefined, token: vscode.CancellationToken): Promise<{ stdout: string; stderr: string }> {

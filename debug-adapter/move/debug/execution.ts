@@ -343,36 +343,26 @@ export class MoveExecution implements Execution {
         },
       });
     }
-    const children = childObjectsAt(this.childEvents, step, state.globals);
-    if (children.length > 0) {
+    // Values named by a label each (dynamic fields; Sui objects by owner), paged as the client asks.
+    const valueScope = (name: string, items: readonly { label: string; value: TraceMoveValue }[]): void => {
+      if (items.length === 0) return;
       scopes.push({
-        name: 'Dynamic fields',
+        name,
         expensive: false,
         children: {
-          named: children.length,
+          named: items.length,
           indexed: 0,
           get: (kind, start, count, fmt) =>
-            kind === 'indexed' ? [] : children.slice(start, start + count).map((c) =>
-              renderer.moveValue(`${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, c.value, fmt ?? format)),
+            kind === 'indexed' ? [] : items.slice(start, start + count).map((x) => renderer.moveValue(x.label, x.value, fmt ?? format)),
         },
       });
-    }
+    };
+    valueScope('Dynamic fields', childObjectsAt(this.childEvents, step, state.globals).map((c) => ({
+      label: `${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, value: c.value,
+    })));
     // Sui objects by owner: what transfers, shares and freezes put in the object pool (test_scenario's
     // inventories in a test), as each was when it entered.
-    const objects = objectsAt(this.objectEvents, step);
-    if (objects.length > 0) {
-      scopes.push({
-        name: 'Objects',
-        expensive: false,
-        children: {
-          named: objects.length,
-          indexed: 0,
-          get: (kind, start, count, fmt) =>
-            kind === 'indexed' ? [] : objects.slice(start, start + count).map((o) =>
-              renderer.moveValue(`${objectLabel(o.value)} 0x${o.id.slice(0, 8)}… (${ownerText(o)})`, o.value, fmt ?? format)),
-        },
-      });
-    }
+    valueScope('Objects', objectsAt(this.objectEvents, step).map((o) => ({ label: `${objectLabel(o.value)} 0x${o.id.slice(0, 8)}… (${ownerText(o)})`, value: o.value })));
     scopes.push({ name: 'Move VM', kind: 'registers', expensive: false, children: listChildren(this.registers(at.step, frame)) });
     return scopes;
   }
