@@ -5,6 +5,7 @@ import { ChainstepAdapterFactory } from './adapter-factory.ts';
 import { DEBUG_FOUNDRY_TEST_COMMAND, DEBUG_FUNCTION_COMMAND, DebugCodeLensProvider, type LensTarget } from './code-lens.ts';
 import { foundryTestLaunch } from './foundry-tests.ts';
 import { registerFoundryTests } from './test-explorer.ts';
+import { registerMoveTests } from './move-test-explorer.ts';
 import { ChainstepConfigurationProvider, ChainstepDynamicConfigurations } from './configuration-provider.ts';
 import { configForDocument, documentLanguage } from './function-picker.ts';
 import { DEBUG_TYPE } from './launch-config.ts';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.window.showWarningMessage(`Chainstep: the language server did not start: ${(e as Error).message}`);
   });
   registerFoundryTests(context);
+  registerMoveTests(context);
 }
 
 export function deactivate(): Promise<void> {

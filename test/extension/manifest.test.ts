@@ -65,6 +65,8 @@ test('activation, trust and packaging fields', () => {
     'onDebugResolve:chainstep',
     'onDebugDynamicConfigurations:chainstep',
     'workspaceContains:**/foundry.toml',
+    // The Move tests of a package appear in the Test Explorer without opening a .move file first.
+    'workspaceContains:**/Move.toml',
   ]);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.equal(pkg.main, './dist/extension.cjs');

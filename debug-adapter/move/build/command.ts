@@ -9,13 +9,13 @@ import { parseFlags, type BackendCommand } from '../../core/command-line.ts';
 import { ManifestError } from '../../../language/move/manifest.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
 import { buildPackage } from './compile.ts';
-import { reportLines, runPackageTests } from './test-runner.ts';
+import { reportJson, reportLines, runPackageTests } from './test-runner.ts';
 
 export type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 import type { CommandIO as MoveCommandIO } from '../../core/command-line.ts';
 
 export const MOVE_USAGE =
-  'usage: chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]... | chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...';
+  'usage: chainstep move build [<package dir>] [--test] [--dependency <name>=<dir>]... | chainstep move test [<package dir>] [<filter>] [--json] [--dependency <name>=<dir>]... [--framework <0x1.bcs>]...';
 
 /** `file:line:col` of a byte offset, the column in UTF-16 code units as editors count them. */
 function position(file: string, offset: number): string {
@@ -67,16 +67,23 @@ export async function runMoveCommand(argv: readonly string[], io: MoveCommandIO)
   return 0;
 }
 
-/** `chainstep move test [<dir>] [<filter>] [--framework <snapshot.bcs>]...`: exit 1 when a test fails. */
+/** `chainstep move test [<dir>] [<filter>] [--json] [--framework <snapshot.bcs>]...`: exit 1 when a test fails. */
 function moveTest(argv: string[], io: MoveCommandIO): number {
-  const { values, positionals } = parseFlags(argv, { framework: { type: 'string', multiple: true } }, MOVE_USAGE, true);
+  const flags = { framework: { type: 'string', multiple: true }, json: { type: 'boolean' }, dependency: { type: 'string', multiple: true } } as const;
+  const { values, positionals } = parseFlags(argv, flags, MOVE_USAGE, true);
   const dir = path.resolve(positionals[0] ?? '.');
   let run;
   try {
-    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)) });
+    run = runPackageTests(dir, { filter: positionals[1], frameworks: (values.framework ?? []).map((f) => path.resolve(f)), dependencyPaths: dependencyFlags(values.dependency ?? []) });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
+  }
+  if (values.json) {
+    // Diagnostics go into the JSON too (with positions), so the Test Explorer can show a build failure.
+    const diagnostics = run.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, at: formatDiagnostic(d) }));
+    io.out(JSON.stringify({ ...reportJson(run), diagnostics }));
+    return run.diagnostics.some((d) => d.severity === 'error') || !run.tests.every((t) => t.passed) ? 1 : 0;
   }
   for (const d of run.diagnostics) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
   if (run.diagnostics.some((d) => d.severity === 'error')) {
@@ -97,11 +104,14 @@ export const moveCommand: BackendCommand = {
       from a local folder instead. Errors are printed as file:line:col: error[code]: message; exit code 1
       when the package has errors.
 
-  chainstep move test [<package dir>] [<filter>] [--framework <0x1.bcs>]...
-      Compile the package in test mode and run every #[test] (whose name contains <filter>) in
-      Chainstep's interpreter, printing [ PASS    ] / [ FAIL    ] lines and the Test result summary as
-      \`sui move test\` does; exit code 1 when a test fails. Dependencies' bytecode comes from the framework
-      snapshots given with --framework.
+  chainstep move test [<package dir>] [<filter>] [--json] [--dependency <name>=<dir>]... [--framework <0x1.bcs>]...
+      Compile the package and its dependencies in test mode and run every #[test] (whose name contains
+      <filter>) in Chainstep's interpreter with the test natives (test_scenario, test_utils, debug::print),
+      printing [ PASS    ] / [ FAIL    ] lines (failures with the abort code, its constant and source
+      location) and the Test result summary as \`sui move test\` does; exit code 1 when a test fails.
+      --json prints one JSON object instead: tests (name, status pass|fail|cannot-run, reason, source
+      position, abort with code/constant/location, output) and a summary. --dependency as for build;
+      --framework adds bytecode for dependency modules that are not compiled from source.
 `,
   run: (argv, io) => runMoveCommand(argv, io),
 };

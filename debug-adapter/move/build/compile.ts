@@ -1,7 +1,9 @@
-// Compiles a checked Move program's root-package modules to Sui bytecode (v7) and Sui debug_info, and
-// writes them in the real toolchain's layout: build/<pkg>/bytecode_modules/<m>.mv,
-// build/<pkg>/debug_info/<m>.json, build/<pkg>/sources/<file>.move, so the debugger's package loader
-// reads our builds as it reads theirs.
+// Compiles a checked Move program's root-package modules to bytecode and source maps for one of two
+// targets, and writes them in that toolchain's layout, so the debugger's package loader reads our builds
+// as it reads theirs:
+// - Sui: bytecode v7, build/<pkg>/bytecode_modules/<m>.mv, debug_info/<m>.json, sources/<file>.move;
+// - Aptos (`aptos move compile`): bytecode v6, bytecode_modules/<m>.mv, source_maps/<m>.mvsm (BCS),
+//   sources/<file>.move.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import type * as M from '../binary/model.ts';
 import { serialize } from '../binary/serializer.ts';
 import { FunctionCodegen, type FileLoc, type FunctionOutput } from './function-codegen.ts';
 import { CodegenError, ModuleTables } from './module-tables.ts';
+import { constantBytes } from './constants.ts';
+import { aptosSourceMapBytes, packageTarget } from './aptos-output.ts';
 
 export interface CompiledUnit {
   readonly key: string;
@@ -22,6 +26,15 @@ export interface CompiledUnit {
   /** The Sui debug_info JSON object for this module. */
   readonly debugInfo: object;
   readonly sourceFile: string;
+}
+
+/** Which chain's bytecode to write: see `packageTarget`. */
+export type MoveTarget = 'sui' | 'aptos';
+
+export interface CompileOptions {
+  readonly target?: MoveTarget;
+  /** compileModulesPartially: the dependencies' modules too (the test runner runs them from our bytecode). */
+  readonly dependencies?: boolean;
 }
 
 export interface CompileResult {
@@ -34,13 +47,13 @@ function fileHash(source: Uint8Array): number[] {
 }
 
 /** Compiles every module of the root package (files not marked as dependencies). */
-export function compileProgram(program: Program): CompileResult {
+export function compileProgram(program: Program, options: CompileOptions = {}): CompileResult {
   const diagnostics: Diagnostic[] = program.diagnostics.filter((d) => !program.files.find((f) => f.path === d.file)?.isDependency);
   const units: CompiledUnit[] = [];
   if (diagnostics.some((d) => d.severity === 'error')) return { units, diagnostics };
   for (const m of program.modules.values()) {
     if (m.file.isDependency) continue;
-    const unit = compileModule(program, m, diagnostics);
+    const unit = compileModule(program, m, diagnostics, false, options.target);
     if (unit) units.push(unit);
   }
   return { units, diagnostics };
@@ -49,20 +62,23 @@ export function compileProgram(program: Program): CompileResult {
 /**
  * Every module of the root package, also those with functions the compiler cannot translate yet (their
  * code is left out): for comparing the generated instructions with another compiler's, function by function.
+ * With `dependencies`, the dependencies' modules too (the test runner runs them from our bytecode).
  */
-export function compileModulesPartially(program: Program): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
+export function compileModulesPartially(program: Program, options: CompileOptions = {}): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const units: CompiledUnit[] = [];
   for (const m of program.modules.values()) {
-    if (m.file.isDependency) continue;
-    const unit = compileModule(program, m, diagnostics, true);
+    if (m.file.isDependency && !options.dependencies) continue;
+    const unit = compileModule(program, m, diagnostics, true, options.target);
     if (unit) units.push(unit);
   }
   return { units, diagnostics };
 }
 
-function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false): CompiledUnit | undefined {
+function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false, target: MoveTarget = 'sui'): CompiledUnit | undefined {
   const hash = fileHash(m.file.source);
+  // Sui names carry the compiler's `#<scope>#<index>` suffix; Aptos source maps hold the plain name.
+  const sourceName = (name: string) => (target === 'aptos' ? name : `${name}#0#0`);
   const loc = (l: A.Loc) => ({ file_hash: hash, start: l.start, end: l.end });
   // Inlined macro code keeps the location in the macro's own file.
   const hashes = new Map<string, number[]>([[m.file.path, hash]]);
@@ -96,6 +112,21 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
         },
   }));
 
+  // Aptos names an abort code's constant through the source map's constant_map, which needs every
+  // constant at a known pool index: intern them in declaration order before any code uses them.
+  const constantIndex = new Map<string, number>();
+  if (target === 'aptos') {
+    for (const c of m.constants.values()) {
+      try {
+        constantIndex.set(c.name, t.constant(t.token(c.type), constantBytes(c.decl.value, c.type, program, m)));
+      } catch (e) {
+        if (!(e instanceof CodegenError)) throw e;
+        fail(c.decl.name.loc, `Cannot compile constant '${c.name}' yet: ${e.message}.`);
+        ok = false;
+      }
+    }
+  }
+
   const functions = [...m.functions.values()].filter((f) => !f.decl.macro);
   const outputs: (FunctionOutput | undefined)[] = [];
   for (const fn of functions) {
@@ -107,7 +138,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       continue;
     }
     try {
-      outputs.push(new FunctionCodegen(program, m, t, fn).run());
+      outputs.push(new FunctionCodegen(program, m, t, fn, target).run());
     } catch (e) {
       if (!(e instanceof CodegenError)) throw e;
       ok = false;
@@ -124,13 +155,13 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       function: t.functionHandle(m.key, fn.name),
       visibility: fn.decl.visibility === 'public' ? 'public' : fn.decl.visibility === 'private' ? 'private' : 'friend',
       isEntry: fn.decl.entry,
-      acquires: [],
+      acquires: acquiredStructs(fn.decl, structDefIndex),
       code: out ? { locals: t.signature(out.locals), code: out.code, jumpTables: [] } : undefined,
     };
   });
 
   const module: M.CompiledModule = {
-    kind: 'module', flavour: 'sui', version: 7, testMode: false, selfHandle: 0,
+    kind: 'module', flavour: target, version: target === 'aptos' ? 6 : 7, testMode: false, selfHandle: 0,
     moduleHandles: t.moduleHandles, datatypeHandles: t.datatypeHandles, functionHandles: t.functionHandles, fieldHandles: t.fieldHandles,
     friendDecls: [], structDefInstantiations: t.structDefInstantiations, functionInstantiations: t.functionInstantiations,
     fieldInstantiations: t.fieldInstantiations, signatures: t.signatures, identifiers: t.identifiers, addressIdentifiers: t.addressIdentifiers,
@@ -150,9 +181,9 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       location: loc(fn.decl.loc),
       definition_location: loc(fn.decl.name.loc),
       type_parameters: fn.decl.typeParams.map((p) => [p.name.value, loc(p.name.loc)]),
-      parameters: fn.decl.params.map((p) => [`${p.name.value}#0#0`, loc(p.name.loc)]),
+      parameters: fn.decl.params.map((p) => [sourceName(p.name.value), loc(p.name.loc)]),
       returns: fn.decl.ret ? (fn.decl.ret.kind === 'tuple' ? fn.decl.ret.elems : [fn.decl.ret]).map((r) => loc(r.loc)) : [],
-      locals: out ? out.localNames.map((l) => [`${l.name}#0#0`, fileLoc(l.loc)]) : [],
+      locals: out ? out.localNames.map((l) => [sourceName(l.name), fileLoc(l.loc)]) : [],
       nops: {},
       code_map: codeMap,
       is_native: fn.decl.native,
@@ -174,9 +205,19 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     struct_map: structMap,
     enum_map: {},
     function_map: functionMap,
-    constant_map: Object.fromEntries([...m.constants.keys()].map((name, i) => [name, i])),
+    constant_map: Object.fromEntries([...m.constants.keys()].map((name, i) => [name, constantIndex.get(name) ?? i])),
   };
   return { key: m.key, name: m.name, module, bytes: ok ? serialize(module) : new Uint8Array(), debugInfo, sourceFile: m.file.path };
+}
+
+/** Definition indices of the structs a function's `acquires` list names (own structs; others are type errors). */
+function acquiredStructs(decl: A.FunctionDecl, structDefIndex: ReadonlyMap<string, number>): number[] {
+  const out: number[] = [];
+  for (const p of decl.acquires) {
+    const index = structDefIndex.get(p.segments[p.segments.length - 1].value);
+    if (index !== undefined && !out.includes(index)) out.push(index);
+  }
+  return out;
 }
 
 export interface BuildResult extends CompileResult {
@@ -185,26 +226,30 @@ export interface BuildResult extends CompileResult {
 }
 
 /** `chainstep move build`: checks and compiles the package at `root` and writes its build directory. */
-export function buildPackage(root: string, options: CheckOptions = {}): BuildResult {
+export function buildPackage(root: string, options: CheckOptions & CompileOptions = {}): BuildResult {
   const { graph, program } = checkPackage(root, options);
-  const result = compileProgram(program);
+  const target = options.target ?? packageTarget(graph, program);
+  const result = compileProgram(program, { target });
   if (result.diagnostics.some((d) => d.severity === 'error')) return { ...result, outputDir: undefined };
   const pkg = graph.packages[graph.packages.length - 1];
   const outputDir = path.join(pkg.root, 'build', pkg.manifest.name);
-  for (const sub of ['bytecode_modules', 'debug_info', 'sources']) {
+  // Sui writes debug_info/, Aptos source_maps/*.mvsm: a build for one target leaves none of the other's.
+  for (const sub of ['bytecode_modules', 'debug_info', 'source_maps', 'sources']) {
     const dir = path.join(outputDir, sub);
     if (existsSync(dir)) rmSync(dir, { recursive: true });
-    mkdirSync(dir, { recursive: true });
   }
+  for (const sub of ['bytecode_modules', target === 'aptos' ? 'source_maps' : 'debug_info', 'sources']) mkdirSync(path.join(outputDir, sub), { recursive: true });
   for (const u of result.units) {
     writeFileSync(path.join(outputDir, 'bytecode_modules', `${u.name}.mv`), u.bytes);
-    writeFileSync(path.join(outputDir, 'debug_info', `${u.name}.json`), JSON.stringify(u.debugInfo));
+    if (target === 'aptos') writeFileSync(path.join(outputDir, 'source_maps', `${u.name}.mvsm`), aptosSourceMapBytes(u.debugInfo));
+    else writeFileSync(path.join(outputDir, 'debug_info', `${u.name}.json`), JSON.stringify(u.debugInfo));
   }
+  if (target === 'sui') writeDependencies(program, graph, outputDir);
   for (const file of pkg.files) {
     const rel = path.relative(path.join(pkg.root, 'sources'), file);
-    const target = rel.startsWith('..') ? path.join(outputDir, 'sources', path.basename(file)) : path.join(outputDir, 'sources', rel);
-    mkdirSync(path.dirname(target), { recursive: true });
-    copyFileSync(file, target);
+    const copy = rel.startsWith('..') ? path.join(outputDir, 'sources', path.basename(file)) : path.join(outputDir, 'sources', rel);
+    mkdirSync(path.dirname(copy), { recursive: true });
+    copyFileSync(file, copy);
   }
   // Marks the build as ours: the debugger rebuilds only its own builds when sources change, never a build
   // the real toolchain made (our compiler does not cover all of Move yet, and such a build may be read-only).
@@ -218,6 +263,37 @@ export function buildPackage(root: string, options: CheckOptions = {}): BuildRes
 
 /** The line of BUILT_BY_CHAINSTEP saying the build includes #[test] and #[test_only] code. */
 export const TEST_MODE_MARK = 'mode: test';
+
+/**
+ * The dependencies' modules, as `sui move build` lays them out: bytecode_modules/dependencies/<Pkg>/,
+ * debug_info/dependencies/<Pkg>/ and sources/dependencies/<Pkg>/, so a launch runs them (the framework's
+ * #[test_only] test_scenario in a test build) from our bytecode with their sources. A function our
+ * compiler cannot translate yet is left without code: a call to it stops saying so.
+ */
+function writeDependencies(program: Program, graph: ReturnType<typeof checkPackage>['graph'], outputDir: string): void {
+  const { units } = compileModulesPartially(program, { dependencies: true, target: 'sui' });
+  const packageOf = new Map(program.files.map((f) => [f.path, f.isDependency ? f.packageName : undefined]));
+  for (const u of units) {
+    const name = packageOf.get(u.sourceFile);
+    if (!name) continue;
+    for (const [sub, file, data] of [
+      ['bytecode_modules', `${u.name}.mv`, u.bytes.length ? u.bytes : serialize(u.module)],
+      ['debug_info', `${u.name}.json`, JSON.stringify(u.debugInfo)],
+    ] as const) {
+      const dir = path.join(outputDir, sub, 'dependencies', name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, file), data);
+    }
+  }
+  for (const dep of graph.packages.slice(0, -1)) {
+    for (const file of dep.files) {
+      const rel = path.relative(dep.root, file);
+      const copy = path.join(outputDir, 'sources', 'dependencies', dep.manifest.name, rel.startsWith('..') ? path.basename(file) : rel);
+      mkdirSync(path.dirname(copy), { recursive: true });
+      copyFileSync(file, copy);
+    }
+  }
+}
 
 /** The file in build/<pkg>/ that marks a build made by Chainstep's compiler. */
 export const BUILT_BY_CHAINSTEP = 'CHAINSTEP_BUILD';

@@ -7,7 +7,8 @@
 // A local is copied when its type has `copy` (unless written `move x`), otherwise moved.
 //
 // Not compiled yet (reported as a diagnostic naming the construct): macro calls and lambdas, enums and
-// `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
+// `match`, labelled blocks, `#[syntax(index)]` on non-vectors. Global storage builtins (`move_to`,
+// `borrow_global`, ...) compile for the Aptos target only (Sui has no global storage).
 import type * as A from '../../../language/move/ast.ts';
 import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { typeSome, type Ty } from '../../../language/move/types.ts';
@@ -62,6 +63,35 @@ const VECTOR_INSTRUCTIONS: Record<string, 'VecPack' | 'VecUnpack' | 'VecLen' | '
 
 type Label = { pc: number | undefined; patches: number[] };
 
+/** Places written by `place = value` (not plain locals), each with the offset its value ends at. */
+function assignedPlaces(body: A.Block): { target: A.Loc; after: number }[] {
+  const out: { target: A.Loc; after: number }[] = [];
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const n of node) stack.push(n);
+      continue;
+    }
+    const e = node as A.Exp;
+    if (e.kind === 'assign' && e.target.kind !== 'name' && e.target.kind !== 'tuple') out.push({ target: e.target.loc, after: e.value.loc.end });
+    for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return out;
+}
+
+type GlobalStorageOp = 'MoveTo' | 'MoveFrom' | 'ImmBorrowGlobal' | 'MutBorrowGlobal' | 'Exists';
+
+/** The global storage builtins (Aptos) and the instruction each compiles to. */
+const GLOBAL_STORAGE_OPS: Readonly<Record<string, GlobalStorageOp>> = {
+  move_to: 'MoveTo',
+  move_from: 'MoveFrom',
+  borrow_global: 'ImmBorrowGlobal',
+  borrow_global_mut: 'MutBorrowGlobal',
+  exists: 'Exists',
+};
+
 export class FunctionCodegen {
   private readonly code: M.Instruction[] = [];
   private readonly codeMap: FileLoc[] = [];
@@ -77,6 +107,8 @@ export class FunctionCodegen {
   /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
   private readonly useTarget = new Map<number, number>();
   private readonly lastUse = new Map<number, number>();
+  /** Evaluation order of each local use (its offset, except in assigned places: see the constructor). */
+  private readonly evalOrder = new Map<number, number>();
   /** Loop nesting depth at which each local slot was declared. */
   private readonly slotLoopDepth = new Map<number, number>();
 
@@ -85,14 +117,23 @@ export class FunctionCodegen {
     private readonly m: ModuleInfo,
     private readonly t: ModuleTables,
     private readonly fn: FunctionInfo,
+    /** Aptos: global storage ops, and plain abort codes (Sui's clever errors do not exist there). */
+    private readonly target: 'sui' | 'aptos' = 'sui',
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
     this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
+    const placeTargets = fn.decl.body ? assignedPlaces(fn.decl.body) : [];
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
       this.useTarget.set(r.loc.start, r.targetLoc.start);
-      this.lastUse.set(r.targetLoc.start, Math.max(this.lastUse.get(r.targetLoc.start) ?? -1, r.loc.start));
+      // `s.f = s.f + 1` evaluates the right side before the place written to: a use in the place counts
+      // as coming after the assigned value (else the value's read would move `s` before the place uses it).
+      const place = placeTargets.find((p) => r.loc.start >= p.target.start && r.loc.end <= p.target.end);
+      const order = place ? place.after + (r.loc.start - place.target.start) / (place.target.end - place.target.start + 1) : r.loc.start;
+      this.evalOrder.set(r.loc.start, order);
+      const previous = this.lastUse.get(r.targetLoc.start);
+      if (previous === undefined || order > (this.evalOrder.get(previous) ?? previous)) this.lastUse.set(r.targetLoc.start, r.loc.start);
     }
   }
 
@@ -513,7 +554,13 @@ export class FunctionCodegen {
       // assert!(cond, code): abort with `code` unless `cond`.
       const ok = this.label();
       this.exp(e.args[0]);
-      this.jump('BrTrue', ok);
+      if (this.target === 'aptos') {
+        // The Aptos compiler's shape: `BrFalse fail; Branch ok; fail: code; Abort; ok:`.
+        const fail = this.label();
+        this.jump('BrFalse', fail);
+        this.jump('Branch', ok);
+        this.place(fail);
+      } else this.jump('BrTrue', ok);
       this.abortWith(e.args[1], e.loc);
       this.place(ok);
       return;
@@ -533,6 +580,7 @@ export class FunctionCodegen {
       this.emitCall(fn, typeArgs);
       return;
     }
+    if (segs.length === 1 && !call && GLOBAL_STORAGE_OPS[segs[0].value]) return this.globalStorage(e, GLOBAL_STORAGE_OPS[segs[0].value]);
     if (segs.length === 1 && segs[0].value === 'freeze') {
       this.callArgs(e.args);
       this.emit({ op: 'FreezeRef' });
@@ -557,7 +605,7 @@ export class FunctionCodegen {
   private abortWith(code: A.Exp | undefined, at: A.Loc): void {
     const constant = code?.kind === 'name' && code.path.segments.length === 1 ? this.ctx.module.constants.get(code.path.segments[0].value) : undefined;
     const errorAttribute = constant?.decl.attributes.find((a) => a.name.value === 'error');
-    const clever = !code || errorAttribute !== undefined;
+    const clever = this.target === 'sui' && (!code || errorAttribute !== undefined);
     if (!clever) {
       this.exp(code!);
       this.emit({ op: 'Abort' });
@@ -625,6 +673,31 @@ export class FunctionCodegen {
         this.exp(l.body);
       }),
     );
+  }
+
+  /**
+   * `move_to(&signer, value)`, `move_from<T>(a)`, `borrow_global[_mut]<T>(a)`, `exists<T>(a)`: one
+   * instruction on a struct of this module (the type checker enforces that), generic when T has arguments.
+   */
+  private globalStorage(e: Extract<A.Exp, { kind: 'call' }>, op: GlobalStorageOp): void {
+    if (this.target !== 'aptos') throw new CodegenError(`'${e.path.segments[0].value}' needs global storage, which Sui does not have (an Aptos package depends on AptosFramework or AptosStdlib)`);
+    let t: Ty;
+    if (op === 'MoveTo') t = this.typeOf(e.args[1]);
+    else if (op === 'MoveFrom') t = this.typeOf(e);
+    else if (op === 'Exists') {
+      const written = e.typeArgs?.[0];
+      if (!written) throw new CodegenError("'exists' needs its type argument: 'exists<T>(address)'");
+      const resolved = this.program.typeOfWritten(this.ctx.module, written, this.fn.typeParams);
+      t = this.ctx.subst ? substitute(resolved, this.ctx.subst) : resolved;
+    } else {
+      const r = this.typeOf(e);
+      t = r.kind === 'ref' ? r.to : r;
+    }
+    const def = t.kind === 'datatype' && t.module === this.m.key ? this.t.structDefIndex.get(t.name) : undefined;
+    if (t.kind !== 'datatype' || def === undefined) throw new CodegenError('global storage holds only structs declared in this module');
+    this.callArgs(e.args);
+    if (t.args.length) this.emit({ op: `${op}Generic`, instantiation: this.t.structInstantiation(def, t.args) } as M.Instruction);
+    else this.emit({ op, def } as M.Instruction);
   }
 
   private emitPack(t: Extract<Ty, { kind: 'datatype' }>): void {
@@ -695,7 +768,8 @@ export class FunctionCodegen {
         // A mutable borrow of the base is needed only for a mutable field borrow.
         if (baseType.kind === 'ref') {
           this.exp(e.base);
-          if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+          // The Aptos compiler borrows a field immutably straight from a `&mut` (its verifier allows it).
+          if (baseType.mut && !mut && this.target !== 'aptos') this.emit({ op: 'FreezeRef' });
         } else this.borrowPlace(e.base, mut);
         const handle = this.t.fieldHandle(dt.name, index);
         if (structType.args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, structType.args) });

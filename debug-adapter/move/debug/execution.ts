@@ -13,7 +13,7 @@ import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
 import { CodeTable, type CodeUnit } from './code.ts';
-import { childObjectEvents, childObjectsAt, type ChildObjectEvent } from './objects.ts';
+import { childObjectEvents, childObjectsAt, objectEvents, objectsAt, ownerText, type ChildObjectEvent, type ObjectEvent } from './objects.ts';
 import type { FunctionSourceMap } from '../package/source-map.ts';
 import { evaluateExpression, exprText, isPath, parseExpression } from './evaluate.ts';
 import { localNamesOf, shownLocals, type LocalName, type ShownLocal } from './locals.ts';
@@ -46,6 +46,7 @@ export class MoveExecution implements Execution {
   private readonly extraDepth: Int32Array;
   /** Sui dynamic fields created and removed during the run, in call order. */
   private readonly childEvents: readonly ChildObjectEvent[];
+  private readonly objectEvents: readonly ObjectEvent[];
 
   constructor(
     readonly recording: MoveRecording,
@@ -67,6 +68,7 @@ export class MoveExecution implements Execution {
       if (code.inlinedAt(unit, rec.pc(s))) this.inlined[s] = 1;
     }
     this.childEvents = childObjectEvents(rec.frames);
+    this.objectEvents = objectEvents(rec.frames);
     this.extraDepth = new Int32Array(rec.frames.length);
     for (const f of rec.frames) {
       if (f.parent >= 0 && f.callStep >= 0) this.extraDepth[f.index] = this.extraDepth[f.parent]! + this.inlined[f.callStep]!;
@@ -341,20 +343,26 @@ export class MoveExecution implements Execution {
         },
       });
     }
-    const children = childObjectsAt(this.childEvents, step, state.globals);
-    if (children.length > 0) {
+    // Values named by a label each (dynamic fields; Sui objects by owner), paged as the client asks.
+    const valueScope = (name: string, items: readonly { label: string; value: TraceMoveValue }[]): void => {
+      if (items.length === 0) return;
       scopes.push({
-        name: 'Dynamic fields',
+        name,
         expensive: false,
         children: {
-          named: children.length,
+          named: items.length,
           indexed: 0,
           get: (kind, start, count, fmt) =>
-            kind === 'indexed' ? [] : children.slice(start, start + count).map((c) =>
-              renderer.moveValue(`${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, c.value, fmt ?? format)),
+            kind === 'indexed' ? [] : items.slice(start, start + count).map((x) => renderer.moveValue(x.label, x.value, fmt ?? format)),
         },
       });
-    }
+    };
+    valueScope('Dynamic fields', childObjectsAt(this.childEvents, step, state.globals).map((c) => ({
+      label: `${objectLabel(c.value)} 0x${c.id.slice(0, 8)}… of 0x${c.parent.replace(/^0+(?=.)/, '').slice(0, 8)}…`, value: c.value,
+    })));
+    // Sui objects by owner: what transfers, shares and freezes put in the object pool (test_scenario's
+    // inventories in a test), as each was when it entered.
+    valueScope('Objects', objectsAt(this.objectEvents, step).map((o) => ({ label: `${objectLabel(o.value)} 0x${o.id.slice(0, 8)}… (${ownerText(o)})`, value: o.value })));
     scopes.push({ name: 'Move VM', kind: 'registers', expensive: false, children: listChildren(this.registers(at.step, frame)) });
     return scopes;
   }

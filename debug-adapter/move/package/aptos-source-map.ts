@@ -65,6 +65,17 @@ export function parseAptosSourceMap(bytes: Uint8Array, fileName: string): Module
   throw new UserError(`Invalid Aptos source map ${fileName}: ${(lastError as Error)?.message ?? 'unreadable'}`);
 }
 
+/**
+ * Writes an Aptos `.mvsm` in the schema `aptos move compile` writes for modules without struct variants
+ * (fields as one list). Maps are BTreeMaps: entries must be sorted by key (our compiler's writer sorts).
+ */
+export function serializeAptosSourceMap(value: AptosSourceMapValue): Uint8Array {
+  return FlatSchema.serialize(value as never).toBytes();
+}
+
+/** The flat schema's value (struct fields as one list), as BCS encodes it. */
+export type AptosSourceMapValue = FlatOrVariant & { struct_map: [number, { fields: LocValue[] }][] };
+
 interface FlatOrVariant {
   definition_location: LocValue;
   module_name_opt: [number[], string] | null | undefined;

@@ -12,6 +12,10 @@ import { decodeBcs } from './bcs.ts';
 import { GasMeter, DEFAULT_GAS_BUDGET, type CostTable } from './gas.ts';
 import { Loader, normalizeAddress, type LoadedFunction, type LoadedModule, type ModuleProvider } from './loader.ts';
 import { NATIVES, ObjectRuntime, GlobalStorage, type NativeFunction, type NativeServices } from './natives.ts';
+import { TEST_NATIVES } from './test-natives.ts';
+
+/** Published code's natives and the test-only ones (their modules exist only in test builds). */
+const ALL_NATIVES: ReadonlyMap<string, NativeFunction> = new Map([...NATIVES, ...TEST_NATIVES]);
 import { Op } from './opcodes.ts';
 import { StatusCode, VMError, VectorSubStatus, abortError, invariant, type StatusName } from './status.ts';
 import type { TracedFrame, Tracer } from './tracer.ts';
@@ -117,7 +121,7 @@ export class MoveVM {
     provider: ModuleProvider,
     private readonly options: VMOptions = {},
   ) {
-    this.natives = options.natives ? new Map([...NATIVES, ...options.natives]) : NATIVES;
+    this.natives = options.natives ? new Map([...ALL_NATIVES, ...options.natives]) : ALL_NATIVES;
     this.loader = new Loader(provider, (key) => this.natives.has(key));
   }
 

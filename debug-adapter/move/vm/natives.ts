@@ -41,6 +41,9 @@ export interface NativeResult {
 
 export type NativeFunction = (ctx: NativeContext, args: Value[]) => NativeResult;
 
+/** Who owns an object after a transfer (Sui `Owner`; objects owned by objects are address-owned by the object's id). */
+export type ObjectOwner = { readonly kind: 'address'; readonly address: string } | { readonly kind: 'shared' } | { readonly kind: 'immutable' };
+
 /** Sui transaction context and object bookkeeping seen by natives (fresh ids, child objects, transfers). */
 export class ObjectRuntime {
   sender = '0'.repeat(64);
@@ -49,15 +52,21 @@ export class ObjectRuntime {
   epoch = 0n;
   epochTimestampMs = 0n;
   gasPrice = 1n;
+  /** Reference gas price (`tx_context::reference_gas_price`). */
+  rgp = 1n;
   gasBudget = 0n;
   sponsor: string | undefined;
   idsCreated = 0n;
+  /** Ids of objects created in this transaction (`object::new`), as Sui's `new_ids`. */
   readonly created = new Set<string>();
+  /** Ids of objects that existed before this transaction and were deleted in it (Sui's `deleted_ids`). */
   readonly deleted = new Set<string>();
+  /** Objects this transaction received as inputs, with their owner then (test_scenario's takes). */
+  readonly inputObjects = new Map<string, ObjectOwner>();
   /** Child objects (dynamic fields): parent → child id → the child's cell (a one-slot holder, referencable). */
   readonly children = new Map<string, Map<string, { cell: Value[]; type: RuntimeType }>>();
-  /** Objects that left the VM: id → owner description. */
-  readonly transferred = new Map<string, { owner: string; value: Value }>();
+  /** Objects that left the VM in this transaction: id → new owner, type and value. */
+  readonly transferred = new Map<string, { owner: ObjectOwner; type: RuntimeType; value: Value }>();
   readonly events: { type: RuntimeType; value: Value }[] = [];
 
   /** ObjectID::derive_id(digest, n) = Blake2b-256(0xF1 ‖ digest ‖ n as u64 LE). */
@@ -72,8 +81,18 @@ export class ObjectRuntime {
   freshId(): string {
     const id = this.deriveId(this.idsCreated);
     this.idsCreated++;
+    this.lastCreatedId = id;
+    // As Sui's fresh_id native: every fresh id is a new object of this transaction.
     this.created.add(id);
     return id;
+  }
+
+  /** The id `fresh_id` gave last (`tx_context::last_created_object_id`), undefined before the first. */
+  lastCreatedId: string | undefined;
+
+  /** `object::delete`: an object created in this same transaction leaves no trace; others are deleted. */
+  deleteId(id: string): void {
+    if (!this.created.delete(id)) this.deleted.add(id);
   }
 }
 
@@ -100,21 +119,21 @@ export class GlobalStorage {
   }
 }
 
-function hex(bytes: Uint8Array): string {
+export function hex(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
   return s;
 }
 
-function hexToBytes(h: string): Uint8Array {
+export function hexToBytes(h: string): Uint8Array {
   const out = new Uint8Array(h.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 
-const deref = (v: Value): Value => (v instanceof Reference ? v.get() : v);
+export const deref = (v: Value): Value => (v instanceof Reference ? v.get() : v);
 
-function bytesOf(v: Value): Uint8Array {
+export function bytesOf(v: Value): Uint8Array {
   const vec = deref(v);
   if (!(vec instanceof VectorValue)) throw invariant('expected vector<u8>');
   const out = new Uint8Array(vec.items.length);
@@ -122,19 +141,19 @@ function bytesOf(v: Value): Uint8Array {
   return out;
 }
 
-function byteVector(bytes: Uint8Array | readonly number[]): VectorValue {
+export function byteVector(bytes: Uint8Array | readonly number[]): VectorValue {
   const items: Value[] = new Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) items[i] = u8(bytes[i]!);
   return new VectorValue(T.u8, items);
 }
 
-function u64Arg(v: Value): bigint {
+export function u64Arg(v: Value): bigint {
   const x = deref(v);
   if (typeof x !== 'bigint') throw invariant('expected u64');
   return x;
 }
 
-function addressArg(v: Value): string {
+export function addressArg(v: Value): string {
   const x = deref(v);
   if (typeof x !== 'string') throw invariant('expected address');
   return x;
@@ -146,11 +165,11 @@ function vecRef(v: Value): VectorValue {
   return x;
 }
 
-const ret = (cost: number, ...returns: Value[]): NativeResult => ({ returns, cost });
+export const ret = (cost: number, ...returns: Value[]): NativeResult => ({ returns, cost });
 
 const table = new Map<string, NativeFunction>();
-const STD = '0'.repeat(63) + '1';
-const SUI = '0'.repeat(63) + '2';
+export const STD = '0'.repeat(63) + '1';
+export const SUI = '0'.repeat(63) + '2';
 function def(address: string, module: string, name: string, f: NativeFunction): void {
   table.set(`${address}::${module}::${name}`, f);
 }
@@ -191,7 +210,21 @@ function elementRef(v: Value, i: Value, mutable: boolean): Reference {
 }
 
 // ---- std::bcs, std::hash ----
+/** The VM's limit on value nesting (`max_value_nest_depth`): a leaf counts 1, each struct or vector around it 1 more. */
+const MAX_VALUE_DEPTH = 128;
+function valueDepth(v: Value, limit: number): number {
+  const x = deref(v);
+  const inner = x instanceof StructValue ? x.fields : x instanceof VectorValue ? x.items : undefined;
+  if (!inner) return 1;
+  let deepest = 0;
+  for (const f of inner) {
+    deepest = Math.max(deepest, valueDepth(f, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return 1 + deepest;
+}
 def(STD, 'bcs', 'to_bytes', (_c, [v]) => {
+  if (valueDepth(v, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) throw new VMError('VM_MAX_VALUE_DEPTH_REACHED', `bcs::to_bytes of a value nested deeper than ${MAX_VALUE_DEPTH}`);
   const bytes = encodeBcs(v);
   // 2 per serialized byte (+1 as every native in the traces): 65 for an address in global_loc.
   return ret(1 + 2 * Math.max(bytes.length, 1), byteVector(bytes));
@@ -313,7 +346,7 @@ def(SUI, 'tx_context', 'native_epoch', (ctx) => ret(31, ctx.services.objects.epo
 def(SUI, 'tx_context', 'native_epoch_timestamp_ms', (ctx) => ret(31, ctx.services.objects.epochTimestampMs));
 def(SUI, 'tx_context', 'native_ids_created', (ctx) => ret(31, ctx.services.objects.idsCreated));
 def(SUI, 'tx_context', 'native_gas_price', (ctx) => ret(31, ctx.services.objects.gasPrice));
-def(SUI, 'tx_context', 'native_rgp', (ctx) => ret(31, ctx.services.objects.gasPrice));
+def(SUI, 'tx_context', 'native_rgp', (ctx) => ret(31, ctx.services.objects.rgp));
 def(SUI, 'tx_context', 'native_gas_budget', (ctx) => ret(31, ctx.services.objects.gasBudget));
 def(SUI, 'tx_context', 'native_sponsor', (ctx) => {
   const s = ctx.services.objects.sponsor;
@@ -355,7 +388,7 @@ def(SUI, 'object', 'borrow_uid', (ctx, [obj]) => {
   return ret(53, new Reference(o.fields, 0, false, r, r.frame, r.globalId));
 });
 def(SUI, 'object', 'delete_impl', (ctx, [id]) => {
-  ctx.services.objects.deleted.add(addressArg(id));
+  ctx.services.objects.deleteId(addressArg(id));
   return ret(53);
 });
 def(SUI, 'object', 'record_new_uid', (ctx, [id]) => {
@@ -402,7 +435,7 @@ def(SUI, 'dynamic_field', 'hash_type_and_key', (ctx, [parent, key]) => {
   // Fitted to the one observed case (global_write, a u64 key: 183).
   return ret(167 + 2 * k.length, hex(blake2b(Uint8Array.from(buf), { dkLen: 32 })));
 });
-function childId(child: Value): string {
+export function childId(child: Value): string {
   // A child object's first field is its UID { id: ID { bytes: address } }.
   const o = deref(child);
   const uid = o instanceof StructValue ? deref(o.fields[0]) : undefined;
@@ -461,7 +494,13 @@ def(SUI, 'dynamic_field', 'has_child_object_with_ty', (ctx, [parent, id]) => {
 for (const [name, owner] of [['transfer_impl', 'address'], ['freeze_object_impl', 'immutable'], ['share_object_impl', 'shared']] as const) {
   def(SUI, 'transfer', name, (ctx, [obj, recipient]) => {
     const id = childId(obj);
-    ctx.services.objects.transferred.set(id, { owner: owner === 'address' ? `0x${addressArg(recipient)}` : owner, value: obj });
+    const o = ctx.services.objects;
+    // Sui: only an object created in this transaction, or one that was shared already, can be shared
+    // (transfer::ESharedNonNewObject).
+    if (owner === 'shared' && !o.created.has(id) && o.inputObjects.has(id) && o.inputObjects.get(id)!.kind !== 'shared') {
+      throw abortError(0n, 'transfer::share_object of an object that is neither new nor shared (ESharedNonNewObject)');
+    }
+    o.transferred.set(id, { owner: owner === 'address' ? { kind: 'address', address: addressArg(recipient) } : { kind: owner }, type: ctx.typeArgs[0]!, value: obj });
     return ret(53);
   });
 }
