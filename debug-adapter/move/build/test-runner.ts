@@ -8,12 +8,14 @@ import { readFileSync } from 'node:fs';
 import type * as A from '../../../language/move/ast.ts';
 import { checkPackage, type CheckOptions } from '../../../language/move/check-package.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
-import type { ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { canonicalAddress } from '../../../language/move/types.ts';
 import type { CompiledModule } from '../binary/model.ts';
 import { parseFrameworkSnapshot } from '../package/framework.ts';
 import { MoveVM, type RunResult } from '../vm/interpreter.ts';
 import { ModuleSet } from '../vm/loader.ts';
+import { Signer } from '../vm/values.ts';
+import { packageTarget } from './aptos-output.ts';
 import { compileModulesPartially } from './compile.ts';
 import { constantBytes } from './constants.ts';
 
@@ -111,12 +113,12 @@ export interface TestOptions extends CheckOptions {
 }
 
 export function runPackageTests(root: string, options: TestOptions = {}): TestRun {
-  const { program } = checkPackage(root, { ...options, test: true });
+  const { graph, program } = checkPackage(root, { ...options, test: true });
   const checked = program.diagnostics.filter((d) => !program.files.find((f) => f.path === d.file)?.isDependency);
   if (checked.some((d) => d.severity === 'error')) return { diagnostics: checked, tests: [] };
   // Functions the compiler cannot translate yet do not stop the other tests: a test that is one of them
   // fails saying why; the others run.
-  const compiled = compileModulesPartially(program);
+  const compiled = compileModulesPartially(program, { target: packageTarget(graph, program) });
   const notCompiled = new Map(compiled.diagnostics.map((d) => [`${d.file}@${d.range.start}`, d.message]));
   // Functions left without code, by `0x1::ascii::try_string`: a test reaching one says so.
   const missing = new Map<string, string>();
@@ -142,15 +144,16 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
         tests.push({ name, passed: false, reason: `Cannot run: ${whyNot}` });
         continue;
       }
-      if (fn.params.length > 0) {
-        tests.push({ name, passed: false, reason: 'Test functions with parameters are not run by chainstep yet' });
+      const signers = testSigners(program, fn);
+      if (typeof signers === 'string') {
+        tests.push({ name, passed: false, reason: `Cannot run: ${signers}` });
         continue;
       }
       // A fresh VM per test: no object or storage state leaks from one test into another.
       const vm = new MoveVM(modules, {});
       let result: RunResult;
       try {
-        result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], []);
+        result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], signers);
       } catch (e) {
         tests.push({ name, passed: false, reason: `Cannot run: ${(e as Error).message}` });
         continue;
@@ -161,6 +164,25 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
     }
   }
   return { diagnostics: checked, tests };
+}
+
+/**
+ * Arguments of a test with parameters: Aptos-style `#[test(owner = @0xcafe, buyer = @0xb0b)]` gives each
+ * `signer` parameter its account by name. A string says why the test cannot be run.
+ */
+function testSigners(program: Program, fn: FunctionInfo): Signer[] | string {
+  const test = attribute(fn.decl.attributes, 'test');
+  const out: Signer[] = [];
+  for (const p of fn.params) {
+    if (p.type.kind !== 'prim' || p.type.name !== 'signer') return `parameter '${p.name}' is not a signer; test parameters are signers named in #[test(${p.name} = @0x...)]`;
+    const arg = test?.args.find((a) => a.kind === 'assign' && a.name.value === p.name);
+    const value = arg?.kind === 'assign' && 'kind' in arg.value && arg.value.kind === 'address' ? arg.value.text : undefined;
+    const text = value === undefined ? undefined : /^[0-9]/.test(value) ? value : program.addresses.get(value);
+    const address = text !== undefined ? canonicalAddress(text) : undefined;
+    if (!address) return `signer parameter '${p.name}' has no address: write #[test(${p.name} = @0x...)]`;
+    out.push(new Signer(address.replace(/^0x/, '').padStart(64, '0')));
+  }
+  return out;
 }
 
 /** The report lines of `sui move test`. */

@@ -5,7 +5,7 @@
 // failing order stops on its assert! with the abort code and the error constant's name.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { AdapterClient, collectOutput, launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
 import { deserialize } from '../../../debug-adapter/move/binary/deserializer.ts';
+import { runPackageTests } from '../../../debug-adapter/move/build/test-runner.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const sample = path.join(root, 'samples/move/aptos-store');
@@ -146,6 +147,21 @@ test('samples/move/aptos-store: the #[test] with two signers runs to its end (bo
     assert.match(output.join(''), /returned/);
   } finally {
     await dc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('samples/move/aptos-store: chainstep move test runs its #[test(owner = @0xcafe, buyer = @0xb0b)] tests with those signers', () => {
+  const dir = copySample();
+  const file = path.join(dir, 'sources/shop.move');
+  try {
+    const run = runPackageTests(dir);
+    assert.deepEqual(run.tests.map((t) => [t.name, t.passed]), [['0xcafe::shop::buy_two', true], ['0xcafe::shop::buy_too_many', true]]);
+    // The expected failure is real: an order the shop can fill makes that test fail.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('buy(&buyer, @0xcafe, 11);', 'buy(&buyer, @0xcafe, 5);'));
+    const changed = runPackageTests(dir);
+    assert.deepEqual(changed.tests.map((t) => [t.name, t.passed]), [['0xcafe::shop::buy_two', true], ['0xcafe::shop::buy_too_many', false]]);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
