@@ -10,9 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, nextEvent, serve } from '../../session/dap-helpers.ts';
-import { backends } from '../../../debug-adapter/cli/backends.ts';
+import { runToEnd, type RunToEnd } from '../debug/run-to-end.ts';
 import { deserialize } from '../../../debug-adapter/move/binary/deserializer.ts';
 import { writeInterfacePackage } from '../../../debug-adapter/move/build/bytecode-interface.ts';
 import { compareWithRealBytecode } from '../../../debug-adapter/move/build/compare-framework.ts';
@@ -69,28 +67,9 @@ test('Aptos target: hello_blockchain compiles against bytecode-only dependencies
   }
 });
 
-/** Runs a launch to its end; the stops it made and everything it printed. */
-async function runToEnd(config: Record<string, unknown>): Promise<{ stops: string[]; output: string }> {
-  const served = await serve(backends);
-  const { dc } = served;
-  const stops: string[] = [];
-  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => {
-    stops.push(`${e.body.reason}: ${e.body.text ?? ''}`);
-    void dc.continueRequest({ threadId: 1 }).catch(() => undefined);
-  });
-  try {
-    const ended = nextEvent(dc, 'terminated');
-    await launch(dc, { type: 'chainstep', request: 'launch', ...config });
-    await ended;
-    return { stops, output: served.output.join('') };
-  } finally {
-    await served.close();
-  }
-}
-
 /** What a launch shows that must not depend on whose compiler made the module: results, aborts, calls. */
 // The fixture ships no sources, so only our build can add the source line (`, message.move:25`).
-function outcome(r: { stops: string[]; output: string }): string[] {
+function outcome(r: RunToEnd): string[] {
   const plain = (l: string) => l.replace(/\(gas used: \d+\)/, '').replace(/, \w+\.move:\d+/, '').trim();
   return [...r.stops, ...r.output.split('\n').filter((l) => /returned|aborted|Call aborted|setup:/.test(l))].map(plain);
 }
@@ -105,8 +84,9 @@ test('Aptos target: our hello_blockchain build behaves as the real one in the de
       { function: 'message::signature', args: [] },
     ];
     for (const l of launches) {
-      const theirs = outcome(await runToEnd({ ...l, program: fixture }));
-      const ours = outcome(await runToEnd({ ...l, program: dir }));
+      const [real, mine] = [await runToEnd({ ...l, program: fixture }), await runToEnd({ ...l, program: dir })];
+      assert.equal(real.error ?? mine.error, undefined);
+      const [theirs, ours] = [outcome(real), outcome(mine)];
       assert.ok(theirs.length > 0);
       assert.deepEqual(ours, theirs, `${JSON.stringify(l)}`);
     }

@@ -7,36 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, nextEvent, serve } from '../../session/dap-helpers.ts';
-import { backends } from '../../../debug-adapter/cli/backends.ts';
+import { runToEnd as runLaunch } from './run-to-end.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const pkg = path.resolve(root, '../shared/fixtures/move/aptos-hello-blockchain');
 const skip = !existsSync(pkg) && '../shared/fixtures/move/aptos-hello-blockchain not found';
 
-/** Runs a launch to its end; the stops it made and everything it printed. */
-async function runToEnd(config: Record<string, unknown>): Promise<{ stops: string[]; output: string; error?: string }> {
-  const served = await serve(backends);
-  const { dc } = served;
-  const stops: string[] = [];
-  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => {
-    stops.push(`${e.body.reason}: ${e.body.text ?? ''}`);
-    void dc.continueRequest({ threadId: 1 }).catch(() => undefined);
-  });
-  try {
-    const ended = nextEvent(dc, 'terminated');
-    try {
-      await launch(dc, { type: 'chainstep', request: 'launch', program: pkg, ...config });
-    } catch (e) {
-      return { stops, output: served.output.join(''), error: (e as Error).message };
-    }
-    await ended;
-    return { stops, output: served.output.join('') };
-  } finally {
-    await served.close();
-  }
-}
+const runToEnd = (config: Record<string, unknown>) => runLaunch({ program: pkg, ...config });
 
 test('Aptos: an entry function touching the signer\'s account runs (the account is created first), and `setup` seeds a resource', { skip }, async () => {
   const set = await runToEnd({ function: 'message::set_message', args: ['0xcafe', 'hello'] });
