@@ -4,7 +4,8 @@
 // declarations, so name resolution and type checking see exactly the compiled API and code generation
 // calls it by handle, as the Move compiler does with bytecode dependencies. The interfaces form one local
 // package the manifest's dependency names are pointed at.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readManifest } from '../../../language/move/manifest.ts';
 import path from 'node:path';
 import { deserialize } from '../binary/deserializer.ts';
 import type { CompiledModule, Flavour } from '../binary/model.ts';
@@ -75,4 +76,45 @@ export function writeInterfacePackage(bytecodeDirs: readonly string[], outDir: s
     }
   }
   return outDir;
+}
+
+/**
+ * For a package whose build already ships its dependencies' bytecode (`aptos move compile` writes
+ * `build/<pkg>/bytecode_modules/dependencies/<Pkg>/`), the dependency paths that make those usable for
+ * the manifest's git dependencies: one interface package (in `build/<pkg>/interfaces/`), with the named
+ * addresses of the build's BuildInfo.yaml. Undefined when there is nothing to use.
+ */
+export function shippedDependencyPaths(root: string): Map<string, string> | undefined {
+  let manifest: ReturnType<typeof readManifest>;
+  try {
+    manifest = readManifest(root);
+  } catch {
+    return undefined;
+  }
+  const git = manifest.dependencies.filter((d) => d.git && !d.local);
+  const buildDir = path.join(root, 'build', manifest.name);
+  const shipped = path.join(buildDir, 'bytecode_modules', 'dependencies');
+  if (git.length === 0 || !existsSync(shipped)) return undefined;
+  const addresses = buildInfoAddresses(path.join(buildDir, 'BuildInfo.yaml'));
+  for (const own of manifest.addresses.keys()) delete addresses[own];
+  const flavour: Flavour = existsSync(path.join(buildDir, 'source_maps')) ? 'aptos' : 'sui';
+  const dir = writeInterfacePackage([shipped], path.join(buildDir, 'interfaces'), addresses, flavour);
+  return new Map(git.map((d) => [d.name, dir]));
+}
+
+/** `address_alias_instantiation` of an Aptos BuildInfo.yaml: named address -> `0x` + hex. */
+function buildInfoAddresses(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(file)) return out;
+  let inside = false;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (/^\s*address_alias_instantiation:\s*$/.test(line)) {
+      inside = true;
+      continue;
+    }
+    const entry = /^\s{4,}(\w+):\s*"?([0-9a-fA-F]+)"?\s*$/.exec(line);
+    if (inside && entry) out[entry[1]!] = `0x${entry[2]}`;
+    else if (inside && line.trim() !== '') inside = false;
+  }
+  return out;
 }

@@ -94,3 +94,24 @@ test('Aptos target: our hello_blockchain build behaves as the real one in the de
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Aptos target: a real Aptos build\'s shipped dependencies stand in for its git dependencies when we rebuild the package', { skip }, async () => {
+  // The package as a user has it after `aptos move compile`: Move.toml with the AptosFramework git
+  // dependency, build/ with the dependencies' bytecode, and the module's source.
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-aptos-rebuild-'));
+  try {
+    cpSync(fixture, dir, { recursive: true });
+    cpSync(path.join(root, 'test/move/build/aptos-hello/sources'), path.join(dir, 'sources'), { recursive: true });
+    const result = buildPackage(dir);
+    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    const modules = path.join(dir, 'build/hello_blockchain/bytecode_modules');
+    assert.ok(existsSync(path.join(modules, 'dependencies/AptosFramework/account.mv')), 'the shipped dependencies are kept');
+    assert.ok(existsSync(path.join(dir, 'build/hello_blockchain/CHAINSTEP_BUILD')), 'now our build');
+    const run = await runToEnd({ program: dir, function: 'message::set_message', args: ['0xcafe', 'rebuilt'] });
+    assert.equal(run.error, undefined);
+    assert.deepEqual(run.stops, []);
+    assert.match(run.output, /returned/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
