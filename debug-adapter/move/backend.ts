@@ -23,7 +23,7 @@ import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
 import { RecordingTracer } from './debug/recording-tracer.ts';
-import { createAptosAccounts, runSetup, signerAddresses } from './launch-state.ts';
+import { aptosGenesis, createAptosAccounts, runSetup, seedResources, signerAddresses } from './launch-state.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -191,11 +191,17 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
     stepLimit: steps,
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
-  // State the call needs, set up before it and not recorded: `setup` calls, and on Aptos an account for each signer.
-  const prepared = linking(() => runSetup(vm, pkg, config['setup'], (text) => findFunction(vm, pkg, text)));
+  // State the call needs, set up before it and not recorded: on Aptos genesis, the launch's `resources` and
+  // an account for each signer; then `setup` calls.
+  const genesis = pkg.flavour === 'aptos' ? linking(() => aptosGenesis(vm)) : [];
+  if (genesis.length > 0) output.push({ step: 0, text: `setup: Aptos genesis: ${genesis.join('; ')}` });
+  if (config['resources'] !== undefined && pkg.flavour !== 'aptos') throw new UserError('resources: global storage is Aptos only; this is a Sui package (seed Sui objects with "setup" calls)');
+  for (const r of linking(() => seedResources(vm, config['resources']))) output.push({ step: 0, text: `setup: stored ${r}` });
+  // The call's signers get their accounts before `setup`, so a setup call can fund them (`0x1::aptos_coin::mint`).
   const accounts = pkg.flavour === 'aptos' ? linking(() => createAptosAccounts(vm, signerAddresses(fn, config.args))) : [];
-  for (const name of prepared) output.push({ step: 0, text: `setup: ran ${name}` });
   for (const a of accounts) output.push({ step: 0, text: `setup: created the account 0x${a.replace(/^0+(?=.)/, '')} for the signer` });
+  const prepared = linking(() => runSetup(vm, pkg, config['setup'], (text) => findFunction(vm, pkg, text)));
+  for (const name of prepared) output.push({ step: 0, text: `setup: ran ${name}` });
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
   // A trailing TxContext left out is the one Sui's test `dummy()` makes (the interpreter's object runtime then uses its digest).
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));

@@ -11,7 +11,7 @@
 // drop at scope end), borrow rules, exhaustiveness of `match`.
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo, TypeParamInfo } from './program.ts';
-import type { Ty } from './types.ts';
+import { ABILITY_BIT, type Ty } from './types.ts';
 import { ScopeStack } from './scopes.ts';
 
 /** What the checker needs from the program (kept small so it can be driven by tests). */
@@ -40,6 +40,7 @@ export interface ResolvedCall {
 type TyV = Ty | { kind: 'var'; id: number; integer: boolean };
 
 const ERROR: Ty = { kind: 'error' };
+
 const BOOL: Ty = { kind: 'prim', name: 'bool' };
 const U8: Ty = { kind: 'prim', name: 'u8' };
 const U64: Ty = { kind: 'prim', name: 'u64' };
@@ -795,18 +796,48 @@ export class FunctionTyper {
       }
       case 'exists':
         if (args[0]) this.expect(args[0], ADDRESS, e.args[0].loc);
+        this.globalResource(name, targs?.[0], e);
         return BOOL;
       case 'borrow_global':
       case 'borrow_global_mut':
         if (args[0]) this.expect(args[0], ADDRESS, e.args[0].loc);
+        this.globalResource(name, targs?.[0], e);
         return targs?.[0] ? { kind: 'ref', mut: name === 'borrow_global_mut', to: targs[0] } : ERROR;
       case 'move_from':
         if (args[0]) this.expect(args[0], ADDRESS, e.args[0].loc);
+        this.globalResource(name, targs?.[0], e);
         return targs?.[0] ?? ERROR;
-      case 'move_to':
+      case 'move_to': {
+        if (args[0]) this.expect(args[0], { kind: 'ref', mut: false, to: { kind: 'prim', name: 'signer' } }, e.args[0].loc, "The first argument of 'move_to'");
+        const value = args[1] ? (this.shallow(args[1]) as Ty) : undefined;
+        if (targs?.[0] && args[1]) this.expect(args[1], targs[0], e.args[1].loc);
+        this.globalResource(name, targs?.[0] ?? value, e);
         return UNIT;
+      }
     }
     return ERROR;
+  }
+
+  /**
+   * Global storage holds only structs with `key` declared in the module that touches them (Move's rule:
+   * only a resource's own module may publish, read or remove it).
+   */
+  private globalResource(op: string, t: Ty | undefined, e: Extract<A.Exp, { kind: 'call' }>): void {
+    if (!t) {
+      if (op !== 'move_to') this.host.report(e.loc, 'E04020', `'${op}' needs the resource type: '${op}<T>(address)'.`);
+      return;
+    }
+    if (t.kind === 'error' || (t as TyV).kind === 'var') return;
+    if (t.kind !== 'datatype') {
+      this.host.report(e.loc, 'E04021', `'${op}' works on structs with the 'key' ability, not '${this.text(t)}'.`);
+      return;
+    }
+    if (t.module !== this.m.key) {
+      this.host.report(e.loc, 'E04022', `'${op}' on '${t.name}': only its own module (${t.module}) can use it in global storage.`);
+      return;
+    }
+    const dt = this.m.datatypes.get(t.name);
+    if (dt && (dt.abilities & ABILITY_BIT.key) === 0) this.host.report(e.loc, 'E04023', `'${op}' needs '${t.name}' to have the 'key' ability (declare it 'has key').`);
   }
 
   /** The key methods are looked up under: `0x2::coin::Coin`, `vector`, `u64`, ... */

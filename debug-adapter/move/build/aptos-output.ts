@@ -2,6 +2,7 @@
 // `aptos move compile` writes next to each module (build/<pkg>/source_maps/<m>.mvsm), made from the
 // same locations our Sui debug_info holds.
 import type * as A from '../../../language/move/ast.ts';
+import { forEachNode } from '../../../language/move/ast-walk.ts';
 import type { PackageGraph } from '../../../language/move/manifest.ts';
 import type { Program } from '../../../language/move/program.ts';
 import { serializeAptosSourceMap, type AptosSourceMapValue } from '../package/aptos-source-map.ts';
@@ -30,20 +31,12 @@ export function packageTarget(graph: PackageGraph, program: Program): 'sui' | 'a
 
 function usesGlobalStorage(body: A.Block | undefined): boolean {
   if (!body) return false;
-  // A walk over plain objects: any call node whose single-segment name is a global storage builtin.
-  const stack: unknown[] = [body];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const n of node) stack.push(n);
-      continue;
-    }
+  let found = false;
+  forEachNode(body, (node) => {
     const e = node as { kind?: string; path?: A.Path; macro?: boolean };
-    if (e.kind === 'call' && !e.macro && e.path?.segments.length === 1 && GLOBAL_STORAGE.has(e.path.segments[0].value)) return true;
-    for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
-  }
-  return false;
+    if (e.kind === 'call' && !e.macro && e.path?.segments.length === 1 && GLOBAL_STORAGE.has(e.path.segments[0].value)) found = true;
+  });
+  return found;
 }
 
 type JsonLoc = { file_hash: number[]; start: number; end: number };

@@ -3,7 +3,7 @@
 // it and whether our instructions equal theirs exactly (same instructions, operands and order).
 import { checkPackage, type CheckOptions } from '../../../language/move/check-package.ts';
 import type { CompiledModule } from '../binary/model.ts';
-import { compileModulesPartially } from './compile.ts';
+import { compileModulesPartially, type CompileOptions } from './compile.ts';
 import { functionsText } from './instruction-text.ts';
 
 export interface FunctionComparison {
@@ -14,9 +14,9 @@ export interface FunctionComparison {
   readonly equal: boolean;
 }
 
-export function compareWithRealBytecode(packageDir: string, real: readonly CompiledModule[], options: CheckOptions = {}): FunctionComparison[] {
+export function compareWithRealBytecode(packageDir: string, real: readonly CompiledModule[], options: CheckOptions & CompileOptions = {}): FunctionComparison[] {
   const { program } = checkPackage(packageDir, options);
-  const { units } = compileModulesPartially(program);
+  const { units } = compileModulesPartially(program, options);
   const ours = new Map(units.map((u) => [u.name, functionsText(u.module)]));
   const out: FunctionComparison[] = [];
   for (const m of real) {

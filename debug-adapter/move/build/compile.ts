@@ -5,7 +5,7 @@
 // - Aptos (`aptos move compile`): bytecode v6, bytecode_modules/<m>.mv, source_maps/<m>.mvsm (BCS),
 //   sources/<file>.move.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type * as A from '../../../language/move/ast.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
@@ -17,6 +17,7 @@ import { FunctionCodegen, type FileLoc, type FunctionOutput } from './function-c
 import { CodegenError, ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
 import { aptosSourceMapBytes, packageTarget } from './aptos-output.ts';
+import { shippedDependencyPaths } from './bytecode-interface.ts';
 
 export interface CompiledUnit {
   readonly key: string;
@@ -227,16 +228,20 @@ export interface BuildResult extends CompileResult {
 
 /** `chainstep move build`: checks and compiles the package at `root` and writes its build directory. */
 export function buildPackage(root: string, options: CheckOptions & CompileOptions = {}): BuildResult {
-  const { graph, program } = checkPackage(root, options);
+  // Git dependencies (the Aptos framework) resolve to the bytecode a previous real build shipped, if any.
+  const shipped = options.dependencyPaths ? undefined : shippedDependencyPaths(root);
+  const { graph, program } = checkPackage(root, shipped ? { ...options, dependencyPaths: shipped } : options);
   const target = options.target ?? packageTarget(graph, program);
   const result = compileProgram(program, { target });
   if (result.diagnostics.some((d) => d.severity === 'error')) return { ...result, outputDir: undefined };
   const pkg = graph.packages[graph.packages.length - 1];
   const outputDir = path.join(pkg.root, 'build', pkg.manifest.name);
   // Sui writes debug_info/, Aptos source_maps/*.mvsm: a build for one target leaves none of the other's.
+  // The dependencies' files a build ships (`<sub>/dependencies/`) stay: the debugger loads them from there.
   for (const sub of ['bytecode_modules', 'debug_info', 'source_maps', 'sources']) {
     const dir = path.join(outputDir, sub);
-    if (existsSync(dir)) rmSync(dir, { recursive: true });
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) if (entry !== 'dependencies') rmSync(path.join(dir, entry), { recursive: true });
   }
   for (const sub of ['bytecode_modules', target === 'aptos' ? 'source_maps' : 'debug_info', 'sources']) mkdirSync(path.join(outputDir, sub), { recursive: true });
   for (const u of result.units) {

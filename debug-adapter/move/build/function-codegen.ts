@@ -17,6 +17,7 @@ import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes, uleb } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
+import { forEachNode } from '../../../language/move/ast-walk.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
 export interface FileLoc {
@@ -66,18 +67,10 @@ type Label = { pc: number | undefined; patches: number[] };
 /** Places written by `place = value` (not plain locals), each with the offset its value ends at. */
 function assignedPlaces(body: A.Block): { target: A.Loc; after: number }[] {
   const out: { target: A.Loc; after: number }[] = [];
-  const stack: unknown[] = [body];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const n of node) stack.push(n);
-      continue;
-    }
+  forEachNode(body, (node) => {
     const e = node as A.Exp;
     if (e.kind === 'assign' && e.target.kind !== 'name' && e.target.kind !== 'tuple') out.push({ target: e.target.loc, after: e.value.loc.end });
-    for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
-  }
+  });
   return out;
 }
 

@@ -57,6 +57,21 @@ export function instructionText(m: CompiledModule, i: Instruction): string {
       const inst = m.structDefInstantiations[i.instantiation];
       return `${i.op} ${struct(m, inst.def)}<${sig(m, inst.typeArguments)}>`;
     }
+    // Aptos global storage: by struct, as packs are.
+    case 'Exists':
+    case 'MoveTo':
+    case 'MoveFrom':
+    case 'ImmBorrowGlobal':
+    case 'MutBorrowGlobal':
+      return `${i.op} ${struct(m, i.def)}`;
+    case 'ExistsGeneric':
+    case 'MoveToGeneric':
+    case 'MoveFromGeneric':
+    case 'ImmBorrowGlobalGeneric':
+    case 'MutBorrowGlobalGeneric': {
+      const inst = m.structDefInstantiations[i.instantiation];
+      return `${i.op} ${struct(m, inst.def)}<${sig(m, inst.typeArguments)}>`;
+    }
     case 'ImmBorrowField':
     case 'MutBorrowField': {
       const h = m.fieldHandles[i.handle];

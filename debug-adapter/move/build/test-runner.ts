@@ -17,7 +17,7 @@ import path from 'node:path';
 import type * as A from '../../../language/move/ast.ts';
 import { checkPackage, type CheckOptions } from '../../../language/move/check-package.ts';
 import type { Diagnostic } from '../../../language/move/diagnostics.ts';
-import type { ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { canonicalAddress } from '../../../language/move/types.ts';
 import { LineIndex } from '../../../language/text/line-index.ts';
 import type { CompiledModule } from '../binary/model.ts';
@@ -27,6 +27,8 @@ import { parseSuiSourceMap } from '../package/sui-debug-info.ts';
 import type { ModuleSourceMap } from '../package/source-map.ts';
 import { MoveVM, type CodeLocation, type RunResult } from '../vm/interpreter.ts';
 import { ModuleSet } from '../vm/loader.ts';
+import { Signer } from '../vm/values.ts';
+import { packageTarget } from './aptos-output.ts';
 import { compileModulesPartially, type CompiledUnit } from './compile.ts';
 import { constantBytes } from './constants.ts';
 
@@ -273,13 +275,13 @@ function sourcePosition(file: { path: string; source: Uint8Array }, offset: numb
 }
 
 export function runPackageTests(root: string, options: TestOptions = {}): TestRun {
-  const { program } = checkPackage(root, { ...options, test: true });
+  const { graph, program } = checkPackage(root, { ...options, test: true });
   const checked = program.diagnostics.filter((d) => !program.files.find((f) => f.path === d.file)?.isDependency);
   if (checked.some((d) => d.severity === 'error')) return { diagnostics: checked, tests: [] };
   // Dependencies are compiled from their sources too (in test mode: test_scenario is a #[test_only]
   // module of the Sui framework). Functions the compiler cannot translate yet do not stop the other
   // tests: a test that is one of them, or reaches one, cannot run and says why.
-  const compiled = compileModulesPartially(program, { dependencies: true });
+  const compiled = compileModulesPartially(program, { dependencies: true, target: packageTarget(graph, program) });
   const notCompiled = new Map(compiled.diagnostics.map((d) => [`${d.file}@${d.range.start}`, d.message]));
   // Functions left without code, by `0x1::ascii::try_string`: a test reaching one says so.
   const missing = new Map<string, string>();
@@ -307,8 +309,9 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
         tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${whyNot}`, source, output: [] });
         continue;
       }
-      if (fn.params.length > 0) {
-        tests.push({ name, status: 'cannot-run', passed: false, reason: 'Cannot run: test functions with parameters are not run by chainstep yet', source, output: [] });
+      const signers = testSigners(program, fn);
+      if (typeof signers === 'string') {
+        tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${signers}`, source, output: [] });
         continue;
       }
       // A fresh VM per test: no object or storage state leaks from one test into another.
@@ -316,7 +319,7 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
       const vm = new MoveVM(modules, { output: (text) => output.push(text) });
       let result: RunResult;
       try {
-        result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], []);
+        result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], signers);
       } catch (e) {
         tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${(e as Error).message}`, source, output });
         continue;
@@ -331,6 +334,25 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
     }
   }
   return { diagnostics: checked, tests };
+}
+
+/**
+ * Arguments of a test with parameters: Aptos-style `#[test(owner = @0xcafe, buyer = @0xb0b)]` gives each
+ * `signer` parameter its account by name. A string says why the test cannot be run.
+ */
+function testSigners(program: Program, fn: FunctionInfo): Signer[] | string {
+  const test = attribute(fn.decl.attributes, 'test');
+  const out: Signer[] = [];
+  for (const p of fn.params) {
+    if (p.type.kind !== 'prim' || p.type.name !== 'signer') return `parameter '${p.name}' is not a signer; test parameters are signers named in #[test(${p.name} = @0x...)]`;
+    const arg = test?.args.find((a) => a.kind === 'assign' && a.name.value === p.name);
+    const value = arg?.kind === 'assign' && 'kind' in arg.value && arg.value.kind === 'address' ? arg.value.text : undefined;
+    const text = value === undefined ? undefined : /^[0-9]/.test(value) ? value : program.addresses.get(value);
+    const address = text !== undefined ? canonicalAddress(text) : undefined;
+    if (!address) return `signer parameter '${p.name}' has no address: write #[test(${p.name} = @0x...)]`;
+    out.push(new Signer(address.replace(/^0x/, '').padStart(64, '0')));
+  }
+  return out;
 }
 
 /** The report lines of `sui move test`. */

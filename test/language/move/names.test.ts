@@ -74,6 +74,12 @@ const cases: Case[] = [
   { name: 'if branches differ', src: 'module app::m;\nfun f(c: bool): u64 { if (c) 1 else false }', at: 'false', message: /The branches of this 'if' have different types/ },
   { name: 'arithmetic on bool', src: 'module app::m;\nfun f(): bool { true + false }', at: 'true', after: '{ ', message: /'\+' needs integers, found 'bool'/ },
   { name: 'reference in a field', src: 'module app::m;\npublic struct S { r: &u64 }', at: '&u64', message: /A field cannot hold a reference/ },
+  // Aptos global storage: only the resource's own module, only structs with `key`, `move_to` takes `&signer`.
+  { name: 'global storage of a struct without key', src: 'module app::m;\npublic struct S has store { a: u8 }\nfun f(a: address): bool { exists<S>(a) }', at: 'exists<S>(a)', message: /'exists' needs 'S' to have the 'key' ability/ },
+  { name: 'global storage of another module\'s struct', src: 'module app::m;\nuse std::option::Option;\nfun f(a: address): bool { exists<Option<u8>>(a) }', at: 'exists<Option<u8>>(a)', message: /only its own module \(0x1::option\) can use it in global storage/ },
+  { name: 'global storage of a non-struct', src: 'module app::m;\nfun f(a: address): u64 { move_from<u64>(a) }', at: 'move_from<u64>(a)', message: /'move_from' works on structs with the 'key' ability, not 'u64'/ },
+  { name: 'borrow_global without its type', src: 'module app::m;\nfun f(a: address) { borrow_global(a); }', at: 'borrow_global(a)', message: /'borrow_global' needs the resource type/ },
+  { name: 'move_to to an address', src: 'module app::m;\npublic struct R has key { a: u8 }\nfun f(a: address) { move_to(a, R { a: 1 }) }', at: 'a', after: 'move_to(', message: /The first argument of 'move_to'.*'&signer'/ },
 ];
 
 

@@ -7,36 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import { launch, nextEvent, serve } from '../../session/dap-helpers.ts';
-import { backends } from '../../../debug-adapter/cli/backends.ts';
+import { runToEnd as runLaunch } from './run-to-end.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const pkg = path.resolve(root, '../shared/fixtures/move/aptos-hello-blockchain');
 const skip = !existsSync(pkg) && '../shared/fixtures/move/aptos-hello-blockchain not found';
 
-/** Runs a launch to its end; the stops it made and everything it printed. */
-async function runToEnd(config: Record<string, unknown>): Promise<{ stops: string[]; output: string; error?: string }> {
-  const served = await serve(backends);
-  const { dc } = served;
-  const stops: string[] = [];
-  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => {
-    stops.push(`${e.body.reason}: ${e.body.text ?? ''}`);
-    void dc.continueRequest({ threadId: 1 }).catch(() => undefined);
-  });
-  try {
-    const ended = nextEvent(dc, 'terminated');
-    try {
-      await launch(dc, { type: 'chainstep', request: 'launch', program: pkg, ...config });
-    } catch (e) {
-      return { stops, output: served.output.join(''), error: (e as Error).message };
-    }
-    await ended;
-    return { stops, output: served.output.join('') };
-  } finally {
-    await served.close();
-  }
-}
+const runToEnd = (config: Record<string, unknown>) => runLaunch({ program: pkg, ...config });
 
 test('Aptos: an entry function touching the signer\'s account runs (the account is created first), and `setup` seeds a resource', { skip }, async () => {
   const set = await runToEnd({ function: 'message::set_message', args: ['0xcafe', 'hello'] });
@@ -59,4 +36,47 @@ test('Aptos: an entry function touching the signer\'s account runs (the account 
 
   const bad = await runToEnd({ function: 'message::get_message', args: ['0xcafe'], setup: [{ function: 'message::nope' }] });
   assert.match(bad.error ?? '', /has no function nope/);
+});
+
+const HOLDER = '0x260dc208918945107256f6b96920c71852d0635b914773d96d6236cf25be0646::message::MessageHolder';
+
+test('Aptos genesis: coin transfers, the clock and the chain id work in a local run; setup funds a signer from core_resources', { skip }, async () => {
+  // Before genesis, the transfer stopped with ECOIN_INFO_NOT_PUBLISHED (AptosCoin did not exist).
+  const unfunded = await runToEnd({ function: '0x1::aptos_account::transfer', args: ['0xcafe', '0xb0b', 100] });
+  assert.match(unfunded.output, /Aptos genesis: .*AptosCoin/);
+  assert.match(unfunded.stops.join('\n'), /EINSUFFICIENT_BALANCE/, 'a new account has no coins, as on chain');
+
+  const funded = await runToEnd({
+    function: '0x1::aptos_account::transfer',
+    args: ['0xcafe', '0xb0b', 100],
+    setup: [{ function: '0x1::aptos_coin::mint', args: ['0xa550c18', '0xcafe', 1000] }],
+  });
+  assert.deepEqual(funded.stops, []);
+  assert.match(funded.output, /returned/);
+
+  // The framework's own getters are the oracle for what genesis made.
+  const balance = await runToEnd({
+    function: '0x1::coin::balance',
+    typeArgs: ['0x1::aptos_coin::AptosCoin'],
+    args: ['0xa550c18'],
+  });
+  assert.match(balance.output, /returned \(18446744073709551615\)/, 'core_resources holds the whole test supply, as genesis mints it');
+  assert.match((await runToEnd({ function: '0x1::chain_id::get', args: [] })).output, /returned \(4\)/);
+  assert.match((await runToEnd({ function: '0x1::timestamp::now_seconds', args: [] })).output, /returned \(0\)/);
+});
+
+test('Aptos `resources`: a launch seeds a resource that the module reads back; bad entries are named', { skip }, async () => {
+  const value = { message: 'seeded', message_change_events: { counter: 0, guid: { id: { creation_num: 0, addr: '0xcafe' } } } };
+  const seeded = await runToEnd({ function: 'message::get_message', args: ['0xcafe'], resources: [{ address: '0xcafe', type: HOLDER, value }] });
+  assert.deepEqual(seeded.stops, []);
+  assert.match(seeded.output, /stored .*MessageHolder at 0xcafe/);
+  assert.match(seeded.output, /returned \("seeded"\)/);
+
+  const bad = async (resources: unknown) => (await runToEnd({ function: 'message::get_message', args: ['0xcafe'], resources })).error ?? '';
+  assert.match(await bad({}), /resources: expected an array/);
+  assert.match(await bad([{ address: '0xcafe', type: HOLDER }]), /resources\[0\]: expected \{ "address"/);
+  assert.match(await bad([{ address: 'cafe!', type: HOLDER, value }]), /resources\[0\]\.address/);
+  assert.match(await bad([{ address: '0xcafe', type: '0x1::string::String', value: 'x' }]), /has no key ability/);
+  assert.match(await bad([{ address: '0xcafe', type: HOLDER, value: { message: 'x' } }]), /resources\[0\]\.value/);
+  assert.match(await bad([{ address: '0xcafe', type: HOLDER, value }, { address: '0xcafe', type: HOLDER, value }]), /resources\[1\]: 0xcafe already holds/);
 });
