@@ -14,7 +14,7 @@ import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
-import { substitute } from '../../../language/move/typing.ts';
+import { substitute, type ResolvedCall } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -44,6 +44,26 @@ interface Context {
   readonly subst: readonly Ty[] | undefined;
   /** `$x` parameters of the macro being inlined: the argument expression and the context it was written in. */
   readonly macroArgs: ReadonlyMap<string, { exp: A.Exp; ctx: Context }>;
+  /** Where an unlabelled `return` goes: the end of the macro body or lambda being inlined (undefined: `Ret`). */
+  readonly returnTarget: BlockTarget | undefined;
+  /** Types of this expansion of a macro body (typed with the call's argument types), when it is one. */
+  readonly expansion: Expansion | undefined;
+}
+
+/** The types of one macro expansion: expressions, calls and binders of the macro body at that call. */
+export interface Expansion {
+  readonly expTypes: Map<A.Exp, Ty>;
+  readonly calls: Map<A.Exp, ResolvedCall>;
+  /** Binder type by declaration start offset. */
+  readonly binders: Map<number, Ty>;
+}
+
+/** The end of a block that values can leave early: a labelled block, a macro body, a lambda body. */
+interface BlockTarget {
+  readonly label: string | undefined;
+  readonly end: Label;
+  /** One local per value the block yields (none for `()` or a block that never yields). */
+  readonly results: number[];
 }
 
 const COPY = 1;
@@ -71,7 +91,8 @@ export class FunctionCodegen {
   private inlineDepth = 0;
   /** >0 while a macro argument is evaluated by name: it may run several times, so nothing is moved out. */
   private byName = 0;
-  private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
+  private readonly loops: { start: Label; end: Label; results: number[]; label: string | undefined }[] = [];
+  private readonly blocks: BlockTarget[] = [];
   private loc: A.Loc;
   private readonly paramCount: number;
   /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
@@ -88,7 +109,7 @@ export class FunctionCodegen {
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
-    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
+    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map(), returnTarget: undefined, expansion: undefined };
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
       this.useTarget.set(r.loc.start, r.targetLoc.start);
@@ -107,8 +128,9 @@ export class FunctionCodegen {
   // ---- helpers
 
   private typeOf(e: A.Exp): Ty {
-    const raw = this.program.expTypes.get(e);
-    const t = raw && this.ctx.subst ? substitute(raw, this.ctx.subst) : raw;
+    const expansion = this.ctx.expansion?.expTypes.get(e);
+    const raw = expansion ?? this.program.expTypes.get(e);
+    const t = raw && this.ctx.subst && !expansion ? substitute(raw, this.ctx.subst) : raw;
     if (!t || hasUnknown(t) || hasMacroParam(t)) throw new CodegenError('the type of this expression could not be inferred');
     return t;
   }
@@ -203,6 +225,57 @@ export class FunctionCodegen {
     return t.kind === 'tuple' ? t.elems.length : 1;
   }
 
+  /** Locals that carry the value(s) of type `t` across a jump (none for `()` or a value that never comes). */
+  private resultSlots(t: Ty): number[] {
+    if (t.kind === 'any') return [];
+    if (t.kind === 'tuple') return t.elems.map((x) => this.temp(x));
+    return [this.temp(t)];
+  }
+  private storeResults(slots: readonly number[]): void {
+    for (let i = slots.length - 1; i >= 0; i--) this.emit({ op: 'StLoc', local: slots[i] });
+  }
+  private loadResults(slots: readonly number[]): void {
+    for (const s of slots) this.emit({ op: 'MoveLoc', local: s });
+  }
+
+  /**
+   * A block that can be left early (`'a: { ... return 'a v ... }`, a macro body with `return`, a lambda
+   * body with `return`). `body` compiles it and says whether it left its value on the stack. Without an
+   * early exit the value simply stays on the stack; otherwise it goes through the block's result locals.
+   */
+  private targetBlock(label: string | undefined, t: Ty, body: (target: BlockTarget) => boolean): void {
+    const target: BlockTarget & { results: number[]; type: Ty } = { label, end: this.label(), results: [], type: t };
+    this.blocks.push(target);
+    let yields: boolean;
+    try {
+      yields = body(target);
+    } finally {
+      this.blocks.pop();
+    }
+    if (target.end.patches.length === 0) return;
+    this.ensureResults(target);
+    if (yields) this.storeResults(target.results);
+    this.place(target.end);
+    this.loadResults(target.results);
+  }
+
+  private ensureResults(target: BlockTarget): void {
+    const t = target as BlockTarget & { results: number[]; type: Ty; allocated?: boolean };
+    if (t.allocated) return;
+    t.allocated = true;
+    t.results.push(...this.resultSlots(t.type));
+  }
+
+  /** `return 'a v`: v goes to the block's result locals, then control to the block's end. */
+  private exitTo(target: BlockTarget, value: A.Exp | undefined): void {
+    this.ensureResults(target);
+    if (value) {
+      this.exp(value);
+      if (this.typeOf(value).kind !== 'any') this.storeResults(target.results);
+    }
+    this.jump('Branch', target.end);
+  }
+
   // ---- statements and blocks
 
   /** Compiles a block; its value is left on the stack (`keep`) or dropped. */
@@ -224,7 +297,7 @@ export class FunctionCodegen {
           this.bind(s.bind, this.typeOf(s.value));
         } else this.declareUninitialized(s.bind);
       } else if (s.kind === 'exp') this.effect(s.exp);
-      else throw new CodegenError("'use' inside a function body is not compiled yet");
+      // `use` inside a body only changes name resolution, which the front end has done.
     });
   }
 
@@ -272,7 +345,7 @@ export class FunctionCodegen {
         return;
       }
       case 'unpack': {
-        if (t.kind === 'ref') throw new CodegenError('unpacking a reference is not compiled yet');
+        if (t.kind === 'ref') return this.bindFieldsOfRef(b, t);
         if (t.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
         const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
         if (dt.kind !== 'struct') throw new CodegenError('enums are not compiled yet');
@@ -288,6 +361,33 @@ export class FunctionCodegen {
         }
       }
     }
+  }
+
+  /** `let S { f, .. } = &s;`: each named field is borrowed through the reference (held in a temporary). */
+  private bindFieldsOfRef(b: Extract<A.Bind, { kind: 'unpack' }>, t: Extract<Ty, { kind: 'ref' }>): void {
+    const st = t.to;
+    if (st.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
+    const dt = this.program.modules.get(st.module)!.datatypes.get(st.name)!;
+    if (dt.kind !== 'struct') throw new CodegenError('only a struct can be unpacked with let');
+    const ref = this.temp(t);
+    this.emit({ op: 'StLoc', local: ref });
+    const bound = dt.fields.map((f, i) => ({ i, bind: b.fields.find((x) => x.name.value === f.name)?.bind })).filter((x) => x.bind);
+    if (bound.length === 0) {
+      this.emit({ op: 'MoveLoc', local: ref });
+      this.emit({ op: 'Pop' });
+      return;
+    }
+    bound.forEach(({ i, bind }, k) => {
+      this.emit({ op: k === bound.length - 1 ? 'MoveLoc' : 'CopyLoc', local: ref });
+      this.borrowField(dt.name, i, st.args, t.mut);
+      this.bind(bind!, { kind: 'ref', mut: t.mut, to: substitute(dt.fields[i].type, st.args) });
+    });
+  }
+
+  private borrowField(structName: string, index: number, args: readonly Ty[], mut: boolean): void {
+    const handle = this.t.fieldHandle(structName, index);
+    if (args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, args) });
+    else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
   }
 
   // ---- expressions
@@ -355,7 +455,7 @@ export class FunctionCodegen {
         const end = this.label();
         this.place(start);
         // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
-        this.loops.push({ start, end, result: undefined, label: e.label?.value });
+        this.loops.push({ start, end, results: [], label: e.label?.value });
         this.exp(e.cond);
         this.jump('BrFalse', end);
         this.scoped(() => this.effect(e.body));
@@ -366,39 +466,52 @@ export class FunctionCodegen {
       }
       case 'loop': {
         const t = this.typeOf(e);
-        const result = t.kind !== 'any' && this.width(t) === 1 && !(t.kind === 'tuple') ? this.temp(t) : undefined;
+        const results = this.resultSlots(t);
         const start = this.label();
         const end = this.label();
         this.place(start);
-        this.loops.push({ start, end, result, label: e.label?.value });
+        this.loops.push({ start, end, results, label: e.label?.value });
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
         this.jump('Branch', start);
         this.place(end);
-        if (result !== undefined) this.emit({ op: 'MoveLoc', local: result });
+        this.loadResults(results);
         return;
       }
       case 'block':
-        if (e.label) throw new CodegenError('labelled blocks are not compiled yet');
-        return this.block(e.block, true);
+        if (!e.label) return this.block(e.block, true);
+        return this.targetBlock(e.label.value, this.typeOf(e), () => {
+          this.block(e.block, true);
+          return e.block.result !== undefined && this.typeOf(e.block.result).kind !== 'any';
+        });
       case 'break':
       case 'continue': {
         const target = e.label ? [...this.loops].reverse().find((l) => l.label === e.label!.value) : this.loops[this.loops.length - 1];
-        if (!target) throw new CodegenError(`'${e.kind}' outside a loop`);
+        if (!target) {
+          // `break 'a v` out of a labelled block (Move allows both `break` and `return` there).
+          const block = e.label && e.kind === 'break' ? [...this.blocks].reverse().find((b) => b.label === e.label!.value) : undefined;
+          if (block && e.kind === 'break') return this.exitTo(block, e.value);
+          throw new CodegenError(`'${e.kind}' outside a loop`);
+        }
         if (e.kind === 'break' && e.value) {
           this.exp(e.value);
-          if (target.result === undefined) throw new CodegenError('a loop value of this type is not compiled yet');
-          this.emit({ op: 'StLoc', local: target.result });
+          this.storeResults(target.results);
         }
         this.jump('Branch', e.kind === 'break' ? target.end : target.start);
         return;
       }
-      case 'return':
-        if (e.label) throw new CodegenError("'return' to a label is not compiled yet");
-        if (this.inlineDepth > 0) throw new CodegenError("'return' inside a macro or lambda is not compiled yet");
+      case 'return': {
+        if (e.label) {
+          const block = [...this.blocks].reverse().find((b) => b.label === e.label!.value);
+          if (!block) throw new CodegenError(`no block labelled '${e.label.value}' encloses this 'return'`);
+          return this.exitTo(block, e.value);
+        }
+        // Inside an inlined macro body or lambda, `return` leaves that body, not the function.
+        if (this.ctx.returnTarget) return this.exitTo(this.ctx.returnTarget, e.value);
         if (e.value) this.exp(e.value);
         this.emit({ op: 'Ret' });
         return;
+      }
       case 'abort':
         this.abortWith(e.code, e.loc);
         return;
@@ -520,11 +633,11 @@ export class FunctionCodegen {
     }
     if (segs.length === 1 && !call) {
       const lambda = this.ctx.macroArgs.get(segs[0].value);
-      if (lambda) return this.callLambda(lambda, e.args);
+      if (lambda) return this.callLambda(lambda, e.args, this.typeOf(e));
     }
     if (call?.fn.decl.macro) {
       const { fn, typeArgs } = this.resolved(e, 'this macro call');
-      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })));
+      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     }
     if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
     if (call) {
@@ -579,7 +692,7 @@ export class FunctionCodegen {
    * Expands a macro call: its body runs in the macro's module with its own scopes, `$x` parameters stand for
    * the argument expressions, `$T` for the call's type arguments.
    */
-  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[]): void {
+  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[], resultType: Ty): void {
     const body = fn.decl.body;
     if (!body) throw new CodegenError(`macro '${fn.name}' has no body`);
     const macroArgs = new Map<string, { exp: A.Exp; ctx: Context }>();
@@ -589,17 +702,24 @@ export class FunctionCodegen {
     const module = this.program.modules.get(fn.module)!;
     const scopes = new ScopeStack<number>();
     scopes.reset();
-    this.inContext({ module, scopes, subst: typeArgs, macroArgs }, () => this.at(body.loc, () => this.block(body, true)));
+    this.targetBlock(undefined, resultType, (returnTarget) =>
+      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion: undefined }, () =>
+        this.at(body.loc, () => {
+          this.block(body, true);
+          return body.result !== undefined && this.typeOf(body.result).kind !== 'any';
+        }),
+      ),
+    );
   }
 
   /** Calls a lambda passed to a macro: its parameters are bound to the arguments, its body inlined. */
-  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[]): void {
+  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[], resultType: Ty): void {
     const l = lambda.exp;
     if (l.kind !== 'lambda') {
       // A function value that is not a literal lambda (a macro parameter passed on): expand it as a call.
       if (l.kind === 'name' && l.path.segments.length === 1) {
         const inner = lambda.ctx.macroArgs.get(l.path.segments[0].value);
-        if (inner) return this.callLambda(inner, args);
+        if (inner) return this.callLambda(inner, args, resultType);
       }
       throw new CodegenError('only lambdas can be called here');
     }
@@ -608,12 +728,14 @@ export class FunctionCodegen {
       this.exp(a);
       return this.typeOf(a);
     });
-    const ctx = lambda.ctx;
-    this.inContext(ctx, () =>
-      this.scoped(() => {
-        for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
-        this.exp(l.body);
-      }),
+    this.targetBlock(undefined, resultType, (returnTarget) =>
+      this.inContext({ ...lambda.ctx, returnTarget }, () =>
+        this.scoped(() => {
+          for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
+          this.exp(l.body);
+          return this.typeOf(l.body).kind !== 'any';
+        }),
+      ),
     );
   }
 
@@ -648,7 +770,7 @@ export class FunctionCodegen {
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
     const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
-    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })));
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     const recvType = this.typeOf(e.receiver);
     const first = fn.params[0]?.type;
     // Auto-borrow / freeze / read the receiver as the first parameter needs.
@@ -687,9 +809,7 @@ export class FunctionCodegen {
           this.exp(e.base);
           if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
         } else this.borrowPlace(e.base, mut);
-        const handle = this.t.fieldHandle(dt.name, index);
-        if (structType.args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, structType.args) });
-        else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
+        this.borrowField(dt.name, index, structType.args, mut);
         return;
       }
       if (e.kind === 'index') {
@@ -813,17 +933,16 @@ export class FunctionCodegen {
   private ifExp(e: Extract<A.Exp, { kind: 'if' }>): void {
     const t = this.typeOf(e);
     const produces = e.else !== undefined && t.kind !== 'any' && !(t.kind === 'tuple' && t.elems.length === 0);
-    if (produces && t.kind === 'tuple') throw new CodegenError("an 'if' producing several values is not compiled yet");
-    const slot = produces ? this.temp(t) : undefined;
+    const slots = produces ? this.resultSlots(t) : [];
     const elseL = this.label();
     const end = this.label();
     this.exp(e.cond);
     this.jump('BrFalse', elseL);
     const branch = (b: A.Exp) => {
       const bt = this.typeOf(b);
-      if (slot !== undefined && bt.kind !== 'any') {
+      if (slots.length && bt.kind !== 'any') {
         this.scoped(() => this.exp(b));
-        this.emit({ op: 'StLoc', local: slot });
+        this.storeResults(slots);
       } else this.scoped(() => this.effect(b));
     };
     branch(e.then);
@@ -831,7 +950,7 @@ export class FunctionCodegen {
     this.place(elseL);
     if (e.else) branch(e.else);
     this.place(end);
-    if (slot !== undefined) this.emit({ op: 'MoveLoc', local: slot });
+    this.loadResults(slots);
   }
 }
 
