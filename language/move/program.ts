@@ -14,7 +14,7 @@ import type * as A from './ast.ts';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { ScopeStack } from './scopes.ts';
-import { FunctionTyper, showType, type ResolvedCall, type TypingHost } from './typing.ts';
+import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -118,6 +118,15 @@ export interface Program {
   typeOfWritten(m: ModuleInfo, t: A.Type, params: readonly TypeParamInfo[]): Ty;
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
+  /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
+  typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
+}
+
+/** The types of a macro body at one call: expressions, resolved calls, binders by declaration start. */
+export interface MacroExpansionTypes {
+  readonly expTypes: Map<A.Exp, Ty>;
+  readonly calls: Map<A.Exp, ResolvedCall>;
+  readonly binders: Map<number, Ty>;
 }
 
 export interface ProgramOptions {
@@ -197,7 +206,25 @@ class ProgramBuilder {
     const useFuns = this.collectUseFuns(infos);
     for (const m of infos) this.withFile(m, () => this.typeBodies(m, useFuns));
     return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
-      typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units };
+      typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
+      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns) };
+  }
+
+  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+    const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
+    const m = this.modules.get(fn.module)!;
+    const host: TypingHost = {
+      modules: this.modules,
+      resolveQuiet: (mod, t, params) => substitute(this.silently(() => this.resolveType(mod, t, params)), typeArgs),
+      functionQuiet: (mod, path) => this.functionQuiet(mod, path),
+      constructorQuiet: (mod, path) => this.constructorQuiet(mod, path),
+      report: () => undefined,
+      recordType: (loc, type) => out.binders.set(loc.start, type),
+      recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
+      recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
+    };
+    new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
+    return out;
   }
 
   private silently<T>(f: () => T): T {

@@ -229,6 +229,33 @@ export class FunctionTyper {
     this.host.recordCalls(this.calls);
   }
 
+  /**
+   * Types a macro body for one call: `$T` are the call's type arguments (the host substitutes them) and
+   * each parameter takes its argument's type, so `_` parameters (`num_pow!($base: _, ...)`) and the
+   * integer literals that meet them get the types of this expansion, as when Move type checks the
+   * expanded code. Results go to the host's record* callbacks.
+   */
+  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): void {
+    const f = fn.decl;
+    if (!f.body) return;
+    this.typeParams = fn.typeParams;
+    this.scopes.reset();
+    fn.params.forEach((p, i) => {
+      const t = this.anyToVar(substitute(p.type, typeArgs));
+      const arg = argTypes[i];
+      if (arg) this.unify(arg, t);
+      this.scopes.declare(p.name, t);
+    });
+    const rets = fn.returns.map((r) => this.anyToVar(substitute(r, typeArgs)));
+    this.returnType = rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets };
+    this.unify(this.block(f.body), this.returnType);
+    for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
+    for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
+    this.host.recordExpTypes(this.expTypes);
+    for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
+    this.host.recordCalls(this.calls);
+  }
+
   private resolve(t: A.Type): Ty {
     const r = this.host.resolveQuiet(this.m, t, this.typeParams);
     return this.anyToVar(r);
@@ -245,6 +272,10 @@ export class FunctionTyper {
         return { kind: 'ref', mut: t.mut, to: this.anyToVar(t.to) };
       case 'datatype':
         return { ...t, args: t.args.map((a) => this.anyToVar(a)) };
+      case 'tuple':
+        return { kind: 'tuple', elems: t.elems.map((a) => this.anyToVar(a)) };
+      case 'fun':
+        return { kind: 'fun', params: t.params.map((a) => this.anyToVar(a)), ret: this.anyToVar(t.ret) };
       default:
         return t;
     }

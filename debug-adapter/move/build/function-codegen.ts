@@ -9,12 +9,12 @@
 // Not compiled yet (reported as a diagnostic naming the construct): macro calls and lambdas, enums and
 // `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
 import type * as A from '../../../language/move/ast.ts';
-import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { FunctionInfo, MacroExpansionTypes, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
-import { substitute, type ResolvedCall } from '../../../language/move/typing.ts';
+import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -47,16 +47,9 @@ interface Context {
   /** Where an unlabelled `return` goes: the end of the macro body or lambda being inlined (undefined: `Ret`). */
   readonly returnTarget: BlockTarget | undefined;
   /** Types of this expansion of a macro body (typed with the call's argument types), when it is one. */
-  readonly expansion: Expansion | undefined;
+  readonly expansion: MacroExpansionTypes | undefined;
 }
 
-/** The types of one macro expansion: expressions, calls and binders of the macro body at that call. */
-export interface Expansion {
-  readonly expTypes: Map<A.Exp, Ty>;
-  readonly calls: Map<A.Exp, ResolvedCall>;
-  /** Binder type by declaration start offset. */
-  readonly binders: Map<number, Ty>;
-}
 
 /** The end of a block that values can leave early: a labelled block, a macro body, a lambda body. */
 interface BlockTarget {
@@ -128,11 +121,21 @@ export class FunctionCodegen {
   // ---- helpers
 
   private typeOf(e: A.Exp): Ty {
-    const expansion = this.ctx.expansion?.expTypes.get(e);
+    const expanded = this.ctx.expansion?.expTypes.get(e);
+    const expansion = expanded && !hasUnknown(expanded) ? expanded : undefined;
     const raw = expansion ?? this.program.expTypes.get(e);
     const t = raw && this.ctx.subst && !expansion ? substitute(raw, this.ctx.subst) : raw;
     if (!t || hasUnknown(t) || hasMacroParam(t)) throw new CodegenError('the type of this expression could not be inferred');
     return t;
+  }
+
+  private typeIfKnown(e: A.Exp): Ty | undefined {
+    try {
+      return this.typeOf(e);
+    } catch (err) {
+      if (err instanceof CodegenError) return undefined;
+      throw err;
+    }
   }
 
   private inContext<T>(ctx: Context, f: () => T): T {
@@ -318,6 +321,8 @@ export class FunctionCodegen {
   }
 
   private binderType(name: A.Name): Ty {
+    const expanded = this.ctx.expansion?.binders.get(name.loc.start);
+    if (expanded && !hasUnknown(expanded)) return expanded;
     const t = this.program.types.find((x) => x.file === this.ctx.module.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
     const type = t && this.ctx.subst ? substitute(t.type, this.ctx.subst) : t?.type;
     if (!type || hasUnknown(type) || hasMacroParam(type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
@@ -612,6 +617,8 @@ export class FunctionCodegen {
 
   /** The function a call resolved to during type checking, with its type arguments. */
   private resolved(e: A.Exp, what: string): { fn: FunctionInfo; typeArgs: Ty[] } {
+    const expanded = this.ctx.expansion?.calls.get(e);
+    if (expanded && !expanded.typeArgs.some(hasUnknown)) return expanded;
     const c = this.program.calls.get(e);
     if (!c) throw new CodegenError(`${what} could not be resolved`);
     if (this.ctx.subst) return { fn: c.fn, typeArgs: c.typeArgs.map((t) => substitute(t, this.ctx.subst!)) };
@@ -621,7 +628,7 @@ export class FunctionCodegen {
 
   private call(e: Extract<A.Exp, { kind: 'call' }>): void {
     const segs = e.path.segments;
-    const call = this.program.calls.get(e);
+    const call = this.ctx.expansion?.calls.get(e) ?? this.program.calls.get(e);
     if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
       // assert!(cond, code): abort with `code` unless `cond`.
       const ok = this.label();
@@ -702,8 +709,11 @@ export class FunctionCodegen {
     const module = this.program.modules.get(fn.module)!;
     const scopes = new ScopeStack<number>();
     scopes.reset();
+    // The body is typed again for this call, with the argument types (lambdas are typed where written).
+    const argTypes = args.map((a) => (a.exp.kind === 'lambda' ? undefined : this.inContext(a.ctx, () => this.typeIfKnown(a.exp))));
+    const expansion = this.program.typeMacroExpansion(fn, typeArgs, argTypes);
     this.targetBlock(undefined, resultType, (returnTarget) =>
-      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion: undefined }, () =>
+      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion }, () =>
         this.at(body.loc, () => {
           this.block(body, true);
           return body.result !== undefined && this.typeOf(body.result).kind !== 'any';
@@ -815,7 +825,8 @@ export class FunctionCodegen {
       if (e.kind === 'index') {
         const baseType = this.typeOf(e.base);
         const vec = baseType.kind === 'ref' ? baseType.to : baseType;
-        if (vec.kind !== 'vector') throw new CodegenError("'[]' on a non-vector is not compiled yet");
+        if (vec.kind === 'datatype') return this.borrowIndexed(e, baseType, vec, mut);
+        if (vec.kind !== 'vector') throw new CodegenError("'[]' on this type is not compiled");
         if (baseType.kind === 'ref') {
           this.exp(e.base);
           if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
@@ -840,6 +851,29 @@ export class FunctionCodegen {
       this.emit({ op: 'StLoc', local: slot });
       this.emit({ op: mut ? 'MutBorrowLoc' : 'ImmBorrowLoc', local: slot });
     });
+  }
+
+  /** `x[i]` on a type whose module declares `#[syntax(index)]` functions: a call to the (mut) one. */
+  private borrowIndexed(e: Extract<A.Exp, { kind: 'index' }>, baseType: Ty, dt: Extract<Ty, { kind: 'datatype' }>, mut: boolean): void {
+    const owner = this.program.modules.get(dt.module)!;
+    const fn = [...owner.functions.values()].find((f) => {
+      const first = f.params[0]?.type;
+      return f.decl.attributes.some((a) => a.name.value === 'syntax') && first?.kind === 'ref' && first.mut === mut && first.to.kind === 'datatype' && first.to.name === dt.name;
+    });
+    if (!fn) throw new CodegenError(`'${dt.name}' has no ${mut ? 'mutable ' : ''}index function`);
+    const first = fn.params[0].type as Extract<Ty, { kind: 'ref' }>;
+    const typeArgs: Ty[] = [];
+    // Type arguments from the container, the index arguments and the element type.
+    matchType(first.to, dt, typeArgs);
+    e.index.forEach((x, i) => fn.params[i + 1] && matchType(fn.params[i + 1].type, this.typeOf(x), typeArgs));
+    if (fn.returns[0]?.kind === 'ref') matchType(fn.returns[0].to, this.typeOf(e), typeArgs);
+    if (fn.typeParams.some((_, i) => !typeArgs[i])) throw new CodegenError(`the type arguments of '${fn.name}' could not be inferred`);
+    if (baseType.kind === 'ref') {
+      this.exp(e.base);
+      if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+    } else this.borrowPlace(e.base, mut);
+    for (const i of e.index) this.exp(i);
+    this.emitCall(fn, typeArgs);
   }
 
   private unary(e: Extract<A.Exp, { kind: 'unary' }>): void {
@@ -952,6 +986,19 @@ export class FunctionCodegen {
     this.place(end);
     this.loadResults(slots);
   }
+}
+
+/** Matches a declared type (with type parameters) against an actual one, filling `out[param index]`. */
+function matchType(pattern: Ty, actual: Ty, out: Ty[]): boolean {
+  if (pattern.kind === 'param') {
+    out[pattern.index] = actual;
+    return true;
+  }
+  if (pattern.kind !== actual.kind) return false;
+  if (pattern.kind === 'datatype' && actual.kind === 'datatype') return pattern.name === actual.name && pattern.args.every((p, i) => matchType(p, actual.args[i], out));
+  if (pattern.kind === 'vector' && actual.kind === 'vector') return matchType(pattern.elem, actual.elem, out);
+  if (pattern.kind === 'ref' && actual.kind === 'ref') return matchType(pattern.to, actual.to, out);
+  return true;
 }
 
 /** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */
