@@ -9,13 +9,14 @@
 // Not compiled yet (reported as a diagnostic naming the construct): macro calls and lambdas, enums and
 // `match`, labelled blocks, `#[syntax(index)]` on non-vectors, global storage builtins (Aptos).
 import type * as A from '../../../language/move/ast.ts';
-import type { FunctionInfo, MacroExpansionTypes, ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { DatatypeInfo, FunctionInfo, MacroExpansionTypes, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
+import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
 export interface FileLoc {
@@ -30,6 +31,8 @@ export interface FunctionOutput {
   readonly codeMap: FileLoc[];
   /** Names and declaration locations of the locals after the parameters. */
   readonly localNames: { name: string; loc: FileLoc }[];
+  /** VariantSwitch targets (Sui enums). */
+  readonly jumpTables: M.VariantJumpTable[];
 }
 
 /**
@@ -73,7 +76,6 @@ const VECTOR_INSTRUCTIONS: Record<string, 'VecPack' | 'VecUnpack' | 'VecLen' | '
   swap: 'VecSwap',
 };
 
-type Label = { pc: number | undefined; patches: number[] };
 
 export class FunctionCodegen {
   private readonly code: M.Instruction[] = [];
@@ -86,6 +88,8 @@ export class FunctionCodegen {
   private byName = 0;
   private readonly loops: { start: Label; end: Label; results: number[]; label: string | undefined }[] = [];
   private readonly blocks: BlockTarget[] = [];
+  /** VariantSwitch tables, resolved to offsets when the function is done. */
+  private readonly switches: { headEnum: number; targets: Label[] }[] = [];
   private loc: A.Loc;
   private readonly paramCount: number;
   /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
@@ -115,7 +119,8 @@ export class FunctionCodegen {
     this.ctx.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
-    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
+    const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
+    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames, jumpTables };
   }
 
   // ---- helpers
@@ -277,6 +282,39 @@ export class FunctionCodegen {
       if (this.typeOf(value).kind !== 'any') this.storeResults(target.results);
     }
     this.jump('Branch', target.end);
+  }
+
+  private matchHost(): MatchHost {
+    return {
+      program: this.program,
+      t: this.t,
+      emit: (i) => this.emit(i),
+      label: () => this.label(),
+      place: (l) => this.place(l),
+      jump: (op, l) => this.jump(op, l),
+      temp: (t) => this.temp(t),
+      declare: (name, t) => {
+        const slot = this.newLocal(t, name.value, name.loc);
+        this.ctx.scopes.declare(name.value, slot);
+        return slot;
+      },
+      exp: (e) => this.exp(e),
+      typeOf: (e) => this.typeOf(e),
+      scoped: (f) => this.scoped(f),
+      resultSlots: (t) => this.resultSlots(t),
+      storeResults: (slots) => this.storeResults(slots),
+      loadResults: (slots) => this.loadResults(slots),
+      addSwitch: (headEnum, targets) => this.switches.push({ headEnum, targets }) - 1,
+      literal: (v, t) => {
+        if (v.kind === 'number') return this.number(v.text, t);
+        if (v.kind === 'bool') {
+          this.emit({ op: v.value ? 'LdTrue' : 'LdFalse' });
+          return;
+        }
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(v, t, this.program, this.ctx.module)) });
+      },
+      unreachable: (at) => this.abortWith(undefined, at),
+    };
   }
 
   // ---- statements and blocks
@@ -526,7 +564,7 @@ export class FunctionCodegen {
       case 'lambda':
         throw new CodegenError('a lambda can only be passed to a macro');
       case 'match':
-        throw new CodegenError("'match' is not compiled yet");
+        return new MatchCodegen(this.matchHost(), e).run();
       case 'spec':
         return;
       case 'error':
@@ -594,6 +632,8 @@ export class FunctionCodegen {
         return;
       }
     }
+    const v = this.variantAt(e, e.path);
+    if (v) return this.emitPackVariant(v.t, v.dt, v.variant);
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
   }
 
@@ -658,7 +698,12 @@ export class FunctionCodegen {
       this.emit({ op: 'FreezeRef' });
       return;
     }
-    // Positional struct.
+    // Positional variant or struct.
+    const v = this.variantAt(e, e.path);
+    if (v) {
+      this.callArgs(e.args);
+      return this.emitPackVariant(v.t, v.dt, v.variant);
+    }
     const t = this.typeOf(e);
     if (t.kind === 'datatype' && t.module === this.m.key && this.m.datatypes.get(t.name)?.kind === 'struct') {
       this.callArgs(e.args);
@@ -761,8 +806,9 @@ export class FunctionCodegen {
     const t = this.typeOf(e);
     if (t.kind !== 'datatype') throw new CodegenError('not a struct');
     const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
-    if (dt.kind !== 'struct') throw new CodegenError('enum variants are not compiled yet');
-    const order = dt.fields.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
+    const variant = dt.kind === 'enum' ? this.variantOf(dt, e.path) : undefined;
+    const declared = variant === undefined ? dt.fields : dt.variants[variant].fields;
+    const order = declared.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
     const inOrder = order.every((o, i) => o === i);
     if (inOrder) for (const f of e.fields) this.exp(f.value);
     else {
@@ -775,7 +821,31 @@ export class FunctionCodegen {
       });
       for (const o of order) this.emit({ op: 'MoveLoc', local: slots[o] });
     }
-    this.emitPack(t);
+    if (variant !== undefined) this.emitPackVariant(t, dt, variant);
+    else this.emitPack(t);
+  }
+
+  private variantOf(dt: DatatypeInfo, path: A.Path): number {
+    const name = path.segments[path.segments.length - 1].value;
+    const i = dt.variants.findIndex((v) => v.name === name);
+    if (i < 0) throw new CodegenError(`'${dt.name}' has no variant '${name}'`);
+    return i;
+  }
+
+  private emitPackVariant(t: Extract<Ty, { kind: 'datatype' }>, dt: DatatypeInfo, variant: number): void {
+    if (t.module !== this.m.key) throw new CodegenError(`'${dt.name}' can only be constructed in its own module`);
+    const v = this.t.variant(dt.name, variant, t.args);
+    this.emit(v.generic ? { op: 'PackVariantGeneric', instantiation: v.index } : { op: 'PackVariant', handle: v.index });
+  }
+
+  /** The enum and variant a path names (`E::V`), when the expression's type is an enum. */
+  private variantAt(e: A.Exp, path: A.Path): { t: Extract<Ty, { kind: 'datatype' }>; dt: DatatypeInfo; variant: number } | undefined {
+    if (path.segments.length < 2) return undefined;
+    const t = this.typeOf(e);
+    if (t.kind !== 'datatype') return undefined;
+    const dt = this.program.modules.get(t.module)?.datatypes.get(t.name);
+    if (dt?.kind !== 'enum') return undefined;
+    return { t, dt, variant: this.variantOf(dt, path) };
   }
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
