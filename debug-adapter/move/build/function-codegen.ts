@@ -16,6 +16,7 @@ import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
+import { moveAtLastUse, releaseDeadReferences } from './last-use.ts';
 import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -90,6 +91,8 @@ export class FunctionCodegen {
   private readonly blocks: BlockTarget[] = [];
   /** VariantSwitch tables, resolved to offsets when the function is done. */
   private readonly switches: { headEnum: number; targets: Label[] }[] = [];
+  /** Pcs of copies written `copy x` in the source (never turned into moves). */
+  private readonly explicitCopies = new Set<number>();
   private loc: A.Loc;
   private readonly paramCount: number;
   /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
@@ -120,7 +123,10 @@ export class FunctionCodegen {
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
     const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
-    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames, jumpTables };
+    moveAtLastUse(this.code, jumpTables, this.explicitCopies);
+    const released = releaseDeadReferences(this.code, jumpTables, (l) => this.localType(l).kind === 'ref');
+    const codeMap = released.origin.map((pc) => this.codeMap[pc]);
+    return { code: released.code, locals: this.locals, codeMap, localNames: this.localNames, jumpTables };
   }
 
   // ---- helpers
@@ -611,7 +617,8 @@ export class FunctionCodegen {
         const target = this.useTarget.get(at);
         const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
         const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
-        this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        const pc = this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        if (e.moveOrCopy === 'copy') this.explicitCopies.add(pc);
         return;
       }
       const macroArg = this.ctx.macroArgs.get(segs[0].value);
@@ -850,7 +857,7 @@ export class FunctionCodegen {
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
     const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
-    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [this.macroReceiver(e.receiver, fn), ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     const recvType = this.typeOf(e.receiver);
     const first = fn.params[0]?.type;
     // Auto-borrow / freeze / read the receiver as the first parameter needs.
@@ -862,6 +869,26 @@ export class FunctionCodegen {
     }
     this.callArgs(e.args);
     this.emitCall(fn, typeArgs);
+  }
+
+  /**
+   * The receiver of a macro method call as the macro's first parameter takes it: `s.bytes.all!(..)` with
+   * `$v: &vector<T>` passes `&s.bytes` (the argument is substituted by name, so the borrow is written out).
+   */
+  private macroReceiver(receiver: A.Exp, fn: FunctionInfo): A.Exp {
+    const first = fn.params[0]?.type;
+    const recvType = this.typeOf(receiver);
+    if (first?.kind === 'ref' && recvType.kind !== 'ref') {
+      const borrow: A.Exp = { kind: 'unary', op: first.mut ? '&mut' : '&', operand: receiver, loc: receiver.loc };
+      this.program.expTypes.set(borrow, { kind: 'ref', mut: first.mut, to: recvType });
+      return borrow;
+    }
+    if (first && first.kind !== 'ref' && first.kind !== 'any' && recvType.kind === 'ref') {
+      const read: A.Exp = { kind: 'unary', op: '*', operand: receiver, loc: receiver.loc };
+      this.program.expTypes.set(read, recvType.to);
+      return read;
+    }
+    return receiver;
   }
 
   /** Pushes a reference to a place: a local, a field path, a vector element, or a reference value. */
