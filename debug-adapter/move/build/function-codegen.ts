@@ -615,7 +615,9 @@ export class FunctionCodegen {
         // would read it again on the next iteration).
         const at = segs[0].loc.start;
         const target = this.useTarget.get(at);
-        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
+        // References are left to the liveness pass (moveAtLastUse): source order is not evaluation order
+        // in `*r = *r + 1`, where the target's `r` is used last.
+        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length && this.localType(slot).kind !== 'ref';
         const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
         const pc = this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
         if (e.moveOrCopy === 'copy') this.explicitCopies.add(pc);
