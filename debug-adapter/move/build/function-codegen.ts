@@ -91,6 +91,7 @@ export class FunctionCodegen {
   private readonly blocks: BlockTarget[] = [];
   /** VariantSwitch tables, resolved to offsets when the function is done. */
   private readonly switches: { headEnum: number; targets: Label[] }[] = [];
+  private temps = 0;
   /** Pcs of copies written `copy x` in the source (never turned into moves). */
   private readonly explicitCopies = new Set<number>();
   private loc: A.Loc;
@@ -126,7 +127,24 @@ export class FunctionCodegen {
     moveAtLastUse(this.code, jumpTables, this.explicitCopies);
     const released = releaseDeadReferences(this.code, jumpTables, (l) => this.localType(l).kind === 'ref');
     const codeMap = released.origin.map((pc) => this.codeMap[pc]);
-    return { code: released.code, locals: this.locals, codeMap, localNames: this.localNames, jumpTables };
+    const order = this.localOrder();
+    return {
+      code: renumberLocals(released.code, this.paramCount, order),
+      locals: order.map((i) => this.locals[i]),
+      codeMap,
+      localNames: order.map((i) => this.localNames[i]),
+      jumpTables,
+    };
+  }
+
+  /**
+   * The order of the locals after the parameters, as the Move compiler numbers them: by name (its
+   * locals live in a map sorted by name; temporaries are named `%#1`, `%#2`... and come first).
+   * Same names keep their declaration order. Gives `old index - paramCount` per new position.
+   */
+  private localOrder(): number[] {
+    const key = (i: number) => `${this.localNames[i].name}#`;
+    return this.locals.map((_, i) => i).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a - b));
   }
 
   // ---- helpers
@@ -200,7 +218,7 @@ export class FunctionCodegen {
     return index;
   }
   private temp(t: Ty): number {
-    return this.newLocal(t, `%#${this.locals.length}`, this.loc);
+    return this.newLocal(t, `%#${++this.temps}`, this.loc);
   }
 
   private lookup(name: string): number | undefined {
@@ -506,7 +524,11 @@ export class FunctionCodegen {
         // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
         this.loops.push({ start, end, results: [], label: e.label?.value });
         this.exp(e.cond);
+        // `while (c) b` is `loop { if (c) b else break }`: the then-branch jumps to the body.
+        const body = this.label();
         this.jump('BrFalse', end);
+        this.jump('Branch', body);
+        this.place(body);
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
         this.jump('Branch', start);
@@ -679,10 +701,13 @@ export class FunctionCodegen {
     const segs = e.path.segments;
     const call = this.ctx.expansion?.calls.get(e) ?? this.program.calls.get(e);
     if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
-      // assert!(cond, code): abort with `code` unless `cond`.
+      // assert!(cond, code) is `if (cond) () else abort code`, laid out as the Move compiler does.
+      const fail = this.label();
       const ok = this.label();
       this.exp(e.args[0]);
-      this.jump('BrTrue', ok);
+      this.jump('BrFalse', fail);
+      this.jump('Branch', ok);
+      this.place(fail);
       this.abortWith(e.args[1], e.loc);
       this.place(ok);
       return;
@@ -996,17 +1021,20 @@ export class FunctionCodegen {
 
   private binary(e: Extract<A.Exp, { kind: 'binary' }>): void {
     if (e.op === '&&' || e.op === '||') {
-      // Short circuit through a local: the stack is empty at the join.
+      // `a && b` is `if (a) b else false`, `a || b` is `if (a) true else b`, through a local: the stack
+      // is empty at the join.
       const slot = this.temp({ kind: 'prim', name: 'bool' });
-      const short = this.label();
+      const other = this.label();
       const end = this.label();
       this.exp(e.left);
-      this.jump(e.op === '&&' ? 'BrFalse' : 'BrTrue', short);
-      this.exp(e.right);
+      this.jump('BrFalse', other);
+      if (e.op === '&&') this.exp(e.right);
+      else this.emit({ op: 'LdTrue' });
       this.emit({ op: 'StLoc', local: slot });
       this.jump('Branch', end);
-      this.place(short);
-      this.emit({ op: e.op === '&&' ? 'LdFalse' : 'LdTrue' });
+      this.place(other);
+      if (e.op === '&&') this.emit({ op: 'LdFalse' });
+      else this.exp(e.right);
       this.emit({ op: 'StLoc', local: slot });
       this.place(end);
       this.emit({ op: 'MoveLoc', local: slot });
@@ -1085,6 +1113,18 @@ export class FunctionCodegen {
     this.place(end);
     this.loadResults(slots);
   }
+}
+
+/** Rewrites local operands after the locals were reordered (`order[new] = old`, both after the parameters). */
+function renumberLocals(code: M.Instruction[], paramCount: number, order: readonly number[]): M.Instruction[] {
+  const newIndex = new Map(order.map((old, i) => [old + paramCount, i + paramCount]));
+  return code.map((i) => {
+    if (i.op === 'CopyLoc' || i.op === 'MoveLoc' || i.op === 'StLoc' || i.op === 'ImmBorrowLoc' || i.op === 'MutBorrowLoc') {
+      const to = newIndex.get(i.local);
+      return to === undefined ? i : { ...i, local: to };
+    }
+    return i;
+  });
 }
 
 /** Matches a declared type (with type parameters) against an actual one, filling `out[param index]`. */
