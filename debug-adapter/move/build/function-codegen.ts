@@ -16,7 +16,7 @@ import { CodegenError, type ModuleTables } from './module-tables.ts';
 import { constantBytes } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
-import { moveAtLastUse, releaseDeadReferences } from './last-use.ts';
+import { moveAtLastUse, releaseDeadReferences, removeUnreachable } from './last-use.ts';
 import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -124,9 +124,11 @@ export class FunctionCodegen {
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
     const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
-    moveAtLastUse(this.code, jumpTables, this.explicitCopies);
-    const released = releaseDeadReferences(this.code, jumpTables, (l) => this.localType(l).kind === 'ref');
-    const codeMap = released.origin.map((pc) => this.codeMap[pc]);
+    const reachable = removeUnreachable(this.code, jumpTables);
+    const explicitCopies = new Set(reachable.origin.flatMap((old, pc) => (this.explicitCopies.has(old) ? [pc] : [])));
+    moveAtLastUse(reachable.code, jumpTables, explicitCopies);
+    const released = releaseDeadReferences(reachable.code, jumpTables, (l) => this.localType(l).kind === 'ref');
+    const codeMap = released.origin.map((pc) => this.codeMap[reachable.origin[pc]]);
     const order = this.localOrder();
     return {
       code: renumberLocals(released.code, this.paramCount, order),

@@ -51,7 +51,9 @@ function liveness(code: readonly M.Instruction[], succ: readonly number[][]): Se
 /**
  * Releases references that die on one side of a branch: `MoveLoc r; Pop` on that edge (the Move
  * compiler does the same), so a borrow held in a local ends where the reference is last used, not when
- * the function returns. Returns the new code and, per new pc, the old pc it comes from (for locations).
+ * the function returns. The release goes at the start of the edge's target when the edge is its only
+ * way in (as the Move compiler places it), otherwise in a block of its own appended to the code.
+ * Returns the new code and, per new pc, the old pc it comes from (for locations).
  */
 export function releaseDeadReferences(
   code: readonly M.Instruction[],
@@ -60,55 +62,116 @@ export function releaseDeadReferences(
 ): { code: M.Instruction[]; origin: number[] } {
   const succ = code.map((_, pc) => successors(code, pc, tables));
   const liveIn = liveness(code, succ);
+  const preds = new Array<number>(code.length + 1).fill(0);
+  succ.forEach((ss) => new Set(ss).forEach((s) => preds[s]++));
   const deadOn = (pc: number, s: number): number[] => {
     const out = new Set<number>();
     for (const x of succ[pc]) for (const l of liveIn[x] ?? []) out.add(l);
     return [...out].filter((l) => isReference(l) && !liveIn[s]?.has(l)).sort((a, b) => a - b);
   };
+  // Releases placed before an old pc (entered only through the edge that needs them), and stubs.
+  const before = new Map<number, number[]>();
+  const stubs: { from: number; target: number; dead: number[] }[] = [];
+  const stubOf = new Map<string, number>();
+  for (let pc = 0; pc < code.length; pc++) {
+    const i = code[pc];
+    const taken = i.op === 'BrTrue' || i.op === 'BrFalse' ? [i.offset] : i.op === 'VariantSwitch' ? [...new Set(tables[i.jumpTable].offsets)] : [];
+    for (const target of taken) {
+      const dead = deadOn(pc, target);
+      if (!dead.length) continue;
+      if (preds[target] === 1 && !before.has(target)) before.set(target, dead);
+      else {
+        stubOf.set(`${pc}>${target}`, stubs.length);
+        stubs.push({ from: pc, target, dead });
+      }
+    }
+    if (i.op === 'BrTrue' || i.op === 'BrFalse') {
+      const fall = deadOn(pc, pc + 1);
+      // The fall-through successor has a second way in (the branch's own target is elsewhere); other
+      // jumps to it land after the release, so it applies to this edge only.
+      if (fall.length) before.set(pc + 1, [...(before.get(pc + 1) ?? []), ...fall]);
+    }
+  }
   const out: M.Instruction[] = [];
   const origin: number[] = [];
   const newPc: number[] = [];
-  const stubs: { from: number; target: number; dead: number[]; patch: (at: number) => void }[] = [];
   const release = (dead: number[], from: number) => {
     for (const l of dead) {
       out.push({ op: 'MoveLoc', local: l }, { op: 'Pop' });
       origin.push(from, from);
     }
   };
-  for (let pc = 0; pc < code.length; pc++) {
-    newPc[pc] = out.length;
-    const i = code[pc];
-    out.push(i);
+  const jumpLandsBefore = new Set<number>();
+  for (let pc = 0; pc <= code.length; pc++) {
+    const dead = before.get(pc);
+    if (dead) {
+      // Entered by a jump (single predecessor): the jump lands on the release. Entered by falling
+      // through a branch: jumps from elsewhere land after it.
+      const fallsIn = pc > 0 && (code[pc - 1].op === 'BrTrue' || code[pc - 1].op === 'BrFalse') && deadOn(pc - 1, pc).length > 0;
+      if (!fallsIn) jumpLandsBefore.add(pc);
+      newPc[pc] = out.length;
+      release(dead, pc > 0 ? pc - 1 : pc);
+      if (fallsIn) newPc[pc] = out.length;
+    } else newPc[pc] = out.length;
+    if (pc === code.length) break;
+    out.push(code[pc]);
     origin.push(pc);
-    if (i.op === 'BrTrue' || i.op === 'BrFalse') {
-      const at = out.length - 1;
-      const taken = deadOn(pc, i.offset);
-      if (taken.length) stubs.push({ from: pc, target: i.offset, dead: taken, patch: (stub) => (out[at] = { ...i, offset: stub }) });
-      const fall = deadOn(pc, pc + 1);
-      if (fall.length) release(fall, pc);
-    } else if (i.op === 'VariantSwitch') {
-      const jt = i.jumpTable;
-      for (const target of new Set(tables[jt].offsets)) {
-        const dead = deadOn(pc, target);
-        // Runs after the offsets were moved to new pcs: entries for `target` now read newPc[target].
-        const patch = (stub: number) => (tables[jt] = { ...tables[jt], offsets: tables[jt].offsets.map((o) => (o === newPc[target] ? stub : o)) });
-        if (dead.length) stubs.push({ from: pc, target, dead, patch });
-      }
+  }
+  const stubStart: number[] = [];
+  let at = out.length;
+  for (const st of stubs) {
+    stubStart.push(at);
+    at += st.dead.length * 2 + 1;
+  }
+  const oldOf = origin.slice();
+  const target = (from: number, to: number) => {
+    const k = stubOf.get(`${from}>${to}`);
+    return k === undefined ? newPc[to] : stubStart[k];
+  };
+  for (let n = 0; n < out.length; n++) {
+    const i = out[n];
+    if (i.op === 'Branch' || i.op === 'BrTrue' || i.op === 'BrFalse') out[n] = { ...i, offset: target(oldOf[n], i.offset) };
+    else if (i.op === 'VariantSwitch') {
+      const from = oldOf[n];
+      tables[i.jumpTable] = { ...tables[i.jumpTable], offsets: tables[i.jumpTable].offsets.map((o) => target(from, o)) };
     }
   }
-  newPc[code.length] = out.length;
-  // Jumps to old pcs now go to their new positions; stubs are appended after the code.
-  const remapped = out.map((i) => (i.op === 'Branch' || i.op === 'BrTrue' || i.op === 'BrFalse' ? { ...i, offset: newPc[i.offset] } : i));
-  for (let k = 0; k < tables.length; k++) tables[k] = { ...tables[k], offsets: tables[k].offsets.map((o) => newPc[o]) };
-  out.length = 0;
-  out.push(...remapped);
   for (const st of stubs) {
-    const at = out.length;
     release(st.dead, st.from);
     out.push({ op: 'Branch', offset: newPc[st.target] });
     origin.push(st.from);
-    st.patch(at);
   }
+  return { code: out, origin };
+}
+
+/**
+ * Drops instructions no path from the entry reaches (after a `return` or an `abort`, the jump past an
+ * `else` that never falls through...), as the Move compiler's output has none.
+ */
+export function removeUnreachable(code: readonly M.Instruction[], tables: M.VariantJumpTable[]): { code: M.Instruction[]; origin: number[] } {
+  const reached = new Array<boolean>(code.length).fill(false);
+  const work = [0];
+  while (work.length) {
+    const pc = work.pop()!;
+    if (pc >= code.length || reached[pc]) continue;
+    reached[pc] = true;
+    work.push(...successors(code, pc, tables));
+  }
+  const newPc: number[] = [];
+  const out: M.Instruction[] = [];
+  const origin: number[] = [];
+  for (let pc = 0; pc < code.length; pc++) {
+    newPc[pc] = out.length;
+    if (!reached[pc]) continue;
+    out.push(code[pc]);
+    origin.push(pc);
+  }
+  newPc[code.length] = out.length;
+  for (let n = 0; n < out.length; n++) {
+    const i = out[n];
+    if (i.op === 'Branch' || i.op === 'BrTrue' || i.op === 'BrFalse') out[n] = { ...i, offset: newPc[i.offset] };
+  }
+  for (let k = 0; k < tables.length; k++) tables[k] = { ...tables[k], offsets: tables[k].offsets.map((o) => newPc[o]) };
   return { code: out, origin };
 }
 
