@@ -526,11 +526,7 @@ export class FunctionCodegen {
         // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
         this.loops.push({ start, end, results: [], label: e.label?.value });
         this.exp(e.cond);
-        // `while (c) b` is `loop { if (c) b else break }`: the then-branch jumps to the body.
-        const body = this.label();
         this.jump('BrFalse', end);
-        if (process.env.X_NOBR !== '1') this.jump('Branch', body);
-        this.place(body);
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
         this.jump('Branch', start);
