@@ -8,6 +8,7 @@ import type * as A from '../../../language/move/ast.ts';
 import type { DatatypeInfo, Program } from '../../../language/move/program.ts';
 import type { Ty } from '../../../language/move/types.ts';
 import { substitute } from '../../../language/move/typing.ts';
+import { expandOr } from '../../../language/move/exhaustiveness.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
 
@@ -371,22 +372,5 @@ function binds(p: A.Pattern): boolean {
       return p.alts.some(binds);
     default:
       return false;
-  }
-}
-
-/** `A | B` anywhere in a pattern becomes one pattern per alternative. */
-export function expandOr(p: A.Pattern): A.Pattern[] {
-  switch (p.kind) {
-    case 'or':
-      return p.alts.flatMap(expandOr);
-    case 'at':
-      return expandOr(p.pattern).map((x) => ({ ...p, pattern: x }));
-    case 'ctor': {
-      let combos: { name: A.Name; pattern: A.Pattern }[][] = [[]];
-      for (const f of p.fields) combos = combos.flatMap((c) => expandOr(f.pattern).map((x) => [...c, { name: f.name, pattern: x }]));
-      return combos.map((fields) => ({ ...p, fields }));
-    }
-    default:
-      return [p];
   }
 }

@@ -31,6 +31,8 @@ interface Case {
   after?: string;
   message: RegExp;
   severity?: 'error' | 'warning';
+  /** The diagnostic code, when the case pins it. */
+  code?: string;
 }
 
 const cases: Case[] = [
@@ -74,6 +76,16 @@ const cases: Case[] = [
   { name: 'if branches differ', src: 'module app::m;\nfun f(c: bool): u64 { if (c) 1 else false }', at: 'false', message: /The branches of this 'if' have different types/ },
   { name: 'arithmetic on bool', src: 'module app::m;\nfun f(): bool { true + false }', at: 'true', after: '{ ', message: /'\+' needs integers, found 'bool'/ },
   { name: 'reference in a field', src: 'module app::m;\npublic struct S { r: &u64 }', at: '&u64', message: /A field cannot hold a reference/ },
+  // Exhaustiveness of match, abilities of values in bodies, references to locals returned.
+  { name: 'match missing a variant', code: 'E03016', src: 'module app::m;\npublic enum E has drop { A, B(u8), C { x: u64 } }\nfun f(e: E): u64 { match (e) { E::A => 1, E::B(_) => 2 } }', at: 'e', after: 'match (', message: /This 'match' does not cover every value: E::C \{ x: _ \} is not matched/ },
+  { name: 'match missing a nested variant', code: 'E03016', src: 'module app::m;\npublic enum In has drop { X, Y }\npublic enum E has drop { A(In), B }\nfun f(e: &E): u64 { match (e) { E::A(In::X) => 1, E::B => 2 } }', at: 'e', after: 'match (', message: /E::A\(In::Y\) is not matched/ },
+  { name: 'match on an integer without a wildcard', code: 'E03016', src: 'module app::m;\nfun f(x: u8): u64 { match (x) { 0 => 1, 1 => 2 } }', at: 'x', after: 'match (', message: /_ is not matched/ },
+  { name: 'guarded arm does not make a match exhaustive', code: 'E03016', src: 'module app::m;\npublic enum E has drop { A(u8), B }\nfun f(e: E): u64 { match (e) { E::A(n) if (n > 1) => 1, E::B => 2 } }', at: 'e', after: 'match (', message: /E::A\(_\) is not matched/ },
+  { name: 'discarding a value without drop', code: 'E03017', src: 'module app::m;\npublic struct Ticket { id: u64 }\nfun make(): Ticket { Ticket { id: 1 } }\nfun f() { make(); }', at: 'make()', after: 'f() { ', message: /discarded, but its type 'Ticket' does not have 'drop'/ },
+  { name: 'let _ on a value without drop', code: 'E03017', src: 'module app::m;\npublic struct Ticket { id: u64 }\nfun f(t: Ticket) { let _ = t; }', at: '_', message: /'_' discards the value, but its type 'Ticket' does not have 'drop'/ },
+  { name: 'copy of a value without copy', code: 'E03019', src: 'module app::m;\npublic struct Ticket has drop { id: u64 }\nfun f(t: Ticket): Ticket { copy t }', at: 'copy t', message: /'t' cannot be copied: its type 'Ticket' does not have 'copy'/ },
+  { name: 'returning a reference to a local', code: 'E03018', src: 'module app::m;\nfun f(): &u64 { let x = 1; &x }', at: '&x', message: /Cannot return a reference to the local 'x'/ },
+  { name: 'returning a reference into a local struct', code: 'E03018', src: 'module app::m;\npublic struct S has drop { v: u64 }\nfun f(s: S): &u64 { return &s.v }', at: '&s.v', message: /Cannot return a reference to the local 's'/ },
 ];
 
 
@@ -84,6 +96,7 @@ for (const c of cases) {
     const d = diagnostics[0];
     assert.match(d.message, c.message);
     assert.equal(d.severity, c.severity ?? 'error');
+    if (c.code) assert.equal(d.code, c.code);
     const bytes = Buffer.from(c.src);
     const firstLine = c.at === 'nowhere' ? 0 : bytes.indexOf('\n');
     const start = c.after ? bytes.indexOf(c.after, firstLine) + c.after.length : bytes.indexOf(c.at, firstLine);
@@ -114,4 +127,16 @@ public fun twice(x: u64): u64 {
 }
 `;
   assert.deepEqual(check(src), []);
+});
+
+test('exhaustive matches, dropped values with drop and references to parameters are accepted', () => {
+  const src = `module app::m;
+public enum E has drop { A(bool), B { x: u64 } }
+public struct Ticket has drop { id: u64 }
+fun f(e: &E): u64 { match (e) { E::A(true) => 1, E::A(false) => 2, E::B { .. } => 3 } }
+fun g(b: bool): u64 { match (b) { true => 1, false => 0 } }
+fun h(t: &Ticket): &u64 { &t.id }
+fun k() { Ticket { id: 1 }; let _ = Ticket { id: 2 }; }
+`;
+  assert.deepEqual(check(src).map((d) => d.message), []);
 });
