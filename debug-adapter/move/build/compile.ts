@@ -62,6 +62,17 @@ export function compileModulesPartially(program: Program): { units: CompiledUnit
 }
 
 function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false): CompiledUnit | undefined {
+  try {
+    return compileModuleTables(program, m, diagnostics, partial);
+  } catch (e) {
+    // A declaration that cannot be written (a type that did not resolve, already reported): no module.
+    if (!(e instanceof CodegenError)) throw e;
+    diagnostics.push({ range: { start: m.decl.name.loc.start, end: m.decl.name.loc.end }, code: 'E04001', message: `Cannot compile module '${m.name}': ${e.message}.`, severity: 'error', file: m.file.path });
+    return undefined;
+  }
+}
+
+function compileModuleTables(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial: boolean): CompiledUnit | undefined {
   const hash = fileHash(m.file.source);
   const loc = (l: A.Loc) => ({ file_hash: hash, start: l.start, end: l.end });
   // Inlined macro code keeps the location in the macro's own file.
