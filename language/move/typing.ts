@@ -850,7 +850,8 @@ export class FunctionTyper {
     const segs = e.path.segments;
     if (segs.length === 1) {
       const name = segs[0].value;
-      const local = this.lookup(name);
+      // `f!(..)` is always a macro, even when a local is also called `f` (`let cases = ..; cases!(..)`).
+      const local = e.macro ? undefined : this.lookup(name);
       if (local) {
         // Calling a lambda parameter of a macro: `$f(x)`.
         const s = this.shallow(local);
