@@ -15,7 +15,7 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
-import { FunctionTyper, showType, type ResolvedCall, type TypingHost } from './typing.ts';
+import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -121,6 +121,15 @@ export interface Program {
   readonly units: Map<string, A.CompilationUnit>;
   /** What a later check of the same package may reuse (see incremental.ts). */
   readonly incremental: IncrementalState<Reference, TypeAt>;
+  /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
+  typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
+}
+
+/** The types of a macro body at one call: expressions, resolved calls, binders by declaration start. */
+export interface MacroExpansionTypes {
+  readonly expTypes: Map<A.Exp, Ty>;
+  readonly calls: Map<A.Exp, ResolvedCall>;
+  readonly binders: Map<number, Ty>;
 }
 
 export interface ProgramOptions {
@@ -222,7 +231,8 @@ class ProgramBuilder {
     }
     return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
       typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
-      incremental: { test: this.test, files: interfaces, bodies } };
+      incremental: { test: this.test, files: interfaces, bodies },
+      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns) };
   }
 
   /** Runs a body phase of one module, keeping what it produced under its file for a later recheck to reuse. */
@@ -234,6 +244,23 @@ class ProgramBuilder {
     for (let i = d; i < this.diagnostics.length; i++) mine.diagnostics.push(this.diagnostics[i]!);
     for (let i = r; i < this.references.length; i++) mine.references.push(this.references[i]!);
     for (let i = t; i < this.types.length; i++) mine.types.push(this.types[i]!);
+  }
+
+  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+    const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
+    const m = this.modules.get(fn.module)!;
+    const host: TypingHost = {
+      modules: this.modules,
+      resolveQuiet: (mod, t, params) => substitute(this.silently(() => this.resolveType(mod, t, params)), typeArgs),
+      functionQuiet: (mod, path) => this.functionQuiet(mod, path),
+      constructorQuiet: (mod, path) => this.constructorQuiet(mod, path),
+      report: () => undefined,
+      recordType: (loc, type) => out.binders.set(loc.start, type),
+      recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
+      recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
+    };
+    new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
+    return out;
   }
 
   private silently<T>(f: () => T): T {

@@ -11,8 +11,9 @@
 // drop at scope end), borrow rules, exhaustiveness of `match`.
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo, TypeParamInfo } from './program.ts';
-import { ABILITY_BIT, type Ty } from './types.ts';
+import { ABILITY_BIT, typeSome, type Ty } from './types.ts';
 import { ScopeStack } from './scopes.ts';
+import { unmatchedValue } from './exhaustiveness.ts';
 
 /** What the checker needs from the program (kept small so it can be driven by tests). */
 export interface TypingHost {
@@ -61,6 +62,14 @@ export class FunctionTyper {
   private returnType: Ty = UNIT;
   private readonly pendingHover: { loc: A.Loc; type: Ty }[] = [];
   private readonly expTypes = new Map<A.Exp, Ty>();
+  /** `match` expressions whose exhaustiveness is checked once the function's types are solved. */
+  private readonly pendingMatches: { e: Extract<A.Exp, { kind: 'match' }>; subject: Ty }[] = [];
+  /** Values that must have an ability, checked once types are solved: discarded values, `copy x`. */
+  private readonly pendingAbilities: { loc: A.Loc; type: Ty; ability: 'copy' | 'drop'; message: string; code: string }[] = [];
+  /** `&x` / `&mut x.f` borrowing a local value (not a reference): returning one leaves it dangling. */
+  private readonly borrowsOfLocals = new Map<A.Exp, string>();
+  /** Depth of lambda bodies being typed (a `return` there leaves the lambda, not the function). */
+  private lambdaDepth = 0;
   private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
   /** `use fun` aliases visible in this module: type key (`0x2::coin::Coin`, `vector`, `u64`) -> method -> function. */
@@ -221,13 +230,96 @@ export class FunctionTyper {
     this.returnType = fn.returns.length === 1 ? fn.returns[0] : { kind: 'tuple', elems: fn.returns };
     const body = this.block(f.body);
     this.expect(body, this.returnType, f.body.result?.loc ?? f.body.loc, f.body.result ? 'The function returns the wrong type' : 'The function must return a value');
+    if (f.body.result) this.checkNotDangling(f.body.result);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
+    for (const p of this.pendingAbilities) {
+      const t = this.zonk(p.type, true);
+      if (this.lacks(t, p.ability)) this.host.report(p.loc, p.code, p.message.replace('{type}', showType(t, this.m)));
+    }
+    for (const { e, subject } of this.pendingMatches) {
+      const t = this.zonk(subject, true);
+      if (typeSome(t, (x) => x.kind === 'error' || x.kind === 'param' || x.kind === 'any')) continue;
+      const example = unmatchedValue(e.arms, t, this.host.modules);
+      if (example) this.host.report(e.subject.loc, 'E03016', `This 'match' does not cover every value: ${example} is not matched. Add an arm for it, or a '_' arm.`);
+    }
     // In a macro body an unsolved integer takes its type from each expansion (`let mut res = 1;` in
     // `num_pow!` is a u8 for u8 arguments): it stays unknown here rather than defaulting to u64.
     for (const [e, t] of this.expTypes) this.expTypes.set(e, f.macro ? this.zonkMacro(t) : this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
     for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);
+  }
+
+  /**
+   * Types a macro body for one call: `$T` are the call's type arguments (the host substitutes them) and
+   * each parameter takes its argument's type, so `_` parameters (`num_pow!($base: _, ...)`) and the
+   * integer literals that meet them get the types of this expansion, as when Move type checks the
+   * expanded code. Results go to the host's record* callbacks.
+   */
+  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): void {
+    const f = fn.decl;
+    if (!f.body) return;
+    this.typeParams = fn.typeParams;
+    this.scopes.reset();
+    fn.params.forEach((p, i) => {
+      const t = this.anyToVar(substitute(p.type, typeArgs));
+      const arg = argTypes[i];
+      if (arg) this.unify(arg, t);
+      this.scopes.declare(p.name, t);
+    });
+    const rets = fn.returns.map((r) => this.anyToVar(substitute(r, typeArgs)));
+    this.returnType = rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets };
+    this.unify(this.block(f.body), this.returnType);
+    for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
+    for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
+    this.host.recordExpTypes(this.expTypes);
+    for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
+    this.host.recordCalls(this.calls);
+  }
+
+  /** Whether a (solved) type certainly lacks an ability; unknown parts are given the benefit of the doubt. */
+  private lacks(t: Ty, ability: 'copy' | 'drop'): boolean {
+    const bit = ability === 'copy' ? 1 : 2;
+    switch (t.kind) {
+      case 'prim':
+        return ability === 'copy' && t.name === 'signer';
+      case 'vector':
+        return this.lacks(t.elem, ability);
+      case 'param':
+        return (this.typeParams[t.index]?.constraints ?? bit) & bit ? false : true;
+      case 'datatype': {
+        const dt = this.host.modules.get(t.module)?.datatypes.get(t.name);
+        if (!dt) return false;
+        if (!(dt.abilities & bit)) return true;
+        return t.args.some((a, i) => !dt.typeParams[i]?.phantom && this.lacks(a, ability));
+      }
+      case 'tuple':
+        return t.elems.some((x) => this.lacks(x, ability));
+      default:
+        return false;
+    }
+  }
+
+  /** The local a borrow expression starts from (`&x`, `&mut x.f.g`) when that local holds a value. */
+  private borrowedLocal(e: A.Exp): string | undefined {
+    let cur = e;
+    while (cur.kind === 'field') cur = cur.base;
+    if (cur.kind !== 'name' || cur.path.segments.length !== 1) return undefined;
+    const t = this.lookup(cur.path.segments[0].value);
+    if (!t) return undefined;
+    const s = this.shallow(t) as TyV;
+    // An unsolved integer literal type is a value; another unsolved type might still become a reference.
+    const unknown = s.kind === 'var' ? !this.intVars.has(s.id) : s.kind === 'error';
+    return s.kind === 'ref' || unknown ? undefined : cur.path.segments[0].value;
+  }
+
+  /** A function cannot return a reference to one of its own locals: the local is gone after the call. */
+  private checkNotDangling(e: A.Exp): void {
+    const values = e.kind === 'tuple' ? e.elems : [e];
+    for (const v of values) {
+      const local = this.borrowsOfLocals.get(v);
+      if (local) this.host.report(v.loc, 'E03018', `Cannot return a reference to the local '${local}': it no longer exists when the function returns.`);
+    }
   }
 
   private resolve(t: A.Type): Ty {
@@ -246,6 +338,10 @@ export class FunctionTyper {
         return { kind: 'ref', mut: t.mut, to: this.anyToVar(t.to) };
       case 'datatype':
         return { ...t, args: t.args.map((a) => this.anyToVar(a)) };
+      case 'tuple':
+        return { kind: 'tuple', elems: t.elems.map((a) => this.anyToVar(a)) };
+      case 'fun':
+        return { kind: 'fun', params: t.params.map((a) => this.anyToVar(a)), ret: this.anyToVar(t.ret) };
       default:
         return t;
     }
@@ -263,7 +359,11 @@ export class FunctionTyper {
             else t = v;
           }
           this.bindPattern(s.bind, t);
-        } else if (s.kind === 'exp') this.exp(s.exp);
+        } else if (s.kind === 'exp') {
+          const t = this.exp(s.exp);
+          // `e;` discards e's value, which needs `drop` (as in `let _ = e;`).
+          if (s.semicolon) this.pendingAbilities.push({ loc: s.exp.loc, type: t, ability: 'drop', code: 'E03017', message: "The value of this expression is discarded, but its type '{type}' does not have 'drop'. Use it, or destroy it with its module's function." });
+        }
       }
       if (b.result) return this.exp(b.result);
       // A block ending in `abort`/`return`/infinite loop never yields; otherwise `()`.
@@ -282,6 +382,7 @@ export class FunctionTyper {
   private bindPattern(b: A.Bind, t: Ty): void {
     switch (b.kind) {
       case 'var':
+        if (b.name.value === '_') this.pendingAbilities.push({ loc: b.loc, type: t, ability: 'drop', code: 'E03017', message: "'_' discards the value, but its type '{type}' does not have 'drop'." });
         this.declare(b.name, t);
         return;
       case 'tuple': {
@@ -433,6 +534,8 @@ export class FunctionTyper {
         }
         if (e.op === '&' || e.op === '&mut') {
           const inner = this.exp(e.operand);
+          const root = this.borrowedLocal(e.operand);
+          if (root) this.borrowsOfLocals.set(e, root);
           const s = this.shallow(inner);
           // `&r.f` where r.f is already typed as a value of the field: one reference.
           if (s.kind === 'ref' && e.operand.kind !== 'field' && e.operand.kind !== 'index') {
@@ -507,6 +610,7 @@ export class FunctionTyper {
         return { kind: 'any' };
       case 'return': {
         const v = e.value ? this.exp(e.value) : UNIT;
+        if (e.value && !e.label && this.lambdaDepth === 0) this.checkNotDangling(e.value);
         if (!e.label) this.expect(v, this.returnType, e.value?.loc ?? e.loc, 'The returned value');
         return { kind: 'any' };
       }
@@ -534,6 +638,7 @@ export class FunctionTyper {
             else if (!isNever(this.shallow(t)) && !this.unify(t, result)) this.host.report(arm.body.loc, 'E03010', `The arms of this 'match' have different types: '${this.text(result)}' and '${this.text(t)}'.`);
           });
         }
+        this.pendingMatches.push({ e, subject });
         return result ?? { kind: 'any' };
       }
       case 'spec':
@@ -549,6 +654,7 @@ export class FunctionTyper {
       const local = this.lookup(segs[0].value);
       if (local) {
         this.pendingHover.push({ loc: segs[0].loc, type: local });
+        if (e.moveOrCopy === 'copy') this.pendingAbilities.push({ loc: e.loc, type: local, ability: 'copy', code: 'E03019', message: `'${segs[0].value}' cannot be copied: its type '{type}' does not have 'copy'.` });
         return local;
       }
       const c = this.m.constants.get(segs[0].value);
@@ -731,7 +837,9 @@ export class FunctionTyper {
       const saved = this.returnType;
       this.returnType = ret;
       this.loopTypes.push(ret);
+      this.lambdaDepth++;
       const body = this.exp(e.body);
+      this.lambdaDepth--;
       this.loopTypes.pop();
       this.returnType = saved;
       this.unify(body, ret);
@@ -743,7 +851,8 @@ export class FunctionTyper {
     const segs = e.path.segments;
     if (segs.length === 1) {
       const name = segs[0].value;
-      const local = this.lookup(name);
+      // `f!(..)` is always a macro, even when a local is also called `f` (`let cases = ..; cases!(..)`).
+      const local = e.macro ? undefined : this.lookup(name);
       if (local) {
         // Calling a lambda parameter of a macro: `$f(x)`.
         const s = this.shallow(local);

@@ -77,6 +77,17 @@ export function compileModulesPartially(program: Program, options: CompileOption
 }
 
 function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial = false, target: MoveTarget = 'sui'): CompiledUnit | undefined {
+  try {
+    return compileModuleTables(program, m, diagnostics, partial, target);
+  } catch (e) {
+    // A declaration that cannot be written (a type that did not resolve, already reported): no module.
+    if (!(e instanceof CodegenError)) throw e;
+    diagnostics.push({ range: { start: m.decl.name.loc.start, end: m.decl.name.loc.end }, code: 'E04001', message: `Cannot compile module '${m.name}': ${e.message}.`, severity: 'error', file: m.file.path });
+    return undefined;
+  }
+}
+
+function compileModuleTables(program: Program, m: ModuleInfo, diagnostics: Diagnostic[], partial: boolean, target: MoveTarget): CompiledUnit | undefined {
   const hash = fileHash(m.file.source);
   // Sui names carry the compiler's `#<scope>#<index>` suffix; Aptos source maps hold the plain name.
   const sourceName = (name: string) => (target === 'aptos' ? name : `${name}#0#0`);
@@ -95,9 +106,10 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     diagnostics.push({ range: { start: l.start, end: l.end }, code: 'E04001', message, severity: 'error', file: m.file.path });
   };
   const structs = [...m.datatypes.values()].filter((d) => d.kind === 'struct');
-  for (const d of m.datatypes.values()) if (d.kind === 'enum') fail(d.decl.name.loc, `Enum '${d.name}': enums are not compiled yet by chainstep's compiler (use 'sui move build').`);
+  const enums = [...m.datatypes.values()].filter((d) => d.kind === 'enum');
   const structDefIndex = new Map(structs.map((d, i) => [d.name, i]));
   const t = new ModuleTables(program.modules, m, structDefIndex);
+  enums.forEach((d, i) => t.enumDefIndex.set(d.name, i));
   let ok = !diagnostics.some((d) => d.file === m.file.path && d.severity === 'error');
 
   const structDefs: M.StructDefinition[] = structs.map((d) => ({
@@ -128,6 +140,14 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     }
   }
 
+  const enumDefs: M.EnumDefinition[] = enums.map((d) => ({
+    handle: t.datatypeHandle(m.key, d.name),
+    variants: d.variants.map((v) => ({
+      name: t.identifier(v.name),
+      fields: v.fields.map((f, i) => ({ name: t.identifier(v.positional ? `pos${i}` : f.name), type: t.token(f.type) })),
+    })),
+  }));
+
   const functions = [...m.functions.values()].filter((f) => !f.decl.macro);
   const outputs: (FunctionOutput | undefined)[] = [];
   for (const fn of functions) {
@@ -157,7 +177,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       visibility: fn.decl.visibility === 'public' ? 'public' : fn.decl.visibility === 'private' ? 'private' : 'friend',
       isEntry: fn.decl.entry,
       acquires: acquiredStructs(fn.decl, structDefIndex),
-      code: out ? { locals: t.signature(out.locals), code: out.code, jumpTables: [] } : undefined,
+      code: out ? { locals: t.signature(out.locals), code: out.code, jumpTables: out.jumpTables } : undefined,
     };
   });
 
@@ -167,7 +187,7 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
     friendDecls: [], structDefInstantiations: t.structDefInstantiations, functionInstantiations: t.functionInstantiations,
     fieldInstantiations: t.fieldInstantiations, signatures: t.signatures, identifiers: t.identifiers, addressIdentifiers: t.addressIdentifiers,
     constants: t.constants, metadata: [], structDefs, functionDefs,
-    enumDefs: [], enumDefInstantiations: [], variantHandles: [], variantInstantiationHandles: [],
+    enumDefs, enumDefInstantiations: t.enumDefInstantiations, variantHandles: t.variantHandles, variantInstantiationHandles: t.variantInstantiationHandles,
     structVariantHandles: [], structVariantInstantiations: [], variantFieldHandles: [], variantFieldInstantiations: [],
   };
 
@@ -199,12 +219,21 @@ function compileModule(program: Program, m: ModuleInfo, diagnostics: Diagnostic[
       fields: decl.fields.map((f) => loc(f.loc)),
     };
   });
+  const enumMap: Record<string, object> = {};
+  enums.forEach((d, i) => {
+    const decl = d.decl as A.EnumDecl;
+    enumMap[String(i)] = {
+      definition_location: loc(decl.name.loc),
+      type_parameters: decl.typeParams.map((p) => [p.name.value, loc(p.name.loc)]),
+      variants: decl.variants.map((v) => [[v.name.value, loc(v.name.loc)], v.fields.map((f) => loc(f.loc))]),
+    };
+  });
   const debugInfo = {
     version: 2,
     definition_location: loc(m.decl.name.loc),
     module_name: [m.address.replace(/^0x/, '').padStart(64, '0'), m.name],
     struct_map: structMap,
-    enum_map: {},
+    enum_map: enumMap,
     function_map: functionMap,
     constant_map: Object.fromEntries([...m.constants.keys()].map((name, i) => [name, constantIndex.get(name) ?? i])),
   };

@@ -10,7 +10,7 @@
 // `match`, labelled blocks, `#[syntax(index)]` on non-vectors. Global storage builtins (`move_to`,
 // `borrow_global`, ...) compile for the Aptos target only (Sui has no global storage).
 import type * as A from '../../../language/move/ast.ts';
-import type { FunctionInfo, ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { DatatypeInfo, FunctionInfo, MacroExpansionTypes, ModuleInfo, Program } from '../../../language/move/program.ts';
 import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
@@ -18,6 +18,8 @@ import { constantBytes, uleb } from './constants.ts';
 import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 import { forEachNode } from '../../../language/move/ast-walk.ts';
+import { moveAtLastUse, releaseDeadReferences, removeUnreachable } from './last-use.ts';
+import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
 export interface FileLoc {
@@ -32,6 +34,8 @@ export interface FunctionOutput {
   readonly codeMap: FileLoc[];
   /** Names and declaration locations of the locals after the parameters. */
   readonly localNames: { name: string; loc: FileLoc }[];
+  /** VariantSwitch targets (Sui enums). */
+  readonly jumpTables: M.VariantJumpTable[];
 }
 
 /**
@@ -46,6 +50,19 @@ interface Context {
   readonly subst: readonly Ty[] | undefined;
   /** `$x` parameters of the macro being inlined: the argument expression and the context it was written in. */
   readonly macroArgs: ReadonlyMap<string, { exp: A.Exp; ctx: Context }>;
+  /** Where an unlabelled `return` goes: the end of the macro body or lambda being inlined (undefined: `Ret`). */
+  readonly returnTarget: BlockTarget | undefined;
+  /** Types of this expansion of a macro body (typed with the call's argument types), when it is one. */
+  readonly expansion: MacroExpansionTypes | undefined;
+}
+
+
+/** The end of a block that values can leave early: a labelled block, a macro body, a lambda body. */
+interface BlockTarget {
+  readonly label: string | undefined;
+  readonly end: Label;
+  /** One local per value the block yields (none for `()` or a block that never yields). */
+  readonly results: number[];
 }
 
 const COPY = 1;
@@ -62,7 +79,6 @@ const VECTOR_INSTRUCTIONS: Record<string, 'VecPack' | 'VecUnpack' | 'VecLen' | '
   swap: 'VecSwap',
 };
 
-type Label = { pc: number | undefined; patches: number[] };
 
 /** Places written by `place = value` (not plain locals), each with the offset its value ends at. */
 function assignedPlaces(body: A.Block): { target: A.Loc; after: number }[] {
@@ -94,7 +110,13 @@ export class FunctionCodegen {
   private inlineDepth = 0;
   /** >0 while a macro argument is evaluated by name: it may run several times, so nothing is moved out. */
   private byName = 0;
-  private readonly loops: { start: Label; end: Label; result: number | undefined; label: string | undefined }[] = [];
+  private readonly loops: { start: Label; end: Label; results: number[]; label: string | undefined }[] = [];
+  private readonly blocks: BlockTarget[] = [];
+  /** VariantSwitch tables, resolved to offsets when the function is done. */
+  private readonly switches: { headEnum: number; targets: Label[] }[] = [];
+  private temps = 0;
+  /** Pcs of copies written `copy x` in the source (never turned into moves). */
+  private readonly explicitCopies = new Set<number>();
   private loc: A.Loc;
   private readonly paramCount: number;
   /** Binder location (`start`) of each local use (`start`), and the last use of each binder. */
@@ -115,7 +137,7 @@ export class FunctionCodegen {
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
-    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map() };
+    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map(), returnTarget: undefined, expansion: undefined };
     const placeTargets = fn.decl.body ? assignedPlaces(fn.decl.body) : [];
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
@@ -135,16 +157,50 @@ export class FunctionCodegen {
     this.ctx.scopes.reset(this.fn.params.map((p, i) => [p.name, i]));
     this.block(body, true);
     this.at(body.loc, () => this.emit({ op: 'Ret' }));
-    return { code: this.code, locals: this.locals, codeMap: this.codeMap, localNames: this.localNames };
+    const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
+    const reachable = removeUnreachable(this.code, jumpTables);
+    const explicitCopies = new Set(reachable.origin.flatMap((old, pc) => (this.explicitCopies.has(old) ? [pc] : [])));
+    moveAtLastUse(reachable.code, jumpTables, explicitCopies);
+    const released = releaseDeadReferences(reachable.code, jumpTables, (l) => this.localType(l).kind === 'ref');
+    const codeMap = released.origin.map((pc) => this.codeMap[reachable.origin[pc]]);
+    const order = this.localOrder();
+    return {
+      code: renumberLocals(released.code, this.paramCount, order),
+      locals: order.map((i) => this.locals[i]),
+      codeMap,
+      localNames: order.map((i) => this.localNames[i]),
+      jumpTables,
+    };
+  }
+
+  /**
+   * The order of the locals after the parameters, as the Move compiler numbers them: by name (its
+   * locals live in a map sorted by name; temporaries are named `%#1`, `%#2`... and come first).
+   * Same names keep their declaration order. Gives `old index - paramCount` per new position.
+   */
+  private localOrder(): number[] {
+    const key = (i: number) => `${this.localNames[i].name}#`;
+    return this.locals.map((_, i) => i).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a - b));
   }
 
   // ---- helpers
 
   private typeOf(e: A.Exp): Ty {
-    const raw = this.program.expTypes.get(e);
-    const t = raw && this.ctx.subst ? substitute(raw, this.ctx.subst) : raw;
+    const expanded = this.ctx.expansion?.expTypes.get(e);
+    const expansion = expanded && !hasUnknown(expanded) ? expanded : undefined;
+    const raw = expansion ?? this.program.expTypes.get(e);
+    const t = raw && this.ctx.subst && !expansion ? substitute(raw, this.ctx.subst) : raw;
     if (!t || hasUnknown(t) || hasMacroParam(t)) throw new CodegenError('the type of this expression could not be inferred');
     return t;
+  }
+
+  private typeIfKnown(e: A.Exp): Ty | undefined {
+    try {
+      return this.typeOf(e);
+    } catch (err) {
+      if (err instanceof CodegenError) return undefined;
+      throw err;
+    }
   }
 
   private inContext<T>(ctx: Context, f: () => T): T {
@@ -198,7 +254,7 @@ export class FunctionCodegen {
     return index;
   }
   private temp(t: Ty): number {
-    return this.newLocal(t, `%#${this.locals.length}`, this.loc);
+    return this.newLocal(t, `%#${++this.temps}`, this.loc);
   }
 
   private lookup(name: string): number | undefined {
@@ -237,6 +293,90 @@ export class FunctionCodegen {
     return t.kind === 'tuple' ? t.elems.length : 1;
   }
 
+  /** Locals that carry the value(s) of type `t` across a jump (none for `()` or a value that never comes). */
+  private resultSlots(t: Ty): number[] {
+    if (t.kind === 'any') return [];
+    if (t.kind === 'tuple') return t.elems.map((x) => this.temp(x));
+    return [this.temp(t)];
+  }
+  private storeResults(slots: readonly number[]): void {
+    for (let i = slots.length - 1; i >= 0; i--) this.emit({ op: 'StLoc', local: slots[i] });
+  }
+  private loadResults(slots: readonly number[]): void {
+    for (const s of slots) this.emit({ op: 'MoveLoc', local: s });
+  }
+
+  /**
+   * A block that can be left early (`'a: { ... return 'a v ... }`, a macro body with `return`, a lambda
+   * body with `return`). `body` compiles it and says whether it left its value on the stack. Without an
+   * early exit the value simply stays on the stack; otherwise it goes through the block's result locals.
+   */
+  private targetBlock(label: string | undefined, t: Ty, body: (target: BlockTarget) => boolean): void {
+    const target: BlockTarget & { results: number[]; type: Ty } = { label, end: this.label(), results: [], type: t };
+    this.blocks.push(target);
+    let yields: boolean;
+    try {
+      yields = body(target);
+    } finally {
+      this.blocks.pop();
+    }
+    if (target.end.patches.length === 0) return;
+    this.ensureResults(target);
+    if (yields) this.storeResults(target.results);
+    this.place(target.end);
+    this.loadResults(target.results);
+  }
+
+  private ensureResults(target: BlockTarget): void {
+    const t = target as BlockTarget & { results: number[]; type: Ty; allocated?: boolean };
+    if (t.allocated) return;
+    t.allocated = true;
+    t.results.push(...this.resultSlots(t.type));
+  }
+
+  /** `return 'a v`: v goes to the block's result locals, then control to the block's end. */
+  private exitTo(target: BlockTarget, value: A.Exp | undefined): void {
+    this.ensureResults(target);
+    if (value) {
+      this.exp(value);
+      if (this.typeOf(value).kind !== 'any') this.storeResults(target.results);
+    }
+    this.jump('Branch', target.end);
+  }
+
+  private matchHost(): MatchHost {
+    return {
+      program: this.program,
+      t: this.t,
+      emit: (i) => this.emit(i),
+      label: () => this.label(),
+      place: (l) => this.place(l),
+      jump: (op, l) => this.jump(op, l),
+      temp: (t) => this.temp(t),
+      declare: (name, t) => {
+        const slot = this.newLocal(t, name.value, name.loc);
+        this.ctx.scopes.declare(name.value, slot);
+        return slot;
+      },
+      exp: (e) => this.exp(e),
+      typeOf: (e) => this.typeOf(e),
+      scoped: (f) => this.scoped(f),
+      resultSlots: (t) => this.resultSlots(t),
+      storeResults: (slots) => this.storeResults(slots),
+      loadResults: (slots) => this.loadResults(slots),
+      addSwitch: (headEnum, targets) => this.switches.push({ headEnum, targets }) - 1,
+      literal: (v, t) => {
+        if (v.kind === 'number') return this.number(v.text, t);
+        if (v.kind === 'bool') {
+          this.emit({ op: v.value ? 'LdTrue' : 'LdFalse' });
+          return;
+        }
+        this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(v, t, this.program, this.ctx.module)) });
+      },
+      unreachable: (at) => this.abortWith(undefined, at),
+    };
+  }
+
   // ---- statements and blocks
 
   /** Compiles a block; its value is left on the stack (`keep`) or dropped. */
@@ -258,7 +398,7 @@ export class FunctionCodegen {
           this.bind(s.bind, this.typeOf(s.value));
         } else this.declareUninitialized(s.bind);
       } else if (s.kind === 'exp') this.effect(s.exp);
-      else throw new CodegenError("'use' inside a function body is not compiled yet");
+      // `use` inside a body only changes name resolution, which the front end has done.
     });
   }
 
@@ -279,6 +419,8 @@ export class FunctionCodegen {
   }
 
   private binderType(name: A.Name): Ty {
+    const expanded = this.ctx.expansion?.binders.get(name.loc.start);
+    if (expanded && !hasUnknown(expanded)) return expanded;
     const t = this.program.types.find((x) => x.file === this.ctx.module.file.path && x.loc.start === name.loc.start && x.loc.end === name.loc.end);
     const type = t && this.ctx.subst ? substitute(t.type, this.ctx.subst) : t?.type;
     if (!type || hasUnknown(type) || hasMacroParam(type)) throw new CodegenError(`the type of '${name.value}' could not be inferred`);
@@ -306,7 +448,7 @@ export class FunctionCodegen {
         return;
       }
       case 'unpack': {
-        if (t.kind === 'ref') throw new CodegenError('unpacking a reference is not compiled yet');
+        if (t.kind === 'ref') return this.bindFieldsOfRef(b, t);
         if (t.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
         const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
         if (dt.kind !== 'struct') throw new CodegenError('enums are not compiled yet');
@@ -322,6 +464,33 @@ export class FunctionCodegen {
         }
       }
     }
+  }
+
+  /** `let S { f, .. } = &s;`: each named field is borrowed through the reference (held in a temporary). */
+  private bindFieldsOfRef(b: Extract<A.Bind, { kind: 'unpack' }>, t: Extract<Ty, { kind: 'ref' }>): void {
+    const st = t.to;
+    if (st.kind !== 'datatype') throw new CodegenError('only a struct can be unpacked');
+    const dt = this.program.modules.get(st.module)!.datatypes.get(st.name)!;
+    if (dt.kind !== 'struct') throw new CodegenError('only a struct can be unpacked with let');
+    const ref = this.temp(t);
+    this.emit({ op: 'StLoc', local: ref });
+    const bound = dt.fields.map((f, i) => ({ i, bind: b.fields.find((x) => x.name.value === f.name)?.bind })).filter((x) => x.bind);
+    if (bound.length === 0) {
+      this.emit({ op: 'MoveLoc', local: ref });
+      this.emit({ op: 'Pop' });
+      return;
+    }
+    bound.forEach(({ i, bind }, k) => {
+      this.emit({ op: k === bound.length - 1 ? 'MoveLoc' : 'CopyLoc', local: ref });
+      this.borrowField(dt.name, i, st.args, t.mut);
+      this.bind(bind!, { kind: 'ref', mut: t.mut, to: substitute(dt.fields[i].type, st.args) });
+    });
+  }
+
+  private borrowField(structName: string, index: number, args: readonly Ty[], mut: boolean): void {
+    const handle = this.t.fieldHandle(structName, index);
+    if (args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, args) });
+    else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
   }
 
   // ---- expressions
@@ -389,7 +558,7 @@ export class FunctionCodegen {
         const end = this.label();
         this.place(start);
         // The condition runs on every iteration too: it is inside the loop for move/copy decisions.
-        this.loops.push({ start, end, result: undefined, label: e.label?.value });
+        this.loops.push({ start, end, results: [], label: e.label?.value });
         this.exp(e.cond);
         this.jump('BrFalse', end);
         this.scoped(() => this.effect(e.body));
@@ -400,39 +569,52 @@ export class FunctionCodegen {
       }
       case 'loop': {
         const t = this.typeOf(e);
-        const result = t.kind !== 'any' && this.width(t) === 1 && !(t.kind === 'tuple') ? this.temp(t) : undefined;
+        const results = this.resultSlots(t);
         const start = this.label();
         const end = this.label();
         this.place(start);
-        this.loops.push({ start, end, result, label: e.label?.value });
+        this.loops.push({ start, end, results, label: e.label?.value });
         this.scoped(() => this.effect(e.body));
         this.loops.pop();
         this.jump('Branch', start);
         this.place(end);
-        if (result !== undefined) this.emit({ op: 'MoveLoc', local: result });
+        this.loadResults(results);
         return;
       }
       case 'block':
-        if (e.label) throw new CodegenError('labelled blocks are not compiled yet');
-        return this.block(e.block, true);
+        if (!e.label) return this.block(e.block, true);
+        return this.targetBlock(e.label.value, this.typeOf(e), () => {
+          this.block(e.block, true);
+          return e.block.result !== undefined && this.typeOf(e.block.result).kind !== 'any';
+        });
       case 'break':
       case 'continue': {
         const target = e.label ? [...this.loops].reverse().find((l) => l.label === e.label!.value) : this.loops[this.loops.length - 1];
-        if (!target) throw new CodegenError(`'${e.kind}' outside a loop`);
+        if (!target) {
+          // `break 'a v` out of a labelled block (Move allows both `break` and `return` there).
+          const block = e.label && e.kind === 'break' ? [...this.blocks].reverse().find((b) => b.label === e.label!.value) : undefined;
+          if (block && e.kind === 'break') return this.exitTo(block, e.value);
+          throw new CodegenError(`'${e.kind}' outside a loop`);
+        }
         if (e.kind === 'break' && e.value) {
           this.exp(e.value);
-          if (target.result === undefined) throw new CodegenError('a loop value of this type is not compiled yet');
-          this.emit({ op: 'StLoc', local: target.result });
+          this.storeResults(target.results);
         }
         this.jump('Branch', e.kind === 'break' ? target.end : target.start);
         return;
       }
-      case 'return':
-        if (e.label) throw new CodegenError("'return' to a label is not compiled yet");
-        if (this.inlineDepth > 0) throw new CodegenError("'return' inside a macro or lambda is not compiled yet");
+      case 'return': {
+        if (e.label) {
+          const block = [...this.blocks].reverse().find((b) => b.label === e.label!.value);
+          if (!block) throw new CodegenError(`no block labelled '${e.label.value}' encloses this 'return'`);
+          return this.exitTo(block, e.value);
+        }
+        // Inside an inlined macro body or lambda, `return` leaves that body, not the function.
+        if (this.ctx.returnTarget) return this.exitTo(this.ctx.returnTarget, e.value);
         if (e.value) this.exp(e.value);
         this.emit({ op: 'Ret' });
         return;
+      }
       case 'abort':
         this.abortWith(e.code, e.loc);
         return;
@@ -442,7 +624,7 @@ export class FunctionCodegen {
       case 'lambda':
         throw new CodegenError('a lambda can only be passed to a macro');
       case 'match':
-        throw new CodegenError("'match' is not compiled yet");
+        return new MatchCodegen(this.matchHost(), e).run();
       case 'spec':
         return;
       case 'error':
@@ -487,9 +669,12 @@ export class FunctionCodegen {
         // would read it again on the next iteration).
         const at = segs[0].loc.start;
         const target = this.useTarget.get(at);
-        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length;
+        // References are left to the liveness pass (moveAtLastUse): source order is not evaluation order
+        // in `*r = *r + 1`, where the target's `r` is used last.
+        const last = this.byName === 0 && target !== undefined && this.lastUse.get(target) === at && (this.slotLoopDepth.get(slot) ?? 0) === this.loops.length && this.localType(slot).kind !== 'ref';
         const copy = e.moveOrCopy === 'copy' || (e.moveOrCopy !== 'move' && !last && this.hasCopy(this.localType(slot)));
-        this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        const pc = this.emit(copy ? { op: 'CopyLoc', local: slot } : { op: 'MoveLoc', local: slot });
+        if (e.moveOrCopy === 'copy') this.explicitCopies.add(pc);
         return;
       }
       const macroArg = this.ctx.macroArgs.get(segs[0].value);
@@ -510,6 +695,8 @@ export class FunctionCodegen {
         return;
       }
     }
+    const v = this.variantAt(e, e.path);
+    if (v) return this.emitPackVariant(v.t, v.dt, v.variant);
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
   }
 
@@ -533,6 +720,8 @@ export class FunctionCodegen {
 
   /** The function a call resolved to during type checking, with its type arguments. */
   private resolved(e: A.Exp, what: string): { fn: FunctionInfo; typeArgs: Ty[] } {
+    const expanded = this.ctx.expansion?.calls.get(e);
+    if (expanded && !expanded.typeArgs.some(hasUnknown)) return expanded;
     const c = this.program.calls.get(e);
     if (!c) throw new CodegenError(`${what} could not be resolved`);
     if (this.ctx.subst) return { fn: c.fn, typeArgs: c.typeArgs.map((t) => substitute(t, this.ctx.subst!)) };
@@ -542,29 +731,27 @@ export class FunctionCodegen {
 
   private call(e: Extract<A.Exp, { kind: 'call' }>): void {
     const segs = e.path.segments;
-    const call = this.program.calls.get(e);
+    const call = this.ctx.expansion?.calls.get(e) ?? this.program.calls.get(e);
     if (!call && e.macro && segs.length === 1 && segs[0].value === 'assert') {
-      // assert!(cond, code): abort with `code` unless `cond`.
+      // assert!(cond, code) is `if (cond) () else abort code`, laid out as the Move compiler does.
+      const fail = this.label();
       const ok = this.label();
       this.exp(e.args[0]);
-      if (this.target === 'aptos') {
-        // The Aptos compiler's shape: `BrFalse fail; Branch ok; fail: code; Abort; ok:`.
-        const fail = this.label();
-        this.jump('BrFalse', fail);
-        this.jump('Branch', ok);
-        this.place(fail);
-      } else this.jump('BrTrue', ok);
+      // Both compilers' shape: `BrFalse fail; Branch ok; fail: code; Abort; ok:`.
+      this.jump('BrFalse', fail);
+      this.jump('Branch', ok);
+      this.place(fail);
       this.abortWith(e.args[1], e.loc);
       this.place(ok);
       return;
     }
     if (segs.length === 1 && !call) {
       const lambda = this.ctx.macroArgs.get(segs[0].value);
-      if (lambda) return this.callLambda(lambda, e.args);
+      if (lambda) return this.callLambda(lambda, e.args, this.typeOf(e));
     }
     if (call?.fn.decl.macro) {
       const { fn, typeArgs } = this.resolved(e, 'this macro call');
-      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })));
+      return this.inlineMacro(fn, typeArgs, e.args.map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     }
     if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
     if (call) {
@@ -579,7 +766,12 @@ export class FunctionCodegen {
       this.emit({ op: 'FreezeRef' });
       return;
     }
-    // Positional struct.
+    // Positional variant or struct.
+    const v = this.variantAt(e, e.path);
+    if (v) {
+      this.callArgs(e.args);
+      return this.emitPackVariant(v.t, v.dt, v.variant);
+    }
     const t = this.typeOf(e);
     if (t.kind === 'datatype' && t.module === this.m.key && this.m.datatypes.get(t.name)?.kind === 'struct') {
       this.callArgs(e.args);
@@ -630,7 +822,7 @@ export class FunctionCodegen {
    * Expands a macro call: its body runs in the macro's module with its own scopes, `$x` parameters stand for
    * the argument expressions, `$T` for the call's type arguments.
    */
-  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[]): void {
+  private inlineMacro(fn: FunctionInfo, typeArgs: Ty[], args: { exp: A.Exp; ctx: Context }[], resultType: Ty): void {
     const body = fn.decl.body;
     if (!body) throw new CodegenError(`macro '${fn.name}' has no body`);
     const macroArgs = new Map<string, { exp: A.Exp; ctx: Context }>();
@@ -640,17 +832,27 @@ export class FunctionCodegen {
     const module = this.program.modules.get(fn.module)!;
     const scopes = new ScopeStack<number>();
     scopes.reset();
-    this.inContext({ module, scopes, subst: typeArgs, macroArgs }, () => this.at(body.loc, () => this.block(body, true)));
+    // The body is typed again for this call, with the argument types (lambdas are typed where written).
+    const argTypes = args.map((a) => (a.exp.kind === 'lambda' ? undefined : this.inContext(a.ctx, () => this.typeIfKnown(a.exp))));
+    const expansion = this.program.typeMacroExpansion(fn, typeArgs, argTypes);
+    this.targetBlock(undefined, resultType, (returnTarget) =>
+      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion }, () =>
+        this.at(body.loc, () => {
+          this.block(body, true);
+          return body.result !== undefined && this.typeOf(body.result).kind !== 'any';
+        }),
+      ),
+    );
   }
 
   /** Calls a lambda passed to a macro: its parameters are bound to the arguments, its body inlined. */
-  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[]): void {
+  private callLambda(lambda: { exp: A.Exp; ctx: Context }, args: A.Exp[], resultType: Ty): void {
     const l = lambda.exp;
     if (l.kind !== 'lambda') {
       // A function value that is not a literal lambda (a macro parameter passed on): expand it as a call.
       if (l.kind === 'name' && l.path.segments.length === 1) {
         const inner = lambda.ctx.macroArgs.get(l.path.segments[0].value);
-        if (inner) return this.callLambda(inner, args);
+        if (inner) return this.callLambda(inner, args, resultType);
       }
       throw new CodegenError('only lambdas can be called here');
     }
@@ -659,12 +861,14 @@ export class FunctionCodegen {
       this.exp(a);
       return this.typeOf(a);
     });
-    const ctx = lambda.ctx;
-    this.inContext(ctx, () =>
-      this.scoped(() => {
-        for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
-        this.exp(l.body);
-      }),
+    this.targetBlock(undefined, resultType, (returnTarget) =>
+      this.inContext({ ...lambda.ctx, returnTarget }, () =>
+        this.scoped(() => {
+          for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
+          this.exp(l.body);
+          return this.typeOf(l.body).kind !== 'any';
+        }),
+      ),
     );
   }
 
@@ -705,8 +909,9 @@ export class FunctionCodegen {
     const t = this.typeOf(e);
     if (t.kind !== 'datatype') throw new CodegenError('not a struct');
     const dt = this.program.modules.get(t.module)!.datatypes.get(t.name)!;
-    if (dt.kind !== 'struct') throw new CodegenError('enum variants are not compiled yet');
-    const order = dt.fields.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
+    const variant = dt.kind === 'enum' ? this.variantOf(dt, e.path) : undefined;
+    const declared = variant === undefined ? dt.fields : dt.variants[variant].fields;
+    const order = declared.map((f) => e.fields.findIndex((x) => x.name.value === f.name));
     const inOrder = order.every((o, i) => o === i);
     if (inOrder) for (const f of e.fields) this.exp(f.value);
     else {
@@ -719,12 +924,36 @@ export class FunctionCodegen {
       });
       for (const o of order) this.emit({ op: 'MoveLoc', local: slots[o] });
     }
-    this.emitPack(t);
+    if (variant !== undefined) this.emitPackVariant(t, dt, variant);
+    else this.emitPack(t);
+  }
+
+  private variantOf(dt: DatatypeInfo, path: A.Path): number {
+    const name = path.segments[path.segments.length - 1].value;
+    const i = dt.variants.findIndex((v) => v.name === name);
+    if (i < 0) throw new CodegenError(`'${dt.name}' has no variant '${name}'`);
+    return i;
+  }
+
+  private emitPackVariant(t: Extract<Ty, { kind: 'datatype' }>, dt: DatatypeInfo, variant: number): void {
+    if (t.module !== this.m.key) throw new CodegenError(`'${dt.name}' can only be constructed in its own module`);
+    const v = this.t.variant(dt.name, variant, t.args);
+    this.emit(v.generic ? { op: 'PackVariantGeneric', instantiation: v.index } : { op: 'PackVariant', handle: v.index });
+  }
+
+  /** The enum and variant a path names (`E::V`), when the expression's type is an enum. */
+  private variantAt(e: A.Exp, path: A.Path): { t: Extract<Ty, { kind: 'datatype' }>; dt: DatatypeInfo; variant: number } | undefined {
+    if (path.segments.length < 2) return undefined;
+    const t = this.typeOf(e);
+    if (t.kind !== 'datatype') return undefined;
+    const dt = this.program.modules.get(t.module)?.datatypes.get(t.name);
+    if (dt?.kind !== 'enum') return undefined;
+    return { t, dt, variant: this.variantOf(dt, path) };
   }
 
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): void {
     const { fn, typeArgs } = this.resolved(e, `method '${e.method.value}'`);
-    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [e.receiver, ...e.args].map((a) => ({ exp: a, ctx: this.ctx })));
+    if (fn.decl.macro) return this.inlineMacro(fn, typeArgs, [this.eagerReceiver(this.macroReceiver(e.receiver, fn)), ...e.args].map((a) => ({ exp: a, ctx: this.ctx })), this.typeOf(e));
     const recvType = this.typeOf(e.receiver);
     const first = fn.params[0]?.type;
     // Auto-borrow / freeze / read the receiver as the first parameter needs.
@@ -736,6 +965,43 @@ export class FunctionCodegen {
     }
     this.callArgs(e.args);
     this.emitCall(fn, typeArgs);
+  }
+
+  /**
+   * The receiver of a macro method call is evaluated once, before the macro body (as Move does), unless
+   * it is a plain local: the body then refers to a temporary holding it.
+   */
+  private eagerReceiver(receiver: A.Exp): A.Exp {
+    if (receiver.kind === 'name' && receiver.path.segments.length === 1 && this.lookup(receiver.path.segments[0].value) !== undefined) return receiver;
+    const t = this.typeOf(receiver);
+    this.exp(receiver);
+    const slot = this.temp(t);
+    this.emit({ op: 'StLoc', local: slot });
+    const name = `%receiver${slot}`;
+    this.ctx.scopes.declare(name, slot);
+    const ref: A.Exp = { kind: 'name', path: { segments: [{ value: name, loc: receiver.loc }], loc: receiver.loc } as A.Path, typeArgs: undefined, loc: receiver.loc };
+    this.program.expTypes.set(ref, t);
+    return ref;
+  }
+
+  /**
+   * The receiver of a macro method call as the macro's first parameter takes it: `s.bytes.all!(..)` with
+   * `$v: &vector<T>` passes `&s.bytes` (the argument is substituted by name, so the borrow is written out).
+   */
+  private macroReceiver(receiver: A.Exp, fn: FunctionInfo): A.Exp {
+    const first = fn.params[0]?.type;
+    const recvType = this.typeOf(receiver);
+    if (first?.kind === 'ref' && recvType.kind !== 'ref') {
+      const borrow: A.Exp = { kind: 'unary', op: first.mut ? '&mut' : '&', operand: receiver, loc: receiver.loc };
+      this.program.expTypes.set(borrow, { kind: 'ref', mut: first.mut, to: recvType });
+      return borrow;
+    }
+    if (first && first.kind !== 'ref' && first.kind !== 'any' && recvType.kind === 'ref') {
+      const read: A.Exp = { kind: 'unary', op: '*', operand: receiver, loc: receiver.loc };
+      this.program.expTypes.set(read, recvType.to);
+      return read;
+    }
+    return receiver;
   }
 
   /** Pushes a reference to a place: a local, a field path, a vector element, or a reference value. */
@@ -764,15 +1030,14 @@ export class FunctionCodegen {
           // The Aptos compiler borrows a field immutably straight from a `&mut` (its verifier allows it).
           if (baseType.mut && !mut && this.target !== 'aptos') this.emit({ op: 'FreezeRef' });
         } else this.borrowPlace(e.base, mut);
-        const handle = this.t.fieldHandle(dt.name, index);
-        if (structType.args.length) this.emit({ op: mut ? 'MutBorrowFieldGeneric' : 'ImmBorrowFieldGeneric', instantiation: this.t.fieldInstantiation(handle, structType.args) });
-        else this.emit({ op: mut ? 'MutBorrowField' : 'ImmBorrowField', handle });
+        this.borrowField(dt.name, index, structType.args, mut);
         return;
       }
       if (e.kind === 'index') {
         const baseType = this.typeOf(e.base);
         const vec = baseType.kind === 'ref' ? baseType.to : baseType;
-        if (vec.kind !== 'vector') throw new CodegenError("'[]' on a non-vector is not compiled yet");
+        if (vec.kind === 'datatype') return this.borrowIndexed(e, baseType, vec, mut);
+        if (vec.kind !== 'vector') throw new CodegenError("'[]' on this type is not compiled");
         if (baseType.kind === 'ref') {
           this.exp(e.base);
           if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
@@ -799,6 +1064,29 @@ export class FunctionCodegen {
     });
   }
 
+  /** `x[i]` on a type whose module declares `#[syntax(index)]` functions: a call to the (mut) one. */
+  private borrowIndexed(e: Extract<A.Exp, { kind: 'index' }>, baseType: Ty, dt: Extract<Ty, { kind: 'datatype' }>, mut: boolean): void {
+    const owner = this.program.modules.get(dt.module)!;
+    const fn = [...owner.functions.values()].find((f) => {
+      const first = f.params[0]?.type;
+      return f.decl.attributes.some((a) => a.name.value === 'syntax') && first?.kind === 'ref' && first.mut === mut && first.to.kind === 'datatype' && first.to.name === dt.name;
+    });
+    if (!fn) throw new CodegenError(`'${dt.name}' has no ${mut ? 'mutable ' : ''}index function`);
+    const first = fn.params[0].type as Extract<Ty, { kind: 'ref' }>;
+    const typeArgs: Ty[] = [];
+    // Type arguments from the container, the index arguments and the element type.
+    matchType(first.to, dt, typeArgs);
+    e.index.forEach((x, i) => fn.params[i + 1] && matchType(fn.params[i + 1].type, this.typeOf(x), typeArgs));
+    if (fn.returns[0]?.kind === 'ref') matchType(fn.returns[0].to, this.typeOf(e), typeArgs);
+    if (fn.typeParams.some((_, i) => !typeArgs[i])) throw new CodegenError(`the type arguments of '${fn.name}' could not be inferred`);
+    if (baseType.kind === 'ref') {
+      this.exp(e.base);
+      if (baseType.mut && !mut) this.emit({ op: 'FreezeRef' });
+    } else this.borrowPlace(e.base, mut);
+    for (const i of e.index) this.exp(i);
+    this.emitCall(fn, typeArgs);
+  }
+
   private unary(e: Extract<A.Exp, { kind: 'unary' }>): void {
     switch (e.op) {
       case '!':
@@ -820,17 +1108,20 @@ export class FunctionCodegen {
 
   private binary(e: Extract<A.Exp, { kind: 'binary' }>): void {
     if (e.op === '&&' || e.op === '||') {
-      // Short circuit through a local: the stack is empty at the join.
+      // `a && b` is `if (a) b else false`, `a || b` is `if (a) true else b`, through a local: the stack
+      // is empty at the join.
       const slot = this.temp({ kind: 'prim', name: 'bool' });
-      const short = this.label();
+      const other = this.label();
       const end = this.label();
       this.exp(e.left);
-      this.jump(e.op === '&&' ? 'BrFalse' : 'BrTrue', short);
-      this.exp(e.right);
+      this.jump('BrFalse', other);
+      if (e.op === '&&') this.exp(e.right);
+      else this.emit({ op: 'LdTrue' });
       this.emit({ op: 'StLoc', local: slot });
       this.jump('Branch', end);
-      this.place(short);
-      this.emit({ op: e.op === '&&' ? 'LdFalse' : 'LdTrue' });
+      this.place(other);
+      if (e.op === '&&') this.emit({ op: 'LdFalse' });
+      else this.exp(e.right);
       this.emit({ op: 'StLoc', local: slot });
       this.place(end);
       this.emit({ op: 'MoveLoc', local: slot });
@@ -890,17 +1181,16 @@ export class FunctionCodegen {
   private ifExp(e: Extract<A.Exp, { kind: 'if' }>): void {
     const t = this.typeOf(e);
     const produces = e.else !== undefined && t.kind !== 'any' && !(t.kind === 'tuple' && t.elems.length === 0);
-    if (produces && t.kind === 'tuple') throw new CodegenError("an 'if' producing several values is not compiled yet");
-    const slot = produces ? this.temp(t) : undefined;
+    const slots = produces ? this.resultSlots(t) : [];
     const elseL = this.label();
     const end = this.label();
     this.exp(e.cond);
     this.jump('BrFalse', elseL);
     const branch = (b: A.Exp) => {
       const bt = this.typeOf(b);
-      if (slot !== undefined && bt.kind !== 'any') {
+      if (slots.length && bt.kind !== 'any') {
         this.scoped(() => this.exp(b));
-        this.emit({ op: 'StLoc', local: slot });
+        this.storeResults(slots);
       } else this.scoped(() => this.effect(b));
     };
     branch(e.then);
@@ -908,8 +1198,33 @@ export class FunctionCodegen {
     this.place(elseL);
     if (e.else) branch(e.else);
     this.place(end);
-    if (slot !== undefined) this.emit({ op: 'MoveLoc', local: slot });
+    this.loadResults(slots);
   }
+}
+
+/** Rewrites local operands after the locals were reordered (`order[new] = old`, both after the parameters). */
+function renumberLocals(code: M.Instruction[], paramCount: number, order: readonly number[]): M.Instruction[] {
+  const newIndex = new Map(order.map((old, i) => [old + paramCount, i + paramCount]));
+  return code.map((i) => {
+    if (i.op === 'CopyLoc' || i.op === 'MoveLoc' || i.op === 'StLoc' || i.op === 'ImmBorrowLoc' || i.op === 'MutBorrowLoc') {
+      const to = newIndex.get(i.local);
+      return to === undefined ? i : { ...i, local: to };
+    }
+    return i;
+  });
+}
+
+/** Matches a declared type (with type parameters) against an actual one, filling `out[param index]`. */
+function matchType(pattern: Ty, actual: Ty, out: Ty[]): boolean {
+  if (pattern.kind === 'param') {
+    out[pattern.index] = actual;
+    return true;
+  }
+  if (pattern.kind !== actual.kind) return false;
+  if (pattern.kind === 'datatype' && actual.kind === 'datatype') return pattern.name === actual.name && pattern.args.every((p, i) => matchType(p, actual.args[i], out));
+  if (pattern.kind === 'vector' && actual.kind === 'vector') return matchType(pattern.elem, actual.elem, out);
+  if (pattern.kind === 'ref' && actual.kind === 'ref') return matchType(pattern.to, actual.to, out);
+  return true;
 }
 
 /** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */

@@ -17,6 +17,11 @@ export class ModuleTables {
   readonly functionInstantiations: M.FunctionInstantiation[] = [];
   readonly signatures: M.Signature[] = [];
   readonly constants: M.Constant[] = [];
+  readonly enumDefInstantiations: M.EnumDefInstantiation[] = [];
+  readonly variantHandles: M.VariantHandle[] = [];
+  readonly variantInstantiationHandles: M.VariantInstantiationHandle[] = [];
+  /** Enum definition index of each own enum, by name (filled by the module compiler). */
+  readonly enumDefIndex = new Map<string, number>();
   private readonly index = new Map<string, number>();
 
   constructor(
@@ -115,6 +120,16 @@ export class ModuleTables {
   structInstantiation(def: number, args: readonly Ty[]): number {
     const sig = this.signature(args);
     return this.intern('structDefInstantiations', this.structDefInstantiations, `${def}/${sig}`, () => ({ def, typeArguments: sig }));
+  }
+
+  /** A variant of an own enum, for PackVariant / UnpackVariant* (instantiated when `args` is not empty). */
+  variant(enumName: string, variant: number, args: readonly Ty[]): { generic: boolean; index: number } {
+    const def = this.enumDefIndex.get(enumName);
+    if (def === undefined) throw new CodegenError(`'${enumName}' is not an enum of this module`);
+    if (!args.length) return { generic: false, index: this.intern('variantHandles', this.variantHandles, `${def}.${variant}`, () => ({ enumDef: def, variant })) };
+    const sig = this.signature(args);
+    const inst = this.intern('enumDefInstantiations', this.enumDefInstantiations, `${def}/${sig}`, () => ({ def, typeArguments: sig }));
+    return { generic: true, index: this.intern('variantInstantiationHandles', this.variantInstantiationHandles, `${inst}.${variant}`, () => ({ enumInstantiation: inst, variant })) };
   }
 
   constant(type: M.SignatureToken, data: Uint8Array): number {

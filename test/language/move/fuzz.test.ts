@@ -5,44 +5,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from '../../../language/move/parser.ts';
-import { lex } from '../../../language/move/lexer.ts';
 import { prng } from '../../move/binary/fixture-files.ts';
 import { corpusFiles } from './corpus.ts';
+import { mutate } from './mutate.ts';
 
 const SEED = 0x0c0f_fee5;
 const CASES = 3000;
-
-const SNIPPETS = ['{', '}', '(', ')', '<', '>', '>>', '::', ';', ',', '|', '||', '!', 'let', 'fun', 'match', "'a:", '$x', '#[', ']', 'as', '&mut', 'b"', '@', '..', '=>', '.', '0x', 'if', 'else', 'loop'];
-
-function mutate(src: Buffer, random: () => number): Buffer {
-  const pick = (n: number) => Math.floor(random() * n);
-  const tokens = lex(src).tokens.filter((t) => t.kind !== 'eof');
-  const at = tokens.length ? tokens[pick(tokens.length)] : { start: 0, end: 0 };
-  switch (pick(6)) {
-    case 0: // delete a token
-      return Buffer.concat([src.subarray(0, at.start), src.subarray(at.end)]);
-    case 1: { // insert a snippet
-      const s = Buffer.from(SNIPPETS[pick(SNIPPETS.length)] + ' ');
-      return Buffer.concat([src.subarray(0, at.start), s, src.subarray(at.start)]);
-    }
-    case 2: // truncate
-      return src.subarray(0, at.start);
-    case 3: { // random bytes
-      const out = Buffer.from(src);
-      for (let k = 0; k < 3; k++) out[pick(out.length)] = pick(256);
-      return out;
-    }
-    case 4: { // move a token elsewhere
-      const other = tokens[pick(tokens.length)] ?? at;
-      const piece = src.subarray(at.start, at.end);
-      const without = Buffer.concat([src.subarray(0, at.start), src.subarray(at.end)]);
-      const p = Math.min(other.start, without.length);
-      return Buffer.concat([without.subarray(0, p), piece, Buffer.from(' '), without.subarray(p)]);
-    }
-    default: // deep nesting
-      return Buffer.concat([src.subarray(0, at.start), Buffer.from('('.repeat(2000) + '{'.repeat(500) + '|'.repeat(300)), src.subarray(at.start)]);
-  }
-}
 
 test(`${CASES} mutated Move sources never crash or hang the parser`, (t) => {
   const files = corpusFiles();

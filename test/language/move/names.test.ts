@@ -31,6 +31,8 @@ interface Case {
   after?: string;
   message: RegExp;
   severity?: 'error' | 'warning';
+  /** The diagnostic code, when the case pins it. */
+  code?: string;
 }
 
 const cases: Case[] = [
@@ -80,6 +82,16 @@ const cases: Case[] = [
   { name: 'global storage of a non-struct', src: 'module app::m;\nfun f(a: address): u64 { move_from<u64>(a) }', at: 'move_from<u64>(a)', message: /'move_from' works on structs with the 'key' ability, not 'u64'/ },
   { name: 'borrow_global without its type', src: 'module app::m;\nfun f(a: address) { borrow_global(a); }', at: 'borrow_global(a)', message: /'borrow_global' needs the resource type/ },
   { name: 'move_to to an address', src: 'module app::m;\npublic struct R has key { a: u8 }\nfun f(a: address) { move_to(a, R { a: 1 }) }', at: 'a', after: 'move_to(', message: /The first argument of 'move_to'.*'&signer'/ },
+  // Exhaustiveness of match, abilities of values in bodies, references to locals returned.
+  { name: 'match missing a variant', code: 'E03016', src: 'module app::m;\npublic enum E has drop { A, B(u8), C { x: u64 } }\nfun f(e: E): u64 { match (e) { E::A => 1, E::B(_) => 2 } }', at: 'e', after: 'match (', message: /This 'match' does not cover every value: E::C \{ x: _ \} is not matched/ },
+  { name: 'match missing a nested variant', code: 'E03016', src: 'module app::m;\npublic enum In has drop { X, Y }\npublic enum E has drop { A(In), B }\nfun f(e: &E): u64 { match (e) { E::A(In::X) => 1, E::B => 2 } }', at: 'e', after: 'match (', message: /E::A\(In::Y\) is not matched/ },
+  { name: 'match on an integer without a wildcard', code: 'E03016', src: 'module app::m;\nfun f(x: u8): u64 { match (x) { 0 => 1, 1 => 2 } }', at: 'x', after: 'match (', message: /_ is not matched/ },
+  { name: 'guarded arm does not make a match exhaustive', code: 'E03016', src: 'module app::m;\npublic enum E has drop { A(u8), B }\nfun f(e: E): u64 { match (e) { E::A(n) if (n > 1) => 1, E::B => 2 } }', at: 'e', after: 'match (', message: /E::A\(_\) is not matched/ },
+  { name: 'discarding a value without drop', code: 'E03017', src: 'module app::m;\npublic struct Ticket { id: u64 }\nfun make(): Ticket { Ticket { id: 1 } }\nfun f() { make(); }', at: 'make()', after: 'f() { ', message: /discarded, but its type 'Ticket' does not have 'drop'/ },
+  { name: 'let _ on a value without drop', code: 'E03017', src: 'module app::m;\npublic struct Ticket { id: u64 }\nfun f(t: Ticket) { let _ = t; }', at: '_', message: /'_' discards the value, but its type 'Ticket' does not have 'drop'/ },
+  { name: 'copy of a value without copy', code: 'E03019', src: 'module app::m;\npublic struct Ticket has drop { id: u64 }\nfun f(t: Ticket): Ticket { copy t }', at: 'copy t', message: /'t' cannot be copied: its type 'Ticket' does not have 'copy'/ },
+  { name: 'returning a reference to a local', code: 'E03018', src: 'module app::m;\nfun f(): &u64 { let x = 1; &x }', at: '&x', message: /Cannot return a reference to the local 'x'/ },
+  { name: 'returning a reference into a local struct', code: 'E03018', src: 'module app::m;\npublic struct S has drop { v: u64 }\nfun f(s: S): &u64 { return &s.v }', at: '&s.v', message: /Cannot return a reference to the local 's'/ },
 ];
 
 
@@ -90,6 +102,7 @@ for (const c of cases) {
     const d = diagnostics[0];
     assert.match(d.message, c.message);
     assert.equal(d.severity, c.severity ?? 'error');
+    if (c.code) assert.equal(d.code, c.code);
     const bytes = Buffer.from(c.src);
     const firstLine = c.at === 'nowhere' ? 0 : bytes.indexOf('\n');
     const start = c.after ? bytes.indexOf(c.after, firstLine) + c.after.length : bytes.indexOf(c.at, firstLine);
@@ -120,4 +133,16 @@ public fun twice(x: u64): u64 {
 }
 `;
   assert.deepEqual(check(src), []);
+});
+
+test('exhaustive matches, dropped values with drop and references to parameters are accepted', () => {
+  const src = `module app::m;
+public enum E has drop { A(bool), B { x: u64 } }
+public struct Ticket has drop { id: u64 }
+fun f(e: &E): u64 { match (e) { E::A(true) => 1, E::A(false) => 2, E::B { .. } => 3 } }
+fun g(b: bool): u64 { match (b) { true => 1, false => 0 } }
+fun h(t: &Ticket): &u64 { &t.id }
+fun k() { Ticket { id: 1 }; let _ = Ticket { id: 2 }; }
+`;
+  assert.deepEqual(check(src).map((d) => d.message), []);
 });

@@ -168,7 +168,8 @@ test('samples/move/generics: chainstep move test passes', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), 'move', 'test', dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /\[ PASS {4}\] 0x0::generics::test_within_limit/);
-    assert.match(r.stdout, /Test result: OK\. Total tests: 1; passed: 1; failed: 0/);
+    assert.match(r.stdout, /\[ PASS {4}\] 0x0::generics::test_shapes/);
+    assert.match(r.stdout, /Test result: OK\. Total tests: 2; passed: 2; failed: 0/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

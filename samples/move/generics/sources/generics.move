@@ -52,3 +52,53 @@ fun test_within_limit() {
     assert!(flags.first && !flags.second, 0);
     assert!(within_limit() == 130, 1);
 }
+
+/// A shape: an enum whose variants carry named or positional fields, or none.
+public enum Shape has copy, drop {
+    Circle { radius: u64 },
+    Rectangle { width: u64, height: u64 },
+    Segment(u64),
+    Empty,
+}
+
+/// The area (pi taken as 3) by `match`: each arm binds the variant's fields by name.
+public fun area(shape: &Shape): u64 {
+    match (shape) {
+        Shape::Circle { radius } => 3 * *radius * *radius,
+        Shape::Rectangle { width, height } if (*width == *height) => *width * *width,
+        Shape::Rectangle { width, height } => *width * *height,
+        Shape::Segment(_) | Shape::Empty => 0,
+    }
+}
+
+/// Adds up the areas of the first `count` shapes, up to the first `Empty` one (a labelled loop left
+/// with `break 'scan`).
+public fun total_area(shapes: &vector<Shape>, count: u64): u64 {
+    let mut total = 0;
+    let mut i = 0;
+    'scan: while (i < count) {
+        let shape = shapes[i];
+        if (shape == Shape::Empty) break 'scan;
+        total = total + area(&shape);
+        i = i + 1;
+    };
+    total
+}
+
+/// 12 (circle of radius 2) + 12 (3 x 4) + 0 (segment); the circle after `Empty` is not counted.
+public fun shapes_area(): u64 {
+    let shapes = vector[
+        Shape::Circle { radius: 2 },
+        Shape::Rectangle { width: 3, height: 4 },
+        Shape::Segment(5),
+        Shape::Empty,
+        Shape::Circle { radius: 10 },
+    ];
+    total_area(&shapes, 5)
+}
+
+#[test]
+fun test_shapes() {
+    assert!(shapes_area() == 24, 2);
+    assert!(area(&Shape::Rectangle { width: 5, height: 5 }) == 25, 3);
+}
