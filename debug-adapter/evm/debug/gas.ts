@@ -108,14 +108,32 @@ export class EvmGasMeter implements StepGasMeter {
     let memory = 0;
     if (this.growthAt < this.growthSteps.length && this.growthSteps[this.growthAt] === step) memory = Math.min(gas, this.growthGas[this.growthAt]!);
     const name = OPCODES[this.opcode(step)]?.name ?? 'INVALID';
-    // RETURN and REVERT cost nothing but the memory they expand to cover the returned bytes (not logged:
-    // the context ends there).
-    if ((name === 'RETURN' || name === 'REVERT') && gas > 0) memory = gas;
+    if (name === 'RETURN' || name === 'REVERT') {
+      splitReturn(this.steps, step, name, gas, charge);
+      return;
+    }
     if (memory > 0) charge('memory growth', memory);
     const rest = gas - memory;
     if (memory > 0 && rest === 0) return;
     for (const [kind, part] of kindsOf(name, rest)) charge(kind, part);
   }
+}
+
+/**
+ * RETURN and REVERT end their context, so their memory growth is not in the log: it is computed from the
+ * operands and the memory size before the step. A creation's RETURN also pays the code deposit (200 gas per
+ * byte of the code it returns), charged on its last step.
+ */
+function splitReturn(steps: Steps, step: number, name: string, gas: number, charge: (kind: string, part: number) => void): void {
+  const state = steps.stateAt(step);
+  const offset = state.stack[state.stack.length - 1] ?? 0n, length = state.stack[state.stack.length - 2] ?? 0n;
+  const size = state.memory.length;
+  const needed = length > 0n ? Number(offset + length) : 0;
+  const memory = Math.min(gas, needed > size ? memoryCost(needed) - memoryCost(size) : 0);
+  if (memory > 0) charge('memory growth', memory);
+  const rest = gas - memory;
+  const deposit = name === 'RETURN' && steps.context(step).isCreate;
+  if (rest > 0 || memory === 0) charge(deposit && rest > 0 ? 'code deposit (200 per byte)' : 'instructions', rest);
 }
 
 /** What the gas of an instruction (without memory growth) was spent on. */
