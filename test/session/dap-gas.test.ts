@@ -101,3 +101,27 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   assert.ok(scale.gas >= calleeGas, `scale's gas ${scale.gas} covers its lines' ${calleeGas}`);
   assert.ok(report.unmapped < 1_000, `unmapped ${report.unmapped}`);
 });
+
+test('gas per line never holds the debugger: a stackTrace sent at the first stop is answered before the gas event', async () => {
+  // ~2M steps: the measurement takes dozens of slices, the request arrives during the first few.
+  const loop = path.join(root, 'test/evm/contracts/Loop.sol');
+  const dc = new AdapterClient();
+  const order: string[] = [];
+  try {
+    const gas = nextEvent(dc, 'chainstep/lineGas').then((e) => (order.push('lineGas'), e.body as GasEvent));
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: loop, contract: 'Loop', function: 'loop', args: ['6000'], gasLimit: 1_000_000_000, stopOnEntry: true });
+    await stopped;
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    order.push('stackTrace');
+    assert.ok(frames.body.stackFrames.length > 0);
+    const report = await gas;
+    // Order on the wire, not timing: the adapter answered the request before it finished measuring.
+    assert.deepEqual(order, ['stackTrace', 'lineGas']);
+    assert.equal(report.total, report.gasUsed, 'the measurement is whole');
+    const body = report.lines.find((l) => l.path === loop && l.line === lineOf(loop, 'sum += values[i % 64];'));
+    assert.equal(body?.count, 6000);
+  } finally {
+    await dc.stop();
+  }
+});
