@@ -25,11 +25,13 @@ export interface StepGasMeter {
   split(step: number, gas: number, charge: (kind: string, part: number) => void): void;
 }
 
-/** A measurement in slices: each `next()` handles at most `SLICE` steps; the return value is the report. */
+/** A measurement in slices: each `next()` works for about `SLICE_MS`; the return value is the report. */
 export type GasMeasurement = Generator<void, GasReport, void>;
 
-/** Steps per slice: a few milliseconds of work, so a request waits at most that long. */
-export const SLICE = 1 << 16;
+/** Milliseconds of work per slice: what a request arriving meanwhile waits at most (plus one check's steps). */
+export const SLICE_MS = 8;
+/** Steps between looks at the clock (a look costs about as much as a hundred steps). */
+const CHECK_EVERY = 4096;
 
 interface CallNode {
   name: string; path?: string; line?: number; count: number; gas: number; self: number;
@@ -87,8 +89,12 @@ export function* measureLineGas(execution: Execution, meter: StepGasMeter): GasM
     node.count++;
     return node;
   };
+  let sliceStart = performance.now();
   for (let step = 0; step < execution.stepCount; step++) {
-    if (step > 0 && step % SLICE === 0) yield;
+    if ((step & (CHECK_EVERY - 1)) === 0 && performance.now() - sliceStart >= SLICE_MS) {
+      yield;
+      sliceStart = performance.now();
+    }
     const g = meter.gas(step);
     total += g;
     const depth = execution.depth(step);

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { GasReport } from '../../../debug-adapter/core/line-gas.ts';
+import type { LineGasEvent } from '../../../protocol/gas.ts';
+import { flameBoxes } from '../../../extension/gas-flame.ts';
 import { AdapterClient, launch, nextEvent } from '../../session/dap-helpers.ts';
 import { sourcedBuild } from './sourced-build.ts';
 
@@ -66,4 +68,35 @@ test('Move: our interpreter charges the Sui schedule: the run spends what the re
   } finally {
     await dc.stop();
   }
+});
+
+test('Move: per-line gas, counts, hover breakdown and call tree from our interpreter equal the real Sui VM trace\'s, line by line', {
+  skip: skip || (!existsSync(frameworks[0]!) && 'sui-framework snapshot not found'),
+}, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-gas-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { source } = sourcedBuild(tests, dir);
+  const trace = path.join(tests, 'stepping_call/traces/stepping_call__m__test.jsonl');
+  const run = async (config: Record<string, unknown>): Promise<LineGasEvent> => {
+    const dc = new AdapterClient();
+    try {
+      const event = nextEvent(dc, 'chainstep/lineGas');
+      await launch(dc, { type: 'chainstep', request: 'launch', program: dir, noDebug: true, ...config });
+      return ((await event) as DebugProtocol.Event).body as LineGasEvent;
+    } finally {
+      await dc.stop();
+    }
+  };
+  const real = await run({ trace });
+  const ours = await run({ function: '0x0::m::test', frameworks });
+  assert.ok(real.lines.some((l) => l.path === source), 'the real trace has lines in the source');
+  assert.deepEqual(ours.lines, real.lines);
+  assert.deepEqual(ours.calls, real.calls, 'the flame graph\'s call tree');
+  // Every Move call is a box of the flame graph that opens its source: test -> foo -> bar (3×), baz (2×).
+  const boxes = flameBoxes(ours.calls!);
+  assert.deepEqual(boxes.map((b) => [b.name, b.count, b.path]), [
+    ['0x0::m::test', 1, source], ['0x0::m::foo', 1, source], ['0x0::m::bar', 3, source], ['0x0::m::baz', 2, source],
+  ]);
+  assert.equal(boxes[0]!.gas, ours.gasUsed);
+  assert.ok(ours.lines.every((l) => l.breakdown.every((b) => b.label.startsWith('instructions: ') || b.label.startsWith('native '))), 'Move kinds');
 });
