@@ -1,64 +1,77 @@
-// Gas you can see, in the real VS Code (code-server): before a run the function lens offers to measure;
-// after a run to the end, the lines that ran show `⛽ gas · count×` and the lens shows the call's gas;
-// editing the file clears the hints; the gas profile opens.
+// Gas you can see, in the real VS Code (code-server), on the caller-callee sample: before a run the
+// function lens offers to measure; debugging `Caller: run(4)` shows, while stopped at entry, the gas each
+// line spent and how often it ran (`⛽ gas · count×`); hovering a hint gives the breakdown (the first write
+// of `lastResult` is a cold SSTORE from zero: 22,100); after the run the lens shows the call's gas; the gas
+// profile's flame graph opens and a click on a box opens that function's source; editing the file clears
+// its hints.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { goToLine, missingPrerequisites, openFile, openWorkbench, runCommand } from './workbench.ts';
-
-const COUNTER = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
-
-contract Counter {
-    uint256 public count;
-
-    function add(uint256 amount) public returns (uint256) {
-        uint256 doubled = amount * 2;
-        count += doubled;
-        return count;
-    }
-}
-`;
+import { cursorLine, goToLine, missingPrerequisites, openFile, openWorkbench, repoRoot, resultsDir, runCommand } from './workbench.ts';
 
 const missing = missingPrerequisites();
+const sample = join(repoRoot, 'samples', 'solidity', 'caller-callee');
 
-test('gas hints: measure lens, per-line inlay hints after a run, cleared on edit, flame graph', { skip: missing, timeout: 240_000 }, async () => {
+test('gas hints: measure lens, per-line hints while debugging a sample, hover breakdown, flame graph linked to sources, cleared on edit', { skip: missing, timeout: 300_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-gas-'));
-  mkdirSync(join(folder, 'contracts'));
-  mkdirSync(join(folder, '.vscode'));
-  writeFileSync(join(folder, 'contracts', 'Counter.sol'), COUNTER);
-  writeFileSync(join(folder, '.vscode', 'launch.json'), JSON.stringify({
-    version: '0.2.0',
-    configurations: [{ type: 'chainstep', request: 'launch', name: 'Counter.add', program: '${workspaceFolder}/contracts/Counter.sol', contract: 'Counter', function: 'add', args: ['21'] }],
-  }));
+  cpSync(sample, folder, { recursive: true });
+  const callerText = readFileSync(join(folder, 'Caller.sol'), 'utf8').split('\n');
   const workbench = await openWorkbench({ folder, trust: false });
   const { page } = workbench;
   try {
-    await openFile(page, 'Counter.sol');
+    await openFile(page, 'Caller.sol');
     const lens = page.locator('.codelens-decoration', { hasText: '⛽' }).first();
     await lens.waitFor({ timeout: 60_000 });
     assert.match(await lens.innerText(), /Measure gas/);
+
+    // F5 debugs the first configuration, `Caller: run(4)`, which stops on entry: the hints come while stopped.
     await page.keyboard.press('F5');
-    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 }).catch(() => undefined);
+    await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    const loop = page.locator('.view-line', { hasText: 'sum += square(i);' });
+    await loop.filter({ hasText: '⛽' }).waitFor({ timeout: 90_000 });
+    assert.match(await loop.innerText(), /⛽\s*[\d,]+\s·\s4×/); // the loop body ran four times (no-break spaces)
+    const write = page.locator('.view-line', { hasText: 'lastResult = value;' });
+    await write.scrollIntoViewIfNeeded();
+    await write.filter({ hasText: '⛽' }).waitFor({ timeout: 30_000 });
+
+    // Hover on the hint: where the line's gas went.
+    await write.locator('span', { hasText: '⛽' }).last().hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'spent on' });
+    await hover.waitFor({ timeout: 30_000 });
+    const breakdown = await hover.innerText();
+    assert.match(breakdown, /storage write \(cold, set from zero\)\s+1\s+22,100/);
+    await workbench.screenshot('gas-hover');
+    const box = await hover.boundingBox();
+    if (box) {
+      // A small picture for the README: the hinted line and its hover.
+      await page.screenshot({ path: join(resultsDir, 'gas-hover-readme.png'), clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 80), width: Math.min(900, box.width + 420), height: box.height + 140 } });
+    }
+    await page.mouse.move(5, 5);
+
+    // Continue to the end: the lens now shows the call's gas.
+    await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 90_000 });
-    // `count += doubled;` (line 9) wrote a fresh slot: 22,100 for the SSTORE alone, and it ran once.
-    const hinted = page.locator('.view-line', { hasText: 'count += doubled;' });
-    await hinted.filter({ hasText: '⛽' }).waitFor({ timeout: 30_000 });
-    const text = await hinted.innerText();
-    const gas = Number(/⛽\s*([\d,]+)/.exec(text)![1]!.replace(/,/g, ''));
-    assert.ok(gas > 22_100 && gas < 23_000, `line gas ${gas} in "${text}"`);
-    assert.match(text, /·\s1×/); // VS Code renders the hint's spaces as no-break spaces
     await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).first().waitFor({ timeout: 30_000 });
     await workbench.screenshot('gas-hints');
-    // The flame graph of the run.
+
+    // The flame graph: external calls and internal functions; a box opens its function's source.
     await runCommand(page, 'Chainstep: Show Gas Profile');
     await page.locator('.tab', { hasText: 'Gas profile' }).waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1_000);
+    const graph = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await graph.locator('.box', { hasText: 'Callee.scale' }).waitFor({ timeout: 30_000 });
+    const square = graph.locator('.box.linked', { hasText: 'Caller.square' }).first();
+    const squareLine = Number(await square.getAttribute('data-line'));
+    const declared = callerText.findIndex((l) => l.includes('function square(')) + 1;
+    assert.ok(squareLine >= declared && squareLine <= declared + 2, `square's box points at line ${squareLine} (declared on ${declared})`);
     await workbench.screenshot('gas-profile');
+    await square.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Caller.sol' }).waitFor({ timeout: 30_000 });
+    for (let i = 0; i < 50 && (await cursorLine(page)) !== squareLine; i++) await page.waitForTimeout(200);
+    assert.equal(await cursorLine(page), squareLine);
+
     // An edit clears the file's hints: they described the text before it.
-    await page.locator('.tab', { hasText: 'Counter.sol' }).first().click();
     await goToLine(page, 3);
     await page.keyboard.type('// edited\n');
     await page.locator('.view-line', { hasText: '⛽' }).first().waitFor({ state: 'detached', timeout: 30_000 });
