@@ -29,32 +29,36 @@ test('gas hints: measure lens, per-line hints while debugging a sample, hover br
     // F5 debugs the first configuration, `Caller: run(4)`, which stops on entry: the hints come while stopped.
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ timeout: 90_000 });
+    await page.locator('.view-line', { hasText: 'require(msg.sender == owner' }).filter({ hasText: '⛽' }).waitFor({ timeout: 90_000 });
+    // The editor renders only the lines in view: bring the loop and the callback into it.
+    await goToLine(page, callerText.findIndex((l) => l.includes('function square(')) + 1);
     const loop = page.locator('.view-line', { hasText: 'sum += square(i);' });
-    await loop.filter({ hasText: '⛽' }).waitFor({ timeout: 90_000 });
+    await loop.filter({ hasText: '⛽' }).waitFor({ timeout: 30_000 });
     assert.match(await loop.innerText(), /⛽\s*[\d,]+\s·\s4×/); // the loop body ran four times (no-break spaces)
     const write = page.locator('.view-line', { hasText: 'lastResult = value;' });
-    await write.scrollIntoViewIfNeeded();
     await write.filter({ hasText: '⛽' }).waitFor({ timeout: 30_000 });
-
-    // Hover on the hint: where the line's gas went.
-    await write.locator('span', { hasText: '⛽' }).last().hover();
-    const hover = page.locator('.monaco-hover', { hasText: 'spent on' });
-    await hover.waitFor({ timeout: 30_000 });
-    const breakdown = await hover.innerText();
-    assert.match(breakdown, /storage write \(cold, set from zero\)\s+1\s+22,100/);
-    await workbench.screenshot('gas-hover');
-    const box = await hover.boundingBox();
-    if (box) {
-      // A small picture for the README: the hinted line and its hover.
-      await page.screenshot({ path: join(resultsDir, 'gas-hover-readme.png'), clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 80), width: Math.min(900, box.width + 420), height: box.height + 140 } });
-    }
-    await page.mouse.move(5, 5);
 
     // Continue to the end: the lens now shows the call's gas.
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 90_000 });
     await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).first().waitFor({ timeout: 30_000 });
     await workbench.screenshot('gas-hints');
+    // Hover on the hint (after the session: while debugging, VS Code's debug hover replaces the editor's):
+    // where the line's gas went.
+    await write.locator('span', { hasText: '⛽' }).last().hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'spent on' });
+    await hover.waitFor({ timeout: 30_000 });
+    const breakdown = await hover.innerText();
+    assert.match(breakdown, /storage write \(cold, set from zero\)\s+1\s+22,100/);
+    await workbench.screenshot('gas-hover');
+    // A small picture for the README: the hover and the lines around the hinted one.
+    const [h, l] = [await hover.boundingBox(), await write.boundingBox()];
+    if (h && l) {
+      const top = Math.max(0, Math.min(h.y, l.y) - 90), bottom = Math.max(h.y + h.height, l.y + l.height) + 40;
+      const left = Math.max(0, Math.min(h.x, l.x) - 60);
+      await page.screenshot({ path: join(resultsDir, 'gas-hover-readme.png'), clip: { x: left, y: top, width: Math.min(860, 1400 - left), height: bottom - top } });
+    }
+    await page.mouse.move(5, 5);
 
     // The flame graph: external calls and internal functions; a box opens its function's source.
     await runCommand(page, 'Chainstep: Show Gas Profile');
