@@ -11,6 +11,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { GasReport } from '../../../debug-adapter/core/line-gas.ts';
 import type { LineGasEvent } from '../../../protocol/gas.ts';
 import { flameBoxes } from '../../../extension/gas-flame.ts';
+import { measuredFunctions } from '../../../extension/gas-hints.ts';
 import { AdapterClient, launch, nextEvent } from '../../session/dap-helpers.ts';
 import { sourcedBuild } from './sourced-build.ts';
 
@@ -98,5 +99,9 @@ test('Move: per-line gas, counts, hover breakdown and call tree from our interpr
     ['0x0::m::test', 1, source], ['0x0::m::foo', 1, source], ['0x0::m::bar', 3, source], ['0x0::m::baz', 2, source],
   ]);
   assert.equal(boxes[0]!.gas, ours.gasUsed);
+  // The function lenses of m.move: the entry's gas is the call's, each callee's is inclusive over its calls.
+  const lenses = measuredFunctions(ours).map((f) => [f.container, f.name, f.calls, f.gas]);
+  const inTree = (name: string) => boxes.find((b) => b.name === `0x0::m::${name}`)!.gas;
+  assert.deepEqual(lenses, [['m', 'test', 1, ours.gasUsed], ['m', 'foo', 1, inTree('foo')], ['m', 'bar', 3, inTree('bar')], ['m', 'baz', 2, inTree('baz')]]);
   assert.ok(ours.lines.every((l) => l.breakdown.every((b) => b.label.startsWith('instructions: ') || b.label.startsWith('native '))), 'Move kinds');
 });
