@@ -3,7 +3,8 @@
 // line spent and how often it ran (`⛽ gas · count×`); hovering a hint gives the breakdown (the first write
 // of `lastResult` is a cold SSTORE from zero: 22,100); after the run the lens shows the call's gas; the gas
 // profile's flame graph opens and a click on a box opens that function's source; editing the file clears
-// its hints.
+// its hints. The same for Move on samples/move/generics (built by our compiler on launch, run in our
+// interpreter under the Sui gas schedule).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,6 +82,58 @@ test('gas hints: measure lens, per-line hints while debugging a sample, hover br
     await page.locator('.view-line', { hasText: '⛽' }).first().waitFor({ state: 'detached', timeout: 30_000 });
   } catch (error) {
     await workbench.screenshot('failure-gas').catch(() => undefined);
+    throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${workbench.log().split('\n').slice(-40).join('\n')}`, { cause: error });
+  } finally {
+    await workbench.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('Move gas hints: per-line hints and counts after running a sample, hover by instruction kind, lens and flame graph of Move calls', { skip: missing, timeout: 300_000 }, async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-move-gas-'));
+  cpSync(join(repoRoot, 'samples', 'move', 'generics'), folder, { recursive: true });
+  const text = readFileSync(join(folder, 'sources', 'generics.move'), 'utf8').split('\n');
+  const lineOf = (code: string): number => text.findIndex((l) => l.includes(code)) + 1;
+  const workbench = await openWorkbench({ folder, trust: false });
+  const { page } = workbench;
+  try {
+    await openFile(page, 'generics.move');
+    await goToLine(page, lineOf('public fun sum('));
+    // F5: the first configuration, `within_limit`, runs to its end (sum runs twice: over 2 then 4 values).
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ timeout: 120_000 }).catch(() => undefined);
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 120_000 });
+    const body = page.locator('.view-line', { hasText: 'total = total + values[i];' });
+    await body.filter({ hasText: '⛽' }).waitFor({ timeout: 60_000 });
+    assert.match(await body.innerText(), /⛽\s*[\d,]+\s·\s6×/);
+    assert.match(await page.locator('.view-line', { hasText: 'while (i < count)' }).innerText(), /·\s8×/);
+    // The lens of an internal function: its gas over both calls.
+    await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).first().waitFor({ timeout: 30_000 });
+    await body.locator('span', { hasText: '⛽' }).last().hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'spent on' });
+    await hover.waitFor({ timeout: 30_000 });
+    const breakdown = await hover.innerText();
+    assert.match(breakdown, /gas units \(Sui schedule\)/);
+    assert.match(breakdown, /instructions: vector operations\s+6\s+/);
+    await workbench.screenshot('gas-move-hover');
+    await page.mouse.move(5, 5);
+
+    await goToLine(page, 3); // the cursor away from sum: the click on its box must bring it there
+    await runCommand(page, 'Chainstep: Show Gas Profile');
+    await page.locator('.tab', { hasText: 'Gas profile' }).waitFor({ timeout: 30_000 });
+    const graph = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await graph.locator('.box', { hasText: '0x0::generics::checked_total' }).waitFor({ timeout: 30_000 });
+    const sum = graph.locator('.box.linked', { hasText: '0x0::generics::sum' }).first();
+    assert.match((await sum.getAttribute('title')) ?? '', /2× called/);
+    const sumLine = Number(await sum.getAttribute('data-line'));
+    assert.ok(sumLine >= lineOf('public fun sum(') && sumLine < lineOf('public fun checked_total('), `sum's box points at line ${sumLine}`);
+    await workbench.screenshot('gas-move-profile');
+    await sum.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'generics.move' }).waitFor({ timeout: 30_000 });
+    for (let i = 0; i < 50 && (await cursorLine(page)) !== sumLine; i++) await page.waitForTimeout(200);
+    assert.equal(await cursorLine(page), sumLine);
+  } catch (error) {
+    await workbench.screenshot('failure-move-gas').catch(() => undefined);
     throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${workbench.log().split('\n').slice(-40).join('\n')}`, { cause: error });
   } finally {
     await workbench.close();
