@@ -306,14 +306,20 @@ export class ChainstepSession extends DebugSession {
    * arrive meanwhile are answered first; a new launch abandons it.
    */
   private async announceLineGas(run: Run): Promise<void> {
-    const measurement = run.execution.lineGas?.();
-    if (!measurement) return;
     let report: GasReport;
-    for (;;) {
-      const slice = measurement.next();
-      if (slice.done) { report = slice.value; break; }
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.run !== run) return;
+    try {
+      const measurement = run.execution.lineGas?.();
+      if (!measurement) return;
+      for (;;) {
+        const slice = measurement.next();
+        if (slice.done) { report = slice.value; break; }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.run !== run) return;
+      }
+    } catch (e) {
+      // Nobody awaits this while debugging: a failure here must cost the hints, not the session.
+      this.sendEvent(new OutputEvent(`Chainstep: gas per line is unavailable for this run: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+      return;
     }
     const gasUsed = run.execution.outcome.gasUsed;
     this.sendEvent(new Event('chainstep/lineGas', {
