@@ -30,7 +30,7 @@ export type GasMeasurement = Generator<void, GasReport, void>;
 
 /** Milliseconds of work per slice: what a request arriving meanwhile waits at most (plus one check's steps). */
 export const SLICE_MS = 8;
-/** Steps between looks at the clock (a look costs about as much as a hundred steps). */
+/** Steps between looks at the clock: reading it every step would cost more than the step itself. */
 const CHECK_EVERY = 4096;
 
 interface CallNode {
