@@ -1,8 +1,8 @@
 // What each recorded Move instruction cost and on what, for gas per source line (core/line-gas.ts). The
 // cost is the charge under the schedule that ran it (the Sui schedule in our interpreter, the real VM's in
 // a trace): gas before minus gas after the instruction. A call to a native is charged on the CALL step
-// with the native's own cost (the Sui object and dynamic-field operations are natives), so it is shown
-// under the native's name; other instructions by kind.
+// with the native's own cost (the Sui object and dynamic-field operations are natives), shown under the
+// native's name; other instructions by kind.
 import { measureLineGas, type GasMeasurement, type StepGasMeter } from '../../core/line-gas.ts';
 import type { Execution } from '../../core/execution.ts';
 import type { MoveRecording } from './recording.ts';
@@ -32,7 +32,11 @@ export class MoveGasMeter implements StepGasMeter {
   }
 
   gas(step: number): number {
-    return Math.max(0, this.rec.gasBefore(step) - this.rec.gasAfter(step));
+    const rec = this.rec;
+    // A native runs between its CALL and the caller's next instruction, charging there (the trace has its
+    // cost only at the native's CloseFrame): the line that called it pays for it.
+    if (this.nativeAt.has(step) && step + 1 < rec.stepCount) return Math.max(0, rec.gasBefore(step) - rec.gasBefore(step + 1));
+    return Math.max(0, rec.gasBefore(step) - rec.gasAfter(step));
   }
 
   split(step: number, gas: number, charge: (kind: string, part: number) => void): void {

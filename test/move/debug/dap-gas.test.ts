@@ -105,3 +105,38 @@ test('Move: per-line gas, counts, hover breakdown and call tree from our interpr
   assert.deepEqual(lenses, [['m', 'test', 1, ours.gasUsed], ['m', 'foo', 1, inTree('foo')], ['m', 'bar', 3, inTree('bar')], ['m', 'baz', 2, inTree('baz')]]);
   assert.ok(ours.lines.every((l) => l.breakdown.every((b) => b.label.startsWith('instructions: ') || b.label.startsWith('native '))), 'Move kinds');
 });
+
+test('Move: a call to a native is shown under the native\'s name with what the real trace charged for it', { skip }, async () => {
+  const trace = path.join(tests, 'native_fun/traces/native_fun__m__test.jsonl');
+  // The oracle, read here from the trace: a native call costs its CALL instruction (gas left before it, at
+  // the previous event with gas_left, minus at the CALL) and the native itself (down to its CloseFrame).
+  type Event = Record<string, { gas_left?: number; frame?: { frame_id: number; is_native: boolean; function_name: string; module: { name: string } }; frame_id?: number }>;
+  const events = readFileSync(trace, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Event);
+  const gasOf = (e: Event): number | undefined => e.Instruction?.gas_left ?? e.CloseFrame?.gas_left;
+  const expected = new Map<string, { count: number; gas: number }>();
+  events.forEach((e, i) => {
+    const frame = e.OpenFrame?.frame;
+    if (!frame?.is_native) return;
+    const before = events.slice(0, i - 1).reverse().find((x) => gasOf(x) !== undefined)!;
+    const close = events.slice(i).find((x) => x.CloseFrame?.frame_id === frame.frame_id)!;
+    const label = `native ${frame.module.name}::${frame.function_name}`;
+    const t = expected.get(label) ?? { count: 0, gas: 0 };
+    expected.set(label, { count: t.count + 1, gas: t.gas + gasOf(before)! - gasOf(close)! });
+  });
+  assert.ok(expected.size >= 2, [...expected.keys()].join(', '));
+  const dc = new AdapterClient();
+  try {
+    const event = nextEvent(dc, 'chainstep/lineGas');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: path.join(tests, 'native_fun'), trace, noDebug: true });
+    const report = ((await event) as DebugProtocol.Event).body as LineGasEvent;
+    const shown = new Map<string, { count: number; gas: number }>();
+    for (const item of [...report.lines.flatMap((l) => l.breakdown), ...report.unmappedBreakdown]) {
+      if (!item.label.startsWith('native ')) continue;
+      const t = shown.get(item.label) ?? { count: 0, gas: 0 };
+      shown.set(item.label, { count: t.count + item.count, gas: t.gas + item.gas });
+    }
+    assert.deepEqual(shown, expected);
+  } finally {
+    await dc.stop();
+  }
+});
