@@ -2,29 +2,9 @@
 // (`chainstep/lineGas`, see debug-adapter/core/line-gas.ts), kept per file until the file changes, and
 // the gas a function used in its last two runs (for the lens's ▲/▼). VS Code glue is in gas-view.ts.
 
-// The event's shape on the wire, as the adapter declares it in debug-adapter/core/line-gas.ts (the extension
-// is a DAP client like any other and does not import the adapter).
-export interface GasItem { readonly label: string; readonly count: number; readonly gas: number }
-export interface LineGas { readonly path: string; readonly line: number; readonly gas: number; readonly count: number; readonly breakdown: readonly GasItem[] }
-export interface GasCall {
-  readonly name: string;
-  readonly path?: string;
-  readonly line?: number;
-  readonly count: number;
-  readonly gas: number;
-  readonly self: number;
-  readonly children: readonly GasCall[];
-}
-export interface LineGasEvent {
-  readonly vm: string;
-  readonly program?: string;
-  readonly function?: string;
-  readonly gasUsed?: number;
-  readonly total: number;
-  readonly unmapped: number;
-  readonly lines: readonly LineGas[];
-  readonly calls?: GasCall;
-}
+import type { GasCall, LineGas, LineGasEvent } from '../protocol/gas.ts';
+
+export type { GasCall, GasItem, LineGas, LineGasEvent } from '../protocol/gas.ts';
 
 const number = (n: number): string => Math.round(n).toLocaleString('en-US');
 

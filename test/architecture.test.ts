@@ -1,7 +1,8 @@
 // The import rules of docs/ARCHITECTURE.md, checked on every source file: backends never import DAP, VS Code
 // or each other; the session imports only the core contract (and the DAP library); the command line is the
 // only place that knows both, and there only backends.ts names backends; the language folder is shared by
-// the debugger and the language server, which never import each other; the extension is VS Code glue.
+// the debugger and the language server, which never import each other; the extension is VS Code glue;
+// `protocol/` holds the custom DAP events' shapes, imported type-only by the core and the extension.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCANNED = ['debug-adapter', 'language', 'language-server', 'extension'];
+const SCANNED = ['debug-adapter', 'language', 'language-server', 'extension', 'protocol'];
 /** Folders of debug-adapter/ that are not VM backends; any other folder there is a backend. */
 const NOT_BACKENDS = new Set(['core', 'session', 'cli']);
 const EDITOR_PACKAGES = /^(vscode$|@vscode\/|vscode-languageclient|vscode-languageserver)/;
@@ -34,6 +35,13 @@ export function importsOf(text: string): string[] {
   return found;
 }
 
+/** Modules a file imports only with `import type` / `export type` (nothing of them exists at run time). */
+export function typeOnlyImportsOf(text: string): Set<string> {
+  const typed = [...text.matchAll(/\b(?:import|export)\s+type\s+[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  const all = importsOf(text);
+  return new Set(typed.filter((spec) => all.filter((s) => s === spec).length === typed.filter((s) => s === spec).length));
+}
+
 /** The part a repository path belongs to: "debug-adapter/evm", "language", "extension", ... */
 function partOf(file: string): string {
   const [top, second] = file.split('/');
@@ -45,11 +53,12 @@ function isBackend(part: string): boolean {
 }
 
 /** Which other parts a part may import (its own files always). */
-function mayImport(from: string, to: string, file: string): boolean {
+function mayImport(from: string, to: string, file: string, typeOnly: boolean): boolean {
   if (from === to) return true;
   switch (from) {
     case 'debug-adapter/core':
-      return false;
+      // The custom DAP events' shapes, type-only, shared with the extension (the other end of the wire).
+      return to === 'protocol' && typeOnly;
     case 'debug-adapter/session':
       return to === 'debug-adapter/core';
     case 'debug-adapter/cli':
@@ -60,11 +69,12 @@ function mayImport(from: string, to: string, file: string): boolean {
       if (to === 'language-server') return file === 'debug-adapter/cli/main.ts';
       return to.startsWith('debug-adapter/') || to === 'language';
     case 'language':
+    case 'protocol':
       return false;
     case 'language-server':
       return to === 'language';
     case 'extension':
-      return to === 'language';
+      return to === 'language' || (to === 'protocol' && typeOnly);
     default:
       if (isBackend(from)) return to === 'debug-adapter/core' || to === 'language';
       return false;
@@ -85,7 +95,9 @@ export function violations(files: readonly SourceText[]): string[] {
   const out: string[] = [];
   for (const { path: file, text } of files) {
     const from = partOf(file);
+    const types = typeOnlyImportsOf(text);
     for (const spec of importsOf(text)) {
+      const typeOnly = types.has(spec);
       if (spec.startsWith('.')) {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
         if (target.startsWith('..')) {
@@ -94,7 +106,7 @@ export function violations(files: readonly SourceText[]): string[] {
         }
         const to = partOf(target);
         if (!SCANNED.includes(target.split('/')[0]!)) out.push(`${file}: imports ${spec} (${to} is not part of the product)`);
-        else if (!mayImport(from, to, file)) out.push(`${file}: imports ${spec} (${from} may not import ${to})`);
+        else if (!mayImport(from, to, file, typeOnly)) out.push(`${file}: imports ${spec} (${from} may not import ${to})`);
       } else if (!mayImportPackage(from, spec)) {
         out.push(`${file}: imports ${spec} (${from} may not import this package)`);
       }
@@ -149,14 +161,19 @@ test('the check catches each kind of violation', () => {
     { path: 'language-server/x.ts', text: "import { Navigator } from '../debug-adapter/session/navigator.ts';" },
     { path: 'extension/x.ts', text: "import { backends } from '../debug-adapter/cli/backends.ts';" },
     { path: 'debug-adapter/wasm/x.ts', text: "import { languages } from 'vscode';" },
+    { path: 'extension/x.ts', text: "import { SLICE } from '../protocol/gas.ts';" },
+    { path: 'protocol/x.ts', text: "import type { Frame } from '../debug-adapter/core/execution.ts';" },
+    { path: 'debug-adapter/evm/x.ts', text: "import type { GasReport } from '../../protocol/gas.ts';" },
   ]);
-  assert.equal(found.length, 9, found.join('\n'));
+  assert.equal(found.length, 12, found.join('\n'));
   // And what is allowed passes.
   assert.deepEqual(
     violations([
       { path: 'debug-adapter/cli/backends.ts', text: "import { evmBackend } from '../evm/backend.ts';" },
       { path: 'debug-adapter/evm/x.ts', text: "import type { Execution } from '../core/execution.ts';\nimport { x } from '../../language/text/line-index.ts';" },
       { path: 'language-server/x.ts', text: "import { LineIndex } from '../language/text/line-index.ts';" },
+      { path: 'extension/x.ts', text: "import type { LineGasEvent } from '../protocol/gas.ts';\nexport type { GasItem } from '../protocol/gas.ts';" },
+      { path: 'debug-adapter/core/x.ts', text: "import type { GasReport } from '../../protocol/gas.ts';" },
     ]),
     [],
   );

@@ -6,7 +6,7 @@
 // knows opcodes; a backend never imports DAP or VS Code types. Everything here is plain data.
 
 import type { BackendCommand } from './command-line.ts';
-import type { GasReport } from './line-gas.ts';
+import type { GasMeasurement } from './line-gas.ts';
 
 /** A source file a backend can map steps to. Generated sources (e.g. Yul helpers) carry their text. */
 export interface SourceFile {
@@ -220,10 +220,11 @@ export interface Execution {
   writeSteps(dataId: string): readonly number[] | undefined;
 
   /**
-   * Gas per source line measured from the recording (see line-gas.ts), when the VM recorded gas. Sent to
-   * the client after launch for per-line hints and the function lens.
+   * Gas per source line measured from the recording (see line-gas.ts), when the VM recorded gas: a
+   * generator doing a slice of the recording per `next()`, so a session runs it between requests. Sent to
+   * the client after launch for per-line hints, the hover breakdown, the function lens and the flame graph.
    */
-  lineGas?(): GasReport;
+  lineGas?(): GasMeasurement;
 
   /** Bytes of a memory reference as they were at a step; fewer bytes (or none) past the end. */
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array;

@@ -1,63 +1,37 @@
 // Gas measured per source line from a recorded execution: what each line's own instructions spent and
-// how many times execution arrived at the line. Backends know what each step cost (EVM: gas left before
-// and after, minus what a callee used; Move: the Sui schedule's charge per instruction); this module only
-// adds it up by line, with the same "arrival" rule the session's stepping uses, so "2×" on a line means
-// a breakpoint there would have stopped twice.
+// how many times execution arrived at the line. Backends know what each step cost and what kind of work
+// it was (a `StepGasMeter`: EVM: gas left before and after, minus what a callee used, split into storage,
+// calls, memory growth...; Move: the Sui schedule's charge per instruction); this module only adds it up by
+// line, with the same "arrival" rule the session's stepping uses, so "2×" on a line means a breakpoint there
+// would have stopped twice.
+//
+// A recording can have tens of millions of steps, so the measurement is a generator that does a slice of
+// steps per `next()`: the session runs it between DAP requests (the first stop and every request after it
+// are answered while it runs) and sends the report when it is done.
 
+import type { GasCall, GasItem, GasReport, LineGas } from '../../protocol/gas.ts';
 import type { Execution } from './execution.ts';
 
-/** A kind of work inside a line: "storage write (cold)", "call", "memory growth", "instructions". */
-export interface GasItem {
-  readonly label: string;
-  readonly count: number;
-  readonly gas: number;
-}
+export type { GasCall, GasItem, GasReport, LineGas } from '../../protocol/gas.ts';
 
-export interface LineGas {
-  /** SourceFile.path of the line's source. */
-  readonly path: string;
-  /** 1-based. */
-  readonly line: number;
-  /** Gas of the line's own instructions and of the code without lines it ran (callees with lines count on theirs). */
-  readonly gas: number;
-  /** Times execution arrived at the line (loop iterations, repeated calls), not instructions run. */
-  readonly count: number;
-  /** Where the gas went, largest first. */
-  readonly breakdown: readonly GasItem[];
-}
-
-/**
- * A node of the call tree by gas: calls of one function from the same caller merged (as a flame graph
- * shows them). The root is the debugged call.
- */
-export interface GasCall {
-  /** The frame's name as the call stack shows it: "Caller.sumOfSquares", "0x0::m::foo". */
-  readonly name: string;
-  /** Where the function starts (its first step's location), when it has sources. */
-  readonly path?: string;
-  readonly line?: number;
-  /** Activations merged into this node. */
-  readonly count: number;
-  /** Gas of its own steps and everything it called (inclusive). */
-  readonly gas: number;
-  /** Gas of its own steps only. */
-  readonly self: number;
-  readonly children: readonly GasCall[];
-}
-
-export interface GasReport {
-  /** Gas of every recorded step: equals the call's execution gas when the recording is complete. */
-  readonly total: number;
+/** What each step cost and what it did. Steps are asked for in increasing order, each once. */
+export interface StepGasMeter {
+  /** Gas the step itself spent (not what a callee it started spent: the callee's steps carry that). */
+  gas(step: number): number;
   /**
-   * Gas of steps before any statement ran (the dispatcher, ABI decoding). Later steps without a line of
-   * their own (compiler helpers, function entry and exit, code without sources) are paid by the statement
-   * running them, here or in a caller.
+   * Names the kinds of work in the step's `gas`: `charge(kind, part)` once per kind, the parts adding up to
+   * `gas` (an MSTORE that grew memory: "instructions" 3 and "memory growth" the rest).
    */
-  readonly unmapped: number;
-  readonly lines: readonly LineGas[];
-  /** The call tree by gas (external calls, internal functions, Move calls). */
-  readonly calls?: GasCall;
+  split(step: number, gas: number, charge: (kind: string, part: number) => void): void;
 }
+
+/** A measurement in slices: each `next()` works for about `SLICE_MS`; the return value is the report. */
+export type GasMeasurement = Generator<void, GasReport, void>;
+
+/** Milliseconds of work per slice: what a request arriving meanwhile waits at most (plus one check's steps). */
+export const SLICE_MS = 8;
+/** Steps between looks at the clock: reading it every step would cost more than the step itself. */
+const CHECK_EVERY = 4096;
 
 interface CallNode {
   name: string; path?: string; line?: number; count: number; gas: number; self: number;
@@ -66,15 +40,8 @@ interface CallNode {
   entries: Map<string, CallNode>;
 }
 
-/**
- * Adds up `gasOf(step)` by line. `kindOf(step, gas)` names the kind of work a step did for the hover
- * breakdown (undefined: counted as "other").
- */
-export function measureLineGas(
-  execution: Execution,
-  gasOf: (step: number) => number,
-  kindOf: (step: number, gas: number) => string | undefined,
-): GasReport {
+/** Adds up the meter's gas by line, a slice of steps per `next()`. */
+export function* measureLineGas(execution: Execution, meter: StepGasMeter): GasMeasurement {
   const where = new Map<number, { source: number; line: number }>();
   execution.sources.forEach((_, source) => {
     for (const line of execution.breakableLines(source)) {
@@ -87,7 +54,14 @@ export function measureLineGas(
   const gas = new Float64Array(maxId + 1);
   const count = new Float64Array(maxId + 1);
   const ran = new Uint8Array(maxId + 1);
-  const kinds = new Map<number, Map<string, { count: number; gas: number }>>();
+  const kinds = new Map<number, Kinds>();
+  const unmappedKinds: Kinds = new Map();
+  // The step being added up: where its kinds go (set before each split).
+  let into: Kinds = unmappedKinds;
+  const charge = (kind: string, part: number): void => {
+    const item = into.get(kind);
+    if (item) { item.count++; item.gas += part; } else into.set(kind, { count: 1, gas: part });
+  };
   let total = 0, unmapped = 0;
   // lastLine[d]: the line of the latest mapped step of the current activation at depth d (-2: none yet).
   let lastLine: number[] = [];
@@ -115,8 +89,13 @@ export function measureLineGas(
     node.count++;
     return node;
   };
+  let sliceStart = performance.now();
   for (let step = 0; step < execution.stepCount; step++) {
-    const g = gasOf(step);
+    if ((step & (CHECK_EVERY - 1)) === 0 && performance.now() - sliceStart >= SLICE_MS) {
+      yield;
+      sliceStart = performance.now();
+    }
+    const g = meter.gas(step);
     total += g;
     const depth = execution.depth(step);
     for (let d = previousDepth + 1; d <= depth; d++) lastLine[d] = -2;
@@ -136,15 +115,19 @@ export function measureLineGas(
       // the statement that is running, here or in a caller, pays for it. Before any statement: unmapped.
       line = -1;
       for (let d = depth; d >= 0 && line < 0; d--) line = lastLine[d] ?? -2;
-      if (line < 0) { unmapped += g; continue; }
+      if (line < 0) {
+        unmapped += g;
+        into = unmappedKinds;
+        meter.split(step, g, charge);
+        continue;
+      }
     }
     gas[line]! += g;
     ran[line] = 1;
-    const kind = kindOf(step, g) ?? 'other';
     let perLine = kinds.get(line);
     if (!perLine) kinds.set(line, (perLine = new Map()));
-    const item = perLine.get(kind);
-    if (item) { item.count++; item.gas += g; } else perLine.set(kind, { count: 1, gas: g });
+    into = perLine;
+    meter.split(step, g, charge);
   }
   lastLine = [];
   const lines: LineGas[] = [];
@@ -152,11 +135,17 @@ export function measureLineGas(
     if (!ran[id]) continue;
     const g = gas[id]!;
     const at = where.get(id)!;
-    const breakdown = [...(kinds.get(id) ?? [])].map(([label, v]) => ({ label, count: v.count, gas: v.gas })).sort((a, b) => b.gas - a.gas);
-    lines.push({ path: execution.sources[at.source]!.path, line: at.line, gas: g, count: count[id]!, breakdown });
+    lines.push({ path: execution.sources[at.source]!.path, line: at.line, gas: g, count: count[id]!, breakdown: items(kinds.get(id)) });
   }
   lines.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-  return { total, unmapped, lines, ...(stack[0] ? { calls: finish(stack[0]) } : {}) };
+  return { total, unmapped, unmappedBreakdown: items(unmappedKinds), lines, ...(stack[0] ? { calls: finish(stack[0]) } : {}) };
+}
+
+type Kinds = Map<string, { count: number; gas: number }>;
+
+/** A breakdown, largest first (kinds that cost nothing, like a free no-op, are kept: they ran). */
+function items(kinds: Kinds | undefined): GasItem[] {
+  return [...(kinds ?? [])].map(([label, v]) => ({ label, count: v.count, gas: v.gas })).sort((a, b) => b.gas - a.gas);
 }
 
 /** Inclusive gas bottom-up; children largest first. */

@@ -22,6 +22,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { PassThrough } from 'node:stream';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
+import type { GasReport } from '../core/line-gas.ts';
 import { InstructionAddresses, memoryAddress, padAddress } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
@@ -285,13 +286,14 @@ export class ChainstepSession extends DebugSession {
       await done;
       this.sendResponse(response);
       if (config.noDebug) {
-        this.announceLineGas(this.run);
+        // The gas report is what a run without debugging is for: it goes out before `terminated`.
+        await this.announceLineGas(this.run);
         this.finish(this.run);
         return;
       }
       this.apply(this.run, this.run.navigator.start(config.stopOnEntry === true), -1);
-      // After the first stop: measuring a long recording must not delay it.
-      this.announceLineGas(this.run);
+      // After the first stop, and in slices between requests: measuring a long recording delays nothing.
+      void this.announceLineGas(this.run);
     } catch (e) {
       this.fail(response, e);
     }
@@ -300,10 +302,25 @@ export class ChainstepSession extends DebugSession {
   /**
    * Gas per line, measured from the recording, for the client's hints (`chainstep/lineGas`, a custom DAP
    * event other clients ignore). Sent once per launch, after the response, also for "run without debugging".
+   * The measurement runs a slice at a time and yields to the event loop in between, so requests that
+   * arrive meanwhile are answered first; a new launch abandons it.
    */
-  private announceLineGas(run: Run): void {
-    const report = run.execution.lineGas?.();
-    if (!report) return;
+  private async announceLineGas(run: Run): Promise<void> {
+    let report: GasReport;
+    try {
+      const measurement = run.execution.lineGas?.();
+      if (!measurement) return;
+      for (;;) {
+        const slice = measurement.next();
+        if (slice.done) { report = slice.value; break; }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.run !== run) return;
+      }
+    } catch (e) {
+      // Nobody awaits this while debugging: a failure here must cost the hints, not the session.
+      this.sendEvent(new OutputEvent(`Chainstep: gas per line is unavailable for this run: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+      return;
+    }
     const gasUsed = run.execution.outcome.gasUsed;
     this.sendEvent(new Event('chainstep/lineGas', {
       vm: run.execution.vm,

@@ -8,7 +8,7 @@ const line = {
   path: '/w/Caller.sol', line: 44, gas: 44_200, count: 2,
   breakdown: [{ label: 'storage write (cold)', count: 2, gas: 44_200 }],
 };
-const event: LineGasEvent = { vm: 'evm', gasUsed: 60_000, total: 60_000, unmapped: 15_800, lines: [line, { ...line, path: '/w/Callee.sol', line: 3 }] };
+const event: LineGasEvent = { vm: 'evm', gasUsed: 60_000, total: 60_000, unmapped: 15_800, unmappedBreakdown: [], lines: [line, { ...line, path: '/w/Callee.sol', line: 3 }] };
 
 test('the inlay hint shows the line\'s gas and how many times it ran, the hover where it went', () => {
   assert.equal(hintText(line), '⛽ 44,200 · 2×');
@@ -51,7 +51,7 @@ test('functions measured by a run: the debugged call\'s total, internal function
       { ...leaf('0x0::m::foo', 250) },
     ],
   };
-  const measured = measuredFunctions({ vm: 'evm', gasUsed: 1000, total: 1000, unmapped: 0, lines: [], calls }, '/w/C.sol');
+  const measured = measuredFunctions({ vm: 'evm', gasUsed: 1000, total: 1000, unmapped: 0, unmappedBreakdown: [], lines: [], calls }, '/w/C.sol');
   assert.deepEqual(measured.map((m) => [m.container, m.name, m.gas, m.calls]), [['C', 'run', 1000, 1], ['C', 'fib', 500, 3], ['m', 'foo', 250, 1]]);
 });
 

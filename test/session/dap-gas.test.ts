@@ -61,10 +61,10 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   // notify() writes lastResult for the first time: a cold SSTORE from zero is 20,000 + 2,100 (EIP-2929).
   const write = at(report, caller, 'lastResult = value;');
   assert.equal(write.count, 1);
-  assert.deepEqual(write.breakdown.find((b) => b.label === 'storage write (cold)'), { label: 'storage write (cold)', count: 1, gas: 22_100 });
+  assert.deepEqual(write.breakdown.find((b) => b.label.startsWith('storage write')), { label: 'storage write (cold, set from zero)', count: 1, gas: 22_100 });
   // run() writes it again afterwards: warm and dirty, 100.
   const rewrite = at(report, caller, 'lastResult = MathLib.clamp(scaled, 1000);');
-  assert.deepEqual(rewrite.breakdown.find((b) => b.label.startsWith('storage write')), { label: 'storage write (warm)', count: 1, gas: 100 });
+  assert.deepEqual(rewrite.breakdown.find((b) => b.label.startsWith('storage write')), { label: 'storage write (warm, no-op or slot already written)', count: 1, gas: 100 });
   // Callee reads `factor` once: a cold SLOAD, 2,100.
   assert.deepEqual(at(report, callee, 'result = value * factor;').breakdown.find((b) => b.label.startsWith('storage read')),
     { label: 'storage read (cold)', count: 1, gas: 2_100 });
@@ -74,10 +74,9 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   assert.equal(at(report, caller, 'return x * x;').count, 4);
   const call = at(report, caller, 'uint256 scaled = callee.scale(total);');
   assert.equal(call.count, 1);
-  // The CALL itself costs the caller 2,600 to reach a cold account (EIP-2929), plus memory; the callee's
-  // own gas is on the callee's lines, not here.
-  const callItem = call.breakdown.find((b) => b.label === 'call')!;
-  assert.ok(callItem.gas >= 2_600 && callItem.gas < 3_000, `caller-side CALL cost ${callItem.gas}`);
+  // The CALL itself costs the caller 2,600 to reach a cold account (EIP-2929), its memory growth apart; the
+  // callee's own gas is on the callee's lines, not here.
+  assert.deepEqual(call.breakdown.find((b) => b.label.startsWith('call')), { label: 'call: account access (cold)', count: 1, gas: 2_600 });
   const calleeGas = report.lines.filter((l) => l.path === callee).reduce((s, l) => s + l.gas, 0);
   assert.ok(calleeGas > 2_100 && call.gas < calleeGas + 10_000, `callee ${calleeGas}, call line ${call.gas}`);
 
@@ -101,4 +100,28 @@ test('per-line gas of Caller.run(4) adds up to the call\'s gas and shows cold st
   assert.deepEqual(measured.filter((m) => m.name === 'square').map((m) => [m.path, m.calls, m.gas]), [[caller, 4, squares.children.find((c) => c.name === 'Caller.square')!.gas]]);
   assert.ok(scale.gas >= calleeGas, `scale's gas ${scale.gas} covers its lines' ${calleeGas}`);
   assert.ok(report.unmapped < 1_000, `unmapped ${report.unmapped}`);
+});
+
+test('gas per line never holds the debugger: a stackTrace sent at the first stop is answered before the gas event', async () => {
+  // ~2M steps: the measurement takes dozens of slices, the request arrives during the first few.
+  const loop = path.join(root, 'test/evm/contracts/Loop.sol');
+  const dc = new AdapterClient();
+  const order: string[] = [];
+  try {
+    const gas = nextEvent(dc, 'chainstep/lineGas').then((e) => (order.push('lineGas'), e.body as GasEvent));
+    const stopped = nextEvent(dc, 'stopped');
+    await launch(dc, { type: 'chainstep', request: 'launch', program: loop, contract: 'Loop', function: 'loop', args: ['6000'], gasLimit: 1_000_000_000, stopOnEntry: true });
+    await stopped;
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    order.push('stackTrace');
+    assert.ok(frames.body.stackFrames.length > 0);
+    const report = await gas;
+    // Order on the wire, not timing: the adapter answered the request before it finished measuring.
+    assert.deepEqual(order, ['stackTrace', 'lineGas']);
+    assert.equal(report.total, report.gasUsed, 'the measurement is whole');
+    const body = report.lines.find((l) => l.path === loop && l.line === lineOf(loop, 'sum += values[i % 64];'));
+    assert.equal(body?.count, 6000);
+  } finally {
+    await dc.stop();
+  }
 });

@@ -16,7 +16,7 @@ import { Evaluator } from './evaluate.ts';
 import { eventOutput } from './events.ts';
 import { FrameTable } from './frames.ts';
 import { evmLineGas } from './gas.ts';
-import type { GasReport } from '../../core/line-gas.ts';
+import type { GasMeasurement } from '../../core/line-gas.ts';
 import { callExceptions, callOutcome, stepLimitText } from './outcome.ts';
 import { PreimageIndex } from './preimages.ts';
 import { ScopeBuilder } from './scopes.ts';
@@ -167,11 +167,10 @@ export class EvmExecution implements Execution {
     return memory.slice(start, Math.min(memory.length, start + count));
   }
 
-  /** Gas per source line, measured from the recording (computed once, on first request). */
-  lineGas(): GasReport {
-    return (this.gasReport ??= evmLineGas(this, this.steps));
+  /** Gas per source line, measured from the recording in slices (the session runs it between requests). */
+  lineGas(): GasMeasurement {
+    return evmLineGas(this, this.steps);
   }
-  private gasReport?: GasReport;
 
   /** Forgets the cached state of the last rebuilt step (the benchmark measures rebuilds from scratch). */
   dropCaches(): void {

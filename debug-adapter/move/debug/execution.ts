@@ -8,7 +8,8 @@ import type {
   ValueFormat, Variable,
 } from '../../core/execution.ts';
 import { listChildren } from '../../core/children.ts';
-import { measureLineGas, type GasReport } from '../../core/line-gas.ts';
+import type { GasMeasurement } from '../../core/line-gas.ts';
+import { moveLineGas } from './gas.ts';
 import { EvaluationError } from '../../core/errors.ts';
 import { shortAddress } from '../binary/names.ts';
 import type { TraceLocation, TraceMoveValue, TraceValue } from '../trace/format.ts';
@@ -531,23 +532,10 @@ export class MoveExecution implements Execution {
     return new Uint8Array(0);
   }
 
-  /**
-   * Gas per line: each instruction's charge under the schedule that ran it (the Sui schedule in our
-   * interpreter, the real VM's in a trace). A call instruction is charged on its own step and the callee's
-   * instructions on theirs. Charges between instructions (opening and closing frames) count as unmapped, so
-   * the total is the call's gas used.
-   */
-  lineGas(): GasReport {
-    const rec = this.recording;
-    const report = (this.gasReport ??= measureLineGas(
-      this,
-      (s) => Math.max(0, rec.gasBefore(s) - rec.gasAfter(s)),
-      (s) => (rec.opcode(s).startsWith('CALL') ? 'call' : 'instructions'),
-    ));
-    const between = Math.max(0, rec.initialGas - rec.finalGas) - report.total;
-    return between > 0 ? { ...report, total: report.total + between, unmapped: report.unmapped + between } : report;
+  /** Gas per line, in slices (see gas.ts). */
+  lineGas(): GasMeasurement {
+    return moveLineGas(this, this.recording);
   }
-  private gasReport?: GasReport;
 }
 
 function objectLabel(v: TraceMoveValue): string {
