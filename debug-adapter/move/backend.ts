@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
 import { moveCommand } from './build/command.ts';
-import { buildOnLaunch, needsBuild } from './build/on-launch.ts';
+import { buildOnLaunch, builtWithoutTests, needsBuild } from './build/on-launch.ts';
 import { parseMoveLaunch } from './launch-options.ts';
 import { UserError } from '../core/errors.ts';
 import { loadPackage, type LoadedPackage } from './package/index.ts';
@@ -83,12 +83,25 @@ function moveDependencies(config: LaunchConfig): Map<string, string> {
 function loadProgram(config: LaunchConfig, progress: Progress): LoadedPackage {
   const program = resolvePath(config, config.program);
   if (!existsSync(program)) throw new UserError(`program: Move build folder not found: ${program}`);
-  if (needsBuild(program)) {
+  const build = () => {
     progress("Compiling Move package with Chainstep's compiler");
     buildOnLaunch(program, moveDependencies(config));
-  }
+  };
+  if (needsBuild(program)) build();
   progress('Loading Move modules and source maps');
-  return loadPackage(program, { frameworks: frameworkFiles(config) });
+  const pkg = loadPackage(program, { frameworks: frameworkFiles(config) });
+  // Our build made without tests lacks #[test] functions: a launch naming one it does not have rebuilds it.
+  if (typeof config.function === 'string' && !hasOwnFunction(pkg, config.function) && builtWithoutTests(program)) {
+    build();
+    return loadPackage(program, { frameworks: frameworkFiles(config) });
+  }
+  return pkg;
+}
+
+/** Whether `module::function` (with or without an address) names a function of the package's own modules. */
+function hasOwnFunction(pkg: LoadedPackage, text: string): boolean {
+  const [fn, module] = text.trim().split('::').reverse();
+  return pkg.ownModules.some((m) => m.name === module && m.module.functionDefs.some((d) => m.module.identifiers[m.module.functionHandles[d.function]!.name] === fn));
 }
 
 function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress, report: Report): Execution {

@@ -257,9 +257,11 @@ export interface BuildResult extends CompileResult {
 
 /** `chainstep move build`: checks and compiles the package at `root` and writes its build directory. */
 export function buildPackage(root: string, options: CheckOptions & CompileOptions = {}): BuildResult {
-  // Git dependencies (the Aptos framework) resolve to the bytecode a previous real build shipped, if any.
-  const shipped = options.dependencyPaths ? undefined : shippedDependencyPaths(root);
-  const { graph, program } = checkPackage(root, shipped ? { ...options, dependencyPaths: shipped } : options);
+  // Git dependencies (the Aptos framework) resolve to the bytecode a previous real build shipped, if any,
+  // unless the caller maps them to folders itself (moveDependencies, --dependency).
+  const shipped = shippedDependencyPaths(root);
+  const dependencyPaths = shipped ? new Map([...shipped, ...(options.dependencyPaths ?? [])]) : options.dependencyPaths;
+  const { graph, program } = checkPackage(root, { ...options, dependencyPaths });
   const target = options.target ?? packageTarget(graph, program);
   const result = compileProgram(program, { target });
   if (result.diagnostics.some((d) => d.severity === 'error')) return { ...result, outputDir: undefined };

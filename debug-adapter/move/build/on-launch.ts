@@ -36,10 +36,7 @@ function oldestBuild(root: string): number | undefined {
   for (const pkg of readdirSync(build)) {
     const modules = path.join(build, pkg, 'bytecode_modules');
     if (!existsSync(modules)) continue;
-    const mark = path.join(build, pkg, BUILT_BY_CHAINSTEP);
-    if (!existsSync(mark)) return Infinity;
-    // Ours, but built without tests (`chainstep move build`): a launch may name a #[test], so it is stale.
-    if (!readFileSync(mark, 'utf8').includes(TEST_MODE_MARK)) return 0;
+    if (!existsSync(path.join(build, pkg, BUILT_BY_CHAINSTEP))) return Infinity;
     for (const f of readdirSync(modules)) {
       if (!f.endsWith('.mv')) continue;
       const t = statSync(path.join(modules, f)).mtimeMs;
@@ -49,11 +46,24 @@ function oldestBuild(root: string): number | undefined {
   return oldest;
 }
 
-/** Whether `root` is a package folder whose build is missing, or is ours and older than its sources or without tests. */
+/** Whether `root` is a package folder whose build is missing, or is ours and older than its sources. */
 export function needsBuild(root: string): boolean {
   if (!existsSync(path.join(root, 'Move.toml'))) return false;
   const built = oldestBuild(root);
   return built === undefined || built < newestSource(root);
+}
+
+/**
+ * Whether the build under `root` is ours and was made without #[test] code (`chainstep move build`): a
+ * launch naming a function it lacks rebuilds it in test mode.
+ */
+export function builtWithoutTests(root: string): boolean {
+  const build = path.join(root, 'build');
+  if (!existsSync(path.join(root, 'Move.toml')) || !existsSync(build)) return false;
+  return readdirSync(build).some((pkg) => {
+    const mark = path.join(build, pkg, BUILT_BY_CHAINSTEP);
+    return existsSync(mark) && !readFileSync(mark, 'utf8').includes(TEST_MODE_MARK);
+  });
 }
 
 /** Compiles the package at `root` with Chainstep's compiler; a compile error becomes a UserError listing each one. */
