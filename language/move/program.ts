@@ -118,6 +118,8 @@ export interface Program {
   typeOfWritten(m: ModuleInfo, t: A.Type, params: readonly TypeParamInfo[]): Ty;
   readonly files: readonly SourceFile[];
   readonly units: Map<string, A.CompilationUnit>;
+  /** Types a lambda body for one call (see FunctionTyper.lambdaBody); `subst` replaces written type parameters. */
+  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
   /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
   typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
 }
@@ -207,12 +209,17 @@ class ProgramBuilder {
     for (const m of infos) this.withFile(m, () => this.typeBodies(m, useFuns));
     return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
       typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
-      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns) };
+      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns),
+      typeLambdaBody: (m, e, paramTypes, outer, typeParams, subst) => {
+        const { host, out } = this.recordingHost(subst);
+        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, outer, typeParams);
+        return out;
+      } };
   }
 
-  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+  /** A typing host that reports nothing and records into fresh maps; written types get `typeArgs` substituted. */
+  private recordingHost(typeArgs: readonly Ty[]): { host: TypingHost; out: MacroExpansionTypes } {
     const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
-    const m = this.modules.get(fn.module)!;
     const host: TypingHost = {
       modules: this.modules,
       resolveQuiet: (mod, t, params) => substitute(this.silently(() => this.resolveType(mod, t, params)), typeArgs),
@@ -223,6 +230,12 @@ class ProgramBuilder {
       recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
       recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
     };
+    return { host, out };
+  }
+
+  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+    const m = this.modules.get(fn.module)!;
+    const { host, out } = this.recordingHost(typeArgs);
     new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
     return out;
   }
