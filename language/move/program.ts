@@ -121,6 +121,8 @@ export interface Program {
   readonly units: Map<string, A.CompilationUnit>;
   /** What a later check of the same package may reuse (see incremental.ts). */
   readonly incremental: IncrementalState<Reference, TypeAt>;
+  /** Types a lambda body for one call (see FunctionTyper.lambdaBody); `subst` replaces written type parameters. */
+  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
   /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
   typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
 }
@@ -232,7 +234,12 @@ class ProgramBuilder {
     return { modules: this.modules, diagnostics: this.diagnostics, references: this.references, types: this.types, expTypes: this.expTypes, calls: this.calls, addresses: this.options.addresses,
       typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
       incremental: { test: this.test, files: interfaces, bodies },
-      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns) };
+      typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns),
+      typeLambdaBody: (m, e, paramTypes, outer, typeParams, subst) => {
+        const { host, out } = this.recordingHost(subst);
+        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, outer, typeParams);
+        return out;
+      } };
   }
 
   /** Runs a body phase of one module, keeping what it produced under its file for a later recheck to reuse. */
@@ -246,9 +253,9 @@ class ProgramBuilder {
     for (let i = t; i < this.types.length; i++) mine.types.push(this.types[i]!);
   }
 
-  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+  /** A typing host that reports nothing and records into fresh maps; written types get `typeArgs` substituted. */
+  private recordingHost(typeArgs: readonly Ty[]): { host: TypingHost; out: MacroExpansionTypes } {
     const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
-    const m = this.modules.get(fn.module)!;
     const host: TypingHost = {
       modules: this.modules,
       resolveQuiet: (mod, t, params) => substitute(this.silently(() => this.resolveType(mod, t, params)), typeArgs),
@@ -259,6 +266,12 @@ class ProgramBuilder {
       recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
       recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
     };
+    return { host, out };
+  }
+
+  private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
+    const m = this.modules.get(fn.module)!;
+    const { host, out } = this.recordingHost(typeArgs);
     new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
     return out;
   }

@@ -21,6 +21,13 @@ export class ScopeStack<T> {
     return undefined;
   }
 
+  /** Every visible name with its value (inner scopes shadow outer ones). */
+  visible(): Map<string, T> {
+    const out = new Map<string, T>();
+    for (const scope of this.scopes) for (const [k, v] of scope) out.set(k, v);
+    return out;
+  }
+
   /** Runs `f` in a new inner scope. */
   scoped<R>(f: () => R): R {
     this.scopes.push(new Map());

@@ -322,6 +322,25 @@ export class FunctionTyper {
     }
   }
 
+  /**
+   * Types a lambda's body for one call, with its parameters' actual types and the types of the names it
+   * sees around it: a lambda passed to a macro with `_` parameter types (`$f: |_, _|`) only learns them
+   * when that macro is expanded. Results go to the host's record* callbacks.
+   */
+  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): void {
+    this.typeParams = typeParams;
+    this.scopes.reset(outer);
+    this.returnType = this.fresh();
+    e.params.forEach((p, i) => this.bindPattern(p.pattern, paramTypes[i] ?? this.fresh()));
+    this.lambdaDepth++;
+    this.exp(e.body);
+    for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
+    for (const [x, t] of this.expTypes) this.expTypes.set(x, this.zonk(t, true));
+    this.host.recordExpTypes(this.expTypes);
+    for (const [x, c] of this.calls) this.calls.set(x, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
+    this.host.recordCalls(this.calls);
+  }
+
   private resolve(t: A.Type): Ty {
     const r = this.host.resolveQuiet(this.m, t, this.typeParams);
     return this.anyToVar(r);

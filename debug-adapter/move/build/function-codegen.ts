@@ -10,7 +10,7 @@
 // `match`, labelled blocks, `#[syntax(index)]` on non-vectors. Global storage builtins (`move_to`,
 // `borrow_global`, ...) compile for the Aptos target only (Sui has no global storage).
 import type * as A from '../../../language/move/ast.ts';
-import type { DatatypeInfo, FunctionInfo, MacroExpansionTypes, ModuleInfo, Program } from '../../../language/move/program.ts';
+import type { DatatypeInfo, FunctionInfo, MacroExpansionTypes, ModuleInfo, Program, TypeParamInfo } from '../../../language/move/program.ts';
 import { typeSome, type Ty } from '../../../language/move/types.ts';
 import type * as M from '../binary/model.ts';
 import { CodegenError, type ModuleTables } from './module-tables.ts';
@@ -52,6 +52,8 @@ interface Context {
   readonly macroArgs: ReadonlyMap<string, { exp: A.Exp; ctx: Context }>;
   /** Where an unlabelled `return` goes: the end of the macro body or lambda being inlined (undefined: `Ret`). */
   readonly returnTarget: BlockTarget | undefined;
+  /** Type parameters written types here refer to: the function's, or the macro's being inlined. */
+  readonly typeParams: readonly TypeParamInfo[];
   /** Types of this expansion of a macro body (typed with the call's argument types), when it is one. */
   readonly expansion: MacroExpansionTypes | undefined;
 }
@@ -137,7 +139,7 @@ export class FunctionCodegen {
   ) {
     this.loc = fn.decl.loc;
     this.paramCount = fn.params.length;
-    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map(), returnTarget: undefined, expansion: undefined };
+    this.ctx = { module: m, scopes: new ScopeStack<number>(), subst: undefined, macroArgs: new Map(), returnTarget: undefined, expansion: undefined, typeParams: fn.typeParams };
     const placeTargets = fn.decl.body ? assignedPlaces(fn.decl.body) : [];
     for (const r of program.references) {
       if (r.kind !== 'local' || r.file !== m.file.path || r.loc.start < fn.decl.loc.start || r.loc.end > fn.decl.loc.end) continue;
@@ -836,7 +838,7 @@ export class FunctionCodegen {
     const argTypes = args.map((a) => (a.exp.kind === 'lambda' ? undefined : this.inContext(a.ctx, () => this.typeIfKnown(a.exp))));
     const expansion = this.program.typeMacroExpansion(fn, typeArgs, argTypes);
     this.targetBlock(undefined, resultType, (returnTarget) =>
-      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion }, () =>
+      this.inContext({ module, scopes, subst: typeArgs, macroArgs, returnTarget, expansion, typeParams: fn.typeParams }, () =>
         this.at(body.loc, () => {
           this.block(body, true);
           return body.result !== undefined && this.typeOf(body.result).kind !== 'any';
@@ -861,8 +863,9 @@ export class FunctionCodegen {
       this.exp(a);
       return this.typeOf(a);
     });
+    const expansion = this.lambdaTypes(l, lambda.ctx, argTypes);
     this.targetBlock(undefined, resultType, (returnTarget) =>
-      this.inContext({ ...lambda.ctx, returnTarget }, () =>
+      this.inContext({ ...lambda.ctx, returnTarget, expansion }, () =>
         this.scoped(() => {
           for (let i = l.params.length - 1; i >= 0; i--) this.bind(l.params[i].pattern, argTypes[i]);
           this.exp(l.body);
@@ -895,6 +898,40 @@ export class FunctionCodegen {
     this.callArgs(e.args);
     if (t.args.length) this.emit({ op: `${op}Generic`, instantiation: this.t.structInstantiation(def, t.args) } as M.Instruction);
     else this.emit({ op, def } as M.Instruction);
+  }
+
+  /**
+   * The types of a lambda body at this call. When the lambda was typed without knowing its parameter
+   * types (passed to a macro parameter `|_, _| ...`), the body is typed again with the arguments' types
+   * and the types of the locals and macro arguments it sees; otherwise its context's types stand.
+   */
+  private lambdaTypes(l: Extract<A.Exp, { kind: 'lambda' }>, ctx: Context, argTypes: Ty[]): MacroExpansionTypes | undefined {
+    const known = this.inContext(ctx, () =>
+      l.params.every((p) => {
+        if (p.pattern.kind !== 'var' || p.pattern.name.value === '_') return true;
+        try {
+          this.binderType(p.pattern.name);
+          return true;
+        } catch (err) {
+          if (err instanceof CodegenError) return false;
+          throw err;
+        }
+      }),
+    );
+    if (known) return ctx.expansion;
+    const outer = new Map<string, Ty>();
+    for (const [name, slot] of ctx.scopes.visible()) outer.set(name, this.localType(slot));
+    for (const [name, arg] of ctx.macroArgs) {
+      const t = arg.exp.kind === 'lambda' ? undefined : this.inContext(arg.ctx, () => this.typeIfKnown(arg.exp));
+      if (t) outer.set(name, t);
+    }
+    const fresh = this.program.typeLambdaBody(ctx.module, l, argTypes, outer, ctx.typeParams, ctx.subst ?? []);
+    const merged = (a: Map<A.Exp, Ty> | undefined, b: Map<A.Exp, Ty>) => new Map([...(a ?? []), ...b]);
+    return {
+      expTypes: merged(ctx.expansion?.expTypes, fresh.expTypes),
+      calls: new Map([...(ctx.expansion?.calls ?? []), ...fresh.calls]),
+      binders: new Map([...(ctx.expansion?.binders ?? []), ...fresh.binders]),
+    };
   }
 
   private emitPack(t: Extract<Ty, { kind: 'datatype' }>): void {

@@ -156,6 +156,10 @@ macro fun twice($x: u64): u64 { $x * 2 }
 // A local named like the macro it calls: 'twice!' is still the macro.
 macro fun apply_twice($x: u64): u64 { let twice = $x; twice!(twice) }
 
+// A lambda whose parameter type only the macro's call decides ('_'): 'x.max(2)' is u8's max.
+macro fun each3($f: |_|) { $f(1u8); $f(5u8); $f(3u8) }
+fun lambda_types(): u64 { let mut total = 0; each3!(|x| total = total + (x.max(2) as u64)); total }
+
 public fun run(): u64 {
     let a = apply(5, Op::Add(3)) + apply(5, Op::Mul(0)) + apply(5, Op::Mul(2)) + apply(5, Op::Neg);
     let b = apply(1, Op::Chain { first: 2, then: Inner::Twice }) + apply(1, Op::Chain { first: 2, then: Inner::Plus(10) });
@@ -163,7 +167,7 @@ public fun run(): u64 {
     let mut h = Holder { op: Op::Add(40) };
     bump(&mut h);
     let d = match (h.op) { Op::Add(n) => n, _ => 0 };
-    a + b + c + d + apply_twice!(3)
+    a + b + c + d + apply_twice!(3) + lambda_types()
 }
 `;
 
@@ -176,8 +180,9 @@ test('enums, match (nested, literal, by value and by mutable reference) and labe
     assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
     const vm = new MoveVM(new ModuleSet([...result.units.map((u) => u.module), ...stdlib()]), {});
     const r = vm.run(vm.resolveFunction('0x42::m::run'), [], []);
-    // a = 8 + 0 + 10 + 995 = 1013; b = (1 + 2) * 2 + (1 + 2 + 10) = 19; c = 9 + 0; d = 41; twice 3 = 6.
-    assert.deepEqual(r.kind === 'returned' ? r.values : r, [1013n + 19n + 9n + 41n + 6n]);
+    // a = 8 + 0 + 10 + 995 = 1013; b = (1 + 2) * 2 + (1 + 2 + 10) = 19; c = 9 + 0; d = 41; twice 3 = 6;
+    // lambda_types: max(1, 2) + max(5, 2) + max(3, 2) = 10.
+    assert.deepEqual(r.kind === 'returned' ? r.values : r, [1013n + 19n + 9n + 41n + 6n + 10n]);
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -1,7 +1,9 @@
 // The samples/move/generics package as a user gets it (sources, no build/): launching it builds it with
 // our compiler, a breakpoint in sources/generics.move binds and is hit, locals show what the code
 // computes, stepping goes into the generic function and back, and the failing call stops on its assert!
-// with the abort code and the #[error] constant's name. `chainstep move test` passes on it.
+// with the abort code and the #[error] constant's name. A breakpoint in a `match` arm stops with the
+// variant's fields bound by name (references), after the guarded arm was skipped; stepping out returns to
+// the labelled loop. `chainstep move test` passes on it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -171,6 +173,41 @@ test('samples/move/generics: chainstep move test passes', () => {
     assert.match(r.stdout, /\[ PASS {4}\] 0x0::generics::test_shapes/);
     assert.match(r.stdout, /Test result: OK\. Total tests: 2; passed: 2; failed: 0/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('samples/move/generics: a breakpoint in a match arm stops with the variant fields bound by name', async () => {
+  const dir = copySample();
+  const file = path.join(dir, 'sources/generics.move');
+  const dc = new AdapterClient();
+  try {
+    const arm = lineOf(file, 'Shape::Rectangle { width, height } => *width * *height');
+    const stopped = Promise.race([nextEvent(dc, 'stopped'), nextEvent(dc, 'terminated')]) as Promise<DebugProtocol.StoppedEvent>;
+    let verified = false;
+    await launch(dc, config(dir, 'shapes_area'), async () => {
+      verified = (await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: arm }] })).body.breakpoints[0]!.verified;
+    });
+    assert.ok(verified, 'the breakpoint in the match arm binds');
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    let at = await where(dc);
+    assert.equal(at.name, '0x0::generics::area');
+    assert.equal(at.line, arm);
+    // The 3 x 4 rectangle: not a square, so the guarded arm was skipped and this one bound its fields.
+    const vars = await locals(dc);
+    assert.match(vars.get('width') ?? '', /\b3\b/, `width: ${vars.get('width')}`);
+    assert.match(vars.get('height') ?? '', /\b4\b/, `height: ${vars.get('height')}`);
+
+    // Out to the labelled loop: the circle (12) is already in the total.
+    await move(dc, () => dc.stepOutRequest({ threadId: 1 }));
+    at = await where(dc);
+    assert.equal(at.name, '0x0::generics::total_area');
+    // `total` is being moved into `total + area(..)`: shown with its last value, marked as moved.
+    const loop = await locals(dc);
+    assert.match(loop.get('total') ?? '', /^12\b/, `total: ${loop.get('total')}`);
+    assert.match(loop.get('i') ?? '', /^1\b/, `i: ${loop.get('i')}`);
+  } finally {
+    await dc.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
