@@ -26,6 +26,9 @@ import { parseFrameworkSnapshot } from '../package/framework.ts';
 import { parseSuiSourceMap } from '../package/sui-debug-info.ts';
 import type { ModuleSourceMap } from '../package/source-map.ts';
 import { MoveVM, type CodeLocation, type RunResult } from '../vm/interpreter.ts';
+import { T, vectorOf, type RuntimeType } from '../vm/types.ts';
+import { VectorValue, makeInt, type Value } from '../vm/values.ts';
+import type { Ty } from '../../../language/move/types.ts';
 import { ModuleSet } from '../vm/loader.ts';
 import { Signer } from '../vm/values.ts';
 import { packageTarget } from './aptos-output.ts';
@@ -269,6 +272,48 @@ export interface TestOptions extends CheckOptions {
   readonly filter?: string;
 }
 
+/** How many times a `#[random_test]` runs, each with new arguments (as `sui move test` by default). */
+const RANDOM_TEST_RUNS = 10;
+
+/** A small seeded generator (xorshift64*): the same arguments on every run of the same test. */
+function generator(seed: bigint): (bits: number) => bigint {
+  let x = seed || 0x9e3779b97f4a7c15n;
+  const mask = (1n << 64n) - 1n;
+  const next64 = () => {
+    x ^= x >> 12n; x ^= (x << 25n) & mask; x ^= x >> 27n;
+    return (x * 0x2545f4914f6cdd1dn) & mask;
+  };
+  return (bits) => {
+    let v = 0n;
+    for (let have = 0; have < bits; have += 64) v = (v << 64n) | next64();
+    return v & ((1n << BigInt(bits)) - 1n);
+  };
+}
+
+const WIDTHS: Record<string, 8 | 16 | 32 | 64 | 128 | 256> = { u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256 };
+
+/** The runtime type of a random test parameter (primitives and vectors of them), or undefined. */
+function runtimeType(t: Ty): RuntimeType | undefined {
+  if (t.kind === 'vector') {
+    const e = runtimeType(t.elem);
+    return e && vectorOf(e);
+  }
+  if (t.kind !== 'prim') return undefined;
+  return (T as Record<string, RuntimeType>)[t.name];
+}
+
+function randomValue(t: RuntimeType, bits: (n: number) => bigint): Value {
+  if (t.kind === 'bool') return bits(1) === 1n;
+  if (t.kind === 'address') return bits(256).toString(16).padStart(64, '0');
+  if (t.kind === 'vector') {
+    const length = Number(bits(5)); // up to 31 elements
+    return new VectorValue(t.element, Array.from({ length }, () => randomValue(t.element, bits)));
+  }
+  const width = WIDTHS[t.kind];
+  if (!width) throw new Error(`no random value of type ${t.kind}`);
+  return makeInt(width, bits(width));
+}
+
 function sourcePosition(file: { path: string; source: Uint8Array }, offset: number): SourcePosition {
   const p = new LineIndex(file.source).position(offset);
   return { file: file.path, line: p.line, column: p.column };
@@ -300,7 +345,8 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
   for (const m of program.modules.values()) {
     if (m.file.isDependency) continue;
     for (const fn of m.functions.values()) {
-      if (!attribute(fn.decl.attributes, 'test')) continue;
+      const random = attribute(fn.decl.attributes, 'random_test') !== undefined;
+      if (!attribute(fn.decl.attributes, 'test') && !random) continue;
       const name = `${m.address}::${m.name}::${fn.name}`;
       if (options.filter && !name.includes(options.filter)) continue;
       const source = sourcePosition(m.file, fn.decl.name.loc.start);
@@ -309,19 +355,35 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
         tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${whyNot}`, source, output: [] });
         continue;
       }
-      const signers = testSigners(program, fn);
+      // Arguments: seeded random values for a #[random_test]; otherwise the signers #[test(a = @0x..)] names.
+      const paramTypes = fn.params.map((p) => runtimeType(p.type));
+      if (random && paramTypes.some((p) => p === undefined)) {
+        tests.push({ name, status: 'cannot-run', passed: false, reason: 'Cannot run: a #[random_test] parameter that is not a primitive or vector', source, output: [] });
+        continue;
+      }
+      const signers = random ? [] : testSigners(program, fn);
       if (typeof signers === 'string') {
         tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${signers}`, source, output: [] });
         continue;
       }
-      // A fresh VM per test: no object or storage state leaks from one test into another.
+      // A fresh VM per run: no object or storage state leaks from one test (or run) into another. A
+      // #[random_test] runs several times with seeded random arguments and stops at its first failure.
+      const bits = generator(BigInt(`0x${createHash('sha256').update(name).digest('hex').slice(0, 16)}`));
       const output: string[] = [];
-      const vm = new MoveVM(modules, { output: (text) => output.push(text) });
-      let result: RunResult;
-      try {
-        result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], signers);
-      } catch (e) {
-        tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${(e as Error).message}`, source, output });
+      let result: RunResult | undefined;
+      let crashed: string | undefined;
+      for (let i = 0; i < (random ? RANDOM_TEST_RUNS : 1); i++) {
+        const vm = new MoveVM(modules, { output: (text) => output.push(text) });
+        try {
+          result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], random ? paramTypes.map((t) => randomValue(t!, bits)) : signers);
+        } catch (e) {
+          crashed = (e as Error).message;
+          break;
+        }
+        if (result.kind !== 'returned') break;
+      }
+      if (crashed !== undefined || !result) {
+        tests.push({ name, status: 'cannot-run', passed: false, reason: `Cannot run: ${crashed}`, source, output });
         continue;
       }
       const verdict = judge(result, expectation(program, m, fn.decl.attributes), explain);

@@ -118,3 +118,15 @@ test("the framework's own test_scenario tests that can run all pass, as with sui
   for (const f of failures) assert.match(f.reason ?? '', /dangling references/, `${f.name}: ${f.reason}`);
   for (const c of run.tests.filter((x) => x.status === 'cannot-run')) assert.match(c.reason ?? '', /^Cannot run: /);
 });
+
+test('#[random_test] functions run with seeded random arguments; the framework\'s own pass', (t) => {
+  if (!hasFramework) return t.skip(SKIP);
+  const run = runPackageTests(path.join(frameworkSrc, 'move-stdlib'), { filter: 'uq32_32_tests' });
+  for (const name of ['test_raw', 'test_int_roundtrip', 'test_mul_rand', 'test_div_rand']) {
+    const r = run.tests.find((x) => x.name === `0x1::uq32_32_tests::${name}`);
+    assert.equal(r?.status, 'pass', `${name}: ${r?.reason}`);
+  }
+  const sui = runPackageTests(path.join(frameworkSrc, 'sui-framework'), { filter: 'funds_accumulator_tests::test_withdrawal' });
+  assert.ok(sui.tests.length >= 7);
+  for (const r of sui.tests) assert.equal(r.status, 'pass', `${r.name}: ${r.reason}`);
+});
