@@ -47,11 +47,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params): InitializeResult => {
     applySettings({ chainstep: (params.initializationOptions as Settings | undefined) ? params.initializationOptions : undefined });
-    // Load the parser and the compiler after answering: start-up is measured to the first answer.
-    setImmediate(() => {
-      solidity.syntax.warmUp();
-      solidity.compiler.warmUp();
-    });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -64,6 +59,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       },
       serverInfo: { name: 'chainstep-language-server', version: '0.1.0' },
     };
+  });
+  // Start the parser and compiler threads once the client has the answer to `initialize` (it says so with
+  // `initialized`): starting a worker costs ~15 ms of the main thread, which must not delay that answer.
+  // Without that notification they start with the first check.
+  connection.onInitialized(() => {
+    solidity.syntax.warmUp();
+    solidity.compiler.warmUp();
   });
   connection.onDidChangeConfiguration((change) => applySettings(change.settings));
 

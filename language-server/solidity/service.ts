@@ -167,8 +167,10 @@ export class SolidityService {
     }
     own.push(...this.importDiagnostics(analysis, state, document, drift, elsewhere));
     this.store.set(uri, 'compiler', own);
-    // Index for navigation after the diagnostics are out (unless a request needs it sooner).
-    setImmediate(() => analysis.index());
+    // Index for navigation after the diagnostics are out, in slices so that syntax diagnostics and requests
+    // arriving meanwhile are not held up (a request needing the index sooner completes it).
+    const slice = () => { if (!analysis.indexSome(5)) setImmediate(slice); };
+    setImmediate(slice);
     // Errors of imported files that are not open show on those files too (open ones have their own check).
     const owner = `import:${uri}`;
     const published = new Set<string>();
