@@ -11,7 +11,7 @@ export interface CompileJob {
   readonly target: string;
   readonly targetPath: string;
   readonly overlay: [string, string][];
-  readonly gasEstimates?: boolean;
+  readonly gasEstimates?: { readonly optimizerRuns?: number };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity, DocumentSymbol, SymbolKind,
-  type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range, type SymbolInformation,
+  type CodeLens, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range, type SymbolInformation,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckResult, CompilerDiagnostic } from '../../language/solidity/check.ts';
@@ -16,7 +16,9 @@ import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './ana
 import { SolidityCompiler } from './compiler.ts';
 import { membersOf, namesInScope } from './completion.ts';
 import { hoverMarkdown, signatureOf } from './describe.ts';
+import { estimateTitle, functionEstimates } from './static-gas.ts';
 import { SyntaxChecker } from './syntax-checker.ts';
+import { hasFoundryConfig, readFoundryConfig } from '../../language/solidity/foundry-config.ts';
 import type { SyntaxError } from './syntax.ts';
 
 /** Files larger than this get compiler diagnostics only: parsing them on every keystroke would stall answers. */
@@ -25,6 +27,8 @@ export const MAX_SYNTAX_CHECK_CHARS = 1_000_000;
 export interface SoliditySettings {
   /** Milliseconds after the last edit before the compiler runs. */
   compileDelay: number;
+  /** Show solc's static gas estimate on each function (`chainstep.gas.staticEstimates`, off by default). */
+  staticGasEstimates: boolean;
 }
 
 interface DocumentState {
@@ -44,7 +48,9 @@ export class SolidityService {
   private readonly syntaxErrorCount = new Map<string, number>();
   readonly compiler: SolidityCompiler;
   readonly syntax: SyntaxChecker;
-  settings: SoliditySettings = { compileDelay: 150 };
+  settings: SoliditySettings = { compileDelay: 150, staticGasEstimates: false };
+  /** Called after a check brings new gas estimates, so the editor asks for the lenses again. */
+  onEstimates: () => void = () => {};
 
   constructor(
     private readonly store: DiagnosticStore,
@@ -138,7 +144,8 @@ export class SolidityService {
       state.timer = undefined;
       const overlay: [string, string][] = [];
       for (const d of this.documents.all()) if (d.uri.startsWith('file:') && d.languageId === 'solidity') overlay.push([fileURLToPath(d.uri), d.getText()]);
-      this.compiler.check(document.uri, { project: state.project, target: state.unit, targetPath: state.path, overlay });
+      const gasEstimates = this.settings.staticGasEstimates ? { optimizerRuns: optimizerRunsOf(state.project.root) } : undefined;
+      this.compiler.check(document.uri, { project: state.project, target: state.unit, targetPath: state.path, overlay, ...(gasEstimates ? { gasEstimates } : {}) });
     }, delay);
   }
 
@@ -150,6 +157,7 @@ export class SolidityService {
     state.reads = new Set(result.sources.map((x) => x.path));
     const target = analysis.target;
     if (target?.source.ast) state.analysis = analysis;
+    if (result.gasEstimates) this.onEstimates();
     const drift = new TextDrift(target?.source.content ?? '', document.getText());
     const own: Diagnostic[] = [];
     const elsewhere = new Map<string, CompilerDiagnostic[]>();
@@ -383,10 +391,39 @@ export class SolidityService {
     return namesInScope(analysis, analysis.result.target, byte);
   }
 
+  /** Re-checks every open Solidity document (a setting that changes what a check computes was changed). */
+  recheckAll(): void {
+    for (const d of this.documents.all()) if (this.states.has(d.uri)) this.scheduleCheck(d, 0);
+  }
+
+  /** solc's static estimate on each function of the last good analysis, when the setting asks for them. */
+  codeLenses(document: TextDocument): CodeLens[] {
+    const analysis = this.states.get(document.uri)?.analysis;
+    const estimates = analysis?.result.gasEstimates;
+    if (!this.settings.staticGasEstimates || !analysis?.target || !estimates) return [];
+    const drift = new TextDrift(analysis.target.source.content, document.getText());
+    const optimized = optimizerRunsOf(this.states.get(document.uri)!.project.root) !== undefined;
+    return functionEstimates(analysis, estimates, optimized).flatMap((e) => {
+      const range = this.locationOf(analysis, document, drift, e.name)?.range;
+      return range ? [{ range, command: { title: estimateTitle(e), command: '' } }] : [];
+    });
+  }
+
   dispose(): void {
     for (const state of this.states.values()) if (state.timer) clearTimeout(state.timer);
     this.compiler.dispose();
     this.syntax.dispose();
+  }
+}
+
+/** The optimizer runs of the project's build (foundry.toml), or undefined when it builds unoptimized (solc's default). */
+function optimizerRunsOf(root: string): number | undefined {
+  try {
+    if (!hasFoundryConfig(root)) return undefined;
+    const config = readFoundryConfig(root);
+    return config.optimizer ? config.optimizerRuns : undefined;
+  } catch {
+    return undefined; // a foundry.toml that does not parse: the debugger reports it; estimates go unoptimized
   }
 }
 
