@@ -14,7 +14,7 @@ import type { DiagnosticStore } from '../diagnostic-store.ts';
 import { TextDrift } from '../text-drift.ts';
 import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './analysis.ts';
 import { SolidityCompiler } from './compiler.ts';
-import { membersOf, namesInScope } from './completion.ts';
+import { chainBeforeDot, membersOfChain, namesInScope } from './completion.ts';
 import { hoverMarkdown, signatureOf } from './describe.ts';
 import { estimateTitle, functionEstimates } from './static-gas.ts';
 import { SyntaxChecker } from './syntax-checker.ts';
@@ -386,8 +386,9 @@ export class SolidityService {
     let mapped: number | undefined;
     for (let o = offset; o >= 0 && mapped === undefined; o = o > lineStart ? lineStart : o - 200) mapped = drift.toBefore(Math.max(0, o));
     const byte = target.text.byteOffsetOf(mapped ?? 0);
-    const member = /([A-Za-z_$][\w$]*)\s*\.\s*[\w$]*$/.exec(before);
-    if (member) return membersOf(analysis, analysis.result.target, byte, member[1]!);
+    const chain = chainBeforeDot(before);
+    if (chain) return membersOfChain(analysis, analysis.result.target, byte, chain);
+    if (/\.\s*[\w$]*$/.test(before)) return []; // after a dot that follows no name we can follow
     return namesInScope(analysis, analysis.result.target, byte);
   }
 
