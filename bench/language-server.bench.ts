@@ -109,6 +109,7 @@ export async function run(): Promise<void> {
     await new Promise((r) => child.once('exit', r));
   }
   console.log(`  bare node start → first byte:          ${stats(bare)}  (server's own share: ${(median(starts) - median(bare)).toFixed(0)} ms)`);
+  console.log(`  ratio (median server / median bare node): ${(median(starts) / median(bare)).toFixed(2)}x`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-lsp-bench-'));
   symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -227,6 +228,15 @@ export async function run(): Promise<void> {
     for (const f of files.slice(0, limit)) client.open(f);
     await settle(pid, 2000);
     console.log(`server RSS, ${Math.min(limit, files.length)} OpenZeppelin files open and checked: ${(rssOf(pid) / 2 ** 20).toFixed(0)} MB (took ${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    // Workspace symbols over every open file's analysis (what Ctrl+T searches).
+    const symbolTimes: number[] = [];
+    let found = 0;
+    for (const query of ['transfer', 'Ownable', 'safe', 'x', 'ERC']) {
+      const t0 = performance.now();
+      found += (await client.workspaceSymbols(query)).length;
+      symbolTimes.push(performance.now() - t0);
+    }
+    console.log(`workspace symbols with them open: ${stats(symbolTimes)} (${found} symbols for 5 queries); RSS after: ${(rssOf(pid) / 2 ** 20).toFixed(0)} MB`);
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -349,24 +349,30 @@ export class SolidityService {
 
   workspaceSymbols(query: string): SymbolInformation[] {
     const q = query.toLowerCase();
-    const seen = new Set<string>();
+    // Open files share their imports (OpenZeppelin's ERC20 in every token file): each file on disk is searched
+    // once, in the first analysis that has it, and URIs are looked up once.
+    const searched = new Set<string>();
+    const uris = new Map<string, string>();
+    for (const d of this.documents.all()) if (d.uri.startsWith('file:')) uris.set(fileURLToPath(d.uri), d.uri);
     const result: SymbolInformation[] = [];
     for (const state of this.states.values()) {
       const analysis = state.analysis;
       if (!analysis) continue;
-      for (const [id, d] of analysis.declarations) {
-        const node = analysis.nodes.get(id)?.node;
-        const kind = node && symbolKind(node);
-        if (!node || kind === undefined || !node.name || !fuzzy(node.name.toLowerCase(), q)) continue;
-        const source = analysis.sources.get(d.unit);
-        if (!source?.source.path.startsWith('/')) continue;
-        const key = `${source.source.path}:${d.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const container = analysis.nodes.get(analysis.nodes.get(id)?.parent ?? -1)?.node;
-        result.push({ name: node.name, kind, location: { uri: this.uriOf(source.source.path), range: { start: source.text.positionAt(d.start), end: source.text.positionAt(d.end) } },
-          ...(container?.nodeType === 'ContractDefinition' && container.name ? { containerName: container.name } : {}) });
-        if (result.length >= 500) return result;
+      analysis.index(); // normally done already, in slices after the check
+      for (const source of analysis.sources.values()) {
+        const path = source.source.path;
+        if (!path.startsWith('/') || searched.has(path)) continue;
+        searched.add(path);
+        for (const d of source.occurrences) {
+          if (!d.isDeclaration) continue;
+          const node = d.node;
+          const kind = symbolKind(node);
+          if (kind === undefined || !node.name || !fuzzy(node.name.toLowerCase(), q)) continue;
+          const container = analysis.nodes.get(analysis.nodes.get(d.declaration)?.parent ?? -1)?.node;
+          result.push({ name: node.name, kind, location: { uri: uris.get(path) ?? pathToFileURL(path).href, range: { start: source.text.positionAt(d.start), end: source.text.positionAt(d.end) } },
+            ...(container?.nodeType === 'ContractDefinition' && container.name ? { containerName: container.name } : {}) });
+          if (result.length >= 500) return result;
+        }
       }
     }
     return result;
