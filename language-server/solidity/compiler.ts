@@ -148,10 +148,14 @@ export class SolidityCompiler {
 /** The result with each source's `ast` parsed from its JSON text on first use (one file at a time, when needed). */
 function withLazyAsts(result: CheckResult, asts: (string | null)[]): CheckResult {
   const sources = result.sources.map((source, i): CheckedSource => {
-    const json = asts[i];
+    let json = asts[i];
     if (!json) return source;
     let parsed: CheckedSource['ast'];
-    return Object.defineProperty({ ...source }, 'ast', { enumerable: true, get: () => (parsed ??= JSON.parse(json) as CheckedSource['ast']) });
+    const ast = (): CheckedSource['ast'] => {
+      if (json) { parsed = JSON.parse(json) as CheckedSource['ast']; json = null; } // the text is not kept twice
+      return parsed;
+    };
+    return Object.defineProperty({ ...source }, 'ast', { enumerable: true, get: ast });
   });
   return { ...result, sources };
 }
