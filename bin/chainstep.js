@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bundle = join(root, 'dist', 'chainstep.mjs');
+const serverBundle = join(root, 'dist', 'language-server.mjs');
 const buildScript = join(root, 'scripts', 'build.mjs');
 /** What the bundle is made of: a change to any of these makes it stale. */
 const inputs = ['debug-adapter', 'language', 'language-server', 'package.json', 'package-lock.json', 'scripts/build.mjs'].map((p) => join(root, p));
@@ -75,6 +76,12 @@ if (process.env.CHAINSTEP_FROM_SOURCE === '1' && checkout) {
 } else if (checkout && isStale() && !build()) {
   process.stderr.write('chainstep: building dist/chainstep.mjs failed (see above); `npm install` first in a fresh checkout.\n');
   process.exitCode = 1;
+} else if (process.argv[2] === 'lsp' && existsSync(serverBundle)) {
+  // The language server's own small bundle: an editor waits for its first answer, and the debugger bundle
+  // (2.6 MB) would double the start-up. It reads its transport (--stdio, …) from argv; stdio by default.
+  process.argv.splice(2, 1);
+  if (!process.argv.slice(2).some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+  await import(new URL('../dist/language-server.mjs', import.meta.url).href);
 } else if (existsSync(bundle)) {
   await import(new URL('../dist/chainstep.mjs', import.meta.url).href);
 } else {

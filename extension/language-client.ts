@@ -7,8 +7,12 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 
 let client: LanguageClient | undefined;
 
-function settings(): { compileDelay: number } {
-  return { compileDelay: vscode.workspace.getConfiguration('chainstep').get<number>('languageServer.compileDelay', 150) };
+function settings(): { languageServer: { compileDelay: number }; gasHints: { staticEstimates: boolean } } {
+  const config = vscode.workspace.getConfiguration('chainstep');
+  return {
+    languageServer: { compileDelay: config.get<number>('languageServer.compileDelay', 150) },
+    gasHints: { staticEstimates: config.get<boolean>('gasHints.staticEstimates', false) },
+  };
 }
 
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<void> {
@@ -20,7 +24,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'solidity' }, { scheme: 'file', language: 'move' }],
-    initializationOptions: { languageServer: settings() },
+    initializationOptions: settings(),
     synchronize: { configurationSection: 'chainstep' },
   };
   client = new LanguageClient('chainstep', 'Chainstep Language Server', serverOptions, clientOptions);

@@ -2,7 +2,7 @@
 // started by the VS Code extension). It answers `initialize` at once and loads the parser and the compiler in
 // the background, so the editor is never kept waiting for them.
 import {
-  TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
+  CodeLensRefreshRequest, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MoveFrontEnd } from '../language/move/front-end.ts';
@@ -17,6 +17,7 @@ export interface ServerOptions {
 
 interface Settings {
   languageServer?: { compileDelay?: number };
+  gasHints?: { staticEstimates?: boolean };
 }
 
 const isSolidity = (d: TextDocument): boolean => d.languageId === 'solidity' || d.uri.endsWith('.sol');
@@ -38,20 +39,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   };
   const applySettings = (settings: unknown): void => {
-    const delay = (settings as { chainstep?: Settings } | undefined)?.chainstep?.languageServer?.compileDelay;
+    const chainstep = (settings as { chainstep?: Settings } | undefined)?.chainstep;
+    const delay = chainstep?.languageServer?.compileDelay;
     if (typeof delay === 'number' && delay >= 0) {
       solidity.settings = { ...solidity.settings, compileDelay: delay };
       move.compileDelay = delay;
     }
+    const estimates = chainstep?.gasHints?.staticEstimates;
+    if (typeof estimates === 'boolean' && estimates !== solidity.settings.staticGasEstimates) {
+      solidity.settings = { ...solidity.settings, staticGasEstimates: estimates };
+      // Estimates need a check that generates code: the open files are checked again with (or without) them.
+      solidity.recheckAll();
+      refreshLenses();
+    }
   };
+  let lensRefresh = false; // the client can be asked to refresh lenses, and has been initialized
+  const refreshLenses = (): void => { if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined); };
+  solidity.onEstimates = refreshLenses;
 
+  let canRefreshLenses = false;
   connection.onInitialize((params): InitializeResult => {
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     applySettings({ chainstep: (params.initializationOptions as Settings | undefined) ? params.initializationOptions : undefined });
-    // Load the parser and the compiler after answering: start-up is measured to the first answer.
-    setImmediate(() => {
-      solidity.syntax.warmUp();
-      solidity.compiler.warmUp();
-    });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -61,9 +70,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         completionProvider: { triggerCharacters: ['.'] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'chainstep-language-server', version: '0.1.0' },
     };
+  });
+  // Start the parser and compiler threads once the client has the answer to `initialize` (it says so with
+  // `initialized`): starting a worker costs ~15 ms of the main thread, which must not delay that answer.
+  // Without that notification they start with the first check.
+  connection.onInitialized(() => {
+    lensRefresh = canRefreshLenses;
+    solidity.syntax.warmUp();
+    solidity.compiler.warmUp();
   });
   connection.onDidChangeConfiguration((change) => applySettings(change.settings));
 
@@ -111,6 +129,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCompletion(guard('completion', [], (p) => {
     const d = doc(p.textDocument.uri);
     return d && isSolidity(d) ? solidity.completion(d, p.position) : [];
+  }));
+  connection.onCodeLens(guard('codeLens', [], (p) => {
+    const d = doc(p.textDocument.uri);
+    return d && isSolidity(d) ? solidity.codeLenses(d) : [];
   }));
   connection.onShutdown(() => solidity.dispose());
 

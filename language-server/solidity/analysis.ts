@@ -65,23 +65,50 @@ export class SolidityAnalysis {
   private readonly declarationIndex = new Map<number, Occurrence>();
   private readonly referenceIndex = new Map<number, Occurrence[]>();
   readonly storage = new Map<number, StorageSlot>();
-  private indexed = false;
 
   constructor(readonly result: CheckResult) {
     for (const slot of result.storage) this.storage.set(slot.astId, slot);
     for (const source of result.sources) this.sources.set(source.unit, { source, text: new SourceText(source.content), occurrences: [] });
+    const target = this.sources.get(result.target);
+    this.unwalked = [...(target ? [target] : []), ...[...this.sources.values()].filter((x) => x !== target)];
+  }
+
+  /** Sources not walked yet, the target first (its answers are asked for first). */
+  private readonly unwalked: IndexedSource[];
+  /** The walk in progress over one source: nodes still to visit, with their parents. */
+  private walking: { source: IndexedSource; stack: [AstNode, number | undefined][] } | undefined;
+
+  /**
+   * Walks all the ASTs (hundreds of milliseconds with OpenZeppelin imported, on a loaded machine). Done on
+   * first use; until then `indexSome` does it in slices between other work.
+   */
+  index(): void {
+    while (!this.indexSome(Infinity));
   }
 
   /**
-   * Walks the ASTs (tens of milliseconds with OpenZeppelin imported). Done on first use, or right after the
-   * diagnostics of a check are published, so they do not wait for it.
+   * Walks for about `budgetMs` (at least one node) and returns true when the index is complete. The server
+   * calls it between events, so a check's index never holds up syntax diagnostics or requests.
    */
-  index(): void {
-    if (this.indexed) return;
-    this.indexed = true;
-    for (const indexed of this.sources.values()) {
-      if (indexed.source.ast) this.walk(indexed.source.ast as AstNode, indexed.source.unit, undefined, indexed.occurrences);
-      indexed.occurrences.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  indexSome(budgetMs: number): boolean {
+    const until = performance.now() + budgetMs;
+    for (;;) {
+      if (!this.walking) {
+        const source = this.unwalked.shift();
+        if (!source) return true;
+        const ast = source.source.ast as AstNode | undefined; // parsed here, one file at a time
+        this.walking = { source, stack: ast ? [[ast, undefined]] : [] };
+      }
+      const { source, stack } = this.walking;
+      let n = 0;
+      while (stack.length > 0) {
+        const [node, parent] = stack.pop()!;
+        this.visit(node, source.source.unit, parent, source.occurrences, stack);
+        if (++n % 256 === 0 && performance.now() > until) return false;
+      }
+      source.occurrences.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+      this.walking = undefined;
+      if (performance.now() > until) return this.unwalked.length === 0;
     }
   }
 
@@ -104,7 +131,7 @@ export class SolidityAnalysis {
     return this.sources.get(this.result.target);
   }
 
-  private walk(node: AstNode, unit: string, parent: number | undefined, into: Occurrence[]): void {
+  private visit(node: AstNode, unit: string, parent: number | undefined, into: Occurrence[], stack: [AstNode, number | undefined][]): void {
     this.nodeIndex.set(node.id, { node, unit, ...(parent !== undefined ? { parent } : {}) });
     const name = parseSrc(node.nameLocation);
     if (name && typeof node.name === 'string' && node.name !== '' && name[1] > name[0]) {
@@ -124,11 +151,14 @@ export class SolidityAnalysis {
         list.push(occurrence);
       }
     }
+    // Children go on the stack last first, so they are visited in source order.
+    const children: AstNode[] = [];
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) {
-        for (const child of value) if (isNode(child)) this.walk(child, unit, node.id, into);
-      } else if (isNode(value)) this.walk(value, unit, node.id, into);
+        for (const child of value) if (isNode(child)) children.push(child);
+      } else if (isNode(value)) children.push(value);
     }
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, node.id]);
   }
 
   /** The innermost occurrence whose name covers the byte offset (the end counts, for a cursor after a name). */

@@ -11,9 +11,16 @@ export interface CompileJob {
   readonly target: string;
   readonly targetPath: string;
   readonly overlay: [string, string][];
+  readonly gasEstimates?: { readonly optimizerRuns?: number };
 }
 
-export type CompileReply = { id: number; result: CheckResult } | { id: number; error: string } | { ready: string };
+/**
+ * A check's result travels with its ASTs as JSON text (`asts[i]` for `result.sources[i]`, null without one):
+ * a string crosses threads as one copy, where the object form (megabytes with OpenZeppelin imported) would
+ * hold the server's thread for hundreds of milliseconds while it is rebuilt there, delaying syntax
+ * diagnostics and answers. The server parses each AST when it first needs it (see compiler.ts).
+ */
+export type CompileReply = { id: number; result: CheckResult; asts: (string | null)[] } | { id: number; error: string } | { ready: string };
 
 const require = createRequire(import.meta.url);
 const port = parentPort;
@@ -27,11 +34,13 @@ function loadSolc(): Solc {
 
 port.on('message', (job: CompileJob) => {
   try {
-    const result = checkSolidity(loadSolc(), { project: job.project, target: job.target, targetPath: job.targetPath, overlay: new Map(job.overlay) });
-    port.postMessage({ id: job.id, result } satisfies CompileReply);
-    // A solc-js that threw (out of WebAssembly memory) fails every later compile: end this worker, and the
-    // server starts a fresh one for the next check.
-    if (result.compilerFailed) setImmediate(() => process.exit(1));
+    const result = checkSolidity(loadSolc(), { project: job.project, target: job.target, targetPath: job.targetPath, overlay: new Map(job.overlay), gasEstimates: job.gasEstimates });
+    // A solc-js that threw (out of WebAssembly memory) fails every later compile; the result says so
+    // (`compilerFailed`) and the server replaces this worker before it sends the next check. The worker does
+    // not end itself: a check already on its way here would be lost with it.
+    const sources = result.sources.map(({ ast: _, ...rest }) => rest);
+    const asts = result.sources.map((x) => (x.ast ? JSON.stringify(x.ast) : null));
+    port.postMessage({ id: job.id, result: { ...result, sources }, asts } satisfies CompileReply);
   } catch (e) {
     port.postMessage({ id: job.id, error: (e as Error).stack ?? String(e) } satisfies CompileReply);
   }

@@ -5,10 +5,12 @@
 import type { Worker } from 'node:worker_threads';
 import { LatestPerDocument } from '../latest-queue.ts';
 import { startThread } from '../threads.ts';
-import type { CheckResult } from '../../language/solidity/check.ts';
+import type { CheckedSource, CheckResult } from '../../language/solidity/check.ts';
 import type { CompileJob, CompileReply } from './compile-worker.ts';
 
 type Job = Omit<CompileJob, 'id'>;
+/** A check waiting or running; `attempt` 1 is its rerun after a worker crashed under it. */
+interface Queued { readonly job: Job; readonly attempt: number }
 
 export interface CompilerEvents {
   result(key: string, result: CheckResult): void;
@@ -23,8 +25,8 @@ const startWorker = (): Worker => startThread(new URL('./compile-worker.ts', imp
 export class SolidityCompiler {
   private worker: Worker | undefined;
   private nextId = 1;
-  private running: { id: number; key: string; started: number } | undefined;
-  private readonly queued = new LatestPerDocument<Job>();
+  private running: { id: number; key: string; started: number; queued: Queued } | undefined;
+  private readonly queued = new LatestPerDocument<Queued>();
   private disposed = false;
   /** The compiler version once loaded ("unavailable: …" if it cannot be). */
   version: string | undefined;
@@ -49,7 +51,7 @@ export class SolidityCompiler {
 
   check(key: string, job: Job): void {
     if (this.disposed) return;
-    this.queued.put(key, job);
+    this.queued.put(key, { job, attempt: 0 });
     if (this.running && this.running.key === key && performance.now() - this.running.started > ABANDON_AFTER_MS) {
       this.restart();
     }
@@ -88,11 +90,16 @@ export class SolidityCompiler {
   }
 
   private restart(): void {
+    this.retire();
+    this.running = undefined;
+    this.pump();
+  }
+
+  /** Ends the current worker; the next check starts a fresh one. */
+  private retire(): void {
     const old = this.worker;
     this.worker = undefined;
-    this.running = undefined;
     void old?.terminate();
-    this.pump();
   }
 
   private onCrash(worker: Worker, message: string): void {
@@ -100,7 +107,12 @@ export class SolidityCompiler {
     this.worker = undefined;
     const running = this.running;
     this.running = undefined;
-    if (running && !this.queued.has(running.key)) this.events.failure(running.key, message);
+    if (running && !this.queued.has(running.key) && !running.key.startsWith('closed:')) {
+      // The check may have been the crash's victim rather than its cause: it runs once more in a fresh
+      // worker, and only a second crash is reported.
+      if (running.queued.attempt === 0) this.queued.put(running.key, { job: running.queued.job, attempt: 1 });
+      else this.events.failure(running.key, message);
+    }
     if (!this.disposed) this.pump();
   }
 
@@ -113,9 +125,11 @@ export class SolidityCompiler {
     const running = this.running;
     if (!running || running.id !== reply.id) return;
     this.running = undefined;
+    // Its solc is spent: the next check goes to a fresh worker (sending it to this one would lose it).
+    if ('result' in reply && reply.result.compilerFailed) this.retire();
     // Superseded: a newer version of this document is queued, so this result is already out of date.
     if (!this.queued.has(running.key) && !running.key.startsWith('closed:')) {
-      if ('result' in reply) this.events.result(running.key, reply.result);
+      if ('result' in reply) this.events.result(running.key, withLazyAsts(reply.result, reply.asts));
       else this.events.failure(running.key, reply.error);
     }
     this.pump();
@@ -124,9 +138,24 @@ export class SolidityCompiler {
   private pump(): void {
     const next = this.running || this.disposed ? undefined : this.queued.take();
     if (!next) return;
-    const [key, job] = next;
+    const [key, queued] = next;
     const id = this.nextId++;
-    this.running = { id, key, started: performance.now() };
-    this.ensureWorker().postMessage({ ...job, id } satisfies CompileJob);
+    this.running = { id, key, started: performance.now(), queued };
+    this.ensureWorker().postMessage({ ...queued.job, id } satisfies CompileJob);
   }
+}
+
+/** The result with each source's `ast` parsed from its JSON text on first use (one file at a time, when needed). */
+function withLazyAsts(result: CheckResult, asts: (string | null)[]): CheckResult {
+  const sources = result.sources.map((source, i): CheckedSource => {
+    let json = asts[i];
+    if (!json) return source;
+    let parsed: CheckedSource['ast'];
+    const ast = (): CheckedSource['ast'] => {
+      if (json) { parsed = JSON.parse(json) as CheckedSource['ast']; json = null; } // the text is not kept twice
+      return parsed;
+    };
+    return Object.defineProperty({ ...source }, 'ast', { enumerable: true, get: ast });
+  });
+  return { ...result, sources };
 }

@@ -2,7 +2,7 @@
 // contract member alone costs a fraction of the whole file (a 1,000-line contract: ~100 ms whole, a few ms
 // per member), and the errors elsewhere are those of the previous parse, shifted. Anything else (an edit
 // across members, at a member's edge, unbalanced braces, a first parse) parses the whole file.
-import { MAX_SYNTAX_ERRORS, parseFile, parseMember, type MemberRange, type SyntaxError } from './syntax.ts';
+import { MAX_SYNTAX_ERRORS, parseFile, parseMember, type FileParse, type MemberRange, type SyntaxError } from './syntax.ts';
 
 interface Parsed {
   readonly text: string;
@@ -35,18 +35,31 @@ export class IncrementalSyntax {
 
   /** The syntax errors of `text`, the newest version of document `key`; undefined while the parser loads. */
   check(key: string, text: string): SyntaxError[] | undefined {
-    const previous = this.documents.get(key);
-    const incremental = previous && this.reparseMember(previous, text);
-    if (incremental) {
-      this.documents.set(key, incremental);
-      this.lastMode = 'member';
-      return incremental.errors;
-    }
+    const incremental = this.checkMember(key, text);
+    if (incremental) return incremental;
     const parsed = parseFile(text);
     if (!parsed) return undefined;
-    this.documents.set(key, { text, ...parsed });
+    this.remember(key, text, parsed);
     this.lastMode = 'file';
     return parsed.errors;
+  }
+
+  /**
+   * The syntax errors of `text` when the edit from the last text remembered for `key` lies inside one member
+   * (a few milliseconds: the server does this on its own thread); undefined when a whole parse is needed.
+   */
+  checkMember(key: string, text: string): SyntaxError[] | undefined {
+    const previous = this.documents.get(key);
+    const incremental = previous && this.reparseMember(previous, text);
+    if (!incremental) return undefined;
+    this.documents.set(key, incremental);
+    this.lastMode = 'member';
+    return incremental.errors;
+  }
+
+  /** Takes a whole-file parse (made elsewhere, e.g. in the parser thread) as the base for member re-parses. */
+  remember(key: string, text: string, parsed: FileParse): void {
+    this.documents.set(key, { text, errors: parsed.errors, members: parsed.members });
   }
 
   private reparseMember(previous: Parsed, text: string): Parsed | undefined {

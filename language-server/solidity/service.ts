@@ -4,7 +4,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity, DocumentSymbol, SymbolKind,
-  type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range, type SymbolInformation,
+  type CodeLens, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range, type SymbolInformation,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckResult, CompilerDiagnostic } from '../../language/solidity/check.ts';
@@ -14,9 +14,11 @@ import type { DiagnosticStore } from '../diagnostic-store.ts';
 import { TextDrift } from '../text-drift.ts';
 import { parseSrc, SolidityAnalysis, type AstNode, type Occurrence } from './analysis.ts';
 import { SolidityCompiler } from './compiler.ts';
-import { membersOf, namesInScope } from './completion.ts';
+import { chainBeforeDot, membersOfChain, namesInScope } from './completion.ts';
 import { hoverMarkdown, signatureOf } from './describe.ts';
+import { estimateTitle, functionEstimates } from './static-gas.ts';
 import { SyntaxChecker } from './syntax-checker.ts';
+import { hasFoundryConfig, readFoundryConfig } from '../../language/solidity/foundry-config.ts';
 import type { SyntaxError } from './syntax.ts';
 
 /** Files larger than this get compiler diagnostics only: parsing them on every keystroke would stall answers. */
@@ -25,6 +27,8 @@ export const MAX_SYNTAX_CHECK_CHARS = 1_000_000;
 export interface SoliditySettings {
   /** Milliseconds after the last edit before the compiler runs. */
   compileDelay: number;
+  /** Show solc's static gas estimate on each function (`chainstep.gas.staticEstimates`, off by default). */
+  staticGasEstimates: boolean;
 }
 
 interface DocumentState {
@@ -44,7 +48,9 @@ export class SolidityService {
   private readonly syntaxErrorCount = new Map<string, number>();
   readonly compiler: SolidityCompiler;
   readonly syntax: SyntaxChecker;
-  settings: SoliditySettings = { compileDelay: 150 };
+  settings: SoliditySettings = { compileDelay: 150, staticGasEstimates: false };
+  /** Called after a check brings new gas estimates, so the editor asks for the lenses again. */
+  onEstimates: () => void = () => {};
 
   constructor(
     private readonly store: DiagnosticStore,
@@ -138,7 +144,8 @@ export class SolidityService {
       state.timer = undefined;
       const overlay: [string, string][] = [];
       for (const d of this.documents.all()) if (d.uri.startsWith('file:') && d.languageId === 'solidity') overlay.push([fileURLToPath(d.uri), d.getText()]);
-      this.compiler.check(document.uri, { project: state.project, target: state.unit, targetPath: state.path, overlay });
+      const gasEstimates = this.settings.staticGasEstimates ? { optimizerRuns: optimizerRunsOf(state.project.root) } : undefined;
+      this.compiler.check(document.uri, { project: state.project, target: state.unit, targetPath: state.path, overlay, ...(gasEstimates ? { gasEstimates } : {}) });
     }, delay);
   }
 
@@ -150,6 +157,7 @@ export class SolidityService {
     state.reads = new Set(result.sources.map((x) => x.path));
     const target = analysis.target;
     if (target?.source.ast) state.analysis = analysis;
+    if (result.gasEstimates) this.onEstimates();
     const drift = new TextDrift(target?.source.content ?? '', document.getText());
     const own: Diagnostic[] = [];
     const elsewhere = new Map<string, CompilerDiagnostic[]>();
@@ -167,8 +175,10 @@ export class SolidityService {
     }
     own.push(...this.importDiagnostics(analysis, state, document, drift, elsewhere));
     this.store.set(uri, 'compiler', own);
-    // Index for navigation after the diagnostics are out (unless a request needs it sooner).
-    setImmediate(() => analysis.index());
+    // Index for navigation after the diagnostics are out, in slices so that syntax diagnostics and requests
+    // arriving meanwhile are not held up (a request needing the index sooner completes it).
+    const slice = () => { if (!analysis.indexSome(5)) setImmediate(slice); };
+    setImmediate(slice);
     // Errors of imported files that are not open show on those files too (open ones have their own check).
     const owner = `import:${uri}`;
     const published = new Set<string>();
@@ -339,24 +349,30 @@ export class SolidityService {
 
   workspaceSymbols(query: string): SymbolInformation[] {
     const q = query.toLowerCase();
-    const seen = new Set<string>();
+    // Open files share their imports (OpenZeppelin's ERC20 in every token file): each file on disk is searched
+    // once, in the first analysis that has it, and URIs are looked up once.
+    const searched = new Set<string>();
+    const uris = new Map<string, string>();
+    for (const d of this.documents.all()) if (d.uri.startsWith('file:')) uris.set(fileURLToPath(d.uri), d.uri);
     const result: SymbolInformation[] = [];
     for (const state of this.states.values()) {
       const analysis = state.analysis;
       if (!analysis) continue;
-      for (const [id, d] of analysis.declarations) {
-        const node = analysis.nodes.get(id)?.node;
-        const kind = node && symbolKind(node);
-        if (!node || kind === undefined || !node.name || !fuzzy(node.name.toLowerCase(), q)) continue;
-        const source = analysis.sources.get(d.unit);
-        if (!source?.source.path.startsWith('/')) continue;
-        const key = `${source.source.path}:${d.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const container = analysis.nodes.get(analysis.nodes.get(id)?.parent ?? -1)?.node;
-        result.push({ name: node.name, kind, location: { uri: this.uriOf(source.source.path), range: { start: source.text.positionAt(d.start), end: source.text.positionAt(d.end) } },
-          ...(container?.nodeType === 'ContractDefinition' && container.name ? { containerName: container.name } : {}) });
-        if (result.length >= 500) return result;
+      analysis.index(); // normally done already, in slices after the check
+      for (const source of analysis.sources.values()) {
+        const path = source.source.path;
+        if (!path.startsWith('/') || searched.has(path)) continue;
+        searched.add(path);
+        for (const d of source.occurrences) {
+          if (!d.isDeclaration) continue;
+          const node = d.node;
+          const kind = symbolKind(node);
+          if (kind === undefined || !node.name || !fuzzy(node.name.toLowerCase(), q)) continue;
+          const container = analysis.nodes.get(analysis.nodes.get(d.declaration)?.parent ?? -1)?.node;
+          result.push({ name: node.name, kind, location: { uri: uris.get(path) ?? pathToFileURL(path).href, range: { start: source.text.positionAt(d.start), end: source.text.positionAt(d.end) } },
+            ...(container?.nodeType === 'ContractDefinition' && container.name ? { containerName: container.name } : {}) });
+          if (result.length >= 500) return result;
+        }
       }
     }
     return result;
@@ -376,15 +392,45 @@ export class SolidityService {
     let mapped: number | undefined;
     for (let o = offset; o >= 0 && mapped === undefined; o = o > lineStart ? lineStart : o - 200) mapped = drift.toBefore(Math.max(0, o));
     const byte = target.text.byteOffsetOf(mapped ?? 0);
-    const member = /([A-Za-z_$][\w$]*)\s*\.\s*[\w$]*$/.exec(before);
-    if (member) return membersOf(analysis, analysis.result.target, byte, member[1]!);
+    const chain = chainBeforeDot(before);
+    if (chain) return membersOfChain(analysis, analysis.result.target, byte, chain);
+    if (/\.\s*[\w$]*$/.test(before)) return []; // after a dot that follows no name we can follow
     return namesInScope(analysis, analysis.result.target, byte);
+  }
+
+  /** Re-checks every open Solidity document (a setting that changes what a check computes was changed). */
+  recheckAll(): void {
+    for (const d of this.documents.all()) if (this.states.has(d.uri)) this.scheduleCheck(d, 0);
+  }
+
+  /** solc's static estimate on each function of the last good analysis, when the setting asks for them. */
+  codeLenses(document: TextDocument): CodeLens[] {
+    const analysis = this.states.get(document.uri)?.analysis;
+    const estimates = analysis?.result.gasEstimates;
+    if (!this.settings.staticGasEstimates || !analysis?.target || !estimates) return [];
+    const drift = new TextDrift(analysis.target.source.content, document.getText());
+    const optimized = optimizerRunsOf(this.states.get(document.uri)!.project.root) !== undefined;
+    return functionEstimates(analysis, estimates, optimized).flatMap((e) => {
+      const range = this.locationOf(analysis, document, drift, e.name)?.range;
+      return range ? [{ range, command: { title: estimateTitle(e), command: '' } }] : [];
+    });
   }
 
   dispose(): void {
     for (const state of this.states.values()) if (state.timer) clearTimeout(state.timer);
     this.compiler.dispose();
     this.syntax.dispose();
+  }
+}
+
+/** The optimizer runs of the project's build (foundry.toml), or undefined when it builds unoptimized (solc's default). */
+function optimizerRunsOf(root: string): number | undefined {
+  try {
+    if (!hasFoundryConfig(root)) return undefined;
+    const config = readFoundryConfig(root);
+    return config.optimizer ? config.optimizerRuns : undefined;
+  } catch {
+    return undefined; // a foundry.toml that does not parse: the debugger reports it; estimates go unoptimized
   }
 }
 

@@ -1,33 +1,55 @@
-// Sends texts to the syntax worker, newest first: while one parse runs, only the latest text of each document
-// waits, so a burst of keystrokes costs one parse after the current one, not one per keystroke.
+// Syntax errors for each edit, by the quickest path: an edit inside one contract member is re-parsed right
+// here on the request thread (a few milliseconds, no hop to another thread and back, which on a busy machine
+// costs more than the parse); anything else is a whole-file parse in the parser thread, newest text first
+// (while one runs, only the latest text of each document waits, so a burst of keystrokes costs one parse).
+// Each whole-file parse becomes the base for the member re-parses that follow it.
 import type { Worker } from 'node:worker_threads';
 import { LatestPerDocument } from '../latest-queue.ts';
 import { startThread } from '../threads.ts';
-import type { SyntaxError } from './syntax.ts';
+import { IncrementalSyntax } from './incremental-syntax.ts';
+import { loadSyntax, type SyntaxError } from './syntax.ts';
 import type { ParseJob, ParseReply } from './syntax-worker.ts';
 
 export class SyntaxChecker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private running: { id: number; key: string; version: number } | undefined;
+  private running: { id: number; key: string; version: number; text: string } | undefined;
   private readonly queued = new LatestPerDocument<{ text: string; version: number }>();
+  private readonly local = new IncrementalSyntax();
+  /** The version of the text `local` holds for each document (a late whole parse of an older one is not taken). */
+  private readonly localVersion = new Map<string, number>();
   private disposed = false;
 
   constructor(private readonly done: (key: string, version: number, errors: SyntaxError[]) => void, private readonly log: (m: string) => void) {}
 
+  /** Starts the parser thread, and loads the parser here too (for member re-parses). */
   warmUp(): void {
     this.ensureWorker();
+    void loadSyntax().catch((e: unknown) => this.log(`syntax parser failed to load: ${(e as Error).message}`));
   }
 
   check(key: string, version: number, text: string): void {
     if (this.disposed) return;
+    let errors: SyntaxError[] | undefined;
+    try {
+      errors = this.local.checkMember(key, text);
+    } catch (e) {
+      this.log(`member re-parse failed: ${(e as Error).message}`);
+    }
+    if (errors) {
+      this.localVersion.set(key, version);
+      this.queued.delete(key); // an older whole parse waiting is out of date now
+      this.done(key, version, errors);
+      return;
+    }
     this.queued.put(key, { text, version });
     this.pump();
   }
 
   forget(key: string): void {
     this.queued.delete(key);
-    this.worker?.postMessage({ forget: key } satisfies ParseJob);
+    this.local.forget(key);
+    this.localVersion.delete(key);
   }
 
   dispose(): void {
@@ -44,8 +66,13 @@ export class SyntaxChecker {
       const running = this.running;
       if (!running || running.id !== reply.id) return;
       this.running = undefined;
-      if ('errors' in reply) this.done(running.key, running.version, reply.errors);
-      else this.log(`syntax check failed: ${reply.failure}`);
+      if ('parse' in reply) {
+        if ((this.localVersion.get(running.key) ?? -1) < running.version) {
+          this.local.remember(running.key, running.text, reply.parse);
+          this.localVersion.set(running.key, running.version);
+        }
+        this.done(running.key, running.version, reply.parse.errors);
+      } else this.log(`syntax check failed: ${reply.failure}`);
       this.pump();
     });
     const crashed = (message: string) => {
@@ -66,7 +93,7 @@ export class SyntaxChecker {
     if (!next) return;
     const [key, job] = next;
     const id = this.nextId++;
-    this.running = { id, key, version: job.version };
-    this.ensureWorker().postMessage({ id, key, text: job.text } satisfies ParseJob);
+    this.running = { id, key, version: job.version, text: job.text };
+    this.ensureWorker().postMessage({ id, text: job.text } satisfies ParseJob);
   }
 }

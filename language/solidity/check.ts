@@ -64,6 +64,17 @@ export interface CheckResult {
    * unreliable, so whoever holds that solc instance should load a fresh one.
    */
   readonly compilerFailed?: boolean;
+  /** solc's static gas estimates of the target's contracts, when the request asked for them. */
+  readonly gasEstimates?: readonly ContractGasEstimates[];
+}
+
+/** solc's `evm.gasEstimates` of one contract: gas by function signature, a number or "infinite". */
+export interface ContractGasEstimates {
+  readonly contract: string;
+  /** By external signature (`transfer(address,uint256)`), inherited public functions included. */
+  readonly external: Readonly<Record<string, string>>;
+  /** By solc's internal signature (`_update(address,address,uint256)`), functions the contract defines. */
+  readonly internal: Readonly<Record<string, string>>;
 }
 
 export interface CheckRequest {
@@ -73,6 +84,11 @@ export interface CheckRequest {
   /** Unsaved contents by absolute path (the editor's open documents); the target's content is among them. */
   readonly overlay: ReadonlyMap<string, string>;
   readonly targetPath: string;
+  /**
+   * Also ask for solc's static gas estimates of the target (needs code generation: a slower check), with the
+   * optimizer runs the project builds with (none: unoptimized, solc's default).
+   */
+  readonly gasEstimates?: { readonly optimizerRuns?: number };
 }
 
 interface SolcError {
@@ -89,17 +105,24 @@ interface SolcOutput {
   contracts?: Record<string, Record<string, {
     storageLayout?: { storage: LayoutEntry[]; types: Record<string, { numberOfBytes: string }> | null };
     transientStorageLayout?: { storage: LayoutEntry[]; types: Record<string, { numberOfBytes: string }> | null };
+    evm?: { gasEstimates?: { external?: Record<string, string>; internal?: Record<string, string> } };
   }>>;
 }
 
 /** The standard-JSON input for an analysis of one file (exported so a benchmark can time solc alone on it). */
-export function analysisInput(target: string, content: string, remappings: readonly string[]): string {
+export function analysisInput(target: string, content: string, remappings: readonly string[], options: { gasEstimates?: { readonly optimizerRuns?: number } } = {}): string {
+  const layouts = ['storageLayout', 'transientStorageLayout'];
   return JSON.stringify({
     language: 'Solidity',
     sources: { [target]: { content } },
     settings: {
       remappings,
-      outputSelection: { '*': { '*': ['storageLayout', 'transientStorageLayout'], '': ['ast'] } },
+      ...(options.gasEstimates?.optimizerRuns !== undefined ? { optimizer: { enabled: true, runs: options.gasEstimates.optimizerRuns } } : {}),
+      outputSelection: {
+        '*': { '*': layouts, '': ['ast'] },
+        // Estimates need code generation: only for the target's contracts, not for every import.
+        ...(options.gasEstimates ? { [target]: { '*': [...layouts, 'evm.gasEstimates'], '': ['ast'] } } : {}),
+      },
     },
   });
 }
@@ -135,7 +158,7 @@ export function checkSolidity(solc: Solc, request: CheckRequest): CheckResult {
   let output: SolcOutput;
   let compilerFailed = false;
   try {
-    output = JSON.parse(solc.compile(analysisInput(target, content, project.remappings), { import: importReader(project, overlay, read) })) as SolcOutput;
+    output = JSON.parse(solc.compile(analysisInput(target, content, project.remappings, { gasEstimates: request.gasEstimates }), { import: importReader(project, overlay, read) })) as SolcOutput;
   } catch (e) {
     compilerFailed = true;
     output = { errors: [{ severity: 'error', type: 'CompilerError', message: `solc-js failed on this input (${(e as Error).message}); the file may be too large for it` }] };
@@ -167,6 +190,12 @@ export function checkSolidity(solc: Solc, request: CheckRequest): CheckResult {
       }
     }
   }
-  return { target, sources, diagnostics, storage, compilerVersion: compilerFailed ? 'unknown' : solc.version(), solcMs, ...(compilerFailed ? { compilerFailed } : {}) };
+  const gasEstimates: ContractGasEstimates[] = [];
+  for (const [contract, c] of Object.entries(output.contracts?.[target] ?? {})) {
+    const g = c.evm?.gasEstimates;
+    if (g) gasEstimates.push({ contract, external: g.external ?? {}, internal: g.internal ?? {} });
+  }
+  return { target, sources, diagnostics, storage, compilerVersion: compilerFailed ? 'unknown' : solc.version(), solcMs,
+    ...(compilerFailed ? { compilerFailed } : {}), ...(request.gasEstimates ? { gasEstimates } : {}) };
 }
 

@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter,
-  CompletionRequest, DefinitionRequest, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  CodeLensRequest, CompletionRequest, DefinitionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, DocumentSymbolRequest, ExitNotification, HoverRequest,
   InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, ReferencesRequest, ShutdownRequest, WorkspaceSymbolRequest,
-  type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location, type Position,
+  type CodeLens, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location, type Position,
   type ProtocolConnection, type SymbolInformation,
 } from 'vscode-languageserver/node';
 
@@ -114,6 +114,15 @@ export class LspClient {
   async definition(uri: string, position: Position): Promise<Location[]> {
     const r = await this.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
     return (Array.isArray(r) ? r : r ? [r] : []) as Location[];
+  }
+
+  async codeLenses(uri: string): Promise<CodeLens[]> {
+    return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  }
+
+  /** Settings changed in the editor (`workspace/didChangeConfiguration` with the `chainstep` section). */
+  configure(chainstep: unknown): void {
+    void this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { chainstep } });
   }
 
   async references(uri: string, position: Position, includeDeclaration = true): Promise<Location[]> {
