@@ -12,12 +12,15 @@ import {
   toFunctionSelector, type AbiFunction, type Hex,
 } from 'viem';
 import { mnemonicToAccount, privateKeyToAddress, sign } from 'viem/accounts';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { LosslessNumber, parse as parseJsonLossless } from 'lossless-json';
 import { parse as parseTomlText } from 'smol-toml';
 import { resolve } from 'node:path';
 import { opcodeMap } from '../record/recorder.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
+import { chainByAlias } from './chains.ts';
+import type { FsPermissions } from './fs-permissions.ts';
+import { encodeJsonValues, jsonText, serializedValue, tomlText, upsert } from './json-cheats.ts';
 
 export const CHEATCODE_ADDRESS = '0x7109709ecfa91a80626ff3989d68f67f5b1dd12d';
 export const CREATE2_DEPLOYER = '0x4e59b44847b379578588920ca78fbf26c0b4956c';
@@ -91,6 +94,8 @@ export interface ForgeVmOptions {
   readonly rpcEndpoints?: Readonly<Record<string, string>>;
   /** Names for selectors of cheatcodes we do not implement (the project's Vm ABI). */
   readonly knownNames?: ReadonlyMap<string, string>;
+  /** foundry.toml's fs_permissions; without them the file cheatcodes may read anything under the root only. */
+  readonly fsPermissions?: FsPermissions;
 }
 
 export class ForgeVm {
@@ -106,6 +111,8 @@ export class ForgeVm {
   private nextSnapshot = 0n;
   private lastRevert?: { address: string; data: Bytes; depth: number };
   private readonly env = new Map<string, string>();
+  /** `serialize*` objects by their object key (forge keeps them for the whole test). */
+  private readonly serialized = new Map<string, Record<string, unknown>>();
   /** An expectation that failed outside any call (checked when the test call ends). */
   pendingFailure?: string;
   readonly consoleLines: string[] = [];
@@ -192,7 +199,9 @@ export class ForgeVm {
     if (to === CHEATCODE_ADDRESS) return this.cheatcode(m);
     if (to === CONSOLE_ADDRESS) {
       const line = decodeConsoleLog(m.data);
-      if (line !== undefined) this.consoleLines.push(line);
+      // forge answers a call it cannot decode as a console.log with a revert (no value moves, no gas is spent).
+      if (line === undefined) return { execResult: { returnValue: errorString('ABI decoding failed: not a console.log call'), executionGasUsed: 0n, exceptionError: new EVMError(EVMError.errorMessages.REVERT), logs: [] } };
+      this.consoleLines.push(line);
       return run();
     }
     for (const c of this.expectedCalls) {
@@ -370,6 +379,9 @@ export class ForgeVm {
       const address = createAddressFromString(a as string);
       if (!(await this.sm().getAccount(address))) await this.sm().putAccount(address, new Account());
       this.warm(a as string, bytes(slot as string));
+      // forge writes through the transaction's journal: the slot's original value (EIP-2200 gas and refunds
+      // of a later SSTORE) stays what it was when the transaction began, so it is remembered before the write.
+      await this.sm().originalStorageCache.get(address, bytes(slot as string));
       await this.sm().putStorage(address, bytes(slot as string), stripZeros(bytes(v as string)));
       this.access(a as string, bytes(slot as string), true);
     });
@@ -578,6 +590,11 @@ export class ForgeVm {
           return [v.map((x) => coerce(type, x))];
         });
       }
+      d(`parse${format}(string) returns (bytes)`, ([doc]) => [encodeJsonValues([parseDoc(doc as string)])]);
+      d(`parse${format}(string,string) returns (bytes)`, ([doc, key]) => {
+        const found = select(parseDoc(doc as string), key as string);
+        return [encodeJsonValues(found === undefined ? [] : [found])];
+      });
       d(`keyExists${format}(string,string) returns (bool)`, ([doc, key]) => [select(parseDoc(doc as string), key as string) !== undefined]);
       d(`parse${format}Keys(string,string) returns (string[])`, ([doc, key]) => {
         const v = at(doc, key);
@@ -587,18 +604,101 @@ export class ForgeVm {
     }
     d('envExists(string) returns (bool)', ([name]) => [env(name) !== undefined]);
     d('projectRoot() returns (string)', () => [this.options.root]);
-    d('readFile(string) returns (string)', ([p]) => {
-      const path = resolve(this.options.root, p as string);
-      if (!existsSync(path)) throw new CheatError(`vm.readFile: failed to read from "${path}": No such file or directory (os error 2)`);
-      return [readFileSync(path, 'utf8')];
-    });
-    d('exists(string) returns (bool)', ([p]) => [existsSync(resolve(this.options.root, p as string))]);
+    this.defineFiles();
+    this.defineJsonWriting();
+    d('getChain(string) returns ((string,uint256,string,string))', ([alias]) => [this.chain(alias as string)]);
+    d('getChain(uint256) returns ((string,uint256,string,string))', ([id]) => [this.chain(String(id))]);
     // strings
     for (const type of ['address', 'bytes', 'bytes32', 'bool', 'uint256', 'int256']) {
       d(`toString(${type}) returns (string)`, ([v]) => [toForgeString(type, v)]);
     }
     d('keccak256(bytes) returns (bytes32)', ([b]) => [keccak256(b as Hex)]);
     this.defineAssertions();
+  }
+
+  /** forge's `getChain`: a chain it knows by alias or id, with the project's RPC URL for it when configured. */
+  private chain(aliasOrId: string): unknown {
+    const known = chainByAlias(aliasOrId);
+    if (!known) throw new CheatError(`vm.getChain: invalid chain alias: ${aliasOrId}`);
+    const url = this.options.rpcEndpoints?.[known.name];
+    return url === undefined ? [known.name, known.id, aliasOrId, ''] : [known.name, known.id, known.name, url];
+  }
+
+  /** A path the file cheatcodes may use for `kind`, as fs_permissions decide (or anywhere under the root without them). */
+  private path(p: unknown, kind: 'read' | 'write'): string {
+    const perms = this.options.fsPermissions;
+    if (perms) return perms.check(p as string, kind);
+    return resolve(this.options.root, p as string);
+  }
+
+  private writable(p: unknown): string {
+    const path = this.path(p, 'write');
+    this.options.fsPermissions?.checkNotConfig(path);
+    return path;
+  }
+
+  private defineFiles(): void {
+    const d = this.def.bind(this);
+    const read = (p: unknown): string => {
+      const path = this.path(p, 'read');
+      if (!existsSync(path)) throw new CheatError(`vm.readFile: failed to read from "${path}": No such file or directory (os error 2)`);
+      return path;
+    };
+    d('readFile(string) returns (string)', ([p]) => [readFileSync(read(p), 'utf8')]);
+    d('readFileBinary(string) returns (bytes)', ([p]) => [hex(readFileSync(read(p)))]);
+    d('exists(string) returns (bool)', ([p]) => [existsSync(this.path(p, 'read'))]);
+    d('isFile(string) returns (bool)', ([p]) => { const path = this.path(p, 'read'); return [existsSync(path) && statSync(path).isFile()]; });
+    d('isDir(string) returns (bool)', ([p]) => { const path = this.path(p, 'read'); return [existsSync(path) && statSync(path).isDirectory()]; });
+    d('writeFile(string,string)', ([p, data]) => { writeFileSync(this.writable(p), data as string); });
+    d('writeFileBinary(string,bytes)', ([p, data]) => { writeFileSync(this.writable(p), bytes(data as string)); });
+    d('writeLine(string,string)', ([p, line]) => { appendFileSync(this.writable(p), `${line as string}\n`); });
+    d('copyFile(string,string) returns (uint64)', ([from, to]) => {
+      const source = read(from), target = this.writable(to);
+      copyFileSync(source, target);
+      return [BigInt(statSync(target).size)];
+    });
+    d('removeFile(string)', ([p]) => { rmSync(this.writable(p)); });
+    d('createDir(string,bool)', ([p, recursive]) => { mkdirSync(this.path(p, 'write'), { recursive: recursive as boolean }); });
+    d('removeDir(string,bool)', ([p, recursive]) => { rmSync(this.path(p, 'write'), { recursive: recursive as boolean }); });
+  }
+
+  /** serialize*, serializeJson, writeJson and writeToml (forge's json.rs/toml.rs). */
+  private defineJsonWriting(): void {
+    const d = this.def.bind(this);
+    const serialize = (objectKey: unknown, valueKey: unknown, value: unknown): unknown[] => {
+      const key = objectKey as string;
+      const object = this.serialized.get(key) ?? {};
+      object[valueKey as string] = value;
+      this.serialized.set(key, object);
+      return [jsonText(object)];
+    };
+    const scalars = [['Bool', 'bool'], ['Uint', 'uint256'], ['Int', 'int256'], ['Address', 'address'], ['Bytes32', 'bytes32'], ['String', 'string'], ['Bytes', 'bytes']] as const;
+    for (const [suffix, type] of scalars) {
+      d(`serialize${suffix}(string,string,${type}) returns (string)`, ([o, k, v]) => serialize(o, k, serializedValue(type, v, parseLossless)));
+      d(`serialize${suffix}(string,string,${type}[]) returns (string)`, ([o, k, v]) => serialize(o, k, serializedValue(`${type}[]`, v, parseLossless)));
+    }
+    d('serializeUintToHex(string,string,uint256) returns (string)', ([o, k, v]) => serialize(o, k, `0x${(v as bigint).toString(16)}`));
+    d('serializeJson(string,string) returns (string)', ([o, text]) => {
+      const parsed = parseLossless(text as string);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CheatError('vm.serializeJson: the value is not a JSON object');
+      this.serialized.set(o as string, parsed as Record<string, unknown>);
+      return [text];
+    });
+    const asJson = (text: string): unknown => { try { return parseJsonLossless(text); } catch { return text; } };
+    d('writeJson(string,string)', ([json, p]) => { writeFileSync(this.writable(p), jsonText(asJson(json as string), true)); });
+    d('writeJson(string,string,string)', ([json, p, key]) => {
+      const path = this.path(p, 'read');
+      const doc = existsSync(path) ? asJson(readFileSync(path, 'utf8')) : {};
+      upsert(doc, json as string, key as string, (t) => parseJsonLossless(t));
+      writeFileSync(this.writable(p), jsonText(doc, true));
+    });
+    d('writeToml(string,string)', ([json, p]) => { writeFileSync(this.writable(p), tomlText(asJson(json as string))); });
+    d('writeToml(string,string,string)', ([json, p, key]) => {
+      const path = this.path(p, 'read');
+      const doc = existsSync(path) ? parseTomlDoc(readFileSync(path, 'utf8')) : {};
+      upsert(doc, json as string, key as string, (t) => parseJsonLossless(t));
+      writeFileSync(this.writable(p), tomlText(doc));
+    });
   }
 
   private access(address: string, slot: Bytes, write: boolean): void {

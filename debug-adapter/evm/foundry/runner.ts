@@ -9,6 +9,7 @@ import { signatureOf } from '../run/abi.ts';
 import { decodeRevert } from '../decode/index.ts';
 import { ASSUME_MAGIC, GLOBAL_FAIL_SLOT, CHEATCODE_ADDRESS } from './cheatcodes.ts';
 import { DEFAULT_SENDER, LIBRARY_DEPLOYER, TestChain } from './environment.ts';
+import { FsPermissions } from './fs-permissions.ts';
 import { generateArgs, Random } from './fuzz.ts';
 import type { FoundryArtifact, FoundryConfig } from './project.ts';
 
@@ -146,6 +147,7 @@ export async function prepareChain(foundry: FoundryConfig, all: readonly Foundry
   return TestChain.create({
     root: foundry.root,
     rpcEndpoints: foundry.rpcEndpoints,
+    fsPermissions: new FsPermissions(foundry.root, foundry.raw.fs_permissions, foundry.out),
     artifactCode: (name) => {
       const [file, contract] = name.includes(':') ? name.split(':') : [undefined, name.replace(/\.sol$/, '')];
       const found = all.find((a) => a.name === contract && (!file || a.sourceUnit.endsWith(file)))
