@@ -53,6 +53,8 @@ interface Message {
   gasLimit: bigint;
   delegatecall: boolean;
   isStatic: boolean;
+  /** The transaction's refund counter when the call starts; a successful call must hand it back. */
+  gasRefund: bigint;
 }
 interface ExecResult { returnValue: Uint8Array; executionGasUsed: bigint; exceptionError?: EVMError; logs?: unknown[]; gasRefund?: bigint }
 interface CallResult { execResult: ExecResult; createdAddress?: Address }
@@ -146,7 +148,12 @@ export class ForgeVm {
     const runCall = async (opts: { message?: Message }): Promise<CallResult> => {
       const m = opts.message;
       if (!m) return (await originalRunCall(opts as never)) as unknown as CallResult;
-      return this.onMessage(m, () => originalRunCall(opts as never) as unknown as Promise<CallResult>);
+      const refundBefore = m.gasRefund;
+      const result = await this.onMessage(m, () => originalRunCall(opts as never) as unknown as Promise<CallResult>);
+      // The EVM takes a successful call's refund counter as the caller's new one: an answer made here (a
+      // cheatcode, a mock, an expected revert turned into success) carries the counter it was given.
+      if (!result.execResult.exceptionError && result.execResult.gasRefund === undefined) result.execResult.gasRefund = refundBefore;
+      return result;
     };
     (evm as unknown as { runCall: typeof runCall }).runCall = runCall;
     const table = opcodeMap(evm);
@@ -242,7 +249,7 @@ export class ForgeVm {
     const failed = result.execResult.exceptionError !== undefined;
     const data = result.execResult.returnValue ?? new Uint8Array(0);
     const success = (): CallResult => ({
-      execResult: { ...result.execResult, exceptionError: undefined, returnValue: m.to ? EXPECTED_REVERT_OUTPUT : new Uint8Array(0), logs: [] },
+      execResult: { ...result.execResult, exceptionError: undefined, gasRefund: undefined, returnValue: m.to ? EXPECTED_REVERT_OUTPUT : new Uint8Array(0), logs: [] },
       createdAddress: m.to ? undefined : createAddressFromString('0x0000000000000000000000000000000000000001'),
     });
     const fail = (message: string): CallResult => ({ execResult: { ...result.execResult, exceptionError: new EVMError(EVMError.errorMessages.REVERT), returnValue: errorString(message), logs: [] } });
@@ -383,12 +390,10 @@ export class ForgeVm {
       // of a later SSTORE) stays what it was when the transaction began, so it is remembered before the write.
       await this.sm().originalStorageCache.get(address, bytes(slot as string));
       await this.sm().putStorage(address, bytes(slot as string), stripZeros(bytes(v as string)));
-      this.access(a as string, bytes(slot as string), true);
     });
     d('load(address,bytes32) returns (bytes32)', async ([a, slot]) => {
       const v = await this.sm().getStorage(createAddressFromString(a as string), bytes(slot as string));
       this.warm(a as string, bytes(slot as string));
-      this.access(a as string, bytes(slot as string), false);
       return [hex(word(toBig(v)))];
     });
     d('getNonce(address) returns (uint64)', async ([a]) => [(await this.account(a as string)).nonce]);
