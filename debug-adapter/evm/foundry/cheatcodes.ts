@@ -566,12 +566,18 @@ export class ForgeVm {
       });
       d(`parse${suffix}(string) returns (${type})`, ([text]) => [parseValue(type, text as string)]);
     }
-    const resolveEnv = (text: string): string => text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-      const v = env(name);
-      if (v === undefined) throw new CheatError(`failed to resolve env var \`${name}\` in \`${whole}\`: environment variable not found`);
-      return v;
+    // forge's UnresolvedEnvVarError: the placeholder text is named only when there are several.
+    const resolveEnv = (text: string): string => {
+      const several = (text.match(/\$\{[^}]*\}/g) ?? []).length > 1;
+      return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+        const v = env(name);
+        if (v === undefined) throw new CheatError(`environment variable \`${name}\` not found${several ? ` in \`${text}\`` : ''}`);
+        return v;
+      });
+    };
+    d('resolveEnv(string) returns (string)', ([text]) => {
+      try { return [resolveEnv(text as string)]; } catch (e) { throw new CheatError(`vm.resolveEnv: failed to resolve env var: ${(e as Error).message}`); }
     });
-    d('resolveEnv(string) returns (string)', ([text]) => [resolveEnv(text as string)]);
     d('rpcUrl(string) returns (string)', ([alias]) => {
       const url = this.options.rpcEndpoints?.[alias as string];
       if (url !== undefined) return [resolveEnv(url)];
