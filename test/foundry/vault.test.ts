@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { root } from '../session/dap-issue3-helpers.ts';
+import { lineOf, root } from '../session/dap-issue3-helpers.ts';
 import { FORGE, forgeStdPresent, SKIP_FORGE_STD, SKIP_FOUNDRY, SOLC_SHIM } from '../support/foundry-tools.ts';
 import { vaultCopy } from './vault-copy.ts';
 
@@ -56,3 +56,16 @@ test('chainstep test on the vault sample prints what forge test prints, and exit
   t.diagnostic(`vault: ${theirs.length} of ${theirs.length} forge result lines agree`);
 });
 
+
+test('chainstep test --json places a failing test at the line of the test that failed, not at its function', { skip: !forgeStdPresent && SKIP_FORGE_STD }, async (t) => {
+  const dir = vaultCopy(t);
+  const r = chainstep(['test', dir, '--match-test', 'test_WithdrawAll', '--json']);
+  assert.equal(r.status, 1, r.stderr);
+  type Located = { status: string; reason: string; location?: { file: string; line: number; column: number } };
+  const result = (JSON.parse(r.stdout) as Record<string, { test_results: Record<string, Located> }>)['test/Vault.t.sol:VaultTest']!.test_results['test_WithdrawAll()']!;
+  assert.equal(result.status, 'Failure');
+  assert.equal(result.reason, 'panic: arithmetic underflow or overflow (0x11)');
+  // The withdraw call that underflows inside the vault: the line after the test's console.log.
+  const testFile = path.join(dir, 'test/Vault.t.sol');
+  assert.deepEqual({ file: result.location?.file, line: result.location?.line }, { file: testFile, line: lineOf(testFile, 'console.log("alice deposited"') + 1 });
+});
