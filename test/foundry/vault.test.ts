@@ -4,14 +4,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { lineOf, root } from '../session/dap-issue3-helpers.ts';
+import { root } from '../session/dap-issue3-helpers.ts';
 import { FORGE, forgeStdPresent, SKIP_FORGE_STD, SKIP_FOUNDRY, SOLC_SHIM } from '../support/foundry-tools.ts';
-import { vaultCopy } from './vault-copy.ts';
-
-function chainstep(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), ...args], { encoding: 'utf8', timeout: 280_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { chainstep, vaultCopy } from './vault-copy.ts';
 
 /** The per-test lines of forge-style output ([PASS]/[FAIL]), in order. */
 const resultLines = (text: string): string[] => text.split('Failing tests:')[0]!.split('\n').filter((l) => /^\[(PASS|FAIL|SKIP)/.test(l));
@@ -56,16 +51,3 @@ test('chainstep test on the vault sample prints what forge test prints, and exit
   t.diagnostic(`vault: ${theirs.length} of ${theirs.length} forge result lines agree`);
 });
 
-
-test('chainstep test --json places a failing test at the line of the test that failed, not at its function', { skip: !forgeStdPresent && SKIP_FORGE_STD }, async (t) => {
-  const dir = vaultCopy(t);
-  const r = chainstep(['test', dir, '--match-test', 'test_WithdrawAll', '--json']);
-  assert.equal(r.status, 1, r.stderr);
-  type Located = { status: string; reason: string; location?: { file: string; line: number; column: number } };
-  const result = (JSON.parse(r.stdout) as Record<string, { test_results: Record<string, Located> }>)['test/Vault.t.sol:VaultTest']!.test_results['test_WithdrawAll()']!;
-  assert.equal(result.status, 'Failure');
-  assert.equal(result.reason, 'panic: arithmetic underflow or overflow (0x11)');
-  // The withdraw call that underflows inside the vault: the line after the test's console.log.
-  const testFile = path.join(dir, 'test/Vault.t.sol');
-  assert.deepEqual({ file: result.location?.file, line: result.location?.line }, { file: testFile, line: lineOf(testFile, 'console.log("alice deposited"') + 1 });
-});
