@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { opcodeMap } from '../record/recorder.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
 import { chainByAlias } from './chains.ts';
+import { GasMeteringPause } from './gas-metering.ts';
 import type { FsPermissions } from './fs-permissions.ts';
 import { encodeJsonValues, jsonText, serializedValue, tomlText, upsert } from './json-cheats.ts';
 
@@ -122,6 +123,7 @@ export class ForgeVm {
   readonly labels = new Map<string, string>();
   private readonly cheats = new Map<string, Cheat>();
   private evm?: EVM;
+  private readonly metering = new GasMeteringPause(() => this.evm);
 
   constructor(private readonly options: ForgeVmOptions) {
     this.define();
@@ -139,6 +141,7 @@ export class ForgeVm {
     this.pendingFailure = undefined;
     this.consoleLines.length = 0;
     this.lastRevert = undefined;
+    this.metering.resume();
   }
 
   /** Wraps `evm.runCall` and the LOG opcodes; returns the function that undoes it. */
@@ -149,6 +152,7 @@ export class ForgeVm {
       const m = opts.message;
       if (!m) return (await originalRunCall(opts as never)) as unknown as CallResult;
       const refundBefore = m.gasRefund;
+      this.metering.frameStarts(m.depth, m.gasLimit, m.gasRefund);
       const result = await this.onMessage(m, () => originalRunCall(opts as never) as unknown as Promise<CallResult>);
       // The EVM takes a successful call's refund counter as the caller's new one: an answer made here (a
       // cheatcode, a mock, an expected revert turned into success) carries the counter it was given.
@@ -193,6 +197,7 @@ export class ForgeVm {
       if (table instanceof Map) table.set(code, wrapped); else table[code] = wrapped;
     }
     return () => {
+      this.metering.resume();
       (evm as unknown as { runCall: unknown }).runCall = originalRunCall;
       for (const [code, e] of originals) if (table instanceof Map) table.set(code, e as never); else table[code] = e as never;
     };
@@ -372,6 +377,8 @@ export class ForgeVm {
     d('prevrandao(uint256)', ([r]) => { block.prevRandao = word(r as bigint); });
     d('difficulty(uint256)', ([r]) => { block.difficulty = r as bigint; });
     d('txGasPrice(uint256)', ([p]) => { (this.evm as unknown as { _tx: { gasPrice: bigint } })._tx.gasPrice = p as bigint; });
+    d('pauseGasMetering()', () => { this.metering.pause(); });
+    d('resumeGasMetering()', () => { this.metering.resume(); });
     d('getBlockNumber() returns (uint256)', () => [block.number]);
     d('getBlockTimestamp() returns (uint256)', () => [block.timestamp]);
     d('getChainId() returns (uint256)', () => [this.chainId]);
