@@ -47,6 +47,12 @@ export function readFoundryConfig(root: string, profile = process.env.FOUNDRY_PR
   if (profile !== 'default' && !profiles[profile]) {
     throw new SolidityProjectError(`${file} has no [profile.${profile}] (FOUNDRY_PROFILE=${profile}); profiles: ${Object.keys(profiles).join(', ') || 'none'}`);
   }
+  return foundryConfigOf(doc, profile);
+}
+
+/** The settings a parsed foundry.toml gives (an empty document gives forge's defaults). */
+export function foundryConfigOf(doc: Record<string, unknown>, profile = 'default'): FoundryConfig {
+  const profiles = (doc.profile ?? {}) as Record<string, Record<string, unknown>>;
   const raw = { ...(profiles.default ?? {}), ...(profile === 'default' ? {} : profiles[profile]) };
   const str = (key: string, fallback: string): string => (typeof raw[key] === 'string' ? raw[key] as string : fallback);
   const strings = (key: string, fallback: string[]): string[] =>
