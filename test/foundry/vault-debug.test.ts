@@ -57,6 +57,11 @@ test('debugging VaultTest.test_WithdrawAll: a breakpoint in the test, then the u
     // Below it: the test function that called withdraw, on its calling line.
     const caller = w.frames.find((f) => f.source?.path === testFile);
     assert.equal(caller?.line, testLine);
+    // The test frame is inside its CALL to the vault: that word of its Stack names the vault.
+    const callerScopes = (await dc.scopesRequest({ frameId: caller!.id })).body.scopes;
+    const stackScope = callerScopes.find((s) => s.name === 'Stack')!;
+    const words = (await dc.variablesRequest({ variablesReference: stackScope.variablesReference })).body.variables.map((v) => v.value);
+    assert.ok(words.some((v) => / \(vault\)$/.test(v)), words.join(', '));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.match(info.body.description ?? '', /Panic\(0x11\)/);
     // The console.log before the failing call, and forge's verdict, are in the Debug Console.
