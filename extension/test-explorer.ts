@@ -78,7 +78,10 @@ export function registerFoundryTests(context: vscode.ExtensionContext): void {
         else if (r.status === 'Skipped') run.skipped(item);
         else {
           const message = new vscode.TestMessage(`[FAIL: ${r.reason ?? 'failed'}] ${d.contract}.${d.name}`);
-          if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
+          // At the test file's line that failed (the assertion, the reverting call), else at the test.
+          const at = r.location;
+          if (at) message.location = new vscode.Location(vscode.Uri.file(at.file), new vscode.Position(at.line - 1, Math.max(0, at.column - 1)));
+          else if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
           run.failed(item, message);
         }
       }
@@ -104,7 +107,7 @@ function collect(items: vscode.TestItemCollection): vscode.TestItem[] {
   return out;
 }
 
-interface JsonTest { status: string; reason: string | null }
+interface JsonTest { status: string; reason: string | null; location?: { file: string; line: number; column: number } }
 
 /** Runs `chainstep test --json` for some tests of one contract; results keyed "Contract.name". */
 function runChainstepTest(extensionPath: string, root: string, contract: string, names: readonly string[], token: vscode.CancellationToken): Promise<{ tests: Map<string, JsonTest>; error?: string }> {

@@ -2,7 +2,6 @@
 // the recorded debugged call, as an Execution.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SimpleStateManager } from '@ethereumjs/statemanager';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, Progress, Report } from '../core/execution.ts';
 import { UserError } from '../core/errors.ts';
 import { encodeArgs, encodeCall, findFunction, hexToBytes, signatureOf } from './run/abi.ts';
@@ -11,6 +10,7 @@ import { ACCOUNTS, Chain, deploy, linkedInitCode } from './run/chain.ts';
 import type { AbiItem, CompiledContract, CompiledProject } from '../../language/solidity/compile.ts';
 import { compileProject } from '../../language/solidity/compile-project.ts';
 import { loadFoundryProject } from '../../language/solidity/foundry.ts';
+import { storageSnapshot } from './record/storage-snapshot.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
 import { Cancelled, record } from './record/recorder.ts';
@@ -56,21 +56,6 @@ export function chooseContract(project: CompiledProject, wanted: unknown, fn: st
     if (having.length > 0) return having[having.length - 1]!;
   }
   return candidates[candidates.length - 1]!;
-}
-
-export function storageSnapshot(chain: { readonly evm: { readonly stateManager: unknown } }): (address: string, slot: bigint) => bigint {
-  const sm = chain.evm.stateManager;
-  if (!(sm instanceof SimpleStateManager)) return () => 0n;
-  // SimpleStateManager keeps storage in one flat map ("<address>_<slot word>" -> value bytes); a copy of it
-  // before the call answers "what was this slot before" for slots the call never touched.
-  const copy = new Map((sm as unknown as { topStorageStack(): Map<string, Uint8Array> }).topStorageStack());
-  return (address, slot) => {
-    const v = copy.get(`${address}_0x${slot.toString(16).padStart(64, '0')}`);
-    if (!v) return 0n;
-    let n = 0n;
-    for (const b of v) n = (n << 8n) | BigInt(b);
-    return n;
-  };
 }
 
 /** Everything before the debugged call: compiled, deployed, set up. */

@@ -23,6 +23,10 @@ export interface FoundryConfig {
   readonly evmVersion?: string;
   /** Every key of the merged profile, for what this type does not name (the test runner reads fuzz runs etc.). */
   readonly raw: Readonly<Record<string, unknown>>;
+  /** `[fuzz]` settings: the profile's `fuzz` table overlaid with a top-level `[fuzz]` section. */
+  readonly fuzz: Readonly<Record<string, unknown>>;
+  /** `[rpc_endpoints]`: alias -> URL as written (`${ENV}` references are resolved when used). */
+  readonly rpcEndpoints: Readonly<Record<string, string>>;
 }
 
 export function hasFoundryConfig(root: string): boolean {
@@ -43,6 +47,12 @@ export function readFoundryConfig(root: string, profile = process.env.FOUNDRY_PR
   if (profile !== 'default' && !profiles[profile]) {
     throw new SolidityProjectError(`${file} has no [profile.${profile}] (FOUNDRY_PROFILE=${profile}); profiles: ${Object.keys(profiles).join(', ') || 'none'}`);
   }
+  return foundryConfigOf(doc, profile);
+}
+
+/** The settings a parsed foundry.toml gives (an empty document gives forge's defaults). */
+export function foundryConfigOf(doc: Record<string, unknown>, profile = 'default'): FoundryConfig {
+  const profiles = (doc.profile ?? {}) as Record<string, Record<string, unknown>>;
   const raw = { ...(profiles.default ?? {}), ...(profile === 'default' ? {} : profiles[profile]) };
   const str = (key: string, fallback: string): string => (typeof raw[key] === 'string' ? raw[key] as string : fallback);
   const strings = (key: string, fallback: string[]): string[] =>
@@ -63,8 +73,12 @@ export function readFoundryConfig(root: string, profile = process.env.FOUNDRY_PR
     viaIR: raw.via_ir === true,
     ...(typeof raw.evm_version === 'string' ? { evmVersion: raw.evm_version } : {}),
     raw,
+    fuzz: { ...table((profiles.default ?? {}).fuzz), ...table(raw.fuzz), ...table(doc.fuzz) },
+    rpcEndpoints: Object.fromEntries(Object.entries(table(doc.rpc_endpoints)).filter((e): e is [string, string] => typeof e[1] === 'string')),
   };
 }
+
+const table = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
 
 /** The release a Hardhat config pins (`solidity: "0.8.19"` or `version: "0.8.19"`), read from its text. */
 export function hardhatSolcVersion(root: string): string | undefined {

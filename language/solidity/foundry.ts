@@ -57,7 +57,8 @@ export interface FoundryOptions extends CompilerSource {
   readonly scope?: 'all' | 'src';
 }
 
-function readArtifacts(outDir: string): Map<string, FoundryArtifact> {
+/** Every `out/<File>.sol/<Contract>.json`, keyed `<source unit>:<Contract>` (the debugger's test runner reads them too). */
+export function readFoundryArtifacts(outDir: string): Map<string, FoundryArtifact> {
   const found = new Map<string, FoundryArtifact>();
   if (!existsSync(outDir)) return found;
   for (const folder of readdirSync(outDir)) {
@@ -74,7 +75,7 @@ function readArtifacts(outDir: string): Map<string, FoundryArtifact> {
       const target = Object.entries(json.metadata?.settings?.compilationTarget ?? {})[0];
       // `Counter.json`, or `Counter.0.8.19.json` when several compiler versions built the same contract.
       const name = target?.[1] ?? f.replace(/(\.\d+\.\d+\.\d+)?\.json$/, '');
-      const unit = target?.[0] ?? folder;
+      const unit = target?.[0] ?? (typeof json.ast?.absolutePath === 'string' ? json.ast.absolutePath : folder);
       found.set(`${unit}:${name}`, { ...json, file, name });
     }
   }
@@ -172,7 +173,7 @@ export async function loadFoundryProject(root: string, options: FoundryOptions =
   const own = [...files.src, ...files.test, ...files.script];
   if (own.length === 0) throw new SolidityProjectError(`${root}: no .sol files under ${config.src}/, ${config.test}/ or ${config.script}/`);
   const outDir = join(root, config.out);
-  let artifacts = readArtifacts(outDir);
+  let artifacts = readFoundryArtifacts(outDir);
   let stale = staleness(root, own, artifacts);
   const warnings: string[] = [];
   let rebuilt = false;
@@ -184,7 +185,7 @@ export async function loadFoundryProject(root: string, options: FoundryOptions =
       throw new SolidityProjectError(`forge build failed in ${root} (profile ${config.profile}):\n${text.split('\n').slice(-30).join('\n')}`);
     }
     rebuilt = true;
-    artifacts = readArtifacts(outDir);
+    artifacts = readFoundryArtifacts(outDir);
     stale = staleness(root, own, artifacts);
     if (stale) warnings.push(`forge build left artifacts that do not match the sources: ${stale}`);
   }

@@ -2,9 +2,10 @@
 // remappings.txt, a Hardhat config or package.json), its remappings (remappings.txt, foundry.toml's
 // `remappings`, and Foundry's automatic `<lib>/` ones), and the lookup of a source unit name on disk
 // (the root, Foundry's lib folders, node_modules above the root). Used by both the debugger and the server.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { foundryConfigOf, foundryRemappings, hasFoundryConfig, readFoundryConfig, type FoundryConfig } from './foundry-config.ts';
+import { readRemappings } from './project.ts';
 
 const ROOT_MARKERS = ['foundry.toml', 'remappings.txt', 'hardhat.config.ts', 'hardhat.config.js', 'package.json'];
 
@@ -24,23 +25,12 @@ export function findProjectRoot(file: string): string {
   }
 }
 
-interface FoundryConfig {
-  remappings: string[];
-  libs: string[];
-}
-
-function readFoundryConfig(root: string): FoundryConfig | undefined {
-  const file = join(root, 'foundry.toml');
-  if (!existsSync(file)) return undefined;
+/** foundry.toml's settings; a file being edited that does not parse (yet) resolves with forge's defaults. */
+function foundryConfigOrDefaults(root: string): FoundryConfig {
   try {
-    const toml = parseToml(readFileSync(file, 'utf8')) as { profile?: { default?: Record<string, unknown> } };
-    const profile = toml.profile?.default ?? {};
-    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    const libs = strings(profile['libs']);
-    return { remappings: strings(profile['remappings']), libs: libs.length > 0 ? libs : ['lib'] };
+    return readFoundryConfig(root);
   } catch {
-    // A foundry.toml being edited may not parse; the project still resolves with the defaults.
-    return { remappings: [], libs: ['lib'] };
+    return foundryConfigOf({});
   }
 }
 
@@ -56,30 +46,17 @@ function isDir(path: string): boolean {
 export function discoverProject(fileOrRoot: string, extraRemappings: readonly string[] = []): SolidityProject {
   const root = isDir(fileOrRoot) ? resolve(fileOrRoot) : findProjectRoot(fileOrRoot);
   const remappings: string[] = [];
-  const txt = join(root, 'remappings.txt');
-  if (existsSync(txt)) {
-    for (const line of readFileSync(txt, 'utf8').split('\n')) {
-      const t = line.trim();
-      if (t && !t.startsWith('#')) remappings.push(t);
-    }
-  }
-  const foundry = readFoundryConfig(root);
   const includePaths: string[] = [];
-  if (foundry) {
-    remappings.push(...foundry.remappings);
+  if (hasFoundryConfig(root)) {
+    // forge's rules (foundry.toml, remappings.txt, the automatic `<lib>/` ones), shared with the debugger.
+    const foundry = foundryConfigOrDefaults(root);
+    remappings.push(...foundryRemappings(root, foundry));
     for (const lib of foundry.libs) {
       const libDir = resolve(root, lib);
-      if (!isDir(libDir)) continue;
-      includePaths.push(libDir);
-      // Foundry remaps every library `name/` to `lib/name/src/` (or `lib/name/`) unless told otherwise.
-      for (const name of readdirSync(libDir).sort()) {
-        const prefix = `${name}/`;
-        if (remappings.some((r) => remappingPrefix(r) === prefix)) continue;
-        const src = join(libDir, name, 'src');
-        if (isDir(src)) remappings.push(`${prefix}=${relative(root, src).split(sep).join('/')}/`);
-        else if (isDir(join(libDir, name))) remappings.push(`${prefix}=${relative(root, join(libDir, name)).split(sep).join('/')}/`);
-      }
+      if (isDir(libDir)) includePaths.push(libDir);
     }
+  } else {
+    remappings.push(...readRemappings(root, []));
   }
   for (let dir = root; ; dir = dirname(dir)) {
     const nm = join(dir, 'node_modules');
@@ -87,14 +64,6 @@ export function discoverProject(fileOrRoot: string, extraRemappings: readonly st
     if (dirname(dir) === dir) break;
   }
   return { root, remappings: [...remappings, ...extraRemappings], includePaths };
-}
-
-/** `context:prefix=target` → `prefix`. */
-function remappingPrefix(remapping: string): string {
-  const eq = remapping.indexOf('=');
-  const left = eq < 0 ? remapping : remapping.slice(0, eq);
-  const colon = left.indexOf(':');
-  return colon < 0 ? left : left.slice(colon + 1);
 }
 
 /** The source unit name of a file: its path relative to the root with `/` separators (absolute outside it). */

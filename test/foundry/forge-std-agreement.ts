@@ -76,7 +76,7 @@ interface ForgeTest { status: string; reason: string | null; kind: { Unit?: { ga
  * Compares the suites whose contract name matches `contracts`; `agreedAtLeast` is the count that agreed
  * when this was written (README "Foundry tests"): raise it as cheatcodes are added.
  */
-export function agreementTest(part: string, contracts: { readonly match?: string; readonly noMatch?: string; readonly matchTest?: string }, agreedAtLeast: number, forgeTests: number): void {
+export function agreementTest(part: string, contracts: { readonly match?: string; readonly noMatch?: string; readonly matchTest?: string; readonly fuzzRuns?: number }, agreedAtLeast: number, forgeTests: number): void {
 const selected = (name: string): boolean => (!contracts.match || new RegExp(contracts.match).test(name)) && !(contracts.noMatch && new RegExp(contracts.noMatch).test(name));
 const forgeFilter = [
   ...(contracts.match ? ['--match-contract', contracts.match] : contracts.noMatch ? ['--no-match-contract', contracts.noMatch] : []),
@@ -89,14 +89,16 @@ test(`forge-std's own suite (${part}): chainstep test agrees with forge test (ve
   t.diagnostic(`forge-std copy (forge's out/ cached here between runs): ${dir}`);
   const forge = spawnSync(FORGE!, ['test', '--use', SOLC_SHIM, '--no-match-test', NETWORK_ONLY.source.slice(1, -1), ...forgeFilter, '--json'], {
     cwd: dir, encoding: 'utf8', timeout: 230_000, maxBuffer: 64 << 20,
-    env: forgeEnv(),
+    env: { ...forgeEnv(), ...(contracts.fuzzRuns ? { FOUNDRY_FUZZ_RUNS: String(contracts.fuzzRuns) } : {}) },
   });
   assert.ok(forge.stdout.trim().startsWith('{'), forge.error
     ? `forge test did not finish (${forge.error.message}): a clean build of forge-std with solc-js takes minutes on a busy machine; it is cached in ${dir}, so the next run is fast`
     : `forge test --json: ${forge.stderr.slice(-2000)}`);
   const oracle = JSON.parse(forge.stdout) as Record<string, { test_results: Record<string, ForgeTest> }>;
 
-  const config = loadFoundryConfig(dir);
+  const loaded = loadFoundryConfig(dir);
+  // Both runners take the same number of fuzz runs (forge from FOUNDRY_FUZZ_RUNS).
+  const config = contracts.fuzzRuns ? { ...loaded, fuzzRuns: contracts.fuzzRuns } : loaded;
   const artifacts = readArtifacts(config);
   let total = 0, agreed = 0, gasCompared = 0;
   const disagreements: string[] = [];

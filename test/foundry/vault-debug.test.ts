@@ -5,6 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { getAddress, keccak256, toBytes } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
 import { collectOutput, launch, nextEvent, where } from '../session/dap-helpers.ts';
 import { AdapterClient, lineOf } from '../session/dap-issue3-helpers.ts';
 import { forgeStdPresent, SKIP_FORGE_STD } from '../support/foundry-tools.ts';
@@ -29,6 +31,19 @@ test('debugging VaultTest.test_WithdrawAll: a breakpoint in the test, then the u
     assert.equal(w.path, testFile);
     assert.equal(w.line, testLine);
     assert.match(w.name, /test_WithdrawAll/);
+    // Address values a test labelled show the label (makeAddr labels alice; setUp labels the vault), in
+    // Variables and on hover; the address itself is computed here as forge-std's makeAddr does.
+    const alice = getAddress(privateKeyToAddress(keccak256(toBytes('alice'))));
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.id;
+    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+    const state = scopes.find((s) => /state/i.test(s.name));
+    assert.ok(state, scopes.map((s) => s.name).join(', '));
+    const vars = (await dc.variablesRequest({ variablesReference: state.variablesReference })).body.variables;
+    assert.equal(vars.find((v) => v.name === 'alice')?.value, `${alice} (alice)`);
+    assert.match(vars.find((v) => v.name === 'vault')?.value ?? '', /^0x[0-9a-fA-F]{40} \(vault\)$/);
+    assert.match(vars.find((v) => v.name === 'bob')?.value ?? '', /^0x[0-9a-fA-F]{40} \(bob\)$/);
+    const hover = await dc.evaluateRequest({ expression: 'alice', frameId, context: 'hover' });
+    assert.equal(hover.body.result, `${alice} (alice)`);
 
     stopped = nextEvent(dc, 'stopped');
     await dc.continueRequest({ threadId: 1 });
@@ -42,6 +57,11 @@ test('debugging VaultTest.test_WithdrawAll: a breakpoint in the test, then the u
     // Below it: the test function that called withdraw, on its calling line.
     const caller = w.frames.find((f) => f.source?.path === testFile);
     assert.equal(caller?.line, testLine);
+    // The test frame is inside its CALL to the vault: that word of its Stack names the vault.
+    const callerScopes = (await dc.scopesRequest({ frameId: caller!.id })).body.scopes;
+    const stackScope = callerScopes.find((s) => s.name === 'Stack')!;
+    const words = (await dc.variablesRequest({ variablesReference: stackScope.variablesReference })).body.variables.map((v) => v.value);
+    assert.ok(words.some((v) => / \(vault\)$/.test(v)), words.join(', '));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.match(info.body.description ?? '', /Panic\(0x11\)/);
     // The console.log before the failing call, and forge's verdict, are in the Debug Console.

@@ -6,12 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { root } from '../session/dap-issue3-helpers.ts';
 import { FORGE, forgeStdPresent, SKIP_FORGE_STD, SKIP_FOUNDRY, SOLC_SHIM } from '../support/foundry-tools.ts';
-import { vaultCopy } from './vault-copy.ts';
-
-function chainstep(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), ...args], { encoding: 'utf8', timeout: 280_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { chainstep, vaultCopy } from './vault-copy.ts';
 
 /** The per-test lines of forge-style output ([PASS]/[FAIL]), in order. */
 const resultLines = (text: string): string[] => text.split('Failing tests:')[0]!.split('\n').filter((l) => /^\[(PASS|FAIL|SKIP)/.test(l));

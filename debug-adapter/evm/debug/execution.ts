@@ -65,7 +65,7 @@ export class EvmExecution implements Execution {
     this.storage = new StorageIndex(rec, this.steps.revertedAt, info.initialStorage);
     const variables = new VariablePlacer(this.steps, this.frameTable, registry, info.project);
     // Indexed now rather than on the first variables request (100,000s of hashes take a moment).
-    const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build() };
+    const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build(), labels: info.labels };
     this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded, info.project.compilerVersion);
     this.evaluator = new Evaluator(this.steps, this.frameTable, variables, recorded, registry);
   }

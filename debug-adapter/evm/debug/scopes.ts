@@ -61,7 +61,17 @@ export class ScopeBuilder {
     const steps = this.steps;
     const storage = this.recorded.storage;
     const stack = (): readonly bigint[] => steps.stateAt(at).stack;
-    const stackVars = (): Variable[] => stack().map((_, i, all) => ({ name: `[${i}]`, value: word(all[all.length - 1 - i]!), type: 'uint256' }));
+    // A word holding a labelled address (vm.label) says whose it is: `0x…7fa9… (vault)`.
+    const labels = this.recorded.labels;
+    const labelOf = (w: bigint): string => {
+      if (!labels?.size || w >> 160n !== 0n) return '';
+      const label = labels.get(`0x${w.toString(16).padStart(40, '0')}`);
+      return label === undefined ? '' : ` (${label})`;
+    };
+    const stackVars = (): Variable[] => stack().map((_, i, all) => {
+      const w = all[all.length - 1 - i]!;
+      return { name: `[${i}]`, value: `${word(w)}${labelOf(w)}`, type: 'uint256' };
+    });
     // Slots listed once accessed before this step (first accesses are in step order: a binary search).
     const slots = storage.slotsOf(ctx.address);
     let visible = 0;

@@ -11,11 +11,13 @@ import type { Steps } from './steps.ts';
 export interface RecordedState {
   readonly storage: StorageIndex;
   readonly preimages: PreimageIndex;
+  /** Names given to addresses (forge's vm.label), lower-case hex keys: shown after address values. */
+  readonly labels?: ReadonlyMap<string, string>;
 }
 
 /** `popped`: stack words above the top still readable (see VariablePlacer.of). */
 export function decodeContextAt(steps: Steps, recorded: RecordedState, step: number, popped?: ReadonlyMap<number, bigint>): DecodeContext {
-  return { view: stateView(steps, recorded, step, popped), storageAddress: BigInt(steps.context(step).address || '0x0') };
+  return { view: stateView(steps, recorded, step, popped), storageAddress: BigInt(steps.context(step).address || '0x0'), addressLabels: recorded.labels };
 }
 
 function stateView(steps: Steps, { storage, preimages: index }: RecordedState, step: number, popped?: ReadonlyMap<number, bigint>): EvmStateView {

@@ -107,6 +107,8 @@ export interface DecodeContext {
   readonly view: EvmStateView;
   /** Whose storage `storage` locations read: the executing contract's storage context (the caller's for DELEGATECALL). */
   readonly storageAddress: bigint;
+  /** Names of addresses (a test's `vm.label`), keyed by lower-case hex: an address value shows `0x… (name)`. */
+  readonly addressLabels?: ReadonlyMap<string, string>;
 }
 
 /** One state variable with its position, as solc's storageLayout gives it. */

@@ -73,6 +73,14 @@ export function formatWord(type: SolType, word: bigint, format: ValueFormat): st
   }
 }
 
+/** An address value's text followed by its label when the run named that address: `0xAbC… (alice)`. */
+function withAddressLabel(type: SolType, word: bigint, text: string, ctx: DecodeContext): string {
+  const base = type.kind === 'userDefined' ? type.underlying : type;
+  if ((base.kind !== 'address' && base.kind !== 'contract') || !ctx.addressLabels?.size) return text;
+  const label = ctx.addressLabels.get(`0x${BigInt.asUintN(160, word).toString(16).padStart(40, '0')}`);
+  return label === undefined ? text : `${text} (${label})`;
+}
+
 /** Text of a string/bytes value: quoted UTF-8 with escapes, hex when not valid UTF-8 (or for `bytes`). */
 function formatByteArray(type: SolType, bytes: Uint8Array, length: number): string {
   const cut = length > bytes.length ? ` … (${length} bytes)` : '';
@@ -151,7 +159,7 @@ export function decodeResolved(
     if (type.kind === 'unsupported') return unavailable(name, type, `cannot decode type ${type.label}`, evaluateName);
     if (isValueType(type)) {
       const word = readValueWord(type, location, ctx);
-      return { name, value: formatWord(type, word, format), type: label, evaluateName };
+      return { name, value: withAddressLabel(type, word, formatWord(type, word, format), ctx), type: label, evaluateName };
     }
     switch (type.kind) {
       case 'string':

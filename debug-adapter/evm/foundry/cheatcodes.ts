@@ -12,12 +12,16 @@ import {
   toFunctionSelector, type AbiFunction, type Hex,
 } from 'viem';
 import { mnemonicToAccount, privateKeyToAddress, sign } from 'viem/accounts';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { LosslessNumber, parse as parseJsonLossless } from 'lossless-json';
 import { parse as parseTomlText } from 'smol-toml';
 import { resolve } from 'node:path';
 import { opcodeMap } from '../record/recorder.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
+import { chainByAlias } from './chains.ts';
+import { GasMeteringPause } from './gas-metering.ts';
+import type { FsPermissions } from './fs-permissions.ts';
+import { encodeJsonValues, jsonText, serializedValue, tomlText, upsert } from './json-cheats.ts';
 
 export const CHEATCODE_ADDRESS = '0x7109709ecfa91a80626ff3989d68f67f5b1dd12d';
 export const CREATE2_DEPLOYER = '0x4e59b44847b379578588920ca78fbf26c0b4956c';
@@ -50,6 +54,8 @@ interface Message {
   gasLimit: bigint;
   delegatecall: boolean;
   isStatic: boolean;
+  /** The transaction's refund counter when the call starts; a successful call must hand it back. */
+  gasRefund: bigint;
 }
 interface ExecResult { returnValue: Uint8Array; executionGasUsed: bigint; exceptionError?: EVMError; logs?: unknown[]; gasRefund?: bigint }
 interface CallResult { execResult: ExecResult; createdAddress?: Address }
@@ -91,6 +97,8 @@ export interface ForgeVmOptions {
   readonly rpcEndpoints?: Readonly<Record<string, string>>;
   /** Names for selectors of cheatcodes we do not implement (the project's Vm ABI). */
   readonly knownNames?: ReadonlyMap<string, string>;
+  /** foundry.toml's fs_permissions; without them the file cheatcodes may read anything under the root only. */
+  readonly fsPermissions?: FsPermissions;
 }
 
 export class ForgeVm {
@@ -106,6 +114,8 @@ export class ForgeVm {
   private nextSnapshot = 0n;
   private lastRevert?: { address: string; data: Bytes; depth: number };
   private readonly env = new Map<string, string>();
+  /** `serialize*` objects by their object key (forge keeps them for the whole test). */
+  private readonly serialized = new Map<string, Record<string, unknown>>();
   /** An expectation that failed outside any call (checked when the test call ends). */
   pendingFailure?: string;
   readonly consoleLines: string[] = [];
@@ -113,6 +123,7 @@ export class ForgeVm {
   readonly labels = new Map<string, string>();
   private readonly cheats = new Map<string, Cheat>();
   private evm?: EVM;
+  private readonly metering = new GasMeteringPause(() => this.evm);
 
   constructor(private readonly options: ForgeVmOptions) {
     this.define();
@@ -130,6 +141,7 @@ export class ForgeVm {
     this.pendingFailure = undefined;
     this.consoleLines.length = 0;
     this.lastRevert = undefined;
+    this.metering.resume();
   }
 
   /** Wraps `evm.runCall` and the LOG opcodes; returns the function that undoes it. */
@@ -139,7 +151,13 @@ export class ForgeVm {
     const runCall = async (opts: { message?: Message }): Promise<CallResult> => {
       const m = opts.message;
       if (!m) return (await originalRunCall(opts as never)) as unknown as CallResult;
-      return this.onMessage(m, () => originalRunCall(opts as never) as unknown as Promise<CallResult>);
+      const refundBefore = m.gasRefund;
+      this.metering.frameStarts(m.depth, m.gasLimit, m.gasRefund);
+      const result = await this.onMessage(m, () => originalRunCall(opts as never) as unknown as Promise<CallResult>);
+      // The EVM takes a successful call's refund counter as the caller's new one: an answer made here (a
+      // cheatcode, a mock, an expected revert turned into success) carries the counter it was given.
+      if (!result.execResult.exceptionError && result.execResult.gasRefund === undefined) result.execResult.gasRefund = refundBefore;
+      return result;
     };
     (evm as unknown as { runCall: typeof runCall }).runCall = runCall;
     const table = opcodeMap(evm);
@@ -179,6 +197,7 @@ export class ForgeVm {
       if (table instanceof Map) table.set(code, wrapped); else table[code] = wrapped;
     }
     return () => {
+      this.metering.resume();
       (evm as unknown as { runCall: unknown }).runCall = originalRunCall;
       for (const [code, e] of originals) if (table instanceof Map) table.set(code, e as never); else table[code] = e as never;
     };
@@ -192,7 +211,9 @@ export class ForgeVm {
     if (to === CHEATCODE_ADDRESS) return this.cheatcode(m);
     if (to === CONSOLE_ADDRESS) {
       const line = decodeConsoleLog(m.data);
-      if (line !== undefined) this.consoleLines.push(line);
+      // forge answers a call it cannot decode as a console.log with a revert (no value moves, no gas is spent).
+      if (line === undefined) return { execResult: { returnValue: errorString('ABI decoding failed: not a console.log call'), executionGasUsed: 0n, exceptionError: new EVMError(EVMError.errorMessages.REVERT), logs: [] } };
+      this.consoleLines.push(line);
       return run();
     }
     for (const c of this.expectedCalls) {
@@ -233,7 +254,7 @@ export class ForgeVm {
     const failed = result.execResult.exceptionError !== undefined;
     const data = result.execResult.returnValue ?? new Uint8Array(0);
     const success = (): CallResult => ({
-      execResult: { ...result.execResult, exceptionError: undefined, returnValue: m.to ? EXPECTED_REVERT_OUTPUT : new Uint8Array(0), logs: [] },
+      execResult: { ...result.execResult, exceptionError: undefined, gasRefund: undefined, returnValue: m.to ? EXPECTED_REVERT_OUTPUT : new Uint8Array(0), logs: [] },
       createdAddress: m.to ? undefined : createAddressFromString('0x0000000000000000000000000000000000000001'),
     });
     const fail = (message: string): CallResult => ({ execResult: { ...result.execResult, exceptionError: new EVMError(EVMError.errorMessages.REVERT), returnValue: errorString(message), logs: [] } });
@@ -356,6 +377,8 @@ export class ForgeVm {
     d('prevrandao(uint256)', ([r]) => { block.prevRandao = word(r as bigint); });
     d('difficulty(uint256)', ([r]) => { block.difficulty = r as bigint; });
     d('txGasPrice(uint256)', ([p]) => { (this.evm as unknown as { _tx: { gasPrice: bigint } })._tx.gasPrice = p as bigint; });
+    d('pauseGasMetering()', () => { this.metering.pause(); });
+    d('resumeGasMetering()', () => { this.metering.resume(); });
     d('getBlockNumber() returns (uint256)', () => [block.number]);
     d('getBlockTimestamp() returns (uint256)', () => [block.timestamp]);
     d('getChainId() returns (uint256)', () => [this.chainId]);
@@ -370,13 +393,14 @@ export class ForgeVm {
       const address = createAddressFromString(a as string);
       if (!(await this.sm().getAccount(address))) await this.sm().putAccount(address, new Account());
       this.warm(a as string, bytes(slot as string));
+      // forge writes through the transaction's journal: the slot's original value (EIP-2200 gas and refunds
+      // of a later SSTORE) stays what it was when the transaction began, so it is remembered before the write.
+      await this.sm().originalStorageCache.get(address, bytes(slot as string));
       await this.sm().putStorage(address, bytes(slot as string), stripZeros(bytes(v as string)));
-      this.access(a as string, bytes(slot as string), true);
     });
     d('load(address,bytes32) returns (bytes32)', async ([a, slot]) => {
       const v = await this.sm().getStorage(createAddressFromString(a as string), bytes(slot as string));
       this.warm(a as string, bytes(slot as string));
-      this.access(a as string, bytes(slot as string), false);
       return [hex(word(toBig(v)))];
     });
     d('getNonce(address) returns (uint64)', async ([a]) => [(await this.account(a as string)).nonce]);
@@ -549,12 +573,18 @@ export class ForgeVm {
       });
       d(`parse${suffix}(string) returns (${type})`, ([text]) => [parseValue(type, text as string)]);
     }
-    const resolveEnv = (text: string): string => text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-      const v = env(name);
-      if (v === undefined) throw new CheatError(`failed to resolve env var \`${name}\` in \`${whole}\`: environment variable not found`);
-      return v;
+    // forge's UnresolvedEnvVarError: the placeholder text is named only when there are several.
+    const resolveEnv = (text: string): string => {
+      const several = (text.match(/\$\{[^}]*\}/g) ?? []).length > 1;
+      return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+        const v = env(name);
+        if (v === undefined) throw new CheatError(`environment variable \`${name}\` not found${several ? ` in \`${text}\`` : ''}`);
+        return v;
+      });
+    };
+    d('resolveEnv(string) returns (string)', ([text]) => {
+      try { return [resolveEnv(text as string)]; } catch (e) { throw new CheatError(`vm.resolveEnv: failed to resolve env var: ${(e as Error).message}`); }
     });
-    d('resolveEnv(string) returns (string)', ([text]) => [resolveEnv(text as string)]);
     d('rpcUrl(string) returns (string)', ([alias]) => {
       const url = this.options.rpcEndpoints?.[alias as string];
       if (url !== undefined) return [resolveEnv(url)];
@@ -578,6 +608,11 @@ export class ForgeVm {
           return [v.map((x) => coerce(type, x))];
         });
       }
+      d(`parse${format}(string) returns (bytes)`, ([doc]) => [encodeJsonValues([parseDoc(doc as string)])]);
+      d(`parse${format}(string,string) returns (bytes)`, ([doc, key]) => {
+        const found = select(parseDoc(doc as string), key as string);
+        return [encodeJsonValues(found === undefined ? [] : [found])];
+      });
       d(`keyExists${format}(string,string) returns (bool)`, ([doc, key]) => [select(parseDoc(doc as string), key as string) !== undefined]);
       d(`parse${format}Keys(string,string) returns (string[])`, ([doc, key]) => {
         const v = at(doc, key);
@@ -587,18 +622,101 @@ export class ForgeVm {
     }
     d('envExists(string) returns (bool)', ([name]) => [env(name) !== undefined]);
     d('projectRoot() returns (string)', () => [this.options.root]);
-    d('readFile(string) returns (string)', ([p]) => {
-      const path = resolve(this.options.root, p as string);
-      if (!existsSync(path)) throw new CheatError(`vm.readFile: failed to read from "${path}": No such file or directory (os error 2)`);
-      return [readFileSync(path, 'utf8')];
-    });
-    d('exists(string) returns (bool)', ([p]) => [existsSync(resolve(this.options.root, p as string))]);
+    this.defineFiles();
+    this.defineJsonWriting();
+    d('getChain(string) returns ((string,uint256,string,string))', ([alias]) => [this.chain(alias as string)]);
+    d('getChain(uint256) returns ((string,uint256,string,string))', ([id]) => [this.chain(String(id))]);
     // strings
     for (const type of ['address', 'bytes', 'bytes32', 'bool', 'uint256', 'int256']) {
       d(`toString(${type}) returns (string)`, ([v]) => [toForgeString(type, v)]);
     }
     d('keccak256(bytes) returns (bytes32)', ([b]) => [keccak256(b as Hex)]);
     this.defineAssertions();
+  }
+
+  /** forge's `getChain`: a chain it knows by alias or id, with the project's RPC URL for it when configured. */
+  private chain(aliasOrId: string): unknown {
+    const known = chainByAlias(aliasOrId);
+    if (!known) throw new CheatError(`vm.getChain: invalid chain alias: ${aliasOrId}`);
+    const url = this.options.rpcEndpoints?.[known.name];
+    return url === undefined ? [known.name, known.id, aliasOrId, ''] : [known.name, known.id, known.name, url];
+  }
+
+  /** A path the file cheatcodes may use for `kind`, as fs_permissions decide (or anywhere under the root without them). */
+  private path(p: unknown, kind: 'read' | 'write'): string {
+    const perms = this.options.fsPermissions;
+    if (perms) return perms.check(p as string, kind);
+    return resolve(this.options.root, p as string);
+  }
+
+  private writable(p: unknown): string {
+    const path = this.path(p, 'write');
+    this.options.fsPermissions?.checkNotConfig(path);
+    return path;
+  }
+
+  private defineFiles(): void {
+    const d = this.def.bind(this);
+    const read = (p: unknown): string => {
+      const path = this.path(p, 'read');
+      if (!existsSync(path)) throw new CheatError(`vm.readFile: failed to read from "${path}": No such file or directory (os error 2)`);
+      return path;
+    };
+    d('readFile(string) returns (string)', ([p]) => [readFileSync(read(p), 'utf8')]);
+    d('readFileBinary(string) returns (bytes)', ([p]) => [hex(readFileSync(read(p)))]);
+    d('exists(string) returns (bool)', ([p]) => [existsSync(this.path(p, 'read'))]);
+    d('isFile(string) returns (bool)', ([p]) => { const path = this.path(p, 'read'); return [existsSync(path) && statSync(path).isFile()]; });
+    d('isDir(string) returns (bool)', ([p]) => { const path = this.path(p, 'read'); return [existsSync(path) && statSync(path).isDirectory()]; });
+    d('writeFile(string,string)', ([p, data]) => { writeFileSync(this.writable(p), data as string); });
+    d('writeFileBinary(string,bytes)', ([p, data]) => { writeFileSync(this.writable(p), bytes(data as string)); });
+    d('writeLine(string,string)', ([p, line]) => { appendFileSync(this.writable(p), `${line as string}\n`); });
+    d('copyFile(string,string) returns (uint64)', ([from, to]) => {
+      const source = read(from), target = this.writable(to);
+      copyFileSync(source, target);
+      return [BigInt(statSync(target).size)];
+    });
+    d('removeFile(string)', ([p]) => { rmSync(this.writable(p)); });
+    d('createDir(string,bool)', ([p, recursive]) => { mkdirSync(this.path(p, 'write'), { recursive: recursive as boolean }); });
+    d('removeDir(string,bool)', ([p, recursive]) => { rmSync(this.path(p, 'write'), { recursive: recursive as boolean }); });
+  }
+
+  /** serialize*, serializeJson, writeJson and writeToml (forge's json.rs/toml.rs). */
+  private defineJsonWriting(): void {
+    const d = this.def.bind(this);
+    const serialize = (objectKey: unknown, valueKey: unknown, value: unknown): unknown[] => {
+      const key = objectKey as string;
+      const object = this.serialized.get(key) ?? {};
+      object[valueKey as string] = value;
+      this.serialized.set(key, object);
+      return [jsonText(object)];
+    };
+    const scalars = [['Bool', 'bool'], ['Uint', 'uint256'], ['Int', 'int256'], ['Address', 'address'], ['Bytes32', 'bytes32'], ['String', 'string'], ['Bytes', 'bytes']] as const;
+    for (const [suffix, type] of scalars) {
+      d(`serialize${suffix}(string,string,${type}) returns (string)`, ([o, k, v]) => serialize(o, k, serializedValue(type, v, parseLossless)));
+      d(`serialize${suffix}(string,string,${type}[]) returns (string)`, ([o, k, v]) => serialize(o, k, serializedValue(`${type}[]`, v, parseLossless)));
+    }
+    d('serializeUintToHex(string,string,uint256) returns (string)', ([o, k, v]) => serialize(o, k, `0x${(v as bigint).toString(16)}`));
+    d('serializeJson(string,string) returns (string)', ([o, text]) => {
+      const parsed = parseLossless(text as string);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CheatError('vm.serializeJson: the value is not a JSON object');
+      this.serialized.set(o as string, parsed as Record<string, unknown>);
+      return [text];
+    });
+    const asJson = (text: string): unknown => { try { return parseJsonLossless(text); } catch { return text; } };
+    d('writeJson(string,string)', ([json, p]) => { writeFileSync(this.writable(p), jsonText(asJson(json as string), true)); });
+    d('writeJson(string,string,string)', ([json, p, key]) => {
+      const path = this.path(p, 'read');
+      const doc = existsSync(path) ? asJson(readFileSync(path, 'utf8')) : {};
+      upsert(doc, json as string, key as string, (t) => parseJsonLossless(t));
+      writeFileSync(this.writable(p), jsonText(doc, true));
+    });
+    d('writeToml(string,string)', ([json, p]) => { writeFileSync(this.writable(p), tomlText(asJson(json as string))); });
+    d('writeToml(string,string,string)', ([json, p, key]) => {
+      const path = this.path(p, 'read');
+      const doc = existsSync(path) ? parseTomlDoc(readFileSync(path, 'utf8')) : {};
+      upsert(doc, json as string, key as string, (t) => parseJsonLossless(t));
+      writeFileSync(this.writable(p), tomlText(doc));
+    });
   }
 
   private access(address: string, slot: Bytes, write: boolean): void {

@@ -12,7 +12,7 @@ import { compile, type AbiItem, type CompiledProject } from '../../../language/s
 import { EvmExecution } from '../debug/execution.ts';
 import { Cancelled, DEFAULT_MAX_STEPS, record } from '../record/recorder.ts';
 import { maxSteps } from '../../core/launch-fields.ts';
-import { storageSnapshot } from '../backend.ts';
+import { storageSnapshot } from '../record/storage-snapshot.ts';
 import { ASSUME_MAGIC, CHEATCODE_ADDRESS, GLOBAL_FAIL_SLOT } from './cheatcodes.ts';
 import { CONSOLE_ADDRESS, decodeConsoleLog } from './console.ts';
 import { DEFAULT_SENDER } from './environment.ts';

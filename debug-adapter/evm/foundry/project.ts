@@ -1,12 +1,14 @@
-// A Foundry project as forge sees it, minimally: foundry.toml's profile (folders, remappings, fuzz runs and
-// seed), remappings from remappings.txt and lib/, and the per-contract artifacts forge writes to out/.
-// (Helper h5 builds the full reader for out/, profiles and remappings; this is what tests need now, kept
-// small so the two can be unified.)
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+// A Foundry project as the test runner needs it: the folders, remappings, fuzz settings, RPC endpoints and
+// the per-contract artifacts in out/. Reading foundry.toml (profiles, forge's remapping rules) and out/ is
+// language/solidity's job, shared with the language server and the contract debugger; this only shapes it
+// for the runner (byte-code strings, artifacts as a list) and turns project errors into user errors.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { AbiItem } from '../../../language/solidity/compile.ts';
+import { SolidityProjectError } from '../../../language/solidity/errors.ts';
+import { foundryRootOf, readFoundryArtifacts } from '../../../language/solidity/foundry.ts';
+import { foundryRemappings, readFoundryConfig } from '../../../language/solidity/foundry-config.ts';
 
 export interface FoundryConfig {
   readonly root: string;
@@ -19,8 +21,8 @@ export interface FoundryConfig {
   readonly fuzzSeed?: bigint;
   /** [rpc_endpoints]: alias -> URL as written (env references resolved when used). */
   readonly rpcEndpoints: Readonly<Record<string, string>>;
-  /** Env-var-free keys forge passes to cheatcodes (fs_permissions etc. are not modelled). */
-  readonly raw: Record<string, unknown>;
+  /** The merged profile's keys, for what cheatcodes read (fs_permissions, optimizer, …). */
+  readonly raw: Readonly<Record<string, unknown>>;
 }
 
 /** The artifact of one contract as forge wrote it. */
@@ -34,107 +36,48 @@ export interface FoundryArtifact {
   readonly linkReferences: Record<string, Record<string, { start: number; length: number }[]>>;
 }
 
-export function isFoundryProject(dir: string): boolean {
-  return existsSync(join(dir, 'foundry.toml'));
-}
-
-/** The folder holding foundry.toml at or above `start`. */
+/** The folder holding foundry.toml at or above `start` (a file or folder that exists). */
 export function findFoundryRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  try { if (!statSync(dir).isDirectory()) dir = resolve(dir, '..'); } catch { return undefined; }
-  for (;;) {
-    if (isFoundryProject(dir)) return dir;
-    const up = resolve(dir, '..');
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  return existsSync(start) ? foundryRootOf(start) : undefined;
 }
 
-function strings(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : undefined;
-}
-
-export function loadFoundryConfig(root: string, profile = process.env.FOUNDRY_PROFILE || 'default'): FoundryConfig {
-  const file = join(root, 'foundry.toml');
-  let doc: Record<string, unknown>;
+export function loadFoundryConfig(root: string, profile?: string): FoundryConfig {
+  let config;
   try {
-    doc = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    config = readFoundryConfig(root, profile);
   } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message}`);
+    if (e instanceof SolidityProjectError) throw new UserError(e.message);
+    throw e;
   }
-  const profiles = (doc.profile ?? {}) as Record<string, Record<string, unknown>>;
-  // A named profile inherits the default one (forge's rule), key by key.
-  const merged: Record<string, unknown> = { ...(profiles.default ?? {}), ...(profile !== 'default' ? profiles[profile] ?? {} : {}) };
-  const fuzz = { ...((profiles.default?.fuzz ?? {}) as Record<string, unknown>), ...((merged.fuzz ?? {}) as Record<string, unknown>), ...((doc.fuzz ?? {}) as Record<string, unknown>) };
-  const libs = strings(merged.libs) ?? ['lib'];
-  const remappings = [...(strings(merged.remappings) ?? [])];
-  const txt = join(root, 'remappings.txt');
-  if (existsSync(txt)) for (const line of readFileSync(txt, 'utf8').split('\n')) if (line.trim() && !line.trim().startsWith('#')) remappings.push(line.trim());
-  // forge's automatic remappings: lib/<name>/src (or lib/<name>) under `<name>/`, unless one is given.
-  for (const lib of libs) {
-    const dir = join(root, lib);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      if (remappings.some((r) => r.startsWith(`${name}/=`))) continue;
-      const base = existsSync(join(dir, name, 'src')) ? `${lib}/${name}/src/` : `${lib}/${name}/`;
-      remappings.push(`${name}/=${base}`);
-    }
-  }
-  const runs = Number(process.env.FOUNDRY_FUZZ_RUNS ?? fuzz.runs ?? 256);
-  const seedText = process.env.FOUNDRY_FUZZ_SEED ?? (fuzz.seed === undefined ? undefined : String(fuzz.seed));
+  // Environment variables override foundry.toml, as with forge.
+  const runs = Number(process.env.FOUNDRY_FUZZ_RUNS ?? config.fuzz.runs ?? 256);
+  const seedText = process.env.FOUNDRY_FUZZ_SEED ?? (config.fuzz.seed === undefined ? undefined : String(config.fuzz.seed));
   return {
     root,
-    src: typeof merged.src === 'string' ? merged.src : 'src',
-    test: typeof merged.test === 'string' ? merged.test : 'test',
-    out: typeof merged.out === 'string' ? merged.out : 'out',
-    libs,
-    remappings,
+    src: config.src,
+    test: config.test,
+    out: config.out,
+    libs: config.libs,
+    remappings: foundryRemappings(root, config),
     fuzzRuns: Number.isSafeInteger(runs) && runs > 0 ? runs : 256,
     fuzzSeed: seedText !== undefined && /^(0x[0-9a-fA-F]+|\d+)$/.test(seedText) ? BigInt(seedText) : undefined,
-    raw: merged,
-    rpcEndpoints: Object.fromEntries(Object.entries((doc.rpc_endpoints ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    rpcEndpoints: config.rpcEndpoints,
+    raw: config.raw,
   };
 }
 
-interface RawArtifact {
-  abi?: AbiItem[];
-  bytecode?: { object?: string; linkReferences?: FoundryArtifact['linkReferences'] };
-  deployedBytecode?: { object?: string };
-  metadata?: { settings?: { compilationTarget?: Record<string, string> } };
-  ast?: { absolutePath?: string };
-}
+const prefixed = (object: string | undefined): string => (!object ? '0x' : object.startsWith('0x') ? object : `0x${object}`);
 
 /** Every contract artifact under out/ (forge's layout: out/<File>.sol/<Contract>[.<version>].json). */
 export function readArtifacts(foundry: FoundryConfig): FoundryArtifact[] {
-  const out = join(foundry.root, foundry.out);
-  if (!existsSync(out)) return [];
-  const found: FoundryArtifact[] = [];
-  for (const dir of readdirSync(out)) {
-    if (!dir.endsWith('.sol') && !dir.endsWith('.vy')) continue;
-    const folder = join(out, dir);
-    if (!statSync(folder).isDirectory()) continue;
-    for (const file of readdirSync(folder)) {
-      if (!file.endsWith('.json')) continue;
-      let raw: RawArtifact;
-      try {
-        raw = JSON.parse(readFileSync(join(folder, file), 'utf8')) as RawArtifact;
-      } catch {
-        continue; // a half-written artifact (forge still building) is skipped, not fatal
-      }
-      const target = raw.metadata?.settings?.compilationTarget;
-      const [unit, name] = target ? Object.entries(target)[0] ?? [] : [raw.ast?.absolutePath, file.split('.')[0]];
-      if (!unit || !name || !raw.abi) continue;
-      found.push({
-        name,
-        sourceUnit: unit,
-        abi: raw.abi,
-        bytecode: raw.bytecode?.object ?? '0x',
-        deployedBytecode: raw.deployedBytecode?.object ?? '0x',
-        linkReferences: raw.bytecode?.linkReferences ?? {},
-      });
-    }
-  }
-  return found;
+  return [...readFoundryArtifacts(join(foundry.root, foundry.out))].map(([key, a]) => ({
+    name: a.name,
+    sourceUnit: key.slice(0, key.lastIndexOf(':')),
+    abi: a.abi,
+    bytecode: prefixed(a.bytecode?.object),
+    deployedBytecode: prefixed(a.deployedBytecode?.object),
+    linkReferences: a.bytecode?.linkReferences ?? {},
+  })).filter((a) => Array.isArray(a.abi));
 }
 
 /** The newest modification time of any .sol file under the project's own folders (to tell stale artifacts). */

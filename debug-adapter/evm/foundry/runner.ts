@@ -9,6 +9,7 @@ import { signatureOf } from '../run/abi.ts';
 import { decodeRevert } from '../decode/index.ts';
 import { ASSUME_MAGIC, GLOBAL_FAIL_SLOT, CHEATCODE_ADDRESS } from './cheatcodes.ts';
 import { DEFAULT_SENDER, LIBRARY_DEPLOYER, TestChain } from './environment.ts';
+import { FsPermissions } from './fs-permissions.ts';
 import { generateArgs, Random } from './fuzz.ts';
 import type { FoundryArtifact, FoundryConfig } from './project.ts';
 
@@ -38,6 +39,8 @@ export interface RunOptions {
   readonly noMatchTest?: RegExp;
   readonly fuzzSeed?: bigint;
 }
+
+export const TEST_FAIL_REMOVED = '`testFail*` has been removed. Consider changing to test_Revert[If|When]_Condition and expecting a revert';
 
 /** Default seed when foundry.toml names none: runs repeat (forge picks a random one; we prefer reproducible). */
 export const DEFAULT_FUZZ_SEED = 0x636861696e73746570n;
@@ -116,6 +119,9 @@ export async function runSuite(foundry: FoundryConfig, artifact: FoundryArtifact
     .sort((a, b) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : 0)); // forge orders by bytes: testFuzz_ before test_
   const done = (tests: TestResult[]): SuiteResult => ({ id, contract: artifact.name, sourceUnit: artifact.sourceUnit, tests, durationMs: performance.now() - started });
   if (selected.length === 0) return done([]);
+  // forge 1.x no longer runs `testFail*`: a suite with one fails each of them with this message and runs nothing else.
+  const testFail = selected.filter((f) => f.name!.startsWith('testFail'));
+  if (testFail.length > 0) return done(testFail.map((f) => ({ name: f.name!, signature: signatureOf(f), status: 'Failure', reason: TEST_FAIL_REMOVED, logs: [] })));
   const setUp = artifact.abi.find((i) => i.type === 'function' && i.name === 'setUp' && (i.inputs?.length ?? 0) === 0);
   const chain = await prepareChain(foundry, all);
   try {
@@ -146,6 +152,7 @@ export async function prepareChain(foundry: FoundryConfig, all: readonly Foundry
   return TestChain.create({
     root: foundry.root,
     rpcEndpoints: foundry.rpcEndpoints,
+    fsPermissions: new FsPermissions(foundry.root, foundry.raw.fs_permissions, foundry.out),
     artifactCode: (name) => {
       const [file, contract] = name.includes(':') ? name.split(':') : [undefined, name.replace(/\.sol$/, '')];
       const found = all.find((a) => a.name === contract && (!file || a.sourceUnit.endsWith(file)))

@@ -10,6 +10,7 @@ import { compile } from '../../../language/solidity/compile.ts';
 import { artifactsOf } from './launch.ts';
 import { findFoundryRoot, loadFoundryConfig, newestSource, readArtifacts, type FoundryArtifact, type FoundryConfig } from './project.ts';
 import { runSuite, testContracts, type SuiteResult, type TestResult } from './runner.ts';
+import { failureLocation, type FailureLocation } from './failure-location.ts';
 
 export const TEST_HELP = `  chainstep test [<Foundry project>] [--match-test <regex>] [--match-contract <regex>] [--no-match-test <regex>]
           [--fuzz-seed <n>] [--json]
@@ -62,8 +63,8 @@ export function testLine(t: TestResult): string {
   return `[FAIL${t.reason !== undefined || counter ? `: ${t.reason ?? ''}${counter}` : ''}] ${t.signature} ${gasText(t)}`.trimEnd();
 }
 
-/** forge's --json shape for one suite. */
-function suiteJson(s: SuiteResult): unknown {
+/** forge's --json shape for one suite; a failure also carries where in the test file it failed (ours). */
+function suiteJson(s: SuiteResult, locations: ReadonlyMap<TestResult, FailureLocation>): unknown {
   return {
     duration: `${s.durationMs.toFixed(2)}ms`,
     test_results: Object.fromEntries(s.tests.map((t) => [t.signature, {
@@ -71,6 +72,7 @@ function suiteJson(s: SuiteResult): unknown {
       counterexample: t.counterexample ? { Single: { calldata: t.counterexample.calldata, args: t.counterexample.args.map(String).join(', ') } } : null,
       logs: [], decoded_logs: t.logs,
       kind: t.fuzz ? { Fuzz: { runs: t.fuzz.runs, mean_gas: Number(t.fuzz.mean), median_gas: Number(t.fuzz.median) } } : { Unit: { gas: Number(t.gas ?? 0n) } },
+      ...(locations.has(t) ? { location: locations.get(t) } : {}),
     }])),
   };
 }
@@ -115,7 +117,16 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
   const tests = suites.flatMap((s) => s.tests);
   const failed = tests.filter((t) => t.status === 'Failure').length;
   if (values.json) {
-    out(JSON.stringify(Object.fromEntries(suites.map((s) => [s.id, suiteJson(s)]))));
+    const locations = new Map<TestResult, FailureLocation>();
+    for (const s of suites) {
+      for (const t of s.tests) {
+        // A fuzz failure is located with the debugger's seed and runs, so only unit tests are placed.
+        if (t.status !== 'Failure' || t.fuzz) continue;
+        const at = await failureLocation(foundry.root, s.contract, t.name, s.sourceUnit);
+        if (at) locations.set(t, at);
+      }
+    }
+    out(JSON.stringify(Object.fromEntries(suites.map((s) => [s.id, suiteJson(s, locations)]))));
   } else {
     const passed = tests.filter((t) => t.status === 'Success').length;
     say('');
