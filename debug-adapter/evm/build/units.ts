@@ -189,10 +189,39 @@ function matches(code: Uint8Array, obj: { bytes: Uint8Array; mask: Uint8Array },
   return true;
 }
 
+type ParsedObjects = Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>;
+
+/**
+ * The compiled contract `code` is an instance of: init code by prefix (constructor arguments follow it),
+ * runtime code byte for byte apart from library placeholders, immutables and the metadata hash.
+ */
+export function matchContract(project: CompiledProject, code: Uint8Array, isCreation: boolean, objects: ParsedObjects = new Map()): CompiledContract | undefined {
+  for (const c of project.contracts) {
+    let o = objects.get(c);
+    if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; objects.set(c, o); }
+    if (isCreation) {
+      // Init code ends with the runtime code it deploys, metadata included.
+      const tail = metadataTail(o.runtime.bytes);
+      const at = o.init.bytes.length - o.runtime.bytes.length;
+      if (matches(code, o.init, false, tail && at >= 0 ? [[at + tail[0], tail[1]]] : [])) return c;
+    } else {
+      const immutables: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
+      // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
+      if (o.runtime.bytes[0] === 0x73) immutables.push([1, 20]);
+      // The metadata hash differs between builds of the same code (another path, comment or compiler
+      // setting): deployed code, e.g. on a node, matches its build apart from it.
+      const metadata = metadataTail(o.runtime.bytes);
+      if (metadata) immutables.push(metadata);
+      if (matches(code, o.runtime, true, immutables)) return c;
+    }
+  }
+  return undefined;
+}
+
 export class CodeUnits {
   readonly units: CodeUnit[] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly objects = new Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>();
+  private readonly objects: ParsedObjects = new Map();
 
   /** Built by solc before 0.5, whose source maps do not mark the dispatcher's jump into a function. */
   private readonly legacyMaps: boolean;
@@ -215,19 +244,7 @@ export class CodeUnits {
   }
 
   private match(code: Uint8Array, isCreation: boolean): CompiledContract | undefined {
-    for (const c of this.project.contracts) {
-      let o = this.objects.get(c);
-      if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; this.objects.set(c, o); }
-      if (isCreation) {
-        if (matches(code, o.init, false, [])) return c;
-      } else {
-        const immutables: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
-        // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
-        if (o.runtime.bytes[0] === 0x73) immutables.push([1, 20]);
-        if (matches(code, o.runtime, true, immutables)) return c;
-      }
-    }
-    return undefined;
+    return matchContract(this.project, code, isCreation, this.objects);
   }
 
   private build(id: number, code: Uint8Array, contract: CompiledContract | undefined, isCreation: boolean, address: string): CodeUnit {
@@ -331,6 +348,19 @@ export class CodeUnits {
     const shown = this.sources.statementOf(source, e.start, e.length)?.range ?? e;
     return this.sources.range(source, shown.start, shown.length);
   }
+}
+
+/**
+ * The CBOR metadata solc appends to runtime code (a map, then its length in two bytes), as [start, length]
+ * with the length bytes; undefined when the code does not end in one.
+ */
+export function metadataTail(code: Uint8Array): [number, number] | undefined {
+  if (code.length < 2) return undefined;
+  const length = (code[code.length - 2]! << 8) | code[code.length - 1]!;
+  const start = code.length - 2 - length;
+  // A CBOR map of 1 to 5 entries starts it (bzzr/ipfs, solc, experimental).
+  if (length === 0 || start < 0 || code[start]! < 0xa1 || code[start]! > 0xa5) return undefined;
+  return [start, length + 2];
 }
 
 function hexKey(code: Uint8Array): string {
