@@ -127,3 +127,20 @@ test('the replay runs every step the node ran (its own trace) and agrees with it
     assert.ok(!lines.some((l) => /differs from what the chain ran/.test(l)), lines.join('\n'));
   }
 });
+
+test('chainstep debug --rpc URL --tx HASH: the same session on the command line, from breakpoint to the revert', { skip, timeout: 300_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const line = lineOf(failures, 'revert InsufficientBalance(amount, reserve);');
+  const child = spawn(process.execPath, [path.join(root, 'bin/chainstep.js'), 'debug', '--rpc', node.url, '--tx', chain.chainHash, '--break', `Failures.sol:${line}`], {
+    cwd: workspace, env: { ...process.env, CHAINSTEP_FROM_SOURCE: '1' },
+  });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr + stdout);
+  assert.match(stdout, new RegExp(`Failures\\.sol:${line}`));
+  assert.match(stdout, /Bottom\.take/);
+  assert.match(stdout, /amount = 7/);
+  assert.match(stdout, /InsufficientBalance\(requested: 7, available: 5\)/);
+});
