@@ -26,7 +26,7 @@ test('the command starts a chainstep launch the EVM backend accepts, with the wo
     program: '/work/project', rpcUrl: 'http://127.0.0.1:8545', txHash: hash.toLowerCase(),
   });
   assert.ok(evmBackend.accepts({ ...config, program: '' }), 'accepted without sources too');
-  assert.deepEqual(parseEvmLaunch(config).replay, { rpcUrl: 'http://127.0.0.1:8545', txHash: hash.toLowerCase() });
+  assert.deepEqual(parseEvmLaunch({ ...config }).replay, { rpcUrl: 'http://127.0.0.1:8545', txHash: hash.toLowerCase() });
 });
 
 test('the manifest declares the command and documents rpcUrl and txHash', () => {

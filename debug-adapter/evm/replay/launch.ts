@@ -15,7 +15,7 @@ import type { EvmLaunchOptions, ReplayTarget } from '../launch-options.ts';
 import { matchContract } from '../build/units.ts';
 import { toFunctionSelector } from 'viem';
 import { bytesToHex, signatureOf } from '../run/abi.ts';
-import { blobBaseFee, intrinsicGas, readBlock, readReceipt, readTransaction, type BlockEnvironment, type MinedTransaction } from './mined.ts';
+import { blobBaseFee, intrinsicGas, effectiveGasPrice, readBlock, readReceipt, readTransaction, type BlockEnvironment, type MinedReceipt, type MinedTransaction } from './mined.ts';
 import { isMethodMissing, JsonRpc, RpcError } from './rpc.ts';
 import { RemoteState, type PrestateAccount } from './remote-state.ts';
 import { contentSlots, declaredSlots } from './declared-slots.ts';
@@ -78,15 +78,23 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
   const rpc = new JsonRpc(target.rpcUrl, cancel);
   progress('Reading the transaction from the node', 0);
   const tx = await readTransaction(rpc, target.txHash);
-  const [env, receipt] = await Promise.all([readBlock(rpc, tx.blockNumber), readReceipt(rpc, tx)]);
-  const gasPrice = receipt.gasPrice;
+  // The node works while we compile: the block, the prestate trace (which re-runs the transaction on the
+  // node) and the receipt (only needed for the check at the end) are asked for first.
+  const lines: [string, ('warning' | undefined)?][] = [];
+  const later: Report = (line, kind) => lines.push([line, kind as 'warning' | undefined]);
+  const receipt = readReceipt(rpc, tx).catch(() => ({}) as MinedReceipt);
+  const statePromise = stateBefore(rpc, tx, later);
+  statePromise.catch(() => {});
+  const env = await readBlock(rpc, tx.blockNumber);
+  const gasPrice = effectiveGasPrice(tx, env.baseFee);
   report(`Transaction ${tx.hash}: number ${tx.index} of block ${env.number} on chain ${env.chainId} (${env.hardfork}), from ${tx.from} ${tx.to ? `to ${tx.to}` : 'creating a contract'}, gas limit ${tx.gas}`);
   const project = o.program ? await compile() : NO_PROJECT;
   if (!o.program) report('No program folder: code runs without sources (opcodes and disassembly only)', 'warning');
   if (cancel.aborted) throw new UserError('cancelled');
 
   progress('Reading the state before the transaction', 0.2);
-  const state = await stateBefore(rpc, tx, report);
+  const state = await statePromise;
+  for (const [line, kind] of lines) report(line, kind);
   const { evm, common } = await evmFor(env, state);
   const from = createAddressFromString(tx.from);
   // What the transaction does before its first instruction: the sender pays for all its gas up front and
@@ -171,8 +179,9 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
   report(`Replayed ${rec.stepCount} steps with ${rpc.calls} JSON-RPC calls`);
   // The node's receipt is the check that the replay ran as the chain did.
   const succeeded = top !== undefined && top.error === undefined;
-  if (receipt.succeeded !== undefined && rec.stepLimit === undefined && receipt.succeeded !== succeeded) {
-    report(`The replay ${succeeded ? 'succeeded' : `failed (${top?.error})`} but the node's receipt says the transaction ${receipt.succeeded ? 'succeeded' : 'failed'}: the state or environment read from the node differs from what the chain ran with, so values may be wrong`, 'warning');
+  const mined = await receipt;
+  if (mined.succeeded !== undefined && rec.stepLimit === undefined && mined.succeeded !== succeeded) {
+    report(`The replay ${succeeded ? 'succeeded' : `failed (${top?.error})`} but the node's receipt says the transaction ${mined.succeeded ? 'succeeded' : 'failed'}: the state or environment read from the node differs from what the chain ran with, so values may be wrong`, 'warning');
   }
   return execution;
 }

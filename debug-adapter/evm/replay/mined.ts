@@ -14,8 +14,11 @@ export interface MinedTransaction {
   readonly value: bigint;
   readonly gas: bigint;
   readonly nonce: bigint;
-  /** The gas price paid (legacy: gasPrice; EIP-1559: base fee plus the tip, capped by maxFeePerGas). */
+  /** Legacy and EIP-2930 transactions: the gas price. */
   readonly gasPrice: bigint;
+  /** EIP-1559 fees (types 2 and 3): the price paid is the base fee plus the tip, capped by maxFeePerGas. */
+  readonly maxFeePerGas?: bigint;
+  readonly maxPriorityFeePerGas?: bigint;
   readonly accessList: readonly { address: string; storageKeys: readonly string[] }[];
   readonly blobVersionedHashes: readonly string[];
   readonly blockNumber: bigint;
@@ -67,6 +70,9 @@ export async function readTransaction(rpc: JsonRpc, hash: string): Promise<Mined
     gas: quantity(tx['gas'], 'gas'),
     nonce: quantity(tx['nonce'], 'nonce'),
     gasPrice: quantity(tx['gasPrice'] ?? '0x0', 'gasPrice'),
+    ...(tx['maxFeePerGas'] !== undefined && tx['maxPriorityFeePerGas'] !== undefined
+      ? { maxFeePerGas: quantity(tx['maxFeePerGas'], 'maxFeePerGas'), maxPriorityFeePerGas: quantity(tx['maxPriorityFeePerGas'], 'maxPriorityFeePerGas') }
+      : {}),
     accessList: list.map((e) => ({ address: address(e['address'], 'accessList.address'), storageKeys: (e['storageKeys'] as string[] | undefined) ?? [] })),
     blobVersionedHashes: Array.isArray(tx['blobVersionedHashes']) ? (tx['blobVersionedHashes'] as string[]) : [],
     blockNumber: quantity(tx['blockNumber'], 'blockNumber'),
@@ -74,18 +80,23 @@ export async function readTransaction(rpc: JsonRpc, hash: string): Promise<Mined
   };
 }
 
-/** What the node says came of the transaction: the gas price paid (EIP-1559: from the receipt), status, gas used. */
+/** The gas price the transaction paid: GASPRICE, and what the sender bought its gas at. */
+export function effectiveGasPrice(tx: MinedTransaction, baseFee: bigint): bigint {
+  if (tx.maxFeePerGas === undefined || tx.maxPriorityFeePerGas === undefined) return tx.gasPrice;
+  const price = baseFee + tx.maxPriorityFeePerGas;
+  return price < tx.maxFeePerGas ? price : tx.maxFeePerGas;
+}
+
+/** What the node says came of the transaction (checked against the replay once it ran). */
 export interface MinedReceipt {
-  readonly gasPrice: bigint;
   readonly succeeded?: boolean;
   readonly gasUsed?: bigint;
 }
 
 export async function readReceipt(rpc: JsonRpc, tx: MinedTransaction): Promise<MinedReceipt> {
   const receipt = await rpc.call<Json | null>('eth_getTransactionReceipt', [tx.hash]);
-  if (!receipt) return { gasPrice: tx.gasPrice };
+  if (!receipt) return {};
   return {
-    gasPrice: receipt['effectiveGasPrice'] !== undefined ? quantity(receipt['effectiveGasPrice'], 'effectiveGasPrice') : tx.gasPrice,
     ...(receipt['status'] !== undefined ? { succeeded: quantity(receipt['status'], 'status') === 1n } : {}),
     ...(receipt['gasUsed'] !== undefined ? { gasUsed: quantity(receipt['gasUsed'], 'gasUsed') } : {}),
   };
