@@ -13,7 +13,7 @@ import { compileProject } from '../../language/solidity/compile-project.ts';
 import { loadFoundryProject } from '../../language/solidity/foundry.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
-import { Cancelled, record } from './record/recorder.ts';
+import { recordLaunchCall } from './record/record-launch.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
 import { launchReplay } from './replay/launch.ts';
@@ -184,20 +184,10 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
   report(`Calling ${contract.name}.${signatureOf(fn)} from ${from}${value > 0n ? ` with ${value} wei` : ''} (gas limit ${gasLimit})`);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
-  let recorded;
-  try {
-    recorded = await record(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), {
-      cancel,
-      maxSteps: options.maxSteps,
-      onProgress: (steps, gasLeft) => progress(`Recording: ${(steps / 1e6).toFixed(1)}M steps`, 0.3 + 0.6 * Number(gasLimit - gasLeft) / Number(gasLimit)),
-    });
-  } catch (e) {
-    if (e instanceof Cancelled) throw new UserError('cancelled');
-    throw e;
-  }
+  const recording = await recordLaunchCall(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), { cancel, maxSteps: options.maxSteps, gasLimit, progress });
   progress('Indexing the recording', 0.95);
-  for (const [hash, p] of preimages) recorded.recording.earlierPreimages.set(hash, p);
-  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage });
+  for (const [hash, p] of preimages) recording.earlierPreimages.set(hash, p);
+  return new EvmExecution({ project, recording, fn, initialStorage });
 }
 
 function looksSolidity(program: string, cwd: string | undefined): boolean {

@@ -10,7 +10,7 @@ import { UserError } from '../../core/errors.ts';
 import type { Progress, Report } from '../../core/execution.ts';
 import type { CompiledProject } from '../../../language/solidity/compile.ts';
 import { EvmExecution } from '../debug/execution.ts';
-import { Cancelled, record } from '../record/recorder.ts';
+import { recordLaunchCall } from '../record/record-launch.ts';
 import type { EvmLaunchOptions, ReplayTarget } from '../launch-options.ts';
 import { matchContract } from '../build/units.ts';
 import { toFunctionSelector } from 'viem';
@@ -121,33 +121,22 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
 
   progress('Replaying the transaction', 0.3);
   const gasLimit = tx.gas - intrinsic;
-  let recorded;
-  try {
-    recorded = await record(evm, () => evm.runCall({
-      caller: from,
-      origin: from,
-      ...(tx.to ? { to: createAddressFromString(tx.to) } : {}),
-      data: tx.input,
-      value: tx.value,
-      gasLimit,
-      gasPrice,
-      ...(tx.blobVersionedHashes.length > 0 ? { blobVersionedHashes: tx.blobVersionedHashes as `0x${string}`[] } : {}),
-      block: {
-        header: {
-          number: env.number, coinbase: createAddressFromString(env.coinbase), timestamp: env.timestamp, difficulty: env.difficulty,
-          prevRandao: env.prevRandao, gasLimit: env.gasLimit, baseFeePerGas: env.baseFee, getBlobGasPrice: () => blobFee,
-        },
+  const rec = await recordLaunchCall(evm, () => evm.runCall({
+    caller: from,
+    origin: from,
+    ...(tx.to ? { to: createAddressFromString(tx.to) } : {}),
+    data: tx.input,
+    value: tx.value,
+    gasLimit,
+    gasPrice,
+    ...(tx.blobVersionedHashes.length > 0 ? { blobVersionedHashes: tx.blobVersionedHashes as `0x${string}`[] } : {}),
+    block: {
+      header: {
+        number: env.number, coinbase: createAddressFromString(env.coinbase), timestamp: env.timestamp, difficulty: env.difficulty,
+        prevRandao: env.prevRandao, gasLimit: env.gasLimit, baseFeePerGas: env.baseFee, getBlobGasPrice: () => blobFee,
       },
-    }), {
-      cancel,
-      maxSteps: o.maxSteps,
-      onProgress: (steps, gasLeft) => progress(`Recording: ${(steps / 1e6).toFixed(1)}M steps`, 0.3 + 0.6 * Number(gasLimit - gasLeft) / Number(gasLimit)),
-    });
-  } catch (e) {
-    if (e instanceof Cancelled) throw new UserError('cancelled');
-    throw e;
-  }
-  const rec = recorded.recording;
+    },
+  }), { cancel, maxSteps: o.maxSteps, gasLimit, progress });
   const top = rec.contexts[0];
   const fn = top && !top.isCreate && top.code.length > 0 && top.calldata.length >= 4
     ? matchContract(project, top.code, false)?.abi.find((i) => i.type === 'function' && toFunctionSelector(signatureOf(i)) === bytesToHex(top.calldata.subarray(0, 4)))
