@@ -12,7 +12,7 @@ import { collectOutput, launch, move, nextEvent, where } from '../session/dap-he
 import { lineOf, nextStop, root, scopeVariables, withAdapter } from '../session/dap-issue3-helpers.ts';
 import { ANVIL, SKIP_FOUNDRY } from '../support/foundry-tools.ts';
 import { startAnvil, structLogs, type Anvil } from '../support/anvil.ts';
-import { calldata, compileCopy, deployContract, mineTogether, read } from '../support/replay-node.ts';
+import { calldata, compileCopy, deployment, mineTogether, read } from '../support/replay-node.ts';
 import type { CompiledContract } from '../../language/solidity/compile.ts';
 
 const skip = !ANVIL && `anvil is not available: ${SKIP_FOUNDRY}`;
@@ -22,7 +22,7 @@ const failures = path.join(workspace, 'Failures.sol');
 let node: Anvil;
 let folder: string;
 let contracts: readonly CompiledContract[];
-const chain: { failures: string; middle: string; bottom: string; burnHash: string; chainHash: string } = { failures: '', middle: '', bottom: '', burnHash: '', chainHash: '' };
+const chain = { failures: '', middle: '', bottom: '', deployHash: '', burnHash: '', chainHash: '' };
 const of = (name: string): CompiledContract => contracts.find((c) => c.name === name)!;
 
 /** A view function's result on the node, decoded with the ABI. */
@@ -35,7 +35,7 @@ before(async () => {
   if (skip) return;
   node = await startAnvil();
   ({ contracts, folder } = await compileCopy(failures));
-  chain.failures = await deployContract(node, of('Failures'));
+  ({ address: chain.failures, hash: chain.deployHash } = await deployment(node, of('Failures')));
   chain.middle = String(await getter('Failures', chain.failures, 'middle')).toLowerCase();
   chain.bottom = String(await getter('Middle', chain.middle, 'bottom')).toLowerCase();
   // burn(3) writes `spent` (0 + 1 + 2); chain(7) reverts in Bottom.take, two calls deep, right after it.
@@ -113,9 +113,9 @@ test('a transaction reverting inside a nested call, debugged by hash: breakpoint
   });
 });
 
-test('the replay runs every step the node ran (its own trace) and agrees with its receipt', { skip, timeout: 300_000 }, async () => {
+test('the replay runs every step the node ran (its own trace) and agrees with its receipt: a creation, a call, a reverting call', { skip, timeout: 300_000 }, async () => {
   const { launchEvm } = await import('../../debug-adapter/evm/backend.ts');
-  for (const hash of [chain.burnHash, chain.chainHash]) {
+  for (const hash of [chain.deployHash, chain.burnHash, chain.chainHash]) {
     const lines: string[] = [];
     const ex = await launchEvm({ program: workspace, rpcUrl: node.url, txHash: hash }, () => {}, new AbortController().signal, (l) => lines.push(l));
     const logs = await structLogs(node, hash);
@@ -125,6 +125,11 @@ test('the replay runs every step the node ran (its own trace) and agrees with it
       assert.equal(ex.gasLeft(i), logs[i]!.gas, `gas at step ${i}`);
     }
     assert.ok(!lines.some((l) => /differs from what the chain ran/.test(l)), lines.join('\n'));
+    if (hash === chain.deployHash) {
+      // The constructor creates Middle, which creates Bottom: all three are the workspace's, by their init code.
+      assert.ok(lines.includes(`Ran: Failures (constructor) at ${chain.failures}`), lines.join('\n'));
+      assert.ok(lines.includes(`Ran: Bottom (constructor) at ${chain.bottom}`), lines.join('\n'));
+    }
   }
 });
 

@@ -22,9 +22,14 @@ export async function compileCopy(file: string): Promise<{ contracts: readonly C
 }
 
 export async function deployContract(node: Anvil, contract: CompiledContract): Promise<string> {
+  return (await deployment(node, contract)).address;
+}
+
+/** Deploys and returns the address and the creating transaction's hash. */
+export async function deployment(node: Anvil, contract: CompiledContract): Promise<{ address: string; hash: string }> {
   const sent = await sendTransaction(node, { from: DEV, data: `0x${contract.bytecode.object}`, gas: 10_000_000n });
   if (!sent.status || !sent.contractAddress) throw new Error(`deploying ${contract.name} failed`);
-  return sent.contractAddress.toLowerCase();
+  return { address: sent.contractAddress.toLowerCase(), hash: sent.hash };
 }
 
 export function calldata(contract: CompiledContract, functionName: string, args: readonly unknown[]): `0x${string}` {

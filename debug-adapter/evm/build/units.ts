@@ -196,26 +196,24 @@ type ParsedObjects = Map<CompiledContract, { init: ReturnType<typeof objectBytes
  * runtime code byte for byte apart from library placeholders, immutables and the metadata hash.
  */
 export function matchContract(project: CompiledProject, code: Uint8Array, isCreation: boolean, objects: ParsedObjects = new Map()): CompiledContract | undefined {
-  for (const c of project.contracts) {
+  const parsed = (c: CompiledContract) => {
     let o = objects.get(c);
     if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; objects.set(c, o); }
-    if (isCreation) {
-      // Init code ends with the runtime code it deploys, metadata included.
-      const tail = metadataTail(o.runtime.bytes);
-      const at = o.init.bytes.length - o.runtime.bytes.length;
-      if (matches(code, o.init, false, tail && at >= 0 ? [[at + tail[0], tail[1]]] : [])) return c;
-    } else {
-      const immutables: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
-      // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
-      if (o.runtime.bytes[0] === 0x73) immutables.push([1, 20]);
-      // The metadata hash differs between builds of the same code (another path, comment or compiler
-      // setting): deployed code, e.g. on a node, matches its build apart from it.
-      const metadata = metadataTail(o.runtime.bytes);
-      if (metadata) immutables.push(metadata);
-      if (matches(code, o.runtime, true, immutables)) return c;
-    }
-  }
-  return undefined;
+    return o;
+  };
+  const masked = (c: CompiledContract, metadata: boolean): boolean => {
+    const o = parsed(c);
+    // The metadata hashes differ between builds of the same code (another path, comment or compiler
+    // setting): deployed code, e.g. on a node, matches its build apart from them.
+    if (isCreation) return matches(code, o.init, false, metadata ? metadataRanges(o.init.bytes) : []);
+    const ignored: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
+    // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
+    if (o.runtime.bytes[0] === 0x73) ignored.push([1, 20]);
+    if (metadata) ignored.push(...metadataRanges(o.runtime.bytes));
+    return matches(code, o.runtime, true, ignored);
+  };
+  // Exactly first: two contracts of the project whose code differs only in metadata stay apart.
+  return project.contracts.find((c) => masked(c, false)) ?? project.contracts.find((c) => masked(c, true));
 }
 
 export class CodeUnits {
@@ -350,17 +348,29 @@ export class CodeUnits {
   }
 }
 
+/** The first key of solc's metadata map: "ipfs", "bzzr0", "bzzr1" or "solc" as CBOR text. */
+const METADATA_KEYS = ['ipfs', 'bzzr0', 'bzzr1', 'solc'].map((k) => [0x60 + k.length, ...[...k].map((c) => c.charCodeAt(0))]);
+
 /**
- * The CBOR metadata solc appends to runtime code (a map, then its length in two bytes), as [start, length]
- * with the length bytes; undefined when the code does not end in one.
+ * Every CBOR metadata block solc appends to a code object (a map whose first key is a known one, then its
+ * length in two bytes), as [start, length] with the length bytes: the code's own at its end, and those of
+ * the contracts it creates, whose code it embeds.
  */
-export function metadataTail(code: Uint8Array): [number, number] | undefined {
-  if (code.length < 2) return undefined;
-  const length = (code[code.length - 2]! << 8) | code[code.length - 1]!;
-  const start = code.length - 2 - length;
-  // A CBOR map of 1 to 5 entries starts it (bzzr/ipfs, solc, experimental).
-  if (length === 0 || start < 0 || code[start]! < 0xa1 || code[start]! > 0xa5) return undefined;
-  return [start, length + 2];
+export function metadataRanges(code: Uint8Array): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i + 8 < code.length; i++) {
+    if (code[i]! < 0xa1 || code[i]! > 0xa5) continue;
+    if (!METADATA_KEYS.some((key) => key.every((b, k) => code[i + 1 + k] === b))) continue;
+    // The length that follows the map counts the map's bytes: find the end where it agrees (maps are short).
+    for (let length = 8; length <= 200 && i + length + 1 < code.length; length++) {
+      if (((code[i + length]! << 8) | code[i + length + 1]!) === length) {
+        out.push([i, length + 2]);
+        i += length + 1;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function hexKey(code: Uint8Array): string {

@@ -97,12 +97,11 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
   for (const [line, kind] of lines) report(line, kind);
   const { evm, common } = await evmFor(env, state);
   const from = createAddressFromString(tx.from);
-  // What the transaction does before its first instruction: the sender pays for all its gas up front and
-  // its nonce goes up (a creation's address comes from the nonce it had).
+  // What the transaction does before its first instruction: the sender pays for all its gas up front. (Its
+  // nonce goes up in runCall, which derives a creation's address from the nonce it had.)
   const sender = await evm.stateManager.getAccount(from);
   if (!sender) throw new UserError(`the node reports no account ${tx.from} (the sender) before the transaction`);
   const blobFee = blobBaseFee(env);
-  sender.nonce += 1n;
   sender.balance -= tx.gas * gasPrice + (blobFee ?? 0n) * 131_072n * BigInt(tx.blobVersionedHashes.length);
   await evm.stateManager.putAccount(from, sender);
   const intrinsic = intrinsicGas(tx, env.hardfork);
