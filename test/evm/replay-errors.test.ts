@@ -126,3 +126,61 @@ test('launch fields: rpcUrl and txHash go together and are checked', async () =>
   await refused({ txHash: `0x${'ab'.repeat(32)}` }, /rpcUrl: a txHash is replayed from a node/);
   await refused({ rpcUrl: 'http://127.0.0.1:1', txHash: `0x${'ab'.repeat(32)}`, program: '' } as never, /cannot reach the node/);
 });
+
+/** A fake node answering every request with `answer(method)` (raw HTTP body). */
+async function fakeNode(answer: (method: string, id: number) => string): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer: http } = await import('node:http');
+  const server = http((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      let method = '', id = 0;
+      try { ({ method, id } = JSON.parse(body) as { method: string; id: number }); } catch { /* answered anyway */ }
+      res.end(answer(method, id));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('a node answering nonsense gets a sentence, never a crash: not JSON, wrong shapes, random fields (seeded)', async () => {
+  const txHash = `0x${'cd'.repeat(32)}`;
+  const cases: [string, (method: string, id: number) => string, RegExp][] = [
+    ['not JSON', () => '<html>502 Bad Gateway</html>', /answered eth_getTransactionByHash with HTTP 200 and no JSON-RPC response/],
+    ['null', () => 'null', /not a JSON-RPC response/],
+    ['no result', (_m, id) => JSON.stringify({ jsonrpc: '2.0', id }), /without a result/],
+    ['a bad quantity', (m, id) => JSON.stringify({ jsonrpc: '2.0', id, result: m === 'eth_getTransactionByHash' ? { from: `0x${'11'.repeat(20)}`, to: null, gas: 'lots', nonce: '0x0', blockNumber: '0x1', transactionIndex: '0x0', input: '0x' } : null }), /the node sent "lots" for gas, not a hex quantity/],
+    ['a bad address', (m, id) => JSON.stringify({ jsonrpc: '2.0', id, result: m === 'eth_getTransactionByHash' ? { from: 'me', gas: '0x1', nonce: '0x0', blockNumber: '0x1', transactionIndex: '0x0' } : null }), /for from, not an address/],
+  ];
+  for (const [name, answer, message] of cases) {
+    const fake = await fakeNode(answer);
+    try {
+      await assert.rejects(launchEvm({ program: '', rpcUrl: fake.url, txHash } as LaunchConfig, () => {}, signal), (e: Error) => {
+        assert.ok(e instanceof UserError, `${name}: a UserError, got ${e.stack}`);
+        assert.match(e.message, message, name);
+        return true;
+      });
+    } finally {
+      await fake.close();
+    }
+  }
+  // Random values in every field of every answer: the launch fails with a UserError or replays; nothing else.
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const values = [null, 0, -1, '0x', '0xzz', '0x1', 'x', [], {}, true, `0x${'ab'.repeat(20)}`, `0x${'00'.repeat(32)}`];
+  const pick = () => values[Math.floor(random() * values.length)];
+  for (let round = 0; round < 25; round++) {
+    const fake = await fakeNode((method, id) => {
+      const fields = ['from', 'to', 'gas', 'nonce', 'blockNumber', 'transactionIndex', 'input', 'value', 'type', 'timestamp', 'miner', 'gasLimit', 'baseFeePerGas', 'mixHash', 'accessList', 'status'];
+      const result = method === 'eth_chainId' || method.startsWith('eth_get') && !method.includes('By') && !method.includes('Receipt') ? pick() : Object.fromEntries(fields.map((f) => [f, pick()]));
+      return JSON.stringify({ jsonrpc: '2.0', id, result });
+    });
+    try {
+      await launchEvm({ program: '', rpcUrl: fake.url, txHash } as LaunchConfig, () => {}, signal).catch((e: Error) => {
+        assert.ok(e instanceof UserError, `round ${round}: a UserError, got ${e.stack}`);
+      });
+    } finally {
+      await fake.close();
+    }
+  }
+});

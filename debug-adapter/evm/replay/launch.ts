@@ -62,9 +62,10 @@ async function loadEarlierChanges(rpc: JsonRpc, tx: MinedTransaction, state: Rem
     const traces = await rpc.call<{ txHash?: string; result?: { pre?: Record<string, PrestateAccount>; post?: Record<string, PrestateAccount> } }[]>(
       'debug_traceBlockByNumber', [`0x${tx.blockNumber.toString(16)}`, { tracer: 'prestateTracer', tracerConfig: { diffMode: true } }]);
     if (!Array.isArray(traces) || traces.length <= tx.index) return;
-    state.loadEarlierChanges(traces.slice(0, tx.index).map((t) => t.result ?? {}));
+    state.loadEarlierChanges(traces.slice(0, tx.index).map((t) => (t && typeof t === 'object' && t.result && typeof t.result === 'object' ? t.result : {})));
   } catch (e) {
-    if (!(e instanceof RpcError)) throw e;
+    // Without it (or with a trace we cannot read) untouched slots are shown as unavailable: say nothing more.
+    if (!(e instanceof RpcError) && !(e instanceof UserError) && !(e instanceof TypeError)) throw e;
   }
 }
 

@@ -7,6 +7,7 @@
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, bytesToHex, type Address } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { UserError } from '../../core/errors.ts';
 import { hexBytes, quantity, type JsonRpc } from './rpc.ts';
 
 interface RemoteAccount {
@@ -44,12 +45,15 @@ export class RemoteState extends SimpleStateManager {
   loadPrestate(prestate: Record<string, PrestateAccount>): void {
     for (const [raw, a] of Object.entries(prestate)) {
       const address = raw.toLowerCase();
+      if (!/^0x[0-9a-f]{40}$/.test(address) || !a || typeof a !== 'object') throw new UserError(`the node's prestate trace has ${JSON.stringify(raw)}: ${JSON.stringify(a)}, not an account`);
       this.accounts.set(address, {
         balance: a.balance === undefined ? 0n : quantity(a.balance, `prestate ${address} balance`),
-        nonce: a.nonce === undefined ? 0n : BigInt(a.nonce),
+        nonce: a.nonce === undefined ? 0n : quantity(a.nonce, `prestate ${address} nonce`),
         code: a.code === undefined ? new Uint8Array(0) : hexBytes(a.code, `prestate ${address} code`),
       });
-      for (const [slot, value] of Object.entries(a.storage ?? {})) this.slots.set(slotKey(address, BigInt(slot)), BigInt(value));
+      for (const [slot, value] of Object.entries(a.storage ?? {})) {
+        this.slots.set(slotKey(address, quantity(slot, `prestate ${address} slot`)), quantity(value, `prestate ${address} slot ${slot}`));
+      }
     }
   }
 
@@ -63,10 +67,10 @@ export class RemoteState extends SimpleStateManager {
         const address = raw.toLowerCase();
         const after = Object.entries(post).find(([a]) => a.toLowerCase() === address)?.[1]?.storage ?? {};
         // A changed slot missing from `post` became zero (the diff leaves zero values out).
-        for (const slot of Object.keys(before.storage ?? {})) this.earlier.set(slotKey(address, BigInt(slot)), BigInt(after[slot] ?? 0));
+        for (const slot of Object.keys(before?.storage ?? {})) this.earlier.set(slotKey(address, quantity(slot, 'diff slot')), quantity(after[slot] ?? 0, 'diff value'));
       }
       for (const [raw, after] of Object.entries(post)) {
-        for (const [slot, value] of Object.entries(after.storage ?? {})) this.earlier.set(slotKey(raw.toLowerCase(), BigInt(slot)), BigInt(value));
+        for (const [slot, value] of Object.entries(after?.storage ?? {})) this.earlier.set(slotKey(raw.toLowerCase(), quantity(slot, 'diff slot')), quantity(value, 'diff value'));
       }
     }
     this.parentIsExact = true;
