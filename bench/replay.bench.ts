@@ -5,6 +5,7 @@
 // the time anvil itself takes to answer debug_traceTransaction (its struct logger, memory off) for the same
 // transaction. Both are wall times on one machine; the best of three runs of each, alternated.
 // `npm run bench -- replay` (BENCH_ROUNDS sets the loop count: ~86 steps per round: about a million steps).
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
@@ -69,7 +70,8 @@ export async function run(): Promise<void> {
   }
   const node = await startAnvil(['--gas-limit', '100000000']);
   try {
-    const { contracts } = await compileCopy(path.join(workspace, 'Failures.sol'));
+    const { contracts, folder } = await compileCopy(path.join(workspace, 'Failures.sol'));
+    rmSync(folder, { recursive: true, force: true });
     const failures = contracts.find((c) => c.name === 'Failures')!;
     const address = await deployContract(node, failures);
     const [hash] = await mineTogether(node, [{ to: address, data: calldata(failures, 'burn', [ROUNDS]), gas: 90_000_000n }]);

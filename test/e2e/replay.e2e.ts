@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cursorLine, missingPrerequisites, openWorkbench, repoRoot, runCommand } from './workbench.ts';
+import { cursorLine, missingPrerequisites, openFile, openWorkbench, repoRoot, runCommand } from './workbench.ts';
 import { ANVIL, SKIP_FOUNDRY } from '../support/foundry-tools.ts';
 import { sendTransaction, startAnvil } from '../support/anvil.ts';
 import { calldata, compileCopy, deployContract, DEV } from '../support/replay-node.ts';
@@ -30,6 +30,8 @@ test('Debug Transaction… replays a reverted transaction from anvil and stops o
     assert.equal(sent.status, false, 'the transaction reverted on the node');
     const revertLine = readFileSync(join(folder, 'Failures.sol'), 'utf8').split('\n').findIndex((l) => l.includes('revert InsufficientBalance(amount, reserve);')) + 1;
 
+    // As a user would: the contract open in the editor (its folder is the program), then the command.
+    await openFile(page, 'Failures.sol');
     await runCommand(page, 'Chainstep: Debug Transaction…');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
