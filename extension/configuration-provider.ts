@@ -33,7 +33,9 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
       return configForDocument(editor.document);
     }
     const launch = config as ChainstepLaunch;
-    if (typeof launch.program !== 'string' || launch.program === '') {
+    // A replayed transaction (rpcUrl + txHash) may have no sources: its code is then shown as opcodes.
+    const replay = typeof config['rpcUrl'] === 'string' && typeof config['txHash'] === 'string';
+    if ((typeof launch.program !== 'string' || launch.program === '') && !replay) {
       void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package).`);
       return undefined;
     }

@@ -12,6 +12,7 @@ import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 import { startLanguageClient, stopLanguageClient } from './language-client.ts';
 import { registerGasView } from './gas-view.ts';
+import { DEBUG_TRANSACTION_COMMAND, debugTransaction } from './debug-transaction.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('chainstep.codeLens')) lenses.refresh();
     }),
     vscode.commands.registerCommand(DEBUG_FUNCTION_COMMAND, (target?: LensTarget) => debugFunction(target)),
+    vscode.commands.registerCommand(DEBUG_TRANSACTION_COMMAND, () => debugTransaction(context)),
     vscode.commands.registerCommand(DEBUG_FOUNDRY_TEST_COMMAND, async (root: string, contract: string, name: string) => {
       if (!ensureTrusted()) return;
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), foundryTestLaunch(root, { contract, name }));

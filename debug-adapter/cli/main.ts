@@ -22,11 +22,14 @@ Usage:
 
   chainstep debug <launch.json> [--name <configuration>] [flags]
   chainstep debug --program <file.sol|folder> --function <name|signature> [flags]
+  chainstep debug --rpc <url> --tx <hash> [--program <folder>] [flags]
       Run a headless debug session and print what a user would see: compilation, each stop (reason,
       file:line and the source line), the call stack, parameters and locals, the top of the VM stack, and
       how the call ended. Without --break it stops on entry and steps statement by statement (into
       internal and external calls that have source), shows a few step backs, then continues to the end.
-      With --break it runs from breakpoint to breakpoint.
+      With --break it runs from breakpoint to breakpoint. With --rpc and --tx it replays a mined
+      transaction from a node, with the sources of --program (default: the current folder) where the
+      code that ran matches their build.
 
   chainstep lsp --stdio
       Run the language server over stdin/stdout (Language Server Protocol): Solidity diagnostics as you
@@ -47,6 +50,8 @@ Flags of chainstep debug (override the launch.json configuration's fields):
   --solc-version <x.y.z>      solc release to compile with (default: from the pragmas / foundry.toml)
   --solc-bin-url <url>        solc-bin base URL for releases other than the bundled one (default
                               https://binaries.soliditylang.org/bin; cached in ~/.cache/chainstep/solc)
+  --rpc <url>                 a node's JSON-RPC URL, to replay a mined transaction (with --tx)
+  --tx <hash>                 the hash of the mined transaction to replay
   --break <file:line>         breakpoint (repeatable); file relative to the current folder
   --steps <n>                 stops to show (default 30)
   --step-back <n>             step backs to show after them (default 3)
@@ -87,6 +92,8 @@ async function debug(argv: string[]): Promise<number> {
       'gas-limit': { type: 'string' },
       'solc-version': { type: 'string' },
       'solc-bin-url': { type: 'string' },
+      rpc: { type: 'string' },
+      tx: { type: 'string' },
       break: { type: 'string', multiple: true },
       steps: { type: 'string' },
       'step-back': { type: 'string' },
@@ -107,8 +114,9 @@ async function debug(argv: string[]): Promise<number> {
       );
     }
     config = { ...chosen.config };
-  } else if (values.program) {
-    config = { program: path.resolve(values.program), cwd: process.cwd() };
+  } else if (values.program || values.tx !== undefined || values.rpc !== undefined) {
+    // A replayed transaction is debugged with the sources of the current folder by default.
+    config = { program: path.resolve(values.program ?? '.'), cwd: process.cwd() };
   } else {
     throw new UserError('chainstep debug: give a launch.json path or --program (see chainstep --help).');
   }
@@ -124,6 +132,8 @@ async function debug(argv: string[]): Promise<number> {
     gasLimit: values['gas-limit'],
     solcVersion: values['solc-version'],
     solcBinUrl: values['solc-bin-url'],
+    rpcUrl: values.rpc,
+    txHash: values.tx,
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) config[k] = v;
   const breakpoints = (values.break ?? []).map((spec) => {

@@ -63,3 +63,25 @@ export function maxSteps(config: LaunchConfig, fallback: number): number {
   }
   return Number(n);
 }
+
+/** An optional http(s) URL (a node's JSON-RPC endpoint, a download mirror). */
+export function optionalHttpUrl(config: LaunchConfig, field: string): string | undefined {
+  const v = optionalString(config, field);
+  if (v === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(v.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UserError(`${field}: expected an http:// or https:// URL, got ${JSON.stringify(v)}`);
+  return v.trim();
+}
+
+/** An optional 32-byte hash as 0x-prefixed hex (a transaction hash), lowercased. */
+export function optionalHash(config: LaunchConfig, field: string): string | undefined {
+  const v = optionalString(config, field);
+  if (v === undefined) return undefined;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(v.trim())) throw new UserError(`${field}: expected a 0x-prefixed 32-byte hash (66 characters), got ${JSON.stringify(v)}`);
+  return v.trim().toLowerCase();
+}

@@ -13,9 +13,10 @@ import { loadFoundryProject } from '../../language/solidity/foundry.ts';
 import { storageSnapshot } from './record/storage-snapshot.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
-import { Cancelled, record } from './record/recorder.ts';
+import { recordLaunchCall } from './record/record-launch.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
+import { launchReplay } from './replay/launch.ts';
 import { launchFoundryTest } from './foundry/launch.ts';
 import { foundryTestCommand } from './foundry/test-command.ts';
 
@@ -77,9 +78,8 @@ export async function prepareCall(config: LaunchConfig, progress: Progress, canc
   return prepare(parseEvmLaunch(config), progress, cancel, report);
 }
 
-async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSignal, report: Report): Promise<PreparedCall> {
-  const { from, value, gasLimit, setup } = o;
-  const fnName = o.function;
+/** Compiles what `program` names (a Foundry project as it is, or sources with the launch's settings) and says what was compiled. */
+export async function compileLaunchProject(o: EvmLaunchOptions, progress: Progress, report: Report): Promise<CompiledProject> {
   progress('Compiling', 0);
   let project: CompiledProject;
   try {
@@ -94,7 +94,6 @@ async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSig
     if (e instanceof SolidityProjectError) throw new UserError(e.message);
     throw e;
   }
-  const contract = chooseContract(project, o.contract, fnName);
   const sources = plural(project.sources.length, 'source');
   const contracts = plural(project.contracts.length, 'contract');
   const compiler = project.compilerVersion ? ` (solc ${project.compilerVersion})` : '';
@@ -104,6 +103,14 @@ async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSig
       : `Compiled ${sources}${project.buildInfo ? ` with the settings of ${project.buildInfo}` : ''}${compiler}: ${contracts}`,
   );
   for (const w of project.warnings) report(w, 'warning');
+  return project;
+}
+
+async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSignal, report: Report): Promise<PreparedCall> {
+  const { from, value, gasLimit, setup } = o;
+  const fnName = o.function;
+  const project = await compileLaunchProject(o, progress, report);
+  const contract = chooseContract(project, o.contract, fnName);
   if (!fnName) {
     const list = contract.abi.filter((i) => i.type === 'function').map(signatureOf).join(', ');
     throw new UserError(`function: which function of ${contract.name} should run? Available: ${list || '(none)'}`);
@@ -156,24 +163,16 @@ async function prepare(o: EvmLaunchOptions, progress: Progress, cancel: AbortSig
 
 export async function launchEvm(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report: Report = () => {}): Promise<EvmExecution> {
   const options = parseEvmLaunch(config);
+  // `rpcUrl` + `txHash`: a mined transaction replayed from a node, debugged with the workspace's sources.
+  if (options.replay) return launchReplay(options, options.replay, () => compileLaunchProject(options, progress, report), progress, cancel, report);
   const { project, contract, fn, chain, address, from, calldata, value, gasLimit, preimages } = await prepare(options, progress, cancel, report);
   report(`Calling ${contract.name}.${signatureOf(fn)} from ${from}${value > 0n ? ` with ${value} wei` : ''} (gas limit ${gasLimit})`);
   progress(`Running ${contract.name}.${fn.name}`, 0.3);
   const initialStorage = storageSnapshot(chain);
-  let recorded;
-  try {
-    recorded = await record(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), {
-      cancel,
-      maxSteps: options.maxSteps,
-      onProgress: (steps, gasLeft) => progress(`Recording: ${(steps / 1e6).toFixed(1)}M steps`, 0.3 + 0.6 * Number(gasLimit - gasLeft) / Number(gasLimit)),
-    });
-  } catch (e) {
-    if (e instanceof Cancelled) throw new UserError('cancelled');
-    throw e;
-  }
+  const recording = await recordLaunchCall(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), { cancel, maxSteps: options.maxSteps, gasLimit, progress });
   progress('Indexing the recording', 0.95);
-  for (const [hash, p] of preimages) recorded.recording.earlierPreimages.set(hash, p);
-  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage });
+  for (const [hash, p] of preimages) recording.earlierPreimages.set(hash, p);
+  return new EvmExecution({ project, recording, fn, initialStorage });
 }
 
 function looksSolidity(program: string, cwd: string | undefined): boolean {
@@ -205,7 +204,7 @@ const EVM_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
 export const evmBackend: Backend = {
   programs: 'a .sol file, a folder of Solidity sources, or a Foundry or Hardhat project',
   exceptionFilters: EVM_EXCEPTION_FILTERS,
-  accepts: (config) => typeof config.program === 'string' && looksSolidity(config.program, config.cwd),
+  accepts: (config) => (typeof config.program === 'string' && looksSolidity(config.program, config.cwd)) || (config.txHash !== undefined && config.rpcUrl !== undefined),
   // `test` names a Foundry test ("CounterTest.test_Increment"): run as forge runs it, with cheatcodes.
   launch: (config, progress, cancel, report): Promise<Execution> =>
     (config.test !== undefined ? launchFoundryTest(config, progress, cancel) : launchEvm(config, progress, cancel, report)),

@@ -3,7 +3,7 @@
 // deployment (see package.json for what each field means).
 import { UserError } from '../core/errors.ts';
 import type { LaunchConfig } from '../core/execution.ts';
-import { maxSteps, optionalArray, optionalString, optionalStrings, wholeNumber } from '../core/launch-fields.ts';
+import { maxSteps, optionalArray, optionalHash, optionalHttpUrl, optionalString, optionalStrings, wholeNumber } from '../core/launch-fields.ts';
 import { ACCOUNTS } from './run/chain.ts';
 import { DEFAULT_MAX_STEPS } from './record/recorder.ts';
 
@@ -21,8 +21,16 @@ export interface SetupCall {
   readonly from: string;
 }
 
+/** A mined transaction to replay: `rpcUrl` + `txHash`. */
+export interface ReplayTarget {
+  readonly rpcUrl: string;
+  readonly txHash: string;
+}
+
 export interface EvmLaunchOptions {
+  /** Sources to debug with; for a replay, the workspace whose build is matched to the code that ran ('' when none). */
   readonly program: string;
+  readonly replay?: ReplayTarget;
   readonly cwd?: string;
   readonly contract?: string;
   readonly function?: string;
@@ -75,7 +83,19 @@ function setupCalls(config: LaunchConfig): SetupCall[] {
   });
 }
 
+/** `rpcUrl` and `txHash`, which go together; undefined when neither is set. */
+export function replayTarget(config: LaunchConfig): ReplayTarget | undefined {
+  const rpcUrl = optionalHttpUrl(config, 'rpcUrl');
+  const txHash = optionalHash(config, 'txHash');
+  if (rpcUrl === undefined && txHash === undefined) return undefined;
+  if (rpcUrl === undefined) throw new UserError('rpcUrl: a txHash is replayed from a node: give its JSON-RPC URL too (e.g. "http://127.0.0.1:8545")');
+  if (txHash === undefined) throw new UserError('txHash: give the hash of the mined transaction to replay from the node at rpcUrl');
+  return { rpcUrl, txHash };
+}
+
 export function parseEvmLaunch(config: LaunchConfig): EvmLaunchOptions {
+  const replay = replayTarget(config);
+  if (replay && (config.program === undefined || config.program === '')) return { ...parseEvmLaunch({ ...config, program: '.' }), program: '', replay };
   if (typeof config.program !== 'string' || config.program === '') throw new UserError('program: expected the path of a .sol file or a folder');
   const cwd = optionalString(config, 'cwd');
   const contract = optionalString(config, 'contract');
@@ -85,6 +105,7 @@ export function parseEvmLaunch(config: LaunchConfig): EvmLaunchOptions {
   if (gasLimit <= 21_000n || gasLimit > MAX_GAS_LIMIT) throw new UserError(`gasLimit: expected a number between 21000 and ${MAX_GAS_LIMIT}, got ${String(config['gasLimit'])}`);
   return {
     program: config.program,
+    ...(replay ? { replay } : {}),
     ...(cwd !== undefined ? { cwd } : {}),
     ...(contract !== undefined ? { contract } : {}),
     ...(fn !== undefined ? { function: fn } : {}),

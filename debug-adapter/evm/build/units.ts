@@ -189,10 +189,37 @@ function matches(code: Uint8Array, obj: { bytes: Uint8Array; mask: Uint8Array },
   return true;
 }
 
+type ParsedObjects = Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>;
+
+/**
+ * The compiled contract `code` is an instance of: init code by prefix (constructor arguments follow it),
+ * runtime code byte for byte apart from library placeholders, immutables and the metadata hash.
+ */
+export function matchContract(project: CompiledProject, code: Uint8Array, isCreation: boolean, objects: ParsedObjects = new Map()): CompiledContract | undefined {
+  const parsed = (c: CompiledContract) => {
+    let o = objects.get(c);
+    if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; objects.set(c, o); }
+    return o;
+  };
+  const masked = (c: CompiledContract, metadata: boolean): boolean => {
+    const o = parsed(c);
+    // The metadata hashes differ between builds of the same code (another path, comment or compiler
+    // setting): deployed code, e.g. on a node, matches its build apart from them.
+    if (isCreation) return matches(code, o.init, false, metadata ? metadataRanges(o.init.bytes) : []);
+    const ignored: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
+    // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
+    if (o.runtime.bytes[0] === 0x73) ignored.push([1, 20]);
+    if (metadata) ignored.push(...metadataRanges(o.runtime.bytes));
+    return matches(code, o.runtime, true, ignored);
+  };
+  // Exactly first: two contracts of the project whose code differs only in metadata stay apart.
+  return project.contracts.find((c) => masked(c, false)) ?? project.contracts.find((c) => masked(c, true));
+}
+
 export class CodeUnits {
   readonly units: CodeUnit[] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly objects = new Map<CompiledContract, { init: ReturnType<typeof objectBytes>; runtime: ReturnType<typeof objectBytes> }>();
+  private readonly objects: ParsedObjects = new Map();
 
   /** Built by solc before 0.5, whose source maps do not mark the dispatcher's jump into a function. */
   private readonly legacyMaps: boolean;
@@ -215,19 +242,7 @@ export class CodeUnits {
   }
 
   private match(code: Uint8Array, isCreation: boolean): CompiledContract | undefined {
-    for (const c of this.project.contracts) {
-      let o = this.objects.get(c);
-      if (!o) { o = { init: objectBytes(c.bytecode.object), runtime: objectBytes(c.deployedBytecode.object) }; this.objects.set(c, o); }
-      if (isCreation) {
-        if (matches(code, o.init, false, [])) return c;
-      } else {
-        const immutables: [number, number][] = Object.values(c.deployedBytecode.immutableReferences ?? {}).flat().map((r) => [r.start, r.length]);
-        // A library's runtime code starts with PUSH20 <its own address>, filled in at deployment.
-        if (o.runtime.bytes[0] === 0x73) immutables.push([1, 20]);
-        if (matches(code, o.runtime, true, immutables)) return c;
-      }
-    }
-    return undefined;
+    return matchContract(this.project, code, isCreation, this.objects);
   }
 
   private build(id: number, code: Uint8Array, contract: CompiledContract | undefined, isCreation: boolean, address: string): CodeUnit {
@@ -331,6 +346,31 @@ export class CodeUnits {
     const shown = this.sources.statementOf(source, e.start, e.length)?.range ?? e;
     return this.sources.range(source, shown.start, shown.length);
   }
+}
+
+/** The first key of solc's metadata map: "ipfs", "bzzr0", "bzzr1" or "solc" as CBOR text. */
+const METADATA_KEYS = ['ipfs', 'bzzr0', 'bzzr1', 'solc'].map((k) => [0x60 + k.length, ...[...k].map((c) => c.charCodeAt(0))]);
+
+/**
+ * Every CBOR metadata block solc appends to a code object (a map whose first key is a known one, then its
+ * length in two bytes), as [start, length] with the length bytes: the code's own at its end, and those of
+ * the contracts it creates, whose code it embeds.
+ */
+export function metadataRanges(code: Uint8Array): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i + 8 < code.length; i++) {
+    if (code[i]! < 0xa1 || code[i]! > 0xa5) continue;
+    if (!METADATA_KEYS.some((key) => key.every((b, k) => code[i + 1 + k] === b))) continue;
+    // The length that follows the map counts the map's bytes: find the end where it agrees (maps are short).
+    for (let length = 8; length <= 200 && i + length + 1 < code.length; length++) {
+      if (((code[i + length]! << 8) | code[i + length + 1]!) === length) {
+        out.push([i, length + 2]);
+        i += length + 1;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function hexKey(code: Uint8Array): string {

@@ -6,6 +6,16 @@ import type { StackVariable } from '../build/ast.ts';
 import { decodeValue, evaluateExpression, type DecodeContext, type EvalEnvironment, type StateVariable, type TypeRegistry } from '../decode/index.ts';
 import { bytesToHex } from '../run/abi.ts';
 import { BLOCK } from '../run/chain.ts';
+
+/** What `tx.gasprice` and `block.*` evaluate to: the embedded chain's block, or a replayed transaction's. */
+export interface GlobalValues {
+  readonly gasPrice: bigint;
+  readonly number: bigint;
+  readonly timestamp: bigint;
+  readonly chainId: bigint;
+  readonly coinbase: string;
+  readonly gasLimit: bigint;
+}
 import type { FrameTable } from './frames.ts';
 import type { Steps } from './steps.ts';
 import type { PlacedVariable, VariablePlacer } from './variables.ts';
@@ -20,6 +30,7 @@ export class Evaluator {
     private readonly variables: VariablePlacer,
     private readonly recorded: RecordedState,
     private readonly registry: TypeRegistry,
+    private readonly globals: GlobalValues = BLOCK,
   ) {}
 
   /** Names visible in a frame at a step, and the decode context to read them with. */
@@ -48,12 +59,12 @@ export class Evaluator {
           case 'msg.sig': return ctx.calldata.length >= 4 ? BigInt(bytesToHex(ctx.calldata.subarray(0, 4))) : 0n;
           case 'this': return BigInt(ctx.address || '0x0');
           case 'tx.origin': return BigInt(origin || '0x0');
-          case 'tx.gasprice': return BLOCK.gasPrice;
-          case 'block.number': return BLOCK.number;
-          case 'block.timestamp': return BLOCK.timestamp;
-          case 'block.chainid': return BLOCK.chainId;
-          case 'block.coinbase': return BigInt(BLOCK.coinbase);
-          case 'block.gaslimit': return BLOCK.gasLimit;
+          case 'tx.gasprice': return this.globals.gasPrice;
+          case 'block.number': return this.globals.number;
+          case 'block.timestamp': return this.globals.timestamp;
+          case 'block.chainid': return this.globals.chainId;
+          case 'block.coinbase': return BigInt(this.globals.coinbase);
+          case 'block.gaslimit': return this.globals.gasLimit;
           default: return undefined;
         }
       },

@@ -5,7 +5,7 @@
 import type {
   DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange, ValueFormat, Variable,
 } from '../../core/execution.ts';
-import type { AbiItem, CompiledProject } from '../../../language/solidity/compile.ts';
+import type { AbiItem, CompiledContract, CompiledProject } from '../../../language/solidity/compile.ts';
 import { CodeUnits, SourceTable } from '../build/units.ts';
 import { parseMemoryReference, TypeRegistry } from '../decode/index.ts';
 import type { CallContext, Recording } from '../record/recording.ts';
@@ -21,7 +21,8 @@ import { callExceptions, callOutcome, stepLimitText } from './outcome.ts';
 import { PreimageIndex } from './preimages.ts';
 import { ScopeBuilder } from './scopes.ts';
 import { Steps } from './steps.ts';
-import { StorageIndex } from './storage.ts';
+import { StorageIndex, type InitialStorage } from './storage.ts';
+import type { GlobalValues } from './evaluate.ts';
 import { VariablePlacer } from './variables.ts';
 
 export interface EvmCallInfo {
@@ -29,8 +30,10 @@ export interface EvmCallInfo {
   readonly recording: Recording;
   /** The function called, for decoding its return value. */
   readonly fn?: AbiItem;
-  /** Storage as it was before the call: a function reading it. */
-  readonly initialStorage: (address: string, slot: bigint) => bigint;
+  /** Storage as it was before the call: a function reading it (undefined: not known). */
+  readonly initialStorage: InitialStorage;
+  /** The block and transaction globals (`block.number`, `tx.gasprice`…); the embedded chain's by default. */
+  readonly globals?: GlobalValues;
   /** Names given to addresses (Foundry's vm.label): shown with their frames. Lowercase hex keys. */
   readonly labels?: ReadonlyMap<string, string>;
 }
@@ -67,7 +70,7 @@ export class EvmExecution implements Execution {
     // Indexed now rather than on the first variables request (100,000s of hashes take a moment).
     const recorded = { storage: this.storage, preimages: new PreimageIndex(rec).build(), labels: info.labels };
     this.scopeBuilder = new ScopeBuilder(this.steps, this.frameTable, variables, recorded, info.project.compilerVersion);
-    this.evaluator = new Evaluator(this.steps, this.frameTable, variables, recorded, registry);
+    this.evaluator = new Evaluator(this.steps, this.frameTable, variables, recorded, registry, info.globals);
   }
 
   // ---- per-step columns (O(1), allocation-free) ----
@@ -122,6 +125,10 @@ export class EvmExecution implements Execution {
 
   // ---- frames, state, scopes ----
 
+  /** The compiled contract whose code runs at `step` (undefined for code not in the build). */
+  contractAt(step: number): CompiledContract | undefined {
+    return this.steps.unitAt(step).contract;
+  }
   /** The ABI function a context's calldata selects, if its code is a compiled contract. */
   calledFunction(ctx: CallContext): AbiItem | undefined {
     return this.frameTable.calledFunction(ctx);

@@ -1,6 +1,12 @@
 // Storage and transient storage as they were before any step: recorded accesses indexed by
 // (kind, address, slot), writes of reverted calls undone, the pre-call value where nothing was stored yet.
+// The pre-call value of a slot the call never touched may be unknown (a transaction replayed from a node
+// reads only what it needs): it is then unreadable, shown as "unavailable", never as zero.
+import { Unreadable } from '../decode/layout.ts';
 import { StorageKind, type Recording } from '../record/recording.ts';
+
+/** A storage word before the call; undefined when it is not known (not read from the node). */
+export type InitialStorage = (address: string, slot: bigint) => bigint | undefined;
 
 export class StorageIndex {
   private readonly index = new Map<string, number[]>();
@@ -10,7 +16,7 @@ export class StorageIndex {
   constructor(
     private readonly rec: Recording,
     private readonly revertedAt: Float64Array,
-    private readonly initialStorage: (address: string, slot: bigint) => bigint,
+    private readonly initialStorage: InitialStorage,
   ) {
     const ctxOf = rec.context.data;
     for (let i = 0; i < rec.storageStep.length; i++) {
@@ -47,8 +53,12 @@ export class StorageIndex {
   storageAt(address: string, slot: bigint, step: number, transient = false): bigint {
     const rec = this.rec;
     const list = this.index.get(keyOf(transient, address, slot));
-    const initial = transient ? 0n : this.initialStorage(address, slot);
-    if (!list) return initial;
+    if (!list) {
+      if (transient) return 0n;
+      const initial = this.initialStorage(address, slot);
+      if (initial === undefined) throw new Unreadable(`slot 0x${slot.toString(16)} of ${address} was not read from the node`);
+      return initial;
+    }
     const steps = rec.storageStep.data, kinds = rec.storageKind.data, ctxOf = rec.context.data;
     // The last access before the step (binary search), then back to the latest store not undone by a revert.
     let lo = 0, hi = list.length - 1, last = -1;
