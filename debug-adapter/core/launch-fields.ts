@@ -1,6 +1,7 @@
 // Reading launch configuration fields, the same way for every backend: each backend parses its whole
 // configuration once at its door (before compiling or loading anything) into a typed object, with these
 // readers, so a wrong field is reported by name at once and every number field takes the same forms.
+import { resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import type { LaunchConfig } from './execution.ts';
 
@@ -62,4 +63,12 @@ export function maxSteps(config: LaunchConfig, fallback: number): number {
     throw new UserError(`${given}: expected a positive whole number of steps (a number or a decimal string), got ${JSON.stringify(v)}`);
   }
   return Number(n);
+}
+
+/** `recording`: a saved recording file to open instead of recording (relative to `cwd`); undefined when absent. */
+export function recordingFile(config: LaunchConfig): string | undefined {
+  const file = optionalString(config, 'recording');
+  if (file === undefined) return undefined;
+  if (file.trim() === '') throw new UserError('recording: expected the path of a recording file (.chainstep)');
+  return resolve(typeof config.cwd === 'string' ? config.cwd : process.cwd(), file);
 }

@@ -13,6 +13,7 @@ import { compileProject } from '../../language/solidity/compile-project.ts';
 import { loadFoundryProject } from '../../language/solidity/foundry.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
+import { openEvmRecording, storageFromWords, type InitialStorage } from './debug/saved.ts';
 import { Cancelled, record } from './record/recorder.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
@@ -58,19 +59,22 @@ export function chooseContract(project: CompiledProject, wanted: unknown, fn: st
   return candidates[candidates.length - 1]!;
 }
 
-export function storageSnapshot(chain: { readonly evm: { readonly stateManager: unknown } }): (address: string, slot: bigint) => bigint {
+/**
+ * Storage as it was before the call, for slots the call never touched; it lists its words, so a recording
+ * file carries them (debug/saved.ts).
+ */
+export function storageSnapshot(chain: { readonly evm: { readonly stateManager: unknown } }): InitialStorage {
   const sm = chain.evm.stateManager;
-  if (!(sm instanceof SimpleStateManager)) return () => 0n;
-  // SimpleStateManager keeps storage in one flat map ("<address>_<slot word>" -> value bytes); a copy of it
-  // before the call answers "what was this slot before" for slots the call never touched.
-  const copy = new Map((sm as unknown as { topStorageStack(): Map<string, Uint8Array> }).topStorageStack());
-  return (address, slot) => {
-    const v = copy.get(`${address}_0x${slot.toString(16).padStart(64, '0')}`);
-    if (!v) return 0n;
+  if (!(sm instanceof SimpleStateManager)) return storageFromWords([]);
+  // SimpleStateManager keeps storage in one flat map ("<address>_<slot word>" -> value bytes).
+  const words: [string, bigint, bigint][] = [];
+  for (const [key, v] of (sm as unknown as { topStorageStack(): Map<string, Uint8Array> }).topStorageStack()) {
+    const at = key.indexOf('_');
     let n = 0n;
     for (const b of v) n = (n << 8n) | BigInt(b);
-    return n;
-  };
+    if (n !== 0n) words.push([key.slice(0, at).toLowerCase(), BigInt(key.slice(at + 1)), n]);
+  }
+  return storageFromWords(words);
 }
 
 /** Everything before the debugged call: compiled, deployed, set up. */
@@ -188,7 +192,7 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
   }
   progress('Indexing the recording', 0.95);
   for (const [hash, p] of preimages) recorded.recording.earlierPreimages.set(hash, p);
-  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage });
+  return new EvmExecution({ project, recording: recorded.recording, fn, initialStorage, title: `${contract.name}.${signatureOf(fn)}` });
 }
 
 function looksSolidity(program: string, cwd: string | undefined): boolean {
@@ -225,4 +229,13 @@ export const evmBackend: Backend = {
   launch: (config, progress, cancel, report): Promise<Execution> =>
     (config.test !== undefined ? launchFoundryTest(config, progress, cancel) : launchEvm(config, progress, cancel, report)),
   commands: [foundryTestCommand],
+  vm: 'evm',
+  openRecording: async (saved, progress) => {
+    progress('Indexing the recording', 0.5);
+    const { info, output } = openEvmRecording(saved);
+    const execution = new EvmExecution(info);
+    // The Debug Console lines as they were (a Foundry test adds console.log lines and forge's verdict).
+    execution.output.splice(0, execution.output.length, ...output);
+    return execution;
+  },
 };
