@@ -4,44 +4,27 @@
 // same variable values, and the same failure. Damaged files are refused with a message saying what is wrong.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { launch } from '../session/dap-helpers.ts';
-import { AdapterClient, lineOf, nextStop, sample, samples, scopeTree } from '../session/dap-issue3-helpers.ts';
+import { AdapterClient, lineOf, nextStop, sample, samples } from '../session/dap-issue3-helpers.ts';
+import { adapterWithTmp, snapshot, tempDir, type StopView } from '../session/recording-helpers.ts';
 
 const vaultFile = path.join(samples, 'vault/Vault.sol');
-
-/** What a user sees at a stop: the line, each frame (name, file name, line), and every scope's values. */
-async function snapshot(dc: AdapterClient): Promise<{ frames: { name: string; file: string | undefined; line: number }[]; scopes: Record<string, unknown> }> {
-  const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
-  const scopes: Record<string, unknown> = {};
-  for (const s of (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes) {
-    if (s.name === 'Memory') continue; // a byte view, compared through its variables elsewhere
-    scopes[s.name] = await scopeTree(dc, frames[0]!.id, s.name, 3);
-  }
-  return { frames: frames.map((f) => ({ name: f.name, file: f.source?.name, line: f.line })), scopes };
-}
-
-function tempDir(t: { after(fn: () => void): void }, prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('a saved Solidity recording reopens alone, offline: same breakpoint line, frames, values and failure', async (t) => {
   const work = tempDir(t, 'chainstep-rec-');
   const breakLine = lineOf(vaultFile, 'if (amount > available)');
-  const config = { type: 'chainstep', request: 'launch', ...sample('vault', 'Vault: withdraw more than deposited (reverts)'), cwd: path.join(samples, 'vault') };
+  const config: Record<string, unknown> = { type: 'chainstep', request: 'launch', ...sample('vault', 'Vault: withdraw more than deposited (reverts)'), cwd: path.join(samples, 'vault') };
   config['program'] = vaultFile;
   const saved = path.join(work, 'saved', 'vault.chainstep');
 
   // The original session: a breakpoint, then the revert.
   const original = new AdapterClient();
-  let before: Awaited<ReturnType<typeof snapshot>>, failure: string | undefined, atFailure: Awaited<ReturnType<typeof snapshot>>;
+  let before: StopView, failure: string | undefined, atFailure: StopView;
   try {
     let stop = nextStop(original);
     await launch(original, config, async () => {
@@ -71,11 +54,7 @@ test('a saved Solidity recording reopens alone, offline: same breakpoint line, f
   for (const d of [alone, tmp]) rmSync(d, { recursive: true, force: true });
   for (const d of [alone, tmp]) mkdirSync(d, { recursive: true });
   copyFileSync(saved, path.join(alone, 'bug.chainstep'));
-  const previousTmp = process.env['TMPDIR'];
-  process.env['TMPDIR'] = tmp;
-  const reopened = new AdapterClient();
-  process.env['TMPDIR'] = previousTmp;
-  if (previousTmp === undefined) delete process.env['TMPDIR'];
+  const reopened = adapterWithTmp(tmp);
   const output: string[] = [];
   reopened.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
   try {
