@@ -33,8 +33,9 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
       return configForDocument(editor.document);
     }
     const launch = config as ChainstepLaunch;
-    if (typeof launch.program !== 'string' || launch.program === '') {
-      void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package).`);
+    const recording = typeof launch['recording'] === 'string' && launch['recording'] !== '';
+    if ((typeof launch.program !== 'string' || launch.program === '') && !recording) {
+      void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package) or a "recording" (a .chainstep file).`);
       return undefined;
     }
     return launch;

@@ -11,6 +11,7 @@ import { DEBUG_TYPE } from './launch-config.ts';
 import { ensureTrusted } from './trust.ts';
 import { startLanguageClient, stopLanguageClient } from './language-client.ts';
 import { registerGasView } from './gas-view.ts';
+import { registerRecordings } from './recordings.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
@@ -40,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.window.showWarningMessage(`Chainstep: the language server did not start: ${(e as Error).message}`);
   });
   registerFoundryTests(context);
+  // Save a session's recording to a file; open such a file as a session.
+  registerRecordings(context);
 }
 
 export function deactivate(): Promise<void> {
