@@ -239,8 +239,11 @@ export interface Execution {
 export interface SavedRecording {
   /** One line naming what was recorded: "Vault.withdraw(uint256): reverted: ...". */
   readonly title: string;
-  /** Every source the recording maps to, by its absolute path on the recording machine. */
-  readonly sources: readonly { readonly path: string; readonly content: string }[];
+  /**
+   * Every source the recording maps to, by its absolute path on the recording machine; also other files
+   * the backend needs placed beside them (a Move build), `base64` for bytes that are not text.
+   */
+  readonly sources: readonly { readonly path: string; readonly content: string; readonly base64?: boolean }[];
   /** The backend's own data (JSON: no bigints, no typed arrays). */
   readonly data: unknown;
 }

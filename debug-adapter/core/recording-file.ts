@@ -88,11 +88,12 @@ export function openRecordingFile(file: string, sourcesBase = path.join(tmpdir()
   const placed = placeSources(sources.map((s) => s.path), sourceRoot);
   for (const [i, s] of sources.entries()) {
     const target = placed.get(s.path)!;
+    const content = s.base64 === true ? Buffer.from(s.content, 'base64') : Buffer.from(s.content, 'utf8');
     try {
       // Rewritten only when different: an editor that has it open keeps it unchanged.
-      if (readFileSafe(target) !== s.content) {
+      if (!readFileSafe(target)?.equals(content)) {
         mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, s.content);
+        writeFileSync(target, content);
       }
     } catch (e) {
       throw new UserError(`recording: cannot write its source ${i + 1} to ${target}: ${(e as Error).message}`);
@@ -106,16 +107,18 @@ export function openRecordingFile(file: string, sourcesBase = path.join(tmpdir()
   };
 }
 
-function readFileSafe(file: string): string | undefined {
+function readFileSafe(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch {
     return undefined;
   }
 }
 
 /** The checked header and payload of a recording file's bytes (exported for the fuzz tests). */
-export function parseRecording(bytes: Uint8Array, file: string): { header: RecordingHeader; payload: { sources: { path: string; content: string }[]; data: unknown } } {
+type SourceEntry = { path: string; content: string; base64?: boolean };
+
+export function parseRecording(bytes: Uint8Array, file: string): { header: RecordingHeader; payload: { sources: SourceEntry[]; data: unknown } } {
   const notOurs = `recording: ${file} is not a Chainstep recording`;
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new UserError(`${notOurs} (a recording is gzip data; this file is not)`);
   let text: Buffer;
@@ -155,7 +158,7 @@ export function parseRecording(bytes: Uint8Array, file: string): { header: Recor
   const sourcesOk = p && typeof p === 'object' && Array.isArray(p.sources) &&
     p.sources.every((s: unknown) => !!s && typeof (s as { path?: unknown }).path === 'string' && typeof (s as { content?: unknown }).content === 'string');
   if (!sourcesOk || p.data === undefined) throw new UserError(`recording: ${file} is damaged (its sources or data are missing)`);
-  return { header: h as RecordingHeader, payload: p as { sources: { path: string; content: string }[]; data: unknown } };
+  return { header: h as RecordingHeader, payload: p as { sources: SourceEntry[]; data: unknown } };
 }
 
 /**
