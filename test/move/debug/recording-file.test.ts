@@ -1,0 +1,77 @@
+// A Move session saved to a recording file (samples/move/generics, built on launch) and opened alone, with
+// the package deleted: a breakpoint in the opened sources stops on the same line with the same frames and
+// locals, and the failing assert! stops with the same abort, as in the session that saved it.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../../session/dap-helpers.ts';
+import { AdapterClient, lineOf, nextStop } from '../../session/dap-issue3-helpers.ts';
+import { adapterWithTmp, snapshot, tempDir, type StopView } from '../../session/recording-helpers.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const sample = path.join(root, 'samples/move/generics');
+
+/** Breakpoint stop, then the abort: what is shown at each. */
+async function session(dc: AdapterClient, config: Record<string, unknown>, file: (dc: AdapterClient) => Promise<string>, line: number, save?: string): Promise<{ atBreakpoint: StopView; atAbort: StopView; reason: string | undefined }> {
+  let stop = nextStop(dc);
+  await launch(dc, { type: 'chainstep', request: 'launch', stopOnEntry: true, ...config });
+  await stop;
+  const bp = await dc.setBreakpointsRequest({ source: { path: await file(dc) }, breakpoints: [{ line }] });
+  assert.equal(bp.body.breakpoints[0]!.verified, true);
+  await dc.setExceptionBreakpointsRequest({ filters: ['abort'] });
+  if (save) await dc.customRequest('chainstep/saveRecording', { path: save });
+  stop = nextStop(dc);
+  await dc.continueRequest({ threadId: 1 });
+  assert.equal((await stop).body.reason, 'breakpoint');
+  const atBreakpoint = await snapshot(dc);
+  stop = nextStop(dc);
+  await dc.continueRequest({ threadId: 1 });
+  assert.equal((await stop).body.reason, 'exception');
+  const reason = (await dc.exceptionInfoRequest({ threadId: 1 })).body.description;
+  return { atBreakpoint, atAbort: await snapshot(dc), reason };
+}
+
+/** The path of the frame's source showing generics.move (the innermost one at entry). */
+async function genericsSource(dc: AdapterClient): Promise<string> {
+  const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+  return frames.find((f) => f.source?.name === 'generics.move')!.source!.path!;
+}
+
+test('a saved Move recording reopens without its package: same breakpoint stop, frames, locals and abort', async (t) => {
+  const work = tempDir(t, 'chainstep-move-rec-');
+  const pkg = path.join(work, 'generics');
+  cpSync(sample, pkg, { recursive: true, filter: (src) => path.basename(src) !== 'build' });
+  const line = lineOf(path.join(pkg, 'sources/generics.move'), 'let total = pair.first + pair.second;');
+  const saved = path.join(work, 'over_limit.chainstep');
+
+  const live = new AdapterClient();
+  let original: Awaited<ReturnType<typeof session>>;
+  try {
+    original = await session(live, { program: pkg, function: '0x0::generics::over_limit' }, async () => path.join(pkg, 'sources/generics.move'), line, saved);
+  } finally {
+    await live.close();
+  }
+  assert.equal(original.atBreakpoint.frames[0]!.line, line);
+  assert.match(original.reason ?? '', /The total is larger than the limit/);
+
+  rmSync(pkg, { recursive: true, force: true });
+  const elsewhere = path.join(work, 'elsewhere');
+  const tmp = path.join(work, 'tmp');
+  for (const d of [elsewhere, tmp]) mkdirSync(d, { recursive: true });
+  copyFileSync(saved, path.join(elsewhere, 'bug.chainstep'));
+  const reopened = adapterWithTmp(tmp);
+  try {
+    const opened = await session(reopened, { recording: path.join(elsewhere, 'bug.chainstep') }, async (dc) => {
+      const source = await genericsSource(dc);
+      assert.ok(source.startsWith(tmp), source);
+      return source;
+    }, line);
+    assert.deepEqual(opened.atBreakpoint, original.atBreakpoint);
+    assert.deepEqual(opened.atAbort, original.atAbort);
+    assert.equal(opened.reason, original.reason);
+  } finally {
+    await reopened.close();
+  }
+});
