@@ -4,14 +4,14 @@
 // same variable values, and the same failure. Damaged files are refused with a message saying what is wrong.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { launch } from '../session/dap-helpers.ts';
 import { AdapterClient, lineOf, nextStop, sample, samples } from '../session/dap-issue3-helpers.ts';
-import { adapterWithTmp, snapshot, tempDir, type StopView } from '../session/recording-helpers.ts';
+import { elsewhere, snapshot, tempDir, type StopView } from '../session/recording-helpers.ts';
 
 const vaultFile = path.join(samples, 'vault/Vault.sol');
 
@@ -49,12 +49,7 @@ test('a saved Solidity recording reopens alone, offline: same breakpoint line, f
   }
 
   // The file alone in an empty folder, opened by a fresh adapter whose temporary folder is empty too.
-  const alone = path.join(work, 'elsewhere');
-  const tmp = path.join(work, 'tmp');
-  for (const d of [alone, tmp]) rmSync(d, { recursive: true, force: true });
-  for (const d of [alone, tmp]) mkdirSync(d, { recursive: true });
-  copyFileSync(saved, path.join(alone, 'bug.chainstep'));
-  const reopened = adapterWithTmp(tmp);
+  const { adapter: reopened, folder: alone, tmp } = elsewhere(work, saved, 'bug.chainstep');
   const output: string[] = [];
   reopened.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
   try {

@@ -5,11 +5,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { collectOutput, launch } from '../session/dap-helpers.ts';
 import { AdapterClient, lineOf, nextStop, root } from '../session/dap-issue3-helpers.ts';
-import { adapterWithTmp, snapshot, tempDir, type StopView } from '../session/recording-helpers.ts';
+import { elsewhere, snapshot, tempDir, type StopView } from '../session/recording-helpers.ts';
 import { forgeStdPresent, SKIP_FORGE_STD } from '../support/foundry-tools.ts';
 import { vaultCopy } from './vault-copy.ts';
 
@@ -52,13 +52,9 @@ test('a failing Foundry test saved by chainstep test --save-recording reopens wi
 
   // The project is gone; the artifact alone, in another folder.
   rmSync(dir, { recursive: true, force: true });
-  const elsewhere = path.join(work, 'elsewhere');
-  const tmp = path.join(work, 'tmp');
-  for (const d of [elsewhere, tmp]) mkdirSync(d, { recursive: true });
-  copyFileSync(file, path.join(elsewhere, 'failure.chainstep'));
-  const reopened = adapterWithTmp(tmp);
+  const { adapter: reopened, file: copy, tmp } = elsewhere(work, file, 'failure.chainstep');
   try {
-    const opened = await toFailure(reopened, { recording: path.join(elsewhere, 'failure.chainstep') });
+    const opened = await toFailure(reopened, { recording: copy });
     assert.deepEqual(opened.view, original.view);
     assert.equal(opened.reason, original.reason);
     assert.match(opened.reason ?? '', /Panic\(0x11\)/);

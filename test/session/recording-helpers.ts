@@ -1,6 +1,6 @@
 // Shared by the recording-file tests: what a user sees at a stop, to compare an opened recording with the
 // session that saved it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -28,8 +28,21 @@ export function tempDir(t: { after(fn: () => void): void }, prefix: string): str
   return dir;
 }
 
+/**
+ * "Another machine": the recording copied alone into an empty folder of `work` as `name`, and a fresh
+ * adapter whose temporary folder (where opened recordings put their sources) is empty too.
+ */
+export function elsewhere(work: string, recording: string, name: string): { adapter: AdapterClient; file: string; folder: string; tmp: string } {
+  const folder = path.join(work, 'elsewhere');
+  const tmp = path.join(work, 'tmp');
+  for (const d of [folder, tmp]) mkdirSync(d, { recursive: true });
+  const file = path.join(folder, name);
+  copyFileSync(recording, file);
+  return { adapter: adapterWithTmp(tmp), file, folder, tmp };
+}
+
 /** An adapter process whose temporary folder (where opened recordings put their sources) is `tmp`. */
-export function adapterWithTmp(tmp: string): AdapterClient {
+function adapterWithTmp(tmp: string): AdapterClient {
   const previous = process.env['TMPDIR'];
   process.env['TMPDIR'] = tmp;
   try {

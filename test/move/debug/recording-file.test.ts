@@ -3,12 +3,12 @@
 // locals, and the failing assert! stops with the same abort, as in the session that saved it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../../session/dap-helpers.ts';
 import { AdapterClient, lineOf, nextStop } from '../../session/dap-issue3-helpers.ts';
-import { adapterWithTmp, snapshot, tempDir, type StopView } from '../../session/recording-helpers.ts';
+import { elsewhere, snapshot, tempDir, type StopView } from '../../session/recording-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const sample = path.join(root, 'samples/move/generics');
@@ -57,13 +57,9 @@ test('a saved Move recording reopens without its package: same breakpoint stop, 
   assert.match(original.reason ?? '', /The total is larger than the limit/);
 
   rmSync(pkg, { recursive: true, force: true });
-  const elsewhere = path.join(work, 'elsewhere');
-  const tmp = path.join(work, 'tmp');
-  for (const d of [elsewhere, tmp]) mkdirSync(d, { recursive: true });
-  copyFileSync(saved, path.join(elsewhere, 'bug.chainstep'));
-  const reopened = adapterWithTmp(tmp);
+  const { adapter: reopened, file, tmp } = elsewhere(work, saved, 'bug.chainstep');
   try {
-    const opened = await session(reopened, { recording: path.join(elsewhere, 'bug.chainstep') }, async (dc) => {
+    const opened = await session(reopened, { recording: file }, async (dc) => {
       const source = await genericsSource(dc);
       assert.ok(source.startsWith(tmp), source);
       return source;
