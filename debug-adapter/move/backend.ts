@@ -3,7 +3,7 @@
 // `function` with `args` / `typeArgs` in our interpreter with a recording tracer. Both feed one
 // recording format (debug/recording.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
 import { moveCommand } from './build/command.ts';
@@ -23,7 +23,7 @@ import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
 import { RecordingTracer } from './debug/recording-tracer.ts';
-import { openMoveRecording, saveMoveRecording, type MoveRun } from './debug/saved.ts';
+import { openMoveRecording, saverOf, type MoveRun } from './debug/saved.ts';
 import { TraceWriter } from './trace/writer.ts';
 import type { Tracer } from './vm/tracer.ts';
 import { createAptosAccounts, runSetup, signerAddresses } from './launch-state.ts';
@@ -103,7 +103,12 @@ function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
   if (pkg) report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
   report(`Read the trace ${path}: ${recording.stepCount} instructions`);
-  return new MoveExecution(recording, new CodeTable(pkg, shipped), { output });
+  // With its build, the trace saves to a recording file as it is (a trace without one is not saved yet).
+  const run: MoveRun | undefined = pkg && { title: `trace ${basename(path)}`, program, pkg, frameworks: frameworkSnapshots(frameworkFiles(config)), options: { output }, trace: { file: path } };
+  return new MoveExecution(recording, new CodeTable(pkg, shipped), {
+    output,
+    ...(run ? { save: saverOf(run) } : {}),
+  });
 }
 
 /** `<address>::<module>::<function>` or `<module>::<function>` (a module of the package itself). */
@@ -191,7 +196,7 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
       return { text: writer.text(), steps: writer.lines.filter((l) => l.startsWith('{"Instruction"')).length };
     },
   };
-  return new MoveExecution(recording, new CodeTable(pkg), { ...options, save: (execution) => saveMoveRecording(run, execution.stepCount, execution.output, execution.outcome.summary) });
+  return new MoveExecution(recording, new CodeTable(pkg), { ...options, save: saverOf(run) });
 }
 
 /**

@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { OutputLine, RecordingToOpen, SavedRecording } from '../../core/execution.ts';
 import { loadPackage, type LoadedPackage } from '../package/index.ts';
-import { parseTrace } from '../trace/reader.ts';
+import { parseTrace, readTraceFile } from '../trace/reader.ts';
 import { CodeTable } from './code.ts';
 import { MoveExecution, type MoveExecutionOptions } from './execution.ts';
 import { recordTrace } from './from-trace.ts';
@@ -26,8 +26,11 @@ export interface MoveRun {
   /** Framework snapshot files the run loaded (`.bcs`). */
   readonly frameworks: readonly string[];
   readonly options: MoveExecutionOptions;
-  /** Runs the call again in the interpreter with a trace writer: the Sui trace text. */
-  trace(): { readonly text: string; readonly steps: number };
+  /**
+   * The run as a Sui trace: the trace file it was launched with (saved as it is), or the call run again
+   * in the interpreter with a trace writer.
+   */
+  readonly trace: { readonly file: string } | (() => { readonly text: string; readonly steps: number });
 }
 
 interface MoveRecordingData {
@@ -37,23 +40,31 @@ interface MoveRecordingData {
   readonly anchor: string;
   readonly program: string;
   readonly frameworks: readonly string[];
-  readonly trace: string;
+  /** The trace's text, or null when the trace file is among the saved files (`traceFile`). */
+  readonly trace: string | null;
+  readonly traceFile: string | null;
   readonly output: readonly OutputLine[];
   readonly failure: { readonly status: string; readonly message: string } | null;
   readonly abortCode: string | null;
 }
 
-export function saveMoveRecording(run: MoveRun, steps: number, output: readonly OutputLine[], summary: string): SavedRecording {
-  const trace = run.trace();
+/** The `save` option of a MoveExecution of `run`. */
+export function saverOf(run: MoveRun): (execution: MoveExecution) => SavedRecording {
+  return (execution) => saveMoveRecording(run, execution.stepCount, execution.output, execution.outcome.summary);
+}
+
+function saveMoveRecording(run: MoveRun, steps: number, output: readonly OutputLine[], summary: string): SavedRecording {
+  const trace = typeof run.trace === 'function' ? run.trace() : undefined;
   // The interpreter is deterministic: a second run that differs means state the first run did not have.
-  if (trace.steps !== steps) throw new UserError(`This Move run could not be saved: running it again gave ${trace.steps} instructions instead of ${steps}.`);
+  if (trace && trace.steps !== steps) throw new UserError(`This Move run could not be saved: running it again gave ${trace.steps} instructions instead of ${steps}.`);
+  const traceFile = typeof run.trace === 'function' ? null : run.trace.file;
   const files = packageFiles(run.pkg.packageDir);
-  const sources = [...files, ...run.frameworks].map((path) => {
+  const sources = [...files, ...run.frameworks, ...(traceFile !== null ? [traceFile] : [])].map((path) => {
     const bytes = readFileSync(path);
     return TEXT_FILE.test(path) ? { path, content: bytes.toString('utf8') } : { path, content: bytes.toString('base64'), base64: true };
   });
   const data: MoveRecordingData = {
-    kind: 'move-trace', packageDir: run.pkg.packageDir, anchor: relative(run.pkg.packageDir, files[0]!), program: run.program, frameworks: run.frameworks, trace: trace.text, output,
+    kind: 'move-trace', packageDir: run.pkg.packageDir, anchor: relative(run.pkg.packageDir, files[0]!), program: run.program, frameworks: run.frameworks, trace: trace?.text ?? null, traceFile, output,
     failure: run.options.failure ?? null, abortCode: run.options.abortCode === undefined ? null : run.options.abortCode.toString(),
   };
   return { title: `${run.title}: ${summary}`, sources, data };
@@ -86,7 +97,8 @@ export function openMoveRecording(saved: RecordingToOpen): MoveExecution {
     throw new UserError(`recording: the file is damaged (${what})`);
   };
   if (!d || typeof d !== 'object' || d.kind !== 'move-trace') damaged('data.kind');
-  if (typeof d!.packageDir !== 'string' || typeof d!.program !== 'string' || typeof d!.trace !== 'string') damaged('data');
+  if (typeof d!.packageDir !== 'string' || typeof d!.program !== 'string') damaged('data');
+  if (typeof d!.trace !== 'string' && typeof d!.traceFile !== 'string') damaged('data.trace');
   if (!Array.isArray(d!.frameworks) || !d!.frameworks.every((f) => typeof f === 'string')) damaged('data.frameworks');
   const output = Array.isArray(d!.output) && d!.output.every((o) => o && typeof o.text === 'string' && Number.isSafeInteger(o.step) && o.step >= 0)
     ? (d!.output as OutputLine[]) : damaged('data.output');
@@ -101,7 +113,8 @@ export function openMoveRecording(saved: RecordingToOpen): MoveExecution {
   const here = placedAnchor === anchor ? damaged('data.anchor') : placedAnchor.slice(0, placedAnchor.length - (d!.anchor as string).length - 1);
   const program = join(here, relative(packageDir, d!.program as string).split(/[\\/]/).filter((p) => p !== '..').join(sep));
   const pkg = loadPackage(program, { frameworks: (d!.frameworks as string[]).map((f) => saved.sourcePath(f)) });
-  const recording = recordTrace(parseTrace(d!.trace as string, 'the recording\'s trace'));
+  const trace = typeof d!.trace === 'string' ? parseTrace(d!.trace, 'the recording\'s trace') : readTraceFile(saved.sourcePath(d!.traceFile as string));
+  const recording = recordTrace(trace);
   const execution = new MoveExecution(recording, new CodeTable(pkg), {
     ...(failure ? { failure } : {}),
     ...(d!.abortCode !== null ? { abortCode: BigInt(d!.abortCode as string) } : {}),

@@ -3,7 +3,7 @@
 // locals, and the failing assert! stops with the same abort, as in the session that saved it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../../session/dap-helpers.ts';
@@ -67,6 +67,44 @@ test('a saved Move recording reopens without its package: same breakpoint stop, 
     assert.deepEqual(opened.atBreakpoint, original.atBreakpoint);
     assert.deepEqual(opened.atAbort, original.atAbort);
     assert.equal(opened.reason, original.reason);
+  } finally {
+    await reopened.close();
+  }
+});
+
+const fixtures = path.resolve(root, '../shared/fixtures/move/sui-trace-tests');
+const skipFixtures = !existsSync(fixtures) && '../shared/fixtures/move not found';
+
+test('a real Sui trace launched with its build saves with both and reopens alone with the same abort stop', { skip: skipFixtures }, async (t) => {
+  const work = tempDir(t, 'chainstep-move-trace-rec-');
+  const saved = path.join(work, 'abort_assert.chainstep');
+  const config = {
+    program: path.join(fixtures, 'abort_assert/build/abort_assert'),
+    trace: path.join(fixtures, 'abort_assert/traces/abort_assert__m__test.jsonl'),
+  };
+  const toAbort = async (dc: AdapterClient, launchConfig: Record<string, unknown>, save?: string) => {
+    let stop = nextStop(dc);
+    await launch(dc, { type: 'chainstep', request: 'launch', stopOnEntry: true, ...launchConfig });
+    await stop;
+    if (save) await dc.customRequest('chainstep/saveRecording', { path: save });
+    await dc.setExceptionBreakpointsRequest({ filters: ['abort'] });
+    stop = nextStop(dc);
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal((await stop).body.reason, 'exception');
+    return { view: await snapshot(dc), reason: (await dc.exceptionInfoRequest({ threadId: 1 })).body.description };
+  };
+  const live = new AdapterClient();
+  let original: Awaited<ReturnType<typeof toAbort>>;
+  try {
+    original = await toAbort(live, config, saved);
+  } finally {
+    await live.close();
+  }
+  const { adapter: reopened, file } = elsewhere(work, saved, 'trace.chainstep');
+  try {
+    const opened = await toAbort(reopened, { recording: file });
+    assert.deepEqual(opened, original);
+    assert.match(opened.reason ?? '', /assertion failed at line 6 \(code 0x80000006ffffffff\) in 0x0::m::foo/);
   } finally {
     await reopened.close();
   }
