@@ -35,8 +35,9 @@ export class ChainstepConfigurationProvider implements vscode.DebugConfiguration
     const launch = config as ChainstepLaunch;
     // A replayed transaction (rpcUrl + txHash) may have no sources: its code is then shown as opcodes.
     const replay = typeof config['rpcUrl'] === 'string' && typeof config['txHash'] === 'string';
-    if ((typeof launch.program !== 'string' || launch.program === '') && !replay) {
-      void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package).`);
+    const recording = typeof launch['recording'] === 'string' && launch['recording'] !== '';
+    if ((typeof launch.program !== 'string' || launch.program === '') && !replay && !recording) {
+      void vscode.window.showErrorMessage(`Chainstep: launch configuration "${launch.name}" needs a "program" (a .sol file, a folder or a Move package) or a "recording" (a .chainstep file).`);
       return undefined;
     }
     return launch;

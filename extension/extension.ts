@@ -13,6 +13,7 @@ import { ensureTrusted } from './trust.ts';
 import { startLanguageClient, stopLanguageClient } from './language-client.ts';
 import { registerGasView } from './gas-view.ts';
 import { DEBUG_TRANSACTION_COMMAND, debugTransaction } from './debug-transaction.ts';
+import { registerRecordings } from './recordings.ts';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new ChainstepConfigurationProvider(context.globalStorageUri.fsPath);
@@ -44,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   registerFoundryTests(context);
   registerMoveTests(context);
+  // Save a session's recording to a file; open such a file as a session.
+  registerRecordings(context);
 }
 
 export function deactivate(): Promise<void> {

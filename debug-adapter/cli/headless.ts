@@ -18,6 +18,8 @@ export interface Script {
   readonly stepBack: number;
   /** Print one JSON object per line (schema in README, "JSON output of chainstep debug") instead of text. */
   readonly json?: boolean;
+  /** Save the recording to this file (absolute) once launched. */
+  readonly saveRecording?: string;
 }
 
 /** What a script sees, in the order it happens; `--json` prints each as one line (a stable, documented schema). */
@@ -27,6 +29,7 @@ export type ScriptEvent =
   | { readonly type: 'breakpoint'; readonly file: string; readonly line: number; readonly verified: boolean; readonly actualLine: number | null; readonly message: string | null }
   | StopRecord
   | { readonly type: 'end'; readonly completed: boolean }
+  | { readonly type: 'recording'; readonly path: string; readonly bytes: number; readonly steps: number }
   | { readonly type: 'error'; readonly message: string };
 
 /** One stop: where, why, the call stack and the values of the focused frame. */
@@ -103,6 +106,11 @@ export async function runHeadless(
     let stop = waitStop(client);
     await client.request('configurationDone');
     await launched;
+    if (script.saveRecording !== undefined) {
+      const saved = await client.request<DebugProtocol.Response>('chainstep/saveRecording', { path: script.saveRecording });
+      const body = saved.body as { path: string; bytes: number; steps: number };
+      emit({ type: 'recording', path: body.path, bytes: body.bytes, steps: body.steps });
+    }
 
     const view = new StopPrinter(client, emit);
     let shown = 0;
@@ -229,6 +237,8 @@ function renderText(e: ScriptEvent, print: (line: string) => void): void {
       return;
     case 'error':
       return print(`error: ${e.message}`);
+    case 'recording':
+      return print(`Saved the recording to ${e.path} (${e.bytes} bytes, ${e.steps} steps); open it with chainstep debug --recording ${e.path}`);
   }
 }
 

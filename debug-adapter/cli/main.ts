@@ -55,6 +55,9 @@ Flags of chainstep debug (override the launch.json configuration's fields):
   --break <file:line>         breakpoint (repeatable); file relative to the current folder
   --steps <n>                 stops to show (default 30)
   --step-back <n>             step backs to show after them (default 3)
+  --recording <file>          open a saved recording (.chainstep) instead of recording: no compiler, no
+                              project needed; its sources are written to a temporary folder
+  --save-recording <file>     save the session's recording to a file (to share, or keep as a CI artifact)
   --json                      one JSON object per line (progress, output, breakpoint, stop, end, error);
                               the schema is in the README ("JSON output of chainstep debug")
   -h, --help                  this text
@@ -98,6 +101,8 @@ async function debug(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       'step-back': { type: 'string' },
       json: { type: 'boolean' },
+      recording: { type: 'string' },
+      'save-recording': { type: 'string' },
     },
     HELP,
     true,
@@ -114,11 +119,13 @@ async function debug(argv: string[]): Promise<number> {
       );
     }
     config = { ...chosen.config };
+  } else if (values.recording) {
+    config = { recording: path.resolve(values.recording), cwd: process.cwd() };
   } else if (values.program || values.tx !== undefined || values.rpc !== undefined) {
     // A replayed transaction is debugged with the sources of the current folder by default.
     config = { program: path.resolve(values.program ?? '.'), cwd: process.cwd() };
   } else {
-    throw new UserError('chainstep debug: give a launch.json path or --program (see chainstep --help).');
+    throw new UserError('chainstep debug: give a launch.json path, --program or --recording (see chainstep --help).');
   }
   if (values.program && positionals[0]) config['program'] = path.resolve(values.program);
   const overrides: Record<string, unknown> = {
@@ -145,7 +152,10 @@ async function debug(argv: string[]): Promise<number> {
   return runHeadless(
     backends,
     config as unknown as LaunchConfig,
-    { breakpoints, steps: count('steps', values.steps, 30), stepBack: count('step-back', values['step-back'], 3), json: values.json === true },
+    {
+      breakpoints, steps: count('steps', values.steps, 30), stepBack: count('step-back', values['step-back'], 3), json: values.json === true,
+      ...(values['save-recording'] !== undefined ? { saveRecording: path.resolve(values['save-recording']) } : {}),
+    },
     (line) => process.stdout.write(`${line}\n`),
   );
 }

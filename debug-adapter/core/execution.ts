@@ -228,6 +228,32 @@ export interface Execution {
 
   /** Bytes of a memory reference as they were at a step; fewer bytes (or none) past the end. */
   readMemory(step: number, memoryReference: string, offset: number, count: number): Uint8Array;
+
+  /**
+   * This recording as plain data, for a recording file (core/recording-file.ts) that the same backend's
+   * `openRecording` turns back into an identical Execution on another machine. Absent: cannot be saved.
+   */
+  saveRecording?(): SavedRecording;
+}
+
+/** A recording as a file holds it: its source texts and whatever its backend needs, as JSON data. */
+export interface SavedRecording {
+  /** One line naming what was recorded: "Vault.withdraw(uint256): reverted: ...". */
+  readonly title: string;
+  /**
+   * Every source the recording maps to, by its absolute path on the recording machine; also other files
+   * the backend needs placed beside them (a Move build), `base64` for bytes that are not text.
+   */
+  readonly sources: readonly { readonly path: string; readonly content: string; readonly base64?: boolean }[];
+  /** The backend's own data (JSON: no bigints, no typed arrays). */
+  readonly data: unknown;
+}
+
+/** A recording file's data handed back to its backend, with where its sources are on this machine. */
+export interface RecordingToOpen {
+  readonly data: unknown;
+  /** The path on this machine of a source recorded at `original`. */
+  sourcePath(original: string): string;
 }
 
 /** Reports progress while compiling and recording; `fraction` is 0..1 when known. */
@@ -251,6 +277,10 @@ export interface Backend {
   accepts(config: LaunchConfig): boolean;
   /** Compile/load, run and record. Throws UserError with a clear message for anything the user can fix. */
   launch(config: LaunchConfig, progress: Progress, cancel: AbortSignal, report?: Report): Promise<Execution>;
+  /** The `vm` of the Executions it records: recording files saved from them name it. */
+  readonly vm?: string;
+  /** Rebuilds an Execution from a recording file this backend's `saveRecording` wrote. UserError on bad data. */
+  openRecording?(saved: RecordingToOpen, progress: Progress, report: Report): Promise<Execution>;
 }
 
 /** Launch configuration fields shared by both VMs (see package.json for their documentation). */

@@ -1,6 +1,7 @@
 // Reading launch configuration fields, the same way for every backend: each backend parses its whole
 // configuration once at its door (before compiling or loading anything) into a typed object, with these
 // readers, so a wrong field is reported by name at once and every number field takes the same forms.
+import { resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import type { LaunchConfig } from './execution.ts';
 
@@ -84,4 +85,12 @@ export function optionalHash(config: LaunchConfig, field: string): string | unde
   if (v === undefined) return undefined;
   if (!/^0x[0-9a-fA-F]{64}$/.test(v.trim())) throw new UserError(`${field}: expected a 0x-prefixed 32-byte hash (66 characters), got ${JSON.stringify(v)}`);
   return v.trim().toLowerCase();
+}
+
+/** `recording`: a saved recording file to open instead of recording (relative to `cwd`); undefined when absent. */
+export function recordingFile(config: LaunchConfig): string | undefined {
+  const file = optionalString(config, 'recording');
+  if (file === undefined) return undefined;
+  if (file.trim() === '') throw new UserError('recording: expected the path of a recording file (.chainstep)');
+  return resolve(typeof config.cwd === 'string' ? config.cwd : process.cwd(), file);
 }

@@ -14,6 +14,7 @@ import { storageSnapshot } from './record/storage-snapshot.ts';
 import { SolidityProjectError } from '../../language/solidity/errors.ts';
 import { EvmExecution } from './debug/execution.ts';
 import { recordLaunchCall } from './record/record-launch.ts';
+import { openEvmRecording } from './debug/saved.ts';
 import { collectPreimages, type EarlierPreimage } from './record/preimages.ts';
 import { DEFAULT_GAS_LIMIT, parseEvmLaunch, type EvmLaunchOptions } from './launch-options.ts';
 import { launchReplay } from './replay/launch.ts';
@@ -172,7 +173,7 @@ export async function launchEvm(config: LaunchConfig, progress: Progress, cancel
   const recording = await recordLaunchCall(chain.evm, () => chain.call({ from, to: address, data: calldata, value, gasLimit }), { cancel, maxSteps: options.maxSteps, gasLimit, progress });
   progress('Indexing the recording', 0.95);
   for (const [hash, p] of preimages) recording.earlierPreimages.set(hash, p);
-  return new EvmExecution({ project, recording, fn, initialStorage });
+  return new EvmExecution({ project, recording, fn, initialStorage, title: `${contract.name}.${signatureOf(fn)}` });
 }
 
 function looksSolidity(program: string, cwd: string | undefined): boolean {
@@ -209,4 +210,13 @@ export const evmBackend: Backend = {
   launch: (config, progress, cancel, report): Promise<Execution> =>
     (config.test !== undefined ? launchFoundryTest(config, progress, cancel) : launchEvm(config, progress, cancel, report)),
   commands: [foundryTestCommand],
+  vm: 'evm',
+  openRecording: async (saved, progress) => {
+    progress('Indexing the recording', 0.5);
+    const { info, output } = openEvmRecording(saved);
+    const execution = new EvmExecution(info);
+    // The Debug Console lines as they were (a Foundry test adds console.log lines and forge's verdict).
+    execution.output.splice(0, execution.output.length, ...output);
+    return execution;
+  },
 };

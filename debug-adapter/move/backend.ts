@@ -3,7 +3,7 @@
 // `function` with `args` / `typeArgs` in our interpreter with a recording tracer. Both feed one
 // recording format (debug/recording.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, OutputLine, Progress, Report } from '../core/execution.ts';
 import { traceCommand } from './trace/command.ts';
 import { moveCommand } from './build/command.ts';
@@ -23,6 +23,9 @@ import { MoveExecution } from './debug/execution.ts';
 import { recordTrace } from './debug/from-trace.ts';
 import { RecordingBuilder } from './debug/recording.ts';
 import { RecordingTracer } from './debug/recording-tracer.ts';
+import { openMoveRecording, saverOf, type MoveRun } from './debug/saved.ts';
+import { TraceWriter } from './trace/writer.ts';
+import type { Tracer } from './vm/tracer.ts';
 import { aptosGenesis, createAptosAccounts, runSetup, seedResources, signerAddresses } from './launch-state.ts';
 
 function isDirectory(path: string): boolean {
@@ -130,7 +133,12 @@ function launchTrace(config: LaunchConfig, traceFile: string, progress: Progress
   if (recording.stepCount === 0) throw new UserError(`trace: ${path} holds no instructions`);
   if (pkg) report(`Loaded ${pkg.name}: ${pkg.ownModules.length} modules, ${pkg.sources.size} source files`);
   report(`Read the trace ${path}: ${recording.stepCount} instructions`);
-  return new MoveExecution(recording, new CodeTable(pkg, shipped), { output });
+  // With its build, the trace saves to a recording file as it is (a trace without one is not saved yet).
+  const run: MoveRun | undefined = pkg && { title: `trace ${basename(path)}`, program, pkg, frameworks: frameworkSnapshots(frameworkFiles(config)), options: { output }, trace: { file: path } };
+  return new MoveExecution(recording, new CodeTable(pkg, shipped), {
+    output,
+    ...(run ? { save: saverOf(run) } : {}),
+  });
 }
 
 /** `<address>::<module>::<function>` or `<module>::<function>` (a module of the package itself). */
@@ -196,11 +204,42 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
     });
     throw new UserError(`function: name the Move function to run as "<address>::<module>::<function>" (or set "trace"); available: ${examples.slice(0, 20).join(', ')}${examples.length > 20 ? ', …' : ''}`);
   }
-  const output: OutputLine[] = [];
   const builder = new RecordingBuilder();
+  const { fn, result, output } = runCall(config, pkg, steps, new RecordingTracer(builder), () => builder.stepCount, (name) => {
+    if (cancel.aborted) throw new UserError('Launch cancelled.');
+    progress(`Running ${name}`, 0.3);
+    report(`Running ${name} in Chainstep's Move VM (at most ${steps} instructions)`);
+  });
+  progress('Recording', 0.8);
+  const recording = builder.finish();
+  if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
+  if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
+  const failure = result.kind === 'error' ? { status: result.status, message: withFrameworkHint(result.message) } : undefined;
+  const abortCode = result.kind === 'aborted' ? result.code : undefined;
+  const options = { output, ...(failure ? { failure } : {}), ...(abortCode !== undefined ? { abortCode } : {}) };
+  // Saving runs the same call again with a trace writer (the interpreter is deterministic).
+  const run: MoveRun = {
+    title: fn.qualifiedName, program: resolvePath(config, config.program), pkg, frameworks: frameworkSnapshots(frameworkFiles(config)), options,
+    trace: () => {
+      const writer = new TraceWriter();
+      runCall(config, pkg, steps, writer, () => 0, () => {});
+      return { text: writer.text(), steps: writer.lines.filter((l) => l.startsWith('{"Instruction"')).length };
+    },
+  };
+  return new MoveExecution(recording, new CodeTable(pkg), { ...options, save: saverOf(run) });
+}
+
+/**
+ * Sets up and runs `function` once in a fresh VM with `tracer`: `setup` calls and Aptos signer accounts
+ * first (not traced), then the call. `stepsSoFar` places printed lines at the step running.
+ */
+function runCall(
+  config: LaunchConfig, pkg: LoadedPackage, steps: number, tracer: Tracer, stepsSoFar: () => number, starting: (name: string) => void,
+): { fn: LoadedFunction; result: RunResult; output: OutputLine[] } {
+  const output: OutputLine[] = [];
   const vm = new MoveVM(registryProvider(pkg.registry), {
     // Printed during the step that is executing: the last one recorded so far.
-    output: (text) => output.push({ step: Math.max(0, builder.stepCount - 1), text }),
+    output: (text) => output.push({ step: Math.max(0, stepsSoFar() - 1), text }),
     stepLimit: steps,
   });
   const fn = linking(() => findFunction(vm, pkg, config.function as string));
@@ -218,22 +257,13 @@ function launchRun(config: LaunchConfig, steps: number, progress: Progress, canc
   const typeArgs = linking(() => parseTypeArgs(fn, config['typeArgs'], vm.loader));
   // A trailing TxContext left out is the one Sui's test `dummy()` makes (the interpreter's object runtime then uses its digest).
   const args = linking(() => parseArgs(fn, typeArgs, config.args, { makeTxContext: () => dummyTxContext(vm.loader, vm.objects) }));
-  if (cancel.aborted) throw new UserError('Launch cancelled.');
-  progress(`Running ${fn.qualifiedName}`, 0.3);
-  report(`Running ${fn.qualifiedName} in Chainstep's Move VM (at most ${steps} instructions)`);
-  const tracer = new RecordingTracer(builder);
-  const result: RunResult = vm.run(fn, typeArgs, args, tracer);
-  progress('Recording', 0.8);
-  const recording = builder.finish();
-  if (recording.stepCount === 0 && result.kind === 'error') throw new UserError(`function: ${result.message}`);
-  if (recording.stepCount === 0) throw new UserError(`function: ${fn.qualifiedName} executed no instructions${fn.isNative ? ' (it is native)' : ''}`);
-  const failure = result.kind === 'error' ? { status: result.status, message: withFrameworkHint(result.message) } : undefined;
-  const abortCode = result.kind === 'aborted' ? result.code : undefined;
-  return new MoveExecution(recording, new CodeTable(pkg), {
-    output,
-    ...(failure ? { failure } : {}),
-    ...(abortCode !== undefined ? { abortCode } : {}),
-  });
+  starting(fn.qualifiedName);
+  return { fn, result: vm.run(fn, typeArgs, args, tracer), output };
+}
+
+/** The snapshot files of `frameworks` (folders stand for the .bcs files in them). */
+function frameworkSnapshots(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => (isDirectory(p) ? readdirSync(p).filter((f) => f.endsWith('.bcs')).sort().map((f) => join(p, f)) : [p]));
 }
 
 /** Move's failures, by the kinds debug/outcome.ts gives them. A Move abort is never caught. */
@@ -244,6 +274,11 @@ const MOVE_EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
 ];
 
 export const moveBackend: Backend = {
+  vm: 'move',
+  openRecording: async (saved, progress) => {
+    progress('Loading the recorded package and replaying its trace', 0.3);
+    return openMoveRecording(saved);
+  },
   programs: 'a Move package folder (Move.toml) or its build folder',
   exceptionFilters: MOVE_EXCEPTION_FILTERS,
   commands: [traceCommand, moveCommand],

@@ -51,6 +51,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   disassemble: { memoryReference: need('string'), offset: may('number'), instructionOffset: may('number'), instructionCount: need('number') },
   source: { sourceReference: may('number'), source: may('object') },
   cancel: { requestId: may('number'), progressId: may('string') },
+  'chainstep/saveRecording': { path: need('string') },
 };
 
 /** Largest counts a request may ask for: a bigger one is a client bug, not a view to fill. */

@@ -20,9 +20,12 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { PassThrough } from 'node:stream';
+import { resolve as resolvePath } from 'node:path';
 import type { Backend, ExceptionFilter, Execution, LaunchConfig, ValueFormat } from '../core/execution.ts';
 import { EvaluationError, UserError } from '../core/errors.ts';
 import type { GasReport } from '../core/line-gas.ts';
+import { recordingFile } from '../core/launch-fields.ts';
+import { openRecordingFile, writeRecordingFile } from '../core/recording-file.ts';
 import { InstructionAddresses, memoryAddress, padAddress } from './addresses.ts';
 import { StopHandles } from './handles.ts';
 import { Navigator, type Granularity, type Move, type Stop } from './navigator.ts';
@@ -331,14 +334,21 @@ export class ChainstepSession extends DebugSession {
     }));
   }
 
-  /** Picks the backend, records the call and indexes it, with progress; `terminate` or `cancel` stops it. */
+  /**
+   * Picks the backend, records the call (or opens a saved recording, `recording`) and indexes it, with
+   * progress; `terminate` or `cancel` stops it.
+   */
   private async record(config: LaunchConfig): Promise<Run> {
-    if (typeof config.program !== 'string' || config.program === '') {
-      throw new UserError(`The launch configuration needs "program": ${this.programs()}.`);
-    }
-    const backend = this.backends.find((b) => b.accepts(config));
-    if (!backend) {
-      throw new UserError(`Chainstep cannot debug "${config.program}": expected ${this.programs()}.`);
+    const saved = recordingFile(config);
+    let backend: Backend | undefined;
+    if (saved === undefined) {
+      if (typeof config.program !== 'string' || config.program === '') {
+        throw new UserError(`The launch configuration needs "program": ${this.programs()}.`);
+      }
+      backend = this.backends.find((b) => b.accepts(config));
+      if (!backend) {
+        throw new UserError(`Chainstep cannot debug "${config.program}": expected ${this.programs()}.`);
+      }
     }
     this.launching?.abort();
     const abort = new AbortController();
@@ -347,7 +357,7 @@ export class ChainstepSession extends DebugSession {
     const progress = this.clientSupportsProgress;
     this.launchProgressId = progressId;
     if (progress) {
-      const start = new ProgressStartEvent(progressId, 'Chainstep', `Preparing ${config.program}`) as DebugProtocol.ProgressStartEvent;
+      const start = new ProgressStartEvent(progressId, 'Chainstep', `Preparing ${saved ?? config.program}`) as DebugProtocol.ProgressStartEvent;
       start.body.cancellable = true; // the client's cancel button sends `cancel` with this id
       this.sendEvent(start);
     }
@@ -362,11 +372,13 @@ export class ChainstepSession extends DebugSession {
       const say = (line: string, kind?: 'info' | 'warning') => {
         if (!abort.signal.aborted) this.sendEvent(new OutputEvent(`${kind === 'warning' ? 'Warning: ' : ''}${line}\n`, kind === 'warning' ? 'stderr' : 'console'));
       };
-      const execution = await backend.launch(config, report, abort.signal, say);
+      let execution: Execution;
+      if (saved !== undefined) ({ execution, backend } = await this.openSaved(saved, report, say));
+      else execution = await backend!.launch(config, report, abort.signal, say);
       // A backend may finish its work without looking at the signal: cancelled is cancelled.
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       report('Indexing statements for stepping');
-      return this.newRun(config, execution, backend.exceptionFilters);
+      return this.newRun(config, execution, backend!.exceptionFilters);
     } catch (e) {
       if (abort.signal.aborted) throw new UserError('Launch cancelled.');
       throw e;
@@ -374,6 +386,43 @@ export class ChainstepSession extends DebugSession {
       if (this.launching === abort) this.launching = undefined;
       if (progress) this.sendEvent(new ProgressEndEvent(progressId));
     }
+  }
+
+  /** A recording file opened by the backend that saved it: the same steps, sources from the file. */
+  private async openSaved(file: string, progress: (message: string, fraction?: number) => void, say: (line: string) => void): Promise<{ execution: Execution; backend: Backend }> {
+    progress('Reading the recording', 0);
+    const opened = openRecordingFile(file);
+    const { vm, title, steps, created } = opened.header;
+    const backend = this.backends.find((b) => b.vm === vm && b.openRecording);
+    if (!backend) throw new UserError(`recording: ${file} holds a "${vm}" recording, which this Chainstep cannot open`);
+    say(`Opened the recording ${file}: ${title} (${steps} steps, saved ${created}); its sources are in ${opened.sourceRoot}`);
+    let execution: Execution;
+    try {
+      execution = await backend.openRecording!(opened, progress, say);
+    } catch (e) {
+      // The digest matched, so this is a file written wrongly (or by hand): say so, never crash on it.
+      if (e instanceof UserError) throw e;
+      throw new UserError(`recording: ${file} is damaged (${(e as Error).message})`);
+    }
+    if (execution.stepCount !== steps) throw new UserError(`recording: ${file} is damaged (its header says ${steps} steps, it holds ${execution.stepCount})`);
+    return { execution, backend };
+  }
+
+  /** `chainstep/saveRecording` { path }: saves the current recording to a file; answers { path, bytes, steps, title }. */
+  private saveRecording(response: DebugProtocol.Response, args: { path: string }): void {
+    const run = this.run;
+    if (!run) throw new UserError('There is no recording to save yet: launch first.');
+    const saved = run.execution.saveRecording?.();
+    if (!saved) throw new UserError(`Recordings of ${run.execution.vm} sessions cannot be saved yet.`);
+    const file = resolvePath(typeof run.config.cwd === 'string' ? run.config.cwd : process.cwd(), args.path);
+    const bytes = writeRecordingFile(file, run.execution.vm, run.execution.stepCount, saved);
+    response.body = { path: file, bytes, steps: run.execution.stepCount, title: saved.title };
+    this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'chainstep/saveRecording') return this.guard(response, () => this.saveRecording(response, args as { path: string }));
+    super.customRequest(command, response, args);
   }
 
   /** What the backends debug, for messages: "a .sol file ..., or a Move package ...". */

@@ -3,8 +3,9 @@
 // they are (variables.ts), scopes (scopes.ts), evaluation (evaluate.ts), data breakpoints
 // (data-targets.ts), disassembly, and how the call ended (outcome.ts, events.ts).
 import type {
-  DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange, ValueFormat, Variable,
+  DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, SavedRecording, Scope, SourceFile, SourceRange, ValueFormat, Variable,
 } from '../../core/execution.ts';
+import { saveEvmRecording } from './saved.ts';
 import type { AbiItem, CompiledContract, CompiledProject } from '../../../language/solidity/compile.ts';
 import { CodeUnits, SourceTable } from '../build/units.ts';
 import { parseMemoryReference, TypeRegistry } from '../decode/index.ts';
@@ -36,6 +37,8 @@ export interface EvmCallInfo {
   readonly globals?: GlobalValues;
   /** Names given to addresses (Foundry's vm.label): shown with their frames. Lowercase hex keys. */
   readonly labels?: ReadonlyMap<string, string>;
+  /** What was called, for the title of a saved recording: "Vault.withdraw(uint256)", "VaultTest.test_WithdrawAll". */
+  readonly title?: string;
 }
 
 export class EvmExecution implements Execution {
@@ -52,7 +55,7 @@ export class EvmExecution implements Execution {
   private readonly scopeBuilder: ScopeBuilder;
   private readonly evaluator: Evaluator;
 
-  constructor(info: EvmCallInfo) {
+  constructor(private readonly info: EvmCallInfo) {
     const rec = info.recording;
     const table = new SourceTable(info.project);
     this.steps = new Steps(rec, table, new CodeUnits(info.project, table));
@@ -172,6 +175,11 @@ export class EvmExecution implements Execution {
     const start = base + offset;
     if (start < 0 || start >= memory.length) return new Uint8Array(0);
     return memory.slice(start, Math.min(memory.length, start + count));
+  }
+
+  /** The whole recording as a file holds it (debug/saved.ts), with the Debug Console lines as they are now. */
+  saveRecording(): SavedRecording {
+    return saveEvmRecording(this.info, this.output, `${this.info.title ?? this.info.fn?.name ?? 'call'}: ${this.outcome.summary}`);
   }
 
   /** Gas per source line, measured from the recording in slices (the session runs it between requests). */

@@ -5,8 +5,8 @@
 import { Unreadable } from '../decode/layout.ts';
 import { StorageKind, type Recording } from '../record/recording.ts';
 
-/** A storage word before the call; undefined when it is not known (not read from the node). */
-export type InitialStorage = (address: string, slot: bigint) => bigint | undefined;
+export type { InitialStorage } from '../record/storage-snapshot.ts';
+import type { InitialStorage } from '../record/storage-snapshot.ts';
 
 export class StorageIndex {
   private readonly index = new Map<string, number[]>();

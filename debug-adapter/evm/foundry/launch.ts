@@ -105,7 +105,7 @@ export async function launchFoundryTest(config: LaunchConfig, progress: Progress
     progress('Indexing the recording', 0.95);
     // Labels given in setUp or the test (vm.label, makeAddr) name frames, and are listed in the Debug Console.
     const labels = new Map(chain.vm.labels);
-    const execution = new EvmExecution({ project, recording: recorded.recording, fn: fn as AbiItem, initialStorage, labels });
+    const execution = new EvmExecution({ project, recording: recorded.recording, fn: fn as AbiItem, initialStorage, labels, title: config.test });
     // console.log calls are calls to the console address: their line goes where the call was made.
     for (const ctx of recorded.recording.contexts) {
       if (ctx.address !== CONSOLE_ADDRESS || ctx.callStep < 0) continue;

@@ -7,16 +7,19 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { parseFlags, type BackendCommand } from '../../core/command-line.ts';
 import { compile } from '../../../language/solidity/compile.ts';
-import { artifactsOf } from './launch.ts';
+import { artifactsOf, launchFoundryTest } from './launch.ts';
+import { RECORDING_EXTENSION, writeRecordingFile } from '../../core/recording-file.ts';
 import { findFoundryRoot, loadFoundryConfig, newestSource, readArtifacts, type FoundryArtifact, type FoundryConfig } from './project.ts';
 import { runSuite, testContracts, type SuiteResult, type TestResult } from './runner.ts';
 import { failureLocation, type FailureLocation } from './failure-location.ts';
 
 export const TEST_HELP = `  chainstep test [<Foundry project>] [--match-test <regex>] [--match-contract <regex>] [--no-match-test <regex>]
-          [--fuzz-seed <n>] [--json]
+          [--fuzz-seed <n>] [--json] [--save-recording <folder>]
       Run the project's Foundry tests in Chainstep's EVM, as \`forge test\` does (same sender, addresses,
       balances, block, cheatcodes and gas figures), printing forge's [PASS]/[FAIL: reason] lines and a
       summary; exits 1 when a test fails. --json prints forge's JSON shape (suite id -> test_results).
+      --save-recording saves each failing test's recording to <folder>/<Contract>.<test>.chainstep (a CI
+      artifact: \`chainstep debug --recording <file>\` or the launch field "recording" opens it offline).
 `;
 
 function regex(flag: string, text: string | undefined): RegExp | undefined {
@@ -63,11 +66,15 @@ export function testLine(t: TestResult): string {
   return `[FAIL${t.reason !== undefined || counter ? `: ${t.reason ?? ''}${counter}` : ''}] ${t.signature} ${gasText(t)}`.trimEnd();
 }
 
-/** forge's --json shape for one suite; a failure also carries where in the test file it failed (ours). */
-function suiteJson(s: SuiteResult, locations: ReadonlyMap<TestResult, FailureLocation>): unknown {
+/**
+ * forge's --json shape for one suite, plus (ours) where in the test file a failure happened and `recording`:
+ * the file a failing test was saved to, or null.
+ */
+function suiteJson(s: SuiteResult, locations: ReadonlyMap<TestResult, FailureLocation>, recordings: ReadonlyMap<TestResult, string>): unknown {
   return {
     duration: `${s.durationMs.toFixed(2)}ms`,
     test_results: Object.fromEntries(s.tests.map((t) => [t.signature, {
+      recording: recordings.get(t) ?? null,
       status: t.status, reason: t.reason ?? null,
       counterexample: t.counterexample ? { Single: { calldata: t.counterexample.calldata, args: t.counterexample.args.map(String).join(', ') } } : null,
       logs: [], decoded_logs: t.logs,
@@ -80,7 +87,7 @@ function suiteJson(s: SuiteResult, locations: ReadonlyMap<TestResult, FailureLoc
 export async function runTestCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     'match-test': { type: 'string' }, 'match-contract': { type: 'string' }, 'no-match-test': { type: 'string' },
-    'fuzz-seed': { type: 'string' }, json: { type: 'boolean' },
+    'fuzz-seed': { type: 'string' }, json: { type: 'boolean' }, 'save-recording': { type: 'string' },
   }, `usage:\n${TEST_HELP}`, true);
   const start = resolve(positionals[0] ?? '.');
   const root = findFoundryRoot(start);
@@ -116,6 +123,7 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
   }
   const tests = suites.flatMap((s) => s.tests);
   const failed = tests.filter((t) => t.status === 'Failure').length;
+  const recordings = values['save-recording'] === undefined ? new Map<TestResult, string>() : await saveFailures(root, suites, resolve(values['save-recording']), say);
   if (values.json) {
     const locations = new Map<TestResult, FailureLocation>();
     for (const s of suites) {
@@ -126,7 +134,7 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
         if (at) locations.set(t, at);
       }
     }
-    out(JSON.stringify(Object.fromEntries(suites.map((s) => [s.id, suiteJson(s, locations)]))));
+    out(JSON.stringify(Object.fromEntries(suites.map((s) => [s.id, suiteJson(s, locations, recordings)]))));
   } else {
     const passed = tests.filter((t) => t.status === 'Success').length;
     say('');
@@ -134,6 +142,27 @@ export async function runTestCommand(argv: readonly string[], out: (line: string
     if (tests.length === 0) say('No tests match the provided pattern');
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Records each failing test again for the debugger (as the "Debug test" lens does) and saves it to
+ * `<folder>/<Contract>.<test>.chainstep`; returns the file of each test saved.
+ */
+async function saveFailures(root: string, suites: readonly SuiteResult[], folder: string, say: (line: string) => void): Promise<Map<TestResult, string>> {
+  const saved = new Map<TestResult, string>();
+  for (const suite of suites) {
+    const contract = suite.id.slice(suite.id.lastIndexOf(':') + 1);
+    for (const t of suite.tests) {
+      if (t.status !== 'Failure') continue;
+      const test = `${contract}.${t.signature.slice(0, t.signature.indexOf('('))}`;
+      const execution = await launchFoundryTest({ program: root, test }, () => {}, new AbortController().signal);
+      const file = join(folder, `${test}${RECORDING_EXTENSION}`);
+      const bytes = writeRecordingFile(file, execution.vm, execution.stepCount, execution.saveRecording());
+      say(`Saved the recording of ${test} to ${file} (${bytes} bytes, ${execution.stepCount} steps)`);
+      saved.set(t, file);
+    }
+  }
+  return saved;
 }
 
 /** `chainstep test`, as the EVM backend brings it to the command line. */

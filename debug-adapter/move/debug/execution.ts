@@ -4,7 +4,7 @@
 // disassembly, aborts explained, and expressions over decoded values.
 import { isDeepStrictEqual } from 'node:util';
 import type {
-  Children, DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, Scope, SourceFile, SourceRange,
+  Children, DataTarget, ExceptionEvent, Execution, Frame, Instruction, Outcome, OutputLine, SavedRecording, Scope, SourceFile, SourceRange,
   ValueFormat, Variable,
 } from '../../core/execution.ts';
 import { listChildren } from '../../core/children.ts';
@@ -29,6 +29,8 @@ export interface MoveExecutionOptions {
   readonly abortCode?: bigint;
   /** Debug prints and other program output. */
   readonly output?: readonly OutputLine[];
+  /** Saves this run to a recording file's data (debug/saved.ts), when it can be run again. */
+  readonly save?: (execution: MoveExecution) => SavedRecording;
 }
 
 export class MoveExecution implements Execution {
@@ -38,6 +40,8 @@ export class MoveExecution implements Execution {
   readonly exceptions: ExceptionEvent[] = [];
   readonly outcome: Outcome;
   readonly output: readonly OutputLine[];
+
+  readonly saveRecording?: () => SavedRecording;
 
   private readonly unitOfFrame: Int32Array;
   private readonly lineIds: Int32Array;
@@ -75,6 +79,8 @@ export class MoveExecution implements Execution {
       if (f.parent >= 0 && f.callStep >= 0) this.extraDepth[f.index] = this.extraDepth[f.parent]! + this.inlined[f.callStep]!;
     }
     this.sources = code.sources;
+    const save = options.save;
+    if (save) this.saveRecording = () => save(this);
     // Events a trace should not contain (a close of a frame never opened, ...) were skipped: say so.
     this.output = [...(options.output ?? []), ...rec.warnings.slice(0, 20).map((text) => ({ step: 0, text: `trace: ${text}` }))];
     const ended = explainEnd({
