@@ -24,17 +24,19 @@ export function packageTarget(graph: PackageGraph, program: Program): 'sui' | 'a
   }
   for (const m of program.modules.values()) {
     if (m.file.isDependency) continue;
-    for (const fn of m.functions.values()) if (fn.decl.acquires.length > 0 || usesGlobalStorage(fn.decl.body)) return 'aptos';
+    // A call that resolved to a function with a builtin's name (Sui's `dynamic_field::exists`, imported or
+    // the module's own) is not global storage.
+    for (const fn of m.functions.values()) if (fn.decl.acquires.length > 0 || usesGlobalStorage(fn.decl.body, (call) => program.calls.has(call))) return 'aptos';
   }
   return 'sui';
 }
 
-function usesGlobalStorage(body: A.Block | undefined): boolean {
+function usesGlobalStorage(body: A.Block | undefined, isFunctionCall: (call: A.Exp) => boolean): boolean {
   if (!body) return false;
   let found = false;
   forEachNode(body, (node) => {
     const e = node as { kind?: string; path?: A.Path; macro?: boolean };
-    if (e.kind === 'call' && !e.macro && e.path?.segments.length === 1 && GLOBAL_STORAGE.has(e.path.segments[0].value)) found = true;
+    if (e.kind === 'call' && !e.macro && e.path?.segments.length === 1 && GLOBAL_STORAGE.has(e.path.segments[0].value) && !isFunctionCall(node as A.Exp)) found = true;
   });
   return found;
 }

@@ -792,7 +792,8 @@ export class FunctionCodegen {
   private abortWith(code: A.Exp | undefined, at: A.Loc): void {
     const constant = code?.kind === 'name' && code.path.segments.length === 1 ? this.ctx.module.constants.get(code.path.segments[0].value) : undefined;
     const errorAttribute = constant?.decl.attributes.find((a) => a.name.value === 'error');
-    const clever = this.target === 'sui' && (!code || errorAttribute !== undefined);
+    // `abort`/`assert!(c)` without a code always need one made up; Aptos has no clever errors otherwise.
+    const clever = !code || (this.target === 'sui' && errorAttribute !== undefined);
     if (!clever) {
       this.exp(code!);
       this.emit({ op: 'Abort' });
