@@ -63,7 +63,7 @@ export class FsPermissions {
 
   /** forge never lets a test write its foundry.toml. */
   checkNotConfig(full: string): void {
-    const config = join(this.root, 'foundry.toml').toLowerCase(), path = full.toLowerCase();
-    if (config === path || config.startsWith(path.endsWith(sep) ? path : path + sep)) throw new Error('access to `foundry.toml` is not allowed');
+    const manifest = join(this.root, 'foundry.toml').toLowerCase(), path = full.toLowerCase();
+    if (manifest === path || manifest.startsWith(path.endsWith(sep) ? path : path + sep)) throw new Error('access to `foundry.toml` is not allowed');
   }
 }
