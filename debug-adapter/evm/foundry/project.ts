@@ -42,27 +42,27 @@ export function findFoundryRoot(start: string): string | undefined {
 }
 
 export function loadFoundryConfig(root: string, profile?: string): FoundryConfig {
-  let config;
+  let toml;
   try {
-    config = readFoundryConfig(root, profile);
+    toml = readFoundryConfig(root, profile);
   } catch (e) {
     if (e instanceof SolidityProjectError) throw new UserError(e.message);
     throw e;
   }
   // Environment variables override foundry.toml, as with forge.
-  const runs = Number(process.env.FOUNDRY_FUZZ_RUNS ?? config.fuzz.runs ?? 256);
-  const seedText = process.env.FOUNDRY_FUZZ_SEED ?? (config.fuzz.seed === undefined ? undefined : String(config.fuzz.seed));
+  const runs = Number(process.env.FOUNDRY_FUZZ_RUNS ?? toml.fuzz.runs ?? 256);
+  const seedText = process.env.FOUNDRY_FUZZ_SEED ?? (toml.fuzz.seed === undefined ? undefined : String(toml.fuzz.seed));
   return {
     root,
-    src: config.src,
-    test: config.test,
-    out: config.out,
-    libs: config.libs,
-    remappings: foundryRemappings(root, config),
+    src: toml.src,
+    test: toml.test,
+    out: toml.out,
+    libs: toml.libs,
+    remappings: foundryRemappings(root, toml),
     fuzzRuns: Number.isSafeInteger(runs) && runs > 0 ? runs : 256,
     fuzzSeed: seedText !== undefined && /^(0x[0-9a-fA-F]+|\d+)$/.test(seedText) ? BigInt(seedText) : undefined,
-    rpcEndpoints: config.rpcEndpoints,
-    raw: config.raw,
+    rpcEndpoints: toml.rpcEndpoints,
+    raw: toml.raw,
   };
 }
 
