@@ -82,15 +82,27 @@ test('an unknown hash and a pending transaction', { skip }, async () => {
   }
 });
 
-test('a node without the debug API: a later transaction of a block is refused, saying why; the first one replays from the parent block', { skip, timeout: 300_000 }, async () => {
+test('a node without the debug API: the block\'s earlier transactions run first, then the transaction replays as the chain ran it', { skip, timeout: 300_000 }, async () => {
   const proxy = await restrictedProxy(node.url, /^debug_/);
   try {
-    await refused({ rpcUrl: proxy.url, txHash: second }, /does not offer debug_traceTransaction with the prestateTracer.*number 1 in block \d+.*the transaction before it in that block can change the state/);
+    // chain(7) is second in its block, after burn(3): without a prestate trace, burn(3) runs here first.
     const lines: string[] = [];
-    const ex = await replay({ rpcUrl: proxy.url, txHash: first }, lines);
-    assert.equal(ex.outcome.summary, 'returned (3)');
-    assert.equal(ex.stepCount, (await structLogs(node, first)).length, 'every step the node ran');
-    assert.ok(lines.some((l) => /read from the node at block \d+, account by account and slot by slot/.test(l)), lines.join('\n'));
+    const ex = await replay({ rpcUrl: proxy.url, txHash: second }, lines);
+    assert.ok(lines.some((l) => /then the transaction before it in its block run here first/.test(l)), lines.join('\n'));
+    assert.equal(ex.stepCount, (await structLogs(node, second)).length, 'every step the node ran');
+    assert.equal(ex.outcome.success, false);
+    assert.ok(!lines.some((l) => /receipt says/.test(l)), `the replay ends as the node's receipt says: ${lines.join('\n')}`);
+    // `spent` (slot 1) was written by burn(3), which ran here: exact, not "unavailable" and not the parent's 0.
+    const spent = await node.rpc<string>('eth_getStorageAt', [address, '0x1', 'latest']);
+    assert.equal(BigInt(spent), 3n, 'the node says spent = 3');
+    // In chain(7)'s first frame (Failures), the state variable as the debugger shows it.
+    assert.equal(ex.evaluate(0, 0, 'spent', { hex: false }).value, '3');
+    // The first transaction of a block still replays from the parent block.
+    const firstLines: string[] = [];
+    const ex1 = await replay({ rpcUrl: proxy.url, txHash: first }, firstLines);
+    assert.equal(ex1.outcome.summary, 'returned (3)');
+    assert.equal(ex1.stepCount, (await structLogs(node, first)).length, 'every step the node ran');
+    assert.ok(firstLines.some((l) => /read from the node at block \d+, account by account and slot by slot/.test(l)), firstLines.join('\n'));
   } finally {
     await proxy.close();
   }

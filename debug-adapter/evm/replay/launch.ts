@@ -5,7 +5,7 @@
 // workspace's build, so matched contracts debug with sources and the rest as opcodes.
 import { createEVM, getActivePrecompiles } from '@ethereumjs/evm';
 import { createCustomCommon, Mainnet } from '@ethereumjs/common';
-import { createAddressFromString } from '@ethereumjs/util';
+import { createAccount, createAddressFromString } from '@ethereumjs/util';
 import { UserError } from '../../core/errors.ts';
 import type { Progress, Report } from '../../core/execution.ts';
 import type { CompiledProject } from '../../../language/solidity/compile.ts';
@@ -15,7 +15,7 @@ import type { EvmLaunchOptions, ReplayTarget } from '../launch-options.ts';
 import { matchContract } from '../build/units.ts';
 import { toFunctionSelector } from 'viem';
 import { bytesToHex, signatureOf } from '../run/abi.ts';
-import { blobBaseFee, intrinsicGas, effectiveGasPrice, readBlock, readReceipt, readTransaction, type BlockEnvironment, type MinedReceipt, type MinedTransaction } from './mined.ts';
+import { blobBaseFee, intrinsicGas, effectiveGasPrice, readBlock, readEarlierTransactions, readReceipt, readTransaction, type BlockEnvironment, type MinedReceipt, type MinedTransaction } from './mined.ts';
 import { isMethodMissing, JsonRpc, RpcError } from './rpc.ts';
 import { RemoteState, type PrestateAccount } from './remote-state.ts';
 import { contentSlots, declaredSlots } from './declared-slots.ts';
@@ -42,11 +42,11 @@ async function stateBefore(rpc: JsonRpc, tx: MinedTransaction, report: Report): 
   } catch (e) {
     if (!(e instanceof RpcError)) throw e;
     if (tx.index > 0) {
-      const why = isMethodMissing(e) ? 'does not offer debug_traceTransaction with the prestateTracer' : `refused debug_traceTransaction with the prestateTracer (${e.message})`;
-      throw new UserError(
-        `the node at ${rpc.url} ${why}, which Chainstep needs for the state before transaction ${tx.hash}: it is number ${tx.index} in block ${tx.blockNumber}, ` +
-        `and the ${tx.index === 1 ? 'transaction' : `${tx.index} transactions`} before it in that block can change the state it reads. Use a node with the debug API (an archive node, or anvil --fork-url <node> --fork-block-number ${tx.blockNumber}).`,
-      );
+      // No prestate trace: the parent block's state, read lazily, then the block's earlier transactions run
+      // in our EVM before this one (see runEarlier), so the state it starts from is the chain's.
+      state.runEarlier = true;
+      report(`State before the transaction: read from the node at block ${tx.blockNumber - 1n}, account by account and slot by slot, then the ${tx.index === 1 ? 'transaction' : `${tx.index} transactions`} before it in its block run here first (the node ${isMethodMissing(e) ? 'has no prestate trace' : `refused the prestate trace: ${e.message}`})`);
+      return state;
     }
   }
   report(`State before the transaction: read from the node at block ${tx.blockNumber - 1n}, account by account and slot by slot (it is the first transaction of its block)`);
@@ -69,6 +69,80 @@ async function loadEarlierChanges(rpc: JsonRpc, tx: MinedTransaction, state: Rem
   }
 }
 
+type ReplayEvm = Awaited<ReturnType<typeof evmFor>>;
+
+/** What every transaction starts with: the sender pays for all its gas; warm addresses and slots (EIP-2929, EIP-3651, EIP-2930). */
+async function startTransaction({ evm, common }: ReplayEvm, env: BlockEnvironment, tx: MinedTransaction): Promise<{ gasPrice: bigint; gasLimit: bigint; intrinsic: bigint }> {
+  const gasPrice = effectiveGasPrice(tx, env.baseFee);
+  const from = createAddressFromString(tx.from);
+  const sender = await evm.stateManager.getAccount(from);
+  if (!sender) throw new UserError(`the node reports no account ${tx.from} (the sender of ${tx.hash}) before the transaction`);
+  sender.balance -= tx.gas * gasPrice + (blobBaseFee(env) ?? 0n) * 131_072n * BigInt(tx.blobVersionedHashes.length);
+  await evm.stateManager.putAccount(from, sender);
+  const intrinsic = intrinsicGas(tx, env.hardfork);
+  if (intrinsic > tx.gas) throw new UserError(`transaction ${tx.hash} has a gas limit (${tx.gas}) below its intrinsic gas (${intrinsic})`);
+  const journal = evm.journal;
+  await journal.cleanup();
+  journal.addAlwaysWarmAddress(tx.from);
+  if (tx.to) journal.addAlwaysWarmAddress(tx.to);
+  if (env.hardfork !== 'london' && env.hardfork !== 'paris') journal.addAlwaysWarmAddress(env.coinbase);
+  for (const precompile of getActivePrecompiles(common).keys()) journal.addAlwaysWarmAddress(precompile);
+  for (const e of tx.accessList) {
+    journal.addAlwaysWarmAddress(e.address);
+    for (const key of e.storageKeys) journal.addAlwaysWarmSlot(e.address.slice(2), key.slice(2));
+  }
+  return { gasPrice, gasLimit: tx.gas - intrinsic, intrinsic };
+}
+
+/** The runCall options of a mined transaction in its block. */
+function callOf(tx: MinedTransaction, env: BlockEnvironment, gasPrice: bigint, gasLimit: bigint) {
+  const from = createAddressFromString(tx.from);
+  return {
+    caller: from,
+    origin: from,
+    ...(tx.to ? { to: createAddressFromString(tx.to) } : {}),
+    data: tx.input,
+    value: tx.value,
+    gasLimit,
+    gasPrice,
+    ...(tx.blobVersionedHashes.length > 0 ? { blobVersionedHashes: tx.blobVersionedHashes as `0x${string}`[] } : {}),
+    block: {
+      header: {
+        number: env.number, coinbase: createAddressFromString(env.coinbase), timestamp: env.timestamp, difficulty: env.difficulty,
+        prevRandao: env.prevRandao, gasLimit: env.gasLimit, baseFeePerGas: env.baseFee, getBlobGasPrice: () => blobBaseFee(env),
+      },
+    },
+  };
+}
+
+/**
+ * Runs the block's transactions before the replayed one (not recorded), as the chain did: each sender pays
+ * for its gas, gets back what was not used (refunds capped at a fifth, EIP-3529), the coinbase gets the
+ * priority fee, the sender's nonce moves on, transient storage ends with the transaction.
+ */
+async function runEarlier(replay: ReplayEvm, env: BlockEnvironment, earlier: readonly MinedTransaction[], cancel: AbortSignal): Promise<void> {
+  const { evm } = replay;
+  for (const tx of earlier) {
+    if (cancel.aborted) throw new UserError('cancelled');
+    if (tx.type === 4) throw new UserError(`transaction ${tx.hash}, earlier in the block, is an EIP-7702 (type 4) transaction; replaying its authorization list is not supported yet`);
+    const { gasPrice, gasLimit, intrinsic } = await startTransaction(replay, env, tx);
+    const result = await evm.runCall(callOf(tx, env, gasPrice, gasLimit));
+    const spent = intrinsic + result.execResult.executionGasUsed;
+    const refund = result.execResult.exceptionError ? 0n : (result.execResult.gasRefund ?? 0n);
+    const used = spent - (refund < spent / 5n ? refund : spent / 5n);
+    const from = createAddressFromString(tx.from);
+    const sender = (await evm.stateManager.getAccount(from))!;
+    sender.balance += (tx.gas - used) * gasPrice;
+    sender.nonce = tx.nonce + 1n;
+    await evm.stateManager.putAccount(from, sender);
+    const coinbaseAddress = createAddressFromString(env.coinbase);
+    const coinbase = (await evm.stateManager.getAccount(coinbaseAddress)) ?? createAccount({});
+    coinbase.balance += used * (gasPrice - env.baseFee);
+    await evm.stateManager.putAccount(coinbaseAddress, coinbase);
+    evm.transientStorage.clear();
+  }
+}
+
 async function evmFor(env: BlockEnvironment, state: RemoteState) {
   const common = createCustomCommon({ chainId: Number(env.chainId) }, Mainnet, { hardfork: env.hardfork });
   // A node's contracts obey its size limit already; ours must not refuse what it accepted.
@@ -87,7 +161,6 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
   const statePromise = stateBefore(rpc, tx, later);
   statePromise.catch(() => {});
   const env = await readBlock(rpc, tx.blockNumber);
-  const gasPrice = effectiveGasPrice(tx, env.baseFee);
   report(`Transaction ${tx.hash}: number ${tx.index} of block ${env.number} on chain ${env.chainId} (${env.hardfork}), from ${tx.from} ${tx.to ? `to ${tx.to}` : 'creating a contract'}, gas limit ${tx.gas}`);
   const project = o.program ? await compile() : NO_PROJECT;
   if (!o.program) report('No program folder: code runs without sources (opcodes and disassembly only)', 'warning');
@@ -96,47 +169,19 @@ export async function launchReplay(o: EvmLaunchOptions, target: ReplayTarget, co
   progress('Reading the state before the transaction', 0.2);
   const state = await statePromise;
   for (const [line, kind] of lines) report(line, kind);
-  const { evm, common } = await evmFor(env, state);
-  const from = createAddressFromString(tx.from);
+  const replay = await evmFor(env, state);
+  const { evm } = replay;
+  if (state.runEarlier) {
+    progress(`Running the ${tx.index} earlier transaction${tx.index === 1 ? '' : 's'} of the block`, 0.25);
+    await runEarlier(replay, env, await readEarlierTransactions(rpc, tx.blockNumber, tx.index), cancel);
+    state.rememberLocalStorage();
+  }
   // What the transaction does before its first instruction: the sender pays for all its gas up front. (Its
   // nonce goes up in runCall, which derives a creation's address from the nonce it had.)
-  const sender = await evm.stateManager.getAccount(from);
-  if (!sender) throw new UserError(`the node reports no account ${tx.from} (the sender) before the transaction`);
-  const blobFee = blobBaseFee(env);
-  sender.balance -= tx.gas * gasPrice + (blobFee ?? 0n) * 131_072n * BigInt(tx.blobVersionedHashes.length);
-  await evm.stateManager.putAccount(from, sender);
-  const intrinsic = intrinsicGas(tx, env.hardfork);
-  if (intrinsic > tx.gas) throw new UserError(`transaction ${tx.hash} has a gas limit (${tx.gas}) below its intrinsic gas (${intrinsic})`);
-  // Warm from the start (EIP-2929, EIP-3651, EIP-2930): sender, recipient, precompiles, coinbase, access list.
-  const journal = evm.journal;
-  await journal.cleanup();
-  journal.addAlwaysWarmAddress(tx.from);
-  if (tx.to) journal.addAlwaysWarmAddress(tx.to);
-  if (env.hardfork !== 'london' && env.hardfork !== 'paris') journal.addAlwaysWarmAddress(env.coinbase);
-  for (const precompile of getActivePrecompiles(common).keys()) journal.addAlwaysWarmAddress(precompile);
-  for (const e of tx.accessList) {
-    journal.addAlwaysWarmAddress(e.address);
-    for (const key of e.storageKeys) journal.addAlwaysWarmSlot(e.address.slice(2), key.slice(2));
-  }
+  const { gasPrice, gasLimit } = await startTransaction(replay, env, tx);
 
   progress('Replaying the transaction', 0.3);
-  const gasLimit = tx.gas - intrinsic;
-  const rec = await recordLaunchCall(evm, () => evm.runCall({
-    caller: from,
-    origin: from,
-    ...(tx.to ? { to: createAddressFromString(tx.to) } : {}),
-    data: tx.input,
-    value: tx.value,
-    gasLimit,
-    gasPrice,
-    ...(tx.blobVersionedHashes.length > 0 ? { blobVersionedHashes: tx.blobVersionedHashes as `0x${string}`[] } : {}),
-    block: {
-      header: {
-        number: env.number, coinbase: createAddressFromString(env.coinbase), timestamp: env.timestamp, difficulty: env.difficulty,
-        prevRandao: env.prevRandao, gasLimit: env.gasLimit, baseFeePerGas: env.baseFee, getBlobGasPrice: () => blobFee,
-      },
-    },
-  }), { cancel, maxSteps: o.maxSteps, gasLimit, progress });
+  const rec = await recordLaunchCall(evm, () => evm.runCall(callOf(tx, env, gasPrice, gasLimit)), { cancel, maxSteps: o.maxSteps, gasLimit, progress });
   const top = rec.contexts[0];
   const fn = top && !top.isCreate && top.code.length > 0 && top.calldata.length >= 4
     ? matchContract(project, top.code, false)?.abi.find((i) => i.type === 'function' && toFunctionSelector(signatureOf(i)) === bytesToHex(top.calldata.subarray(0, 4)))

@@ -56,6 +56,23 @@ export async function readTransaction(rpc: JsonRpc, hash: string): Promise<Mined
   if (tx['blockNumber'] === null || tx['blockNumber'] === undefined) {
     throw new UserError(`txHash: transaction ${hash} is still pending (not mined yet): it can be debugged once it is in a block`);
   }
+  return parseTransaction(tx, hash);
+}
+
+/**
+ * The transactions of a block before the one at `index`, in order (the node's full block); they run first
+ * when the node has no prestate trace, so the state the transaction starts from is the chain's.
+ */
+export async function readEarlierTransactions(rpc: JsonRpc, blockNumber: bigint, index: number): Promise<MinedTransaction[]> {
+  const block = await rpc.call<Json | null>('eth_getBlockByNumber', [`0x${blockNumber.toString(16)}`, true]);
+  const list = block && typeof block === 'object' && Array.isArray(block['transactions']) ? (block['transactions'] as Json[]) : undefined;
+  if (!list || list.length <= index || list.slice(0, index).some((t) => !t || typeof t !== 'object')) {
+    throw new UserError(`the node at ${rpc.url} did not give block ${blockNumber} with its transactions (eth_getBlockByNumber with full transactions)`);
+  }
+  return list.slice(0, index).map((t) => parseTransaction(t, String(t['hash'])));
+}
+
+function parseTransaction(tx: Json, hash: string): MinedTransaction {
   const type = Number(quantity(tx['type'] ?? '0x0', 'type'));
   if (type === 4) throw new UserError(`txHash: ${hash} is an EIP-7702 (type 4) transaction; replaying its authorization list is not supported yet`);
   const to = tx['to'] === null || tx['to'] === undefined ? undefined : address(tx['to'], 'to');

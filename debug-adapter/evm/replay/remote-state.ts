@@ -35,6 +35,8 @@ export class RemoteState extends SimpleStateManager {
    * Whether a slot not read yet may still be read from the parent block: true when no earlier transaction
    * of the block ran before (the parent block's state is the state before the transaction).
    */
+  /** The block's earlier transactions run in our EVM before the replayed one (no prestate trace from the node). */
+  runEarlier = false;
   parentIsExact = true;
 
   constructor(private readonly rpc: JsonRpc, private readonly blockTag: string) {
@@ -76,6 +78,19 @@ export class RemoteState extends SimpleStateManager {
     this.parentIsExact = true;
   }
   private readonly earlier = new Map<string, bigint>();
+
+  /**
+   * Takes the storage the block's earlier transactions left (they ran here, on top of the parent block) as
+   * the state before the replayed one: called between them and it.
+   */
+  rememberLocalStorage(): void {
+    for (const [key, value] of this.topStorageStack()) {
+      const at = key.indexOf('_');
+      let word = 0n;
+      for (const b of value) word = (word << 8n) | BigInt(b);
+      this.slots.set(slotKey(key.slice(0, at).toLowerCase(), BigInt(key.slice(at + 1))), word);
+    }
+  }
 
   /** A storage word before the transaction, or undefined when it was never read from the node. */
   knownStorage(address: string, slot: bigint): bigint | undefined {
