@@ -45,6 +45,11 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   '+': 10, '-': 10,
   '*': 11, '/': 11, '%': 11,
 };
+/**
+ * `e as T` binds like a binary operator, between the comparisons and `..` (as in the Move compiler): `a + b as
+ * u64` is `(a + b) as u64`, `x as u8 == y` is `(x as u8) == y`.
+ */
+const CAST_PRECEDENCE = 4.5;
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
 export function parse(source: Uint8Array | string): ParseResult {
@@ -852,8 +857,15 @@ class Parser {
     this.enter();
     try {
       const start = this.tok.start;
-      let left = this.castExp();
+      let left = this.unary();
       for (;;) {
+        if (this.is('as')) {
+          if (CAST_PRECEDENCE <= minPrec) break;
+          this.next();
+          const type = this.type();
+          left = { kind: 'cast', exp: left, type, loc: { start, end: this.prevEnd() } };
+          continue;
+        }
         const op = this.binaryOp();
         if (!op) break;
         const prec = BINARY_PRECEDENCE[op[0]];
@@ -866,17 +878,6 @@ class Parser {
     } finally {
       this.leave();
     }
-  }
-
-  private castExp(): A.Exp {
-    const start = this.tok.start;
-    let e = this.unary();
-    while (this.is('as')) {
-      this.next();
-      const type = this.type();
-      e = { kind: 'cast', exp: e, type, loc: { start, end: this.prevEnd() } };
-    }
-    return e;
   }
 
   private unary(): A.Exp {

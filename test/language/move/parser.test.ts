@@ -142,3 +142,27 @@ test('after a syntax error the rest of the module is still parsed', () => {
   const f = r.unit.modules[0].members[0] as A.FunctionDecl;
   assert.equal(f.body!.statements.length, 1, 'the statement after the broken one is kept');
 });
+
+test('`as` binds like a binary operator between the comparisons and `..`, as in the Move compiler', () => {
+  // Sui's random::uint_in_range writes `min + (rand % range_size as $T)`: the remainder is cast, not
+  // range_size (which made the framework's random tests fail with a cast overflow).
+  const shape = (e: A.Exp): string =>
+    e.kind === 'binary' ? `(${shape(e.left)} ${e.op} ${shape(e.right)})`
+    : e.kind === 'cast' ? `(${shape(e.exp)} as _)`
+    : e.kind === 'name' ? e.path.segments.map((s) => s.value).join('::')
+    : e.kind;
+  const cases: [string, string][] = [
+    ['rand % range_size as u128', '((rand % range_size) as _)'],
+    ['a + b as u64', '((a + b) as _)'],
+    ['x as u64 + 1', '((x as _) + number)'],
+    ['x as u8 == y', '((x as _) == y)'],
+    ['a as u8 as u16', '((a as _) as _)'],
+  ];
+  for (const [src, want] of cases) {
+    const r = parse(`module a::m;\nfun f() { ${src}; }`);
+    assert.deepEqual(r.diagnostics, [], src);
+    const fn = r.unit.modules[0]!.members[0] as Extract<A.ModuleMember, { kind: 'function' }>;
+    const st = fn.body!.statements[0] as { exp?: A.Exp };
+    assert.equal(shape(st.exp as A.Exp), want, src);
+  }
+});
