@@ -42,7 +42,10 @@ test('gas hints: measure lens, per-line hints while debugging a sample, hover br
     // Continue to the end: the lens now shows the call's gas.
     await page.keyboard.press('F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 90_000 });
-    await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).first().waitFor({ timeout: 30_000 });
+    // The lens sits above `run`; bring it into view (a lens scrolled out of view is hidden), then back to the write.
+    await goToLine(page, callerText.findIndex((l) => l.includes('function run(')) + 1);
+    await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await goToLine(page, callerText.findIndex((l) => l.includes('lastResult = value;')) + 1);
     await workbench.screenshot('gas-hints');
     // Hover on the hint (after the session: while debugging, VS Code's debug hover replaces the editor's):
     // where the line's gas went.
@@ -108,7 +111,7 @@ test('Move gas hints: per-line hints and counts after running a sample, hover by
     assert.match(await body.innerText(), /⛽\s*[\d,]+\s·\s6×/);
     assert.match(await page.locator('.view-line', { hasText: 'while (i < count)' }).innerText(), /·\s8×/);
     // The lens of an internal function: its gas over both calls.
-    await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.codelens-decoration', { hasText: /⛽ [\d,]+ gas/ }).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await body.locator('span', { hasText: '⛽' }).last().hover();
     const hover = page.locator('.monaco-hover', { hasText: 'spent on' });
     await hover.waitFor({ timeout: 30_000 });

@@ -1,45 +1,17 @@
-// Recordings in the real VS Code (code-server): "Chainstep: Open Recording…" opens a .chainstep file saved by
-// `chainstep debug --save-recording` (the vault sample's failing withdraw) as a session that stops in the
-// recorded Vault.sol, written to a temporary folder, with its call stack, and the toolbar offers
-// "Chainstep: Save Recording…".
+// Recordings in the real VS Code (code-server): a .chainstep file saved by `chainstep debug --save-recording`
+// (the vault sample's failing withdraw), right-clicked in the Explorer, "Open Recording…" opens it as a session
+// that stops in the recorded Vault.sol, written to a temporary folder, with its call stack, and the toolbar
+// offers "Chainstep: Save Recording…". (The palette command's file dialog is code-server's simple dialog, whose
+// list updates after typing and made the test flaky; the command and its argument are the same.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { missingPrerequisites, openWorkbench, repoRoot, runCommand } from './workbench.ts';
+import { missingPrerequisites, openWorkbench, repoRoot } from './workbench.ts';
 
 const missing = missingPrerequisites();
-
-/** Types a path into the simple file dialog (code-server's open and save dialogs) and accepts it. */
-async function answerDialog(page: Page, file: string): Promise<void> {
-  // The palette's input closes before the dialog's opens: wait for the dialog's (it holds a path).
-  const input = page.locator('.quick-input-widget input.input');
-  await page.waitForFunction(
-    `(() => { const box = document.querySelector('.quick-input-widget input.input'); return !!box && box.offsetParent !== null && box.value.startsWith('/'); })()`,
-    undefined, { timeout: 30_000 });
-  await input.fill(file);
-  // The dialog updates its list from the typed path a moment later; Enter before that may pick another item.
-  await page.waitForTimeout(2_000);
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(2_000);
-  if (await input.isVisible() && (await input.inputValue()) === file) await page.keyboard.press('Enter');
-}
-
-/** Runs a command once the palette lists it (the extension's commands appear a moment after the workbench). */
-async function runWhenListed(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runCommand(page, title);
-    } catch (e) {
-      if (attempt === 6) throw e;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(5_000);
-    }
-  }
-}
 
 test('Open Recording… opens a saved recording as a session in its sources, with Save Recording… in the debug toolbar', { skip: missing, timeout: 300_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'chainstep-e2e-rec-'));
@@ -50,8 +22,22 @@ test('Open Recording… opens a saved recording as a session in its sources, wit
   const workbench = await openWorkbench({ folder });
   const { page } = workbench;
   try {
-    await runWhenListed(page, 'Chainstep: Open Recording');
-    await answerDialog(page, recording);
+    // The Explorer lists the folder's files; the extension's menu entry appears once it has activated.
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'bug.chainstep' });
+    await row.waitFor({ timeout: 60_000 });
+    const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Open Recording' });
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await entry.waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 12) throw e;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(5_000);
+      }
+    }
+    await entry.click();
     await page.locator('.debug-toolbar').waitFor({ timeout: 120_000 });
     // Stopped on entry in the recorded source, opened from the recording's folder.
     await page.locator('.tabs-container .tab.active', { hasText: 'Vault.sol' }).waitFor({ timeout: 60_000 });
@@ -60,6 +46,10 @@ test('Open Recording… opens a saved recording as a session in its sources, wit
     // The save button sits in the debug toolbar of a Chainstep session (saving itself is checked over DAP:
     // test/evm/recording-file.test.ts; through code-server's simple save dialog it was not reliable here).
     await page.locator('.debug-toolbar .action-label.codicon-save').waitFor({ timeout: 30_000 });
+  } catch (error) {
+    await workbench.screenshot('failure-recording').catch(() => undefined);
+    const notices = await page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
+    throw new Error(`${(error as Error).message}\n--- notifications ---\n${notices.join('\n')}\n--- code-server log (tail) ---\n${workbench.log().split('\n').slice(-30).join('\n')}`, { cause: error });
   } finally {
     await workbench.close();
     rmSync(folder, { recursive: true, force: true });
