@@ -26,18 +26,22 @@ test('Open Recording… opens a saved recording as a session in its sources, wit
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'bug.chainstep' });
     await row.waitFor({ timeout: 60_000 });
     const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Open Recording' });
+    // The menu item acts on Enter once the pointer has focused it (a synthetic click on a menu that is still
+    // laying itself out can be lost, leaving the menu open); retry until the menu has closed on the command.
     for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
       try {
+        await row.click({ button: 'right' });
         await entry.waitFor({ timeout: 5_000 });
+        await entry.hover();
+        await page.keyboard.press('Enter');
+        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
         break;
       } catch (e) {
         if (attempt === 12) throw e;
         await page.keyboard.press('Escape');
-        await page.waitForTimeout(5_000);
+        await page.waitForTimeout(3_000);
       }
     }
-    await entry.click();
     await page.locator('.debug-toolbar').waitFor({ timeout: 120_000 });
     // Stopped on entry in the recorded source, opened from the recording's folder.
     await page.locator('.tabs-container .tab.active', { hasText: 'Vault.sol' }).waitFor({ timeout: 60_000 });
