@@ -5,13 +5,13 @@
 // failing order stops on its assert! with the abort code and the error constant's name.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { AdapterClient, collectOutput, launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
+import { copySample, lineOf, locals, scopeValues } from './sample-helpers.ts';
 import { deserialize } from '../../../debug-adapter/move/binary/deserializer.ts';
 import { runPackageTests } from '../../../debug-adapter/move/build/test-runner.ts';
 
@@ -19,30 +19,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const sample = path.join(root, 'samples/move/aptos-store');
 const GLOBALS = 'Globals / objects touched';
 
-function copySample(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-aptos-store-'));
-  cpSync(sample, dir, { recursive: true, filter: (src) => path.basename(src) !== 'build' });
-  return dir;
-}
-
-function lineOf(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
-  assert.ok(i >= 0, `${text} in ${file}`);
-  return i + 1;
-}
-
-/** Name -> value of the focused frame's scopes named `names`. */
-async function scopeValues(dc: DebugClient, names: readonly string[]): Promise<Map<string, string>> {
-  const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
-  const out = new Map<string, string>();
-  for (const s of (await dc.scopesRequest({ frameId: frame.id })).body.scopes) {
-    if (!names.includes(s.name)) continue;
-    for (const v of (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables) out.set(v.name, v.value);
-  }
-  return out;
-}
-
-const locals = (dc: DebugClient) => scopeValues(dc, ['Parameters', 'Locals']);
 /** The resources the global storage view shows (it also lists the `&signer` argument the call reads). */
 const globals = async (dc: DebugClient) => [...(await scopeValues(dc, [GLOBALS])).values()].filter((v) => /^[A-Z]\w* \{/.test(v));
 
@@ -55,7 +31,7 @@ function configuration(dir: string, name: string): Record<string, unknown> {
 }
 
 test('samples/move/aptos-store: launch builds it for Aptos, breakpoint, locals, the resource in global storage at each step and after step back', async () => {
-  const dir = copySample();
+  const dir = copySample('aptos-store');
   const file = path.join(dir, 'sources/shop.move');
   const dc = new AdapterClient();
   try {
@@ -112,7 +88,7 @@ test('samples/move/aptos-store: launch builds it for Aptos, breakpoint, locals, 
 });
 
 test('samples/move/aptos-store: the failing order stops on its assert! with the code and the constant (shop opened by a setup call)', async () => {
-  const dir = copySample();
+  const dir = copySample('aptos-store');
   const file = path.join(dir, 'sources/shop.move');
   const dc = new AdapterClient();
   try {
@@ -134,7 +110,7 @@ test('samples/move/aptos-store: the failing order stops on its assert! with the 
 });
 
 test('samples/move/aptos-store: the #[test] with two signers runs to its end (both resources moved to their accounts)', async () => {
-  const dir = copySample();
+  const dir = copySample('aptos-store');
   const dc = new AdapterClient();
   try {
     const output = collectOutput(dc);
@@ -152,7 +128,7 @@ test('samples/move/aptos-store: the #[test] with two signers runs to its end (bo
 });
 
 test('samples/move/aptos-store: chainstep move test runs its #[test(owner = @0xcafe, buyer = @0xb0b)] tests with those signers', () => {
-  const dir = copySample();
+  const dir = copySample('aptos-store');
   const file = path.join(dir, 'sources/shop.move');
   try {
     const run = runPackageTests(dir);

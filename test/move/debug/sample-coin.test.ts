@@ -6,28 +6,16 @@
 // test stops on its assert! with the #[error] constant.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { frameworkSrc, repoRoot } from '../../language/move/corpus.ts';
 import { AdapterClient, launch, nextEvent, where } from '../../session/dap-helpers.ts';
+import { copySample, lineOf } from './sample-helpers.ts';
 
 const hasFramework = existsSync(path.join(frameworkSrc, 'sui-framework/Move.toml'));
 const SKIP = '../shared/fixtures/move/sui-framework-src not found';
-
-function copySample(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-coin-'));
-  cpSync(path.join(repoRoot, 'samples/move/coin'), dir, { recursive: true, filter: (src) => path.basename(src) !== 'build' });
-  return dir;
-}
-
-function lineOf(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
-  assert.ok(i >= 0, `${text} in ${file}`);
-  return i + 1;
-}
 
 function config(dir: string, test: string): Record<string, unknown> {
   return {
@@ -51,7 +39,7 @@ async function fields(dc: DebugClient, v: DebugProtocol.Variable): Promise<Map<s
 
 test('samples/move/coin: a test_scenario test stops in gold::mint with its locals and the objects stored so far', async (t) => {
   if (!hasFramework) return t.skip(SKIP);
-  const dir = copySample();
+  const dir = copySample('coin');
   const file = path.join(dir, 'sources/gold.move');
   const dc = new AdapterClient();
   try {

@@ -7,47 +7,21 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { AdapterClient, collectOutput, launch, move, nextEvent, where } from '../../session/dap-helpers.ts';
+import { copySample, lineOf, locals } from './sample-helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const sample = path.join(root, 'samples/move/generics');
-
-/** A temporary copy of the sample without any build/ folder. */
-function copySample(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-generics-'));
-  cpSync(sample, dir, { recursive: true, filter: (src) => path.basename(src) !== 'build' });
-  return dir;
-}
-
-/** 1-based line of the first source line containing `text`. */
-function lineOf(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
-  assert.ok(i >= 0, `${text} in ${file}`);
-  return i + 1;
-}
-
-async function locals(dc: DebugClient): Promise<Map<string, string>> {
-  const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
-  const out = new Map<string, string>();
-  for (const s of (await dc.scopesRequest({ frameId: frame.id })).body.scopes) {
-    if (s.name !== 'Parameters' && s.name !== 'Locals') continue;
-    for (const v of (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables) out.set(v.name, v.value);
-  }
-  return out;
-}
 
 function config(dir: string, fn: string): Record<string, unknown> {
   return { type: 'chainstep', request: 'launch', program: dir, function: `0x0::generics::${fn}` };
 }
 
 test('samples/move/generics: launch builds it, a breakpoint binds and is hit, locals, step into the generic function and back', async () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   const file = path.join(dir, 'sources/generics.move');
   const dc = new AdapterClient();
   try {
@@ -101,7 +75,7 @@ test('samples/move/generics: launch builds it, a breakpoint binds and is hit, lo
 });
 
 test('samples/move/generics: the failing call stops on its assert! with the code and the #[error] constant', async () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   const file = path.join(dir, 'sources/generics.move');
   const dc = new AdapterClient();
   try {
@@ -124,7 +98,7 @@ test('samples/move/generics: the failing call stops on its assert! with the code
 });
 
 test('samples/move/generics: a build made without tests by `chainstep move build` is rebuilt when a launch names a #[test]', async () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   const file = path.join(dir, 'sources/generics.move');
   const dc = new AdapterClient();
   try {
@@ -146,7 +120,7 @@ test('samples/move/generics: a build made without tests by `chainstep move build
 });
 
 test('samples/move/generics: a compile error fails the launch with file:line:col: message', async () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   const file = path.join(dir, 'sources/generics.move');
   const good = readFileSync(file, 'utf8');
   const dc = new AdapterClient();
@@ -165,7 +139,7 @@ test('samples/move/generics: a compile error fails the launch with file:line:col
 });
 
 test('samples/move/generics: chainstep move test passes', () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   try {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/chainstep.js'), 'move', 'test', dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -178,7 +152,7 @@ test('samples/move/generics: chainstep move test passes', () => {
 });
 
 test('samples/move/generics: a breakpoint in a match arm stops with the variant fields bound by name', async () => {
-  const dir = copySample();
+  const dir = copySample('generics');
   const file = path.join(dir, 'sources/generics.move');
   const dc = new AdapterClient();
   try {
