@@ -62,8 +62,25 @@ await build({
 
 // The language server (what the extension starts) and its worker threads (solc, the syntax parser): separate small bundles, so the
 // server starts without loading the debugger, and the worker file sits next to whichever bundle spawns it
-// (dist/language-server.mjs, or dist/chainstep.mjs for `chainstep lsp`).
-for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compile-worker.ts', 'solidity-compile-worker.mjs'], ['solidity/syntax-worker.ts', 'solidity-syntax-worker.mjs']]) {
+// (dist/language-server.mjs, or dist/chainstep.mjs for `chainstep lsp`). The server itself is CommonJS
+// (language-server-main.cjs), started by the small dist/language-server.mjs through V8's code cache
+// (language-server/code-cache-start.ts says why); `import.meta.url` in it becomes the bundle's own file URL.
+await build({
+  entryPoints: [join(root, 'language-server', 'bin.ts')],
+  outfile: join(dist, 'language-server-main.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['solc', '@nomicfoundation/slang', '@nomicfoundation/slang/*'],
+  define: { 'import.meta.url': '__chainstepImportMetaUrl' },
+  banner: { js: "var __chainstepImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // threads.ts reads import.meta.resolve only when run from the TypeScript sources, never in the bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+for (const [entry, out] of [['code-cache-start.ts', 'language-server.mjs'], ['solidity/compile-worker.ts', 'solidity-compile-worker.mjs'], ['solidity/syntax-worker.ts', 'solidity-syntax-worker.mjs']]) {
   await build({
     entryPoints: [join(root, 'language-server', entry)],
     outfile: join(dist, out),
@@ -81,7 +98,7 @@ for (const [entry, out] of [['bin.ts', 'language-server.mjs'], ['solidity/compil
 
 copyPackageWithDependencies('solc', join(dist, 'node_modules'));
 copyPackageWithDependencies('@nomicfoundation/slang', join(dist, 'node_modules'));
-console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/language-server.mjs, dist/solidity-{compile,syntax}-worker.mjs, dist/node_modules/solc');
+console.log('build: dist/extension.cjs, dist/chainstep.mjs, dist/language-server.mjs (+ language-server-main.cjs), dist/solidity-{compile,syntax}-worker.mjs, dist/node_modules/solc');
 
 /** Copies an installed package and, recursively, its production dependencies (as npm resolved them). */
 function copyPackageWithDependencies(name, target, from = root, seen = new Set()) {
