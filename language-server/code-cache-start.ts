@@ -24,8 +24,9 @@ try {
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: main,
   ...(cachedData ? { cachedData } : {}),
-  // The server imports Slang (an ES module) dynamically; resolve it as the main context would.
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  // The server imports Slang (an ES module) dynamically; resolve it as the main context would (the constant
+  // came in Node 20.12; VS Code 1.90's Electron has Node 20.9, where a loader function does the same).
+  importModuleDynamically: (constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier))) as never,
 });
 if (!cachedData || script.cachedDataRejected) {
   // Written once the server has answered `initialize` and warmed up, so the cache also holds the functions
