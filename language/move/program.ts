@@ -122,7 +122,7 @@ export interface Program {
   /** What a later check of the same package may reuse (see incremental.ts). */
   readonly incremental: IncrementalState<Reference, TypeAt>;
   /** Types a lambda body for one call (see FunctionTyper.lambdaBody); `subst` replaces written type parameters. */
-  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
+  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
   /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
   typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
 }
@@ -235,9 +235,9 @@ class ProgramBuilder {
       typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
       incremental: { test: this.test, files: interfaces, bodies },
       typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns),
-      typeLambdaBody: (m, e, paramTypes, outer, typeParams, subst) => {
+      typeLambdaBody: (m, e, paramTypes, resultType, outer, typeParams, subst) => {
         const { host, out } = this.recordingHost(subst);
-        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, outer, typeParams);
+        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, resultType, outer, typeParams);
         return out;
       } };
   }

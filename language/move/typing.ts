@@ -325,15 +325,17 @@ export class FunctionTyper {
   /**
    * Types a lambda's body for one call, with its parameters' actual types and the types of the names it
    * sees around it: a lambda passed to a macro with `_` parameter types (`$f: |_, _|`) only learns them
-   * when that macro is expanded. Results go to the host's record* callbacks.
+   * when that macro is expanded. `resultType` is what the call site expects of the body (`$U` of `map!`),
+   * so its integer literals take that type. Results go to the host's record* callbacks.
    */
-  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): void {
+  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): void {
     this.typeParams = typeParams;
     this.scopes.reset(outer);
-    this.returnType = this.fresh();
+    this.returnType = e.ret ? this.resolve(e.ret) : resultType && resultType.kind !== 'error' ? resultType : this.fresh();
     e.params.forEach((p, i) => this.bindPattern(p.pattern, paramTypes[i] ?? this.fresh()));
     this.lambdaDepth++;
-    this.exp(e.body);
+    this.loopTypes.push(this.returnType);
+    this.unify(this.exp(e.body), this.returnType);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const [x, t] of this.expTypes) this.expTypes.set(x, this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
