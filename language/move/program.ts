@@ -152,6 +152,9 @@ export interface ProgramOptions {
   readonly reuseBodiesFrom?: Program;
 }
 
+/** Nested macro calls whose results are typed through their bodies before giving up (the code generator expands 64 deep). */
+const MAX_MACRO_RESULT_DEPTH = 16;
+
 const BUILTIN_FUNCTIONS = new Set(['assert', 'freeze', 'move_to', 'move_from', 'borrow_global', 'borrow_global_mut', 'exists']);
 
 function hasAttribute(attrs: readonly A.Attribute[], name: string): boolean {
@@ -236,7 +239,7 @@ class ProgramBuilder {
       incremental: { test: this.test, files: interfaces, bodies },
       typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns),
       typeLambdaBody: (m, e, paramTypes, resultType, outer, typeParams, subst) => {
-        const { host, out } = this.recordingHost(subst);
+        const { host, out } = this.recordingHost(subst, useFuns);
         new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, resultType, outer, typeParams);
         return out;
       } };
@@ -254,7 +257,7 @@ class ProgramBuilder {
   }
 
   /** A typing host that reports nothing and records into fresh maps; written types get `typeArgs` substituted. */
-  private recordingHost(typeArgs: readonly Ty[]): { host: TypingHost; out: MacroExpansionTypes } {
+  private recordingHost(typeArgs: readonly Ty[], useFuns: Map<string, Map<string, FunctionInfo>>): { host: TypingHost; out: MacroExpansionTypes } {
     const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
     const host: TypingHost = {
       modules: this.modules,
@@ -265,15 +268,31 @@ class ProgramBuilder {
       recordType: (loc, type) => out.binders.set(loc.start, type),
       recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
       recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
+      macroResultType: (fn, targs, argTypes) => this.macroResultType(fn, targs, argTypes, useFuns),
     };
     return { host, out };
   }
 
   private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
     const m = this.modules.get(fn.module)!;
-    const { host, out } = this.recordingHost(typeArgs);
+    const { host, out } = this.recordingHost(typeArgs, useFuns);
     new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
     return out;
+  }
+
+  /** How deep macro results are being typed (a macro's body calling macros): bounded, as expansion is. */
+  private macroResultDepth = 0;
+
+  /** The type one call of a macro yields: its body typed for these arguments (see FunctionTyper.expansion). */
+  private macroResultType(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
+    const m = this.modules.get(fn.module);
+    if (!m || this.macroResultDepth >= MAX_MACRO_RESULT_DEPTH) return undefined;
+    this.macroResultDepth++;
+    try {
+      return new FunctionTyper(this.recordingHost(typeArgs, useFuns).host, m, useFuns).expansion(fn, typeArgs, argTypes);
+    } finally {
+      this.macroResultDepth--;
+    }
   }
 
   private silently<T>(f: () => T): T {
@@ -333,6 +352,7 @@ class ProgramBuilder {
       recordExpTypes: (types) => {
         for (const [e, t] of types) builder.expTypes.set(e, t);
       },
+      macroResultType: (fn, targs, argTypes) => this.macroResultType(fn, targs, argTypes, useFuns),
     };
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;

@@ -31,6 +31,11 @@ export interface TypingHost {
   recordExpTypes(types: Map<A.Exp, Ty>): void;
   /** Records the function each call / method call resolved to, with its type arguments. */
   recordCalls(calls: Map<A.Exp, ResolvedCall>): void;
+  /**
+   * The type a macro call yields, found by typing the macro's body for these known type and argument
+   * types (see FunctionTyper.expansion); undefined when that body does not decide it.
+   */
+  macroResultType?(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): Ty | undefined;
 }
 
 export interface ResolvedCall {
@@ -256,9 +261,9 @@ export class FunctionTyper {
    * integer literals that meet them get the types of this expansion, as when Move type checks the
    * expanded code. Results go to the host's record* callbacks.
    */
-  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): void {
+  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): Ty | undefined {
     const f = fn.decl;
-    if (!f.body) return;
+    if (!f.body) return undefined;
     this.typeParams = fn.typeParams;
     this.scopes.reset();
     fn.params.forEach((p, i) => {
@@ -270,11 +275,32 @@ export class FunctionTyper {
     const rets = fn.returns.map((r) => this.anyToVar(substitute(r, typeArgs)));
     this.returnType = rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets };
     this.unify(this.block(f.body), this.returnType);
+    const result = this.known(this.returnType);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
     for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);
+    return result;
+  }
+
+  /** A type with every part decided (no variable, no unknown), or undefined. */
+  private known(t: Ty): Ty | undefined {
+    const z = this.zonk(t);
+    return typeSome(z, (x) => (x as TyV).kind === 'var' || x.kind === 'error' || x.kind === 'any') ? undefined : z;
+  }
+
+  /**
+   * A macro whose signature leaves its result open (`macro fun double($x: _): _`) yields what its body
+   * yields for these arguments: Move types the expanded body, so `double!(x).checked_add(1)` calls the
+   * method of x's type. The body is typed for this call once the argument types are known.
+   */
+  private macroResult(e: A.Exp, fn: FunctionInfo, argTypes: readonly (Ty | undefined)[], ret: Ty): void {
+    if (!fn.decl.macro || !this.host.macroResultType || this.known(ret)) return;
+    const typeArgs = (this.calls.get(e)?.typeArgs ?? []).map((t) => this.known(t));
+    if (typeArgs.some((t) => t === undefined)) return;
+    const result = this.host.macroResultType(fn, typeArgs as Ty[], argTypes.map((t) => t && this.known(t)));
+    if (result) this.unify(ret, result);
   }
 
   /** Whether a (solved) type certainly lacks an ability; unknown parts are given the benefit of the doubt. */
@@ -830,18 +856,20 @@ export class FunctionTyper {
     return { params, ret: rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets } };
   }
 
-  private args(fn: FunctionInfo, params: Ty[], args: A.Exp[], receiver?: Ty): void {
+  /** Types call arguments against the parameters; gives each argument's type (undefined for a lambda). */
+  private args(fn: FunctionInfo, params: Ty[], args: A.Exp[], receiver?: Ty): (Ty | undefined)[] {
     const offset = receiver ? 1 : 0;
-    args.forEach((a, i) => {
+    return args.map((a, i) => {
       const p = params[i + offset];
       if (a.kind === 'lambda') {
         const pt = p ? this.shallow(p) : undefined;
         const t = this.lambda(a, pt?.kind === 'fun' ? pt : undefined);
         if (p) this.unify(t, p);
-        return;
+        return undefined;
       }
       const t = this.exp(a);
       if (p) this.expect(t, p, a.loc, `Argument ${i + 1 + offset} of '${fn.name}'`);
+      return t;
     });
   }
 
@@ -889,7 +917,7 @@ export class FunctionTyper {
     const fn = this.host.functionQuiet(this.m, e.path);
     if (fn) {
       const inst = this.instantiate(fn, e.typeArgs, e.loc, e);
-      if (fn.params.length === e.args.length) this.args(fn, inst.params, e.args);
+      if (fn.params.length === e.args.length) this.macroResult(e, fn, this.args(fn, inst.params, e.args), inst.ret);
       else for (const a of e.args) this.exp(a);
       return inst.ret;
     }
@@ -1012,8 +1040,14 @@ export class FunctionTyper {
       if (fs.kind === 'ref') this.unify(base, fs.to);
       else this.unify(base, fs);
     }
-    if (fn.params.length === e.args.length + 1) this.args(fn, inst.params, e.args, recv);
-    else {
+    if (fn.params.length === e.args.length + 1) {
+      const argTypes = this.args(fn, inst.params, e.args, recv);
+      // The receiver as the macro's first parameter takes it (borrowed or read, as code generation does).
+      const fs = first ? this.shallow(first) : undefined;
+      const r = this.shallow(recv);
+      const receiver = fs?.kind === 'ref' && r.kind !== 'ref' ? ({ kind: 'ref', mut: fs.mut, to: recv } as Ty) : fs && fs.kind !== 'ref' && r.kind === 'ref' ? r.to : recv;
+      this.macroResult(e, fn, [receiver, ...argTypes], inst.ret);
+    } else {
       this.host.report(e.loc, 'E03008', `'${fn.name}' takes ${fn.params.length - 1} argument${fn.params.length === 2 ? '' : 's'} after the receiver, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
       for (const a of e.args) if (a.kind !== 'lambda') this.exp(a);
     }

@@ -1,7 +1,8 @@
 // Macro bodies and lambdas typed per expansion, as the Move compiler types them: a lambda passed to a macro
 // parameter `|_, _|` learns its parameter types only where the expansion calls it, so a method called on one
 // (`c.checked_add(..)`, as MoveStdlib's integer tests do inside `cases!`) resolves to the function of the
-// expansion's type: `u8::checked_add` for u8 cases, `u64::checked_add` for u64 ones. Also the type_name
+// expansion's type: `u8::checked_add` for u8 cases, `u64::checked_add` for u64 ones; and a macro declared
+// `): _` yields the type its body gives for the call's arguments. Also the type_name
 // native's string (move-core-types' `TypeTag::to_canonical_string`), which tests compare byte for byte.
 // Each package is compiled by us and its tests run in our interpreter, as `chainstep move test` does.
 import test from 'node:test';
@@ -93,6 +94,18 @@ fun nested_macros_at_u64() {
     check_add!(18446744073709551615u64, vector[1u64, 9]);
 }
 
+/** Results the signature leaves open: what the body yields for the call's arguments. */
+macro fun double($x: _): _ { $x + $x }
+macro fun first($v: vector<_>): _ { let v = $v; v[0] }
+
+#[test]
+fun macro_result_typed_by_its_expansion() {
+    let d = double!(100u8);
+    assert!(d.checked_add(100).is_none(), 7);
+    assert!(first!(vector[250u8]).checked_add(10).is_none(), 8);
+    assert!(double!(100u8).checked_add(100).is_none(), 9);
+}
+
 #[test]
 fun lambda_result_typed_by_the_call_site() {
     // The literal in the lambda is a u8: \`map!\`'s \`$U\` is u8 here, so 255 + 1 overflows.
@@ -151,6 +164,7 @@ test('a method on a lambda parameter that only the macro expansion types resolve
       '0x0::m::method_typed_only_by_the_expansion': 'pass',
       '0x0::m::nested_macros_at_u8': 'pass',
       '0x0::m::nested_macros_at_u64': 'pass',
+      '0x0::m::macro_result_typed_by_its_expansion': 'pass',
       '0x0::m::lambda_result_typed_by_the_call_site': 'pass',
     });
   });
