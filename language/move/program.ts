@@ -15,7 +15,7 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
-import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
+import { FunctionTyper, showType, substitute, type LambdaResult, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -268,7 +268,8 @@ class ProgramBuilder {
       recordType: (loc, type) => out.binders.set(loc.start, type),
       recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
       recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
-      macroResultType: (fn, targs, argTypes) => this.macroResultType(fn, targs, argTypes, useFuns),
+      macroResultType: (fn, targs, argTypes, lambdas) => this.macroResultType(fn, targs, argTypes, lambdas, useFuns),
+      lambdaResultType: (mod, e, paramTypes, outer, typeParams) => this.lambdaResultType(mod, e, paramTypes, outer, typeParams, useFuns),
     };
     return { host, out };
   }
@@ -284,12 +285,21 @@ class ProgramBuilder {
   private macroResultDepth = 0;
 
   /** The type one call of a macro yields: its body typed for these arguments (see FunctionTyper.expansion). */
-  private macroResultType(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
+  private macroResultType(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult>, useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
     const m = this.modules.get(fn.module);
-    if (!m || this.macroResultDepth >= MAX_MACRO_RESULT_DEPTH) return undefined;
+    return m && this.nestedTyping(() => new FunctionTyper(this.recordingHost(typeArgs, useFuns).host, m, useFuns).expansion(fn, typeArgs, argTypes, lambdas));
+  }
+
+  /** The type a lambda's body yields for these parameter types (its written types need no substitution). */
+  private lambdaResultType(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
+    return this.nestedTyping(() => new FunctionTyper(this.recordingHost([], useFuns).host, m, useFuns).lambdaBody(e, paramTypes, undefined, outer, typeParams));
+  }
+
+  private nestedTyping(f: () => Ty | undefined): Ty | undefined {
+    if (this.macroResultDepth >= MAX_MACRO_RESULT_DEPTH) return undefined;
     this.macroResultDepth++;
     try {
-      return new FunctionTyper(this.recordingHost(typeArgs, useFuns).host, m, useFuns).expansion(fn, typeArgs, argTypes);
+      return f();
     } finally {
       this.macroResultDepth--;
     }
@@ -352,7 +362,8 @@ class ProgramBuilder {
       recordExpTypes: (types) => {
         for (const [e, t] of types) builder.expTypes.set(e, t);
       },
-      macroResultType: (fn, targs, argTypes) => this.macroResultType(fn, targs, argTypes, useFuns),
+      macroResultType: (fn, targs, argTypes, lambdas) => this.macroResultType(fn, targs, argTypes, lambdas, useFuns),
+      lambdaResultType: (mod, e, paramTypes, outer, typeParams) => this.lambdaResultType(mod, e, paramTypes, outer, typeParams, useFuns),
     };
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;

@@ -35,8 +35,13 @@ export interface TypingHost {
    * The type a macro call yields, found by typing the macro's body for these known type and argument
    * types (see FunctionTyper.expansion); undefined when that body does not decide it.
    */
-  macroResultType?(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): Ty | undefined;
+  macroResultType?(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult>): Ty | undefined;
+  /** The type a lambda's body yields for these parameter types, seeing `outer` around it (see FunctionTyper.lambdaBody). */
+  lambdaResultType?(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): Ty | undefined;
 }
+
+/** What a lambda argument yields when the macro body calls it with arguments of these types. */
+export type LambdaResult = (paramTypes: readonly Ty[]) => Ty | undefined;
 
 export interface ResolvedCall {
   readonly fn: FunctionInfo;
@@ -77,6 +82,8 @@ export class FunctionTyper {
   private lambdaDepth = 0;
   private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
+  /** In an expansion typed for a call (see macroResult): what the call's lambda arguments yield, by parameter. */
+  private readonly lambdaArgs = new Map<string, LambdaResult>();
   /** `use fun` aliases visible in this module: type key (`0x2::coin::Coin`, `vector`, `u64`) -> method -> function. */
   private readonly useFuns: Map<string, Map<string, FunctionInfo>>;
 
@@ -261,7 +268,7 @@ export class FunctionTyper {
    * integer literals that meet them get the types of this expansion, as when Move type checks the
    * expanded code. Results go to the host's record* callbacks.
    */
-  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): Ty | undefined {
+  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult> = new Map()): Ty | undefined {
     const f = fn.decl;
     if (!f.body) return undefined;
     this.typeParams = fn.typeParams;
@@ -271,6 +278,8 @@ export class FunctionTyper {
       const arg = argTypes[i];
       if (arg) this.unify(arg, t);
       this.scopes.declare(p.name, t);
+      const lambda = lambdas.get(i);
+      if (lambda) this.lambdaArgs.set(p.name, lambda);
     });
     const rets = fn.returns.map((r) => this.anyToVar(substitute(r, typeArgs)));
     this.returnType = rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets };
@@ -295,11 +304,25 @@ export class FunctionTyper {
    * yields for these arguments: Move types the expanded body, so `double!(x).checked_add(1)` calls the
    * method of x's type. The body is typed for this call once the argument types are known.
    */
-  private macroResult(e: A.Exp, fn: FunctionInfo, argTypes: readonly (Ty | undefined)[], ret: Ty): void {
+  private macroResult(e: A.Exp, fn: FunctionInfo, args: readonly A.Exp[], argTypes: readonly (Ty | undefined)[], ret: Ty): void {
     if (!fn.decl.macro || !this.host.macroResultType || this.known(ret)) return;
     const typeArgs = (this.calls.get(e)?.typeArgs ?? []).map((t) => this.known(t));
     if (typeArgs.some((t) => t === undefined)) return;
-    const result = this.host.macroResultType(fn, typeArgs as Ty[], argTypes.map((t) => t && this.known(t)));
+    // A lambda argument yields what its body gives for the types the expansion calls it with, seeing the
+    // names around this call (those whose types are known by now).
+    const lambdas = new Map<number, LambdaResult>();
+    const offset = argTypes.length - args.length;
+    args.forEach((a, i) => {
+      if (a.kind !== 'lambda' || !this.host.lambdaResultType) return;
+      const outer = new Map<string, Ty>();
+      for (const [name, t] of this.scopes.visible()) {
+        const k = this.known(t);
+        if (k) outer.set(name, k);
+      }
+      const typeParams = this.typeParams;
+      lambdas.set(i + offset, (paramTypes) => this.host.lambdaResultType!(this.m, a, paramTypes, outer, typeParams));
+    });
+    const result = this.host.macroResultType(fn, typeArgs as Ty[], argTypes.map((t) => t && this.known(t)), lambdas);
     if (result) this.unify(ret, result);
   }
 
@@ -354,7 +377,7 @@ export class FunctionTyper {
    * when that macro is expanded. `resultType` is what the call site expects of the body (`$U` of `map!`),
    * so its integer literals take that type. Results go to the host's record* callbacks.
    */
-  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): void {
+  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): Ty | undefined {
     this.typeParams = typeParams;
     this.scopes.reset(outer);
     this.returnType = e.ret ? this.resolve(e.ret) : resultType && resultType.kind !== 'error' ? resultType : this.fresh();
@@ -367,6 +390,7 @@ export class FunctionTyper {
     this.host.recordExpTypes(this.expTypes);
     for (const [x, c] of this.calls) this.calls.set(x, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);
+    return this.known(this.returnType);
   }
 
   private resolve(t: A.Type): Ty {
@@ -908,6 +932,10 @@ export class FunctionTyper {
         const args = e.args.map((a) => this.exp(a));
         if (s.kind === 'fun') {
           args.forEach((a, i) => s.params[i] && this.unify(a, s.params[i]));
+          const lambda = this.lambdaArgs.get(name);
+          const known = args.map((a) => this.known(a));
+          const result = lambda && known.every((t) => t !== undefined) ? lambda(known as Ty[]) : undefined;
+          if (result) this.unify(s.ret, result);
           return s.ret;
         }
         return ERROR;
@@ -917,7 +945,7 @@ export class FunctionTyper {
     const fn = this.host.functionQuiet(this.m, e.path);
     if (fn) {
       const inst = this.instantiate(fn, e.typeArgs, e.loc, e);
-      if (fn.params.length === e.args.length) this.macroResult(e, fn, this.args(fn, inst.params, e.args), inst.ret);
+      if (fn.params.length === e.args.length) this.macroResult(e, fn, e.args, this.args(fn, inst.params, e.args), inst.ret);
       else for (const a of e.args) this.exp(a);
       return inst.ret;
     }
@@ -1046,7 +1074,7 @@ export class FunctionTyper {
       const fs = first ? this.shallow(first) : undefined;
       const r = this.shallow(recv);
       const receiver = fs?.kind === 'ref' && r.kind !== 'ref' ? ({ kind: 'ref', mut: fs.mut, to: recv } as Ty) : fs && fs.kind !== 'ref' && r.kind === 'ref' ? r.to : recv;
-      this.macroResult(e, fn, [receiver, ...argTypes], inst.ret);
+      this.macroResult(e, fn, e.args, [receiver, ...argTypes], inst.ret);
     } else {
       this.host.report(e.loc, 'E03008', `'${fn.name}' takes ${fn.params.length - 1} argument${fn.params.length === 2 ? '' : 's'} after the receiver, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
       for (const a of e.args) if (a.kind !== 'lambda') this.exp(a);

@@ -97,6 +97,7 @@ fun nested_macros_at_u64() {
 /** Results the signature leaves open: what the body yields for the call's arguments. */
 macro fun double($x: _): _ { $x + $x }
 macro fun first($v: vector<_>): _ { let v = $v; v[0] }
+macro fun apply($x: _, $f: |_| -> _): _ { $f($x) }
 
 #[test]
 fun macro_result_typed_by_its_expansion() {
@@ -104,6 +105,9 @@ fun macro_result_typed_by_its_expansion() {
     assert!(d.checked_add(100).is_none(), 7);
     assert!(first!(vector[250u8]).checked_add(10).is_none(), 8);
     assert!(double!(100u8).checked_add(100).is_none(), 9);
+    // Through a lambda: what \`|x| x + 50\` yields for the u8 the body gives it.
+    let r = apply!(200u8, |x| x + 50);
+    assert!(r.checked_add(10).is_none(), 10);
 }
 
 #[test]
