@@ -15,7 +15,7 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
-import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
+import { FunctionTyper, showType, substitute, type LambdaResult, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
 export interface SourceFile {
@@ -122,7 +122,7 @@ export interface Program {
   /** What a later check of the same package may reuse (see incremental.ts). */
   readonly incremental: IncrementalState<Reference, TypeAt>;
   /** Types a lambda body for one call (see FunctionTyper.lambdaBody); `subst` replaces written type parameters. */
-  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
+  typeLambdaBody(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], subst: readonly Ty[]): MacroExpansionTypes;
   /** Types one expansion of a macro body (see FunctionTyper.expansion); nothing is reported. */
   typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): MacroExpansionTypes;
 }
@@ -151,6 +151,9 @@ export interface ProgramOptions {
    */
   readonly reuseBodiesFrom?: Program;
 }
+
+/** Nested macro calls whose results are typed through their bodies before giving up (the code generator expands 64 deep). */
+const MAX_MACRO_RESULT_DEPTH = 16;
 
 const BUILTIN_FUNCTIONS = new Set(['assert', 'freeze', 'move_to', 'move_from', 'borrow_global', 'borrow_global_mut', 'exists']);
 
@@ -235,9 +238,9 @@ class ProgramBuilder {
       typeOfWritten: (m, t, params) => this.silently(() => this.resolveType(m, t, params)), files: this.files, units: this.units,
       incremental: { test: this.test, files: interfaces, bodies },
       typeMacroExpansion: (fn, typeArgs, argTypes) => this.typeMacroExpansion(fn, typeArgs, argTypes, useFuns),
-      typeLambdaBody: (m, e, paramTypes, outer, typeParams, subst) => {
-        const { host, out } = this.recordingHost(subst);
-        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, outer, typeParams);
+      typeLambdaBody: (m, e, paramTypes, resultType, outer, typeParams, subst) => {
+        const { host, out } = this.recordingHost(subst, useFuns);
+        new FunctionTyper(host, m, useFuns).lambdaBody(e, paramTypes, resultType, outer, typeParams);
         return out;
       } };
   }
@@ -254,7 +257,7 @@ class ProgramBuilder {
   }
 
   /** A typing host that reports nothing and records into fresh maps; written types get `typeArgs` substituted. */
-  private recordingHost(typeArgs: readonly Ty[]): { host: TypingHost; out: MacroExpansionTypes } {
+  private recordingHost(typeArgs: readonly Ty[], useFuns: Map<string, Map<string, FunctionInfo>>): { host: TypingHost; out: MacroExpansionTypes } {
     const out: MacroExpansionTypes = { expTypes: new Map(), calls: new Map(), binders: new Map() };
     const host: TypingHost = {
       modules: this.modules,
@@ -265,15 +268,41 @@ class ProgramBuilder {
       recordType: (loc, type) => out.binders.set(loc.start, type),
       recordCalls: (calls) => calls.forEach((c, e) => out.calls.set(e, c)),
       recordExpTypes: (types) => types.forEach((t, e) => out.expTypes.set(e, t)),
+      macroResultType: (fn, targs, argTypes, lambdas) => this.macroResultType(fn, targs, argTypes, lambdas, useFuns),
+      lambdaResultType: (mod, e, paramTypes, outer, typeParams) => this.lambdaResultType(mod, e, paramTypes, outer, typeParams, useFuns),
     };
     return { host, out };
   }
 
   private typeMacroExpansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], useFuns: Map<string, Map<string, FunctionInfo>>): MacroExpansionTypes {
     const m = this.modules.get(fn.module)!;
-    const { host, out } = this.recordingHost(typeArgs);
+    const { host, out } = this.recordingHost(typeArgs, useFuns);
     new FunctionTyper(host, m, useFuns).expansion(fn, typeArgs, argTypes);
     return out;
+  }
+
+  /** How deep macro results are being typed (a macro's body calling macros): bounded, as expansion is. */
+  private macroResultDepth = 0;
+
+  /** The type one call of a macro yields: its body typed for these arguments (see FunctionTyper.expansion). */
+  private macroResultType(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult>, useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
+    const m = this.modules.get(fn.module);
+    return m && this.nestedTyping(() => new FunctionTyper(this.recordingHost(typeArgs, useFuns).host, m, useFuns).expansion(fn, typeArgs, argTypes, lambdas));
+  }
+
+  /** The type a lambda's body yields for these parameter types (its written types need no substitution). */
+  private lambdaResultType(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[], useFuns: Map<string, Map<string, FunctionInfo>>): Ty | undefined {
+    return this.nestedTyping(() => new FunctionTyper(this.recordingHost([], useFuns).host, m, useFuns).lambdaBody(e, paramTypes, undefined, outer, typeParams));
+  }
+
+  private nestedTyping(f: () => Ty | undefined): Ty | undefined {
+    if (this.macroResultDepth >= MAX_MACRO_RESULT_DEPTH) return undefined;
+    this.macroResultDepth++;
+    try {
+      return f();
+    } finally {
+      this.macroResultDepth--;
+    }
   }
 
   private silently<T>(f: () => T): T {
@@ -333,6 +362,8 @@ class ProgramBuilder {
       recordExpTypes: (types) => {
         for (const [e, t] of types) builder.expTypes.set(e, t);
       },
+      macroResultType: (fn, targs, argTypes, lambdas) => this.macroResultType(fn, targs, argTypes, lambdas, useFuns),
+      lambdaResultType: (mod, e, paramTypes, outer, typeParams) => this.lambdaResultType(mod, e, paramTypes, outer, typeParams, useFuns),
     };
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;

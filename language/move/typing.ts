@@ -31,7 +31,17 @@ export interface TypingHost {
   recordExpTypes(types: Map<A.Exp, Ty>): void;
   /** Records the function each call / method call resolved to, with its type arguments. */
   recordCalls(calls: Map<A.Exp, ResolvedCall>): void;
+  /**
+   * The type a macro call yields, found by typing the macro's body for these known type and argument
+   * types (see FunctionTyper.expansion); undefined when that body does not decide it.
+   */
+  macroResultType?(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult>): Ty | undefined;
+  /** The type a lambda's body yields for these parameter types, seeing `outer` around it (see FunctionTyper.lambdaBody). */
+  lambdaResultType?(m: ModuleInfo, e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): Ty | undefined;
 }
+
+/** What a lambda argument yields when the macro body calls it with arguments of these types. */
+export type LambdaResult = (paramTypes: readonly Ty[]) => Ty | undefined;
 
 export interface ResolvedCall {
   readonly fn: FunctionInfo;
@@ -72,6 +82,8 @@ export class FunctionTyper {
   private lambdaDepth = 0;
   private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
+  /** In an expansion typed for a call (see macroResult): what the call's lambda arguments yield, by parameter. */
+  private readonly lambdaArgs = new Map<string, LambdaResult>();
   /** `use fun` aliases visible in this module: type key (`0x2::coin::Coin`, `vector`, `u64`) -> method -> function. */
   private readonly useFuns: Map<string, Map<string, FunctionInfo>>;
 
@@ -256,9 +268,9 @@ export class FunctionTyper {
    * integer literals that meet them get the types of this expansion, as when Move type checks the
    * expanded code. Results go to the host's record* callbacks.
    */
-  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[]): void {
+  expansion(fn: FunctionInfo, typeArgs: readonly Ty[], argTypes: readonly (Ty | undefined)[], lambdas: ReadonlyMap<number, LambdaResult> = new Map()): Ty | undefined {
     const f = fn.decl;
-    if (!f.body) return;
+    if (!f.body) return undefined;
     this.typeParams = fn.typeParams;
     this.scopes.reset();
     fn.params.forEach((p, i) => {
@@ -266,15 +278,52 @@ export class FunctionTyper {
       const arg = argTypes[i];
       if (arg) this.unify(arg, t);
       this.scopes.declare(p.name, t);
+      const lambda = lambdas.get(i);
+      if (lambda) this.lambdaArgs.set(p.name, lambda);
     });
     const rets = fn.returns.map((r) => this.anyToVar(substitute(r, typeArgs)));
     this.returnType = rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets };
     this.unify(this.block(f.body), this.returnType);
+    const result = this.known(this.returnType);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const [e, t] of this.expTypes) this.expTypes.set(e, this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
     for (const [e, c] of this.calls) this.calls.set(e, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);
+    return result;
+  }
+
+  /** A type with every part decided (no variable, no unknown), or undefined. */
+  private known(t: Ty): Ty | undefined {
+    const z = this.zonk(t);
+    return typeSome(z, (x) => (x as TyV).kind === 'var' || x.kind === 'error' || x.kind === 'any') ? undefined : z;
+  }
+
+  /**
+   * A macro whose signature leaves its result open (`macro fun double($x: _): _`) yields what its body
+   * yields for these arguments: Move types the expanded body, so `double!(x).checked_add(1)` calls the
+   * method of x's type. The body is typed for this call once the argument types are known.
+   */
+  private macroResult(e: A.Exp, fn: FunctionInfo, args: readonly A.Exp[], argTypes: readonly (Ty | undefined)[], ret: Ty): void {
+    if (!fn.decl.macro || !this.host.macroResultType || this.known(ret)) return;
+    const typeArgs = (this.calls.get(e)?.typeArgs ?? []).map((t) => this.known(t));
+    if (typeArgs.some((t) => t === undefined)) return;
+    // A lambda argument yields what its body gives for the types the expansion calls it with, seeing the
+    // names around this call (those whose types are known by now).
+    const lambdas = new Map<number, LambdaResult>();
+    const offset = argTypes.length - args.length;
+    args.forEach((a, i) => {
+      if (a.kind !== 'lambda' || !this.host.lambdaResultType) return;
+      const outer = new Map<string, Ty>();
+      for (const [name, t] of this.scopes.visible()) {
+        const k = this.known(t);
+        if (k) outer.set(name, k);
+      }
+      const typeParams = this.typeParams;
+      lambdas.set(i + offset, (paramTypes) => this.host.lambdaResultType!(this.m, a, paramTypes, outer, typeParams));
+    });
+    const result = this.host.macroResultType(fn, typeArgs as Ty[], argTypes.map((t) => t && this.known(t)), lambdas);
+    if (result) this.unify(ret, result);
   }
 
   /** Whether a (solved) type certainly lacks an ability; unknown parts are given the benefit of the doubt. */
@@ -325,20 +374,23 @@ export class FunctionTyper {
   /**
    * Types a lambda's body for one call, with its parameters' actual types and the types of the names it
    * sees around it: a lambda passed to a macro with `_` parameter types (`$f: |_, _|`) only learns them
-   * when that macro is expanded. Results go to the host's record* callbacks.
+   * when that macro is expanded. `resultType` is what the call site expects of the body (`$U` of `map!`),
+   * so its integer literals take that type. Results go to the host's record* callbacks.
    */
-  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): void {
+  lambdaBody(e: Extract<A.Exp, { kind: 'lambda' }>, paramTypes: readonly Ty[], resultType: Ty | undefined, outer: ReadonlyMap<string, Ty>, typeParams: readonly TypeParamInfo[]): Ty | undefined {
     this.typeParams = typeParams;
     this.scopes.reset(outer);
-    this.returnType = this.fresh();
+    this.returnType = e.ret ? this.resolve(e.ret) : resultType && resultType.kind !== 'error' ? resultType : this.fresh();
     e.params.forEach((p, i) => this.bindPattern(p.pattern, paramTypes[i] ?? this.fresh()));
     this.lambdaDepth++;
-    this.exp(e.body);
+    this.loopTypes.push(this.returnType);
+    this.unify(this.exp(e.body), this.returnType);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const [x, t] of this.expTypes) this.expTypes.set(x, this.zonk(t, true));
     this.host.recordExpTypes(this.expTypes);
     for (const [x, c] of this.calls) this.calls.set(x, { fn: c.fn, typeArgs: c.typeArgs.map((t) => this.zonk(t, true)) });
     this.host.recordCalls(this.calls);
+    return this.known(this.returnType);
   }
 
   private resolve(t: A.Type): Ty {
@@ -828,18 +880,20 @@ export class FunctionTyper {
     return { params, ret: rets.length === 1 ? rets[0] : { kind: 'tuple', elems: rets } };
   }
 
-  private args(fn: FunctionInfo, params: Ty[], args: A.Exp[], receiver?: Ty): void {
+  /** Types call arguments against the parameters; gives each argument's type (undefined for a lambda). */
+  private args(fn: FunctionInfo, params: Ty[], args: A.Exp[], receiver?: Ty): (Ty | undefined)[] {
     const offset = receiver ? 1 : 0;
-    args.forEach((a, i) => {
+    return args.map((a, i) => {
       const p = params[i + offset];
       if (a.kind === 'lambda') {
         const pt = p ? this.shallow(p) : undefined;
         const t = this.lambda(a, pt?.kind === 'fun' ? pt : undefined);
         if (p) this.unify(t, p);
-        return;
+        return undefined;
       }
       const t = this.exp(a);
       if (p) this.expect(t, p, a.loc, `Argument ${i + 1 + offset} of '${fn.name}'`);
+      return t;
     });
   }
 
@@ -878,6 +932,10 @@ export class FunctionTyper {
         const args = e.args.map((a) => this.exp(a));
         if (s.kind === 'fun') {
           args.forEach((a, i) => s.params[i] && this.unify(a, s.params[i]));
+          const lambda = this.lambdaArgs.get(name);
+          const known = args.map((a) => this.known(a));
+          const result = lambda && known.every((t) => t !== undefined) ? lambda(known as Ty[]) : undefined;
+          if (result) this.unify(s.ret, result);
           return s.ret;
         }
         return ERROR;
@@ -887,7 +945,7 @@ export class FunctionTyper {
     const fn = this.host.functionQuiet(this.m, e.path);
     if (fn) {
       const inst = this.instantiate(fn, e.typeArgs, e.loc, e);
-      if (fn.params.length === e.args.length) this.args(fn, inst.params, e.args);
+      if (fn.params.length === e.args.length) this.macroResult(e, fn, e.args, this.args(fn, inst.params, e.args), inst.ret);
       else for (const a of e.args) this.exp(a);
       return inst.ret;
     }
@@ -1010,8 +1068,14 @@ export class FunctionTyper {
       if (fs.kind === 'ref') this.unify(base, fs.to);
       else this.unify(base, fs);
     }
-    if (fn.params.length === e.args.length + 1) this.args(fn, inst.params, e.args, recv);
-    else {
+    if (fn.params.length === e.args.length + 1) {
+      const argTypes = this.args(fn, inst.params, e.args, recv);
+      // The receiver as the macro's first parameter takes it (borrowed or read, as code generation does).
+      const fs = first ? this.shallow(first) : undefined;
+      const r = this.shallow(recv);
+      const receiver = fs?.kind === 'ref' && r.kind !== 'ref' ? ({ kind: 'ref', mut: fs.mut, to: recv } as Ty) : fs && fs.kind !== 'ref' && r.kind === 'ref' ? r.to : recv;
+      this.macroResult(e, fn, e.args, [receiver, ...argTypes], inst.ret);
+    } else {
       this.host.report(e.loc, 'E03008', `'${fn.name}' takes ${fn.params.length - 1} argument${fn.params.length === 2 ? '' : 's'} after the receiver, but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
       for (const a of e.args) if (a.kind !== 'lambda') this.exp(a);
     }

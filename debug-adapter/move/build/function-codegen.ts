@@ -864,7 +864,7 @@ export class FunctionCodegen {
       this.exp(a);
       return this.typeOf(a);
     });
-    const expansion = this.lambdaTypes(l, lambda.ctx, argTypes);
+    const expansion = this.lambdaTypes(l, lambda.ctx, argTypes, resultType);
     this.targetBlock(undefined, resultType, (returnTarget) =>
       this.inContext({ ...lambda.ctx, returnTarget, expansion }, () =>
         this.scoped(() => {
@@ -902,36 +902,24 @@ export class FunctionCodegen {
   }
 
   /**
-   * The types of a lambda body at this call. When the lambda was typed without knowing its parameter
-   * types (passed to a macro parameter `|_, _| ...`), the body is typed again with the arguments' types
-   * and the types of the locals and macro arguments it sees; otherwise its context's types stand.
+   * The types of a lambda body at this call. Move types a lambda where the macro's expansion calls it,
+   * with the arguments' types and the type the call site expects: a lambda passed to a macro parameter
+   * `|_, _| ...` only learns its parameter types there, and a method called on one (`case.checked_add(1)`)
+   * only resolves there. So the body is typed again for every call, seeing the types of the locals and
+   * macro arguments around it; where that typing still leaves a part unknown, the context's types stand.
    */
-  private lambdaTypes(l: Extract<A.Exp, { kind: 'lambda' }>, ctx: Context, argTypes: Ty[]): MacroExpansionTypes | undefined {
-    const known = this.inContext(ctx, () =>
-      l.params.every((p) => {
-        if (p.pattern.kind !== 'var' || p.pattern.name.value === '_') return true;
-        try {
-          this.binderType(p.pattern.name);
-          return true;
-        } catch (err) {
-          if (err instanceof CodegenError) return false;
-          throw err;
-        }
-      }),
-    );
-    if (known) return ctx.expansion;
+  private lambdaTypes(l: Extract<A.Exp, { kind: 'lambda' }>, ctx: Context, argTypes: Ty[], resultType: Ty): MacroExpansionTypes {
     const outer = new Map<string, Ty>();
     for (const [name, slot] of ctx.scopes.visible()) outer.set(name, this.localType(slot));
     for (const [name, arg] of ctx.macroArgs) {
       const t = arg.exp.kind === 'lambda' ? undefined : this.inContext(arg.ctx, () => this.typeIfKnown(arg.exp));
       if (t) outer.set(name, t);
     }
-    const fresh = this.program.typeLambdaBody(ctx.module, l, argTypes, outer, ctx.typeParams, ctx.subst ?? []);
-    const merged = (a: Map<A.Exp, Ty> | undefined, b: Map<A.Exp, Ty>) => new Map([...(a ?? []), ...b]);
+    const fresh = this.program.typeLambdaBody(ctx.module, l, argTypes, resultType, outer, ctx.typeParams, ctx.subst ?? []);
     return {
-      expTypes: merged(ctx.expansion?.expTypes, fresh.expTypes),
-      calls: new Map([...(ctx.expansion?.calls ?? []), ...fresh.calls]),
-      binders: new Map([...(ctx.expansion?.binders ?? []), ...fresh.binders]),
+      expTypes: preferKnown(ctx.expansion?.expTypes, fresh.expTypes, hasUnknown),
+      calls: preferKnown(ctx.expansion?.calls, fresh.calls, (c) => c.typeArgs.some(hasUnknown)),
+      binders: preferKnown(ctx.expansion?.binders, fresh.binders, hasUnknown),
     };
   }
 
@@ -1271,6 +1259,13 @@ function hasMacroParam(t: Ty): boolean {
 }
 
 /** Whether a type has a part that could not be inferred (or is a function type, which bytecode has not). */
+/** `base` overridden by the entries of `fresh` that are fully known. */
+function preferKnown<K, V>(base: ReadonlyMap<K, V> | undefined, fresh: ReadonlyMap<K, V>, unknown: (v: V) => boolean): Map<K, V> {
+  const out = new Map(base ?? []);
+  for (const [k, v] of fresh) if (!unknown(v) || !out.has(k)) out.set(k, v);
+  return out;
+}
+
 export function hasUnknown(t: Ty): boolean {
   return typeSome(t, (x) => x.kind === 'error' || x.kind === 'fun');
 }

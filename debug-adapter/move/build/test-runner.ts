@@ -25,6 +25,7 @@ import { explainAbortCode, statusSummary } from '../debug/aborts.ts';
 import { parseFrameworkSnapshot } from '../package/framework.ts';
 import { parseSuiSourceMap } from '../package/sui-debug-info.ts';
 import type { ModuleSourceMap } from '../package/source-map.ts';
+import { UNIT_TEST_GAS_BUDGET } from '../vm/gas.ts';
 import { MoveVM, type CodeLocation, type RunResult } from '../vm/interpreter.ts';
 import { T, vectorOf, type RuntimeType } from '../vm/types.ts';
 import { VectorValue, makeInt, type Value } from '../vm/values.ts';
@@ -373,7 +374,7 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
       let result: RunResult | undefined;
       let crashed: string | undefined;
       for (let i = 0; i < (random ? RANDOM_TEST_RUNS : 1); i++) {
-        const vm = new MoveVM(modules, { output: (text) => output.push(text) });
+        const vm = new MoveVM(modules, { output: (text) => output.push(text), gasBudget: UNIT_TEST_GAS_BUDGET });
         try {
           result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], random ? paramTypes.map((t) => randomValue(t!, bits)) : signers);
         } catch (e) {

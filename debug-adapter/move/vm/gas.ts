@@ -39,6 +39,18 @@ export const SUI_COST_TABLE_V5: CostTable = {
 /** Gas budget of a Sui unit test, in internal units (what the traces' first `gas_left` shows). */
 export const DEFAULT_GAS_BUDGET = 1_000_000_000n;
 
+/**
+ * The budget `sui move test` gives each test today (crates/sui-move/src/unit_test.rs, SuiVMTestSetup):
+ * its meter is a `SuiGasStatus` for the highest protocol version at the test gas price (500), whose
+ * computation budget is capped at `max_gas_computation_bucket` (5,000,000) times the gas price; the Move
+ * meter then gets budget / gas price = 5,000,000 gas units, 1,000 internal units each (tables.rs
+ * `GasStatus::new`). Charges follow the same tiered v5 table as above. The older runner (the
+ * move-unit-test meter with its 1,000,000-unit default bound) gave 1e9, which the traces above show;
+ * the framework's exhaustive integer tests (`u8_tests::exhaustive_test_add`: 65,536 cases) need the
+ * newer budget.
+ */
+export const UNIT_TEST_GAS_BUDGET = 5_000_000_000n;
+
 /** Fixed sizes the meter uses (tiered_gas_schedule.rs). `Type::size()` of every primitive type is 1. */
 export const GasSize = {
   PRIMITIVE_TYPE: 1,

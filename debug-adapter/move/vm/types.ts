@@ -140,15 +140,18 @@ export function toTypeTag(t: RuntimeType): TypeTag {
 }
 
 /**
- * Canonical type string as Move's `type_name` writes it: addresses as 64 hex digits without `0x`
- * (`0000…0002::sui::SUI`, `vector<u8>`). With `withPrefix`, addresses get `0x` (for messages).
+ * Canonical type string as Move's `type_name` writes it (move-core-types' `TypeTag::to_canonical_string`):
+ * addresses as 64 hex digits without `0x`, type arguments separated by a bare comma
+ * (`0000…000a::m::Pair<bool,vector<u64>,0000…000a::m::Box<u128>>`). With `withPrefix`, the form a
+ * person reads (`TypeTag`'s Display, used in messages and by Aptos' `type_info`): short `0x` addresses
+ * and `, ` between type arguments.
  */
 export function typeToString(t: RuntimeType, withPrefix = false): string {
   switch (t.kind) {
     case 'vector':
       return `vector<${typeToString(t.element, withPrefix)}>`;
     case 'datatype': {
-      const args = t.typeArgs.length ? `<${t.typeArgs.map((a) => typeToString(a, withPrefix)).join(', ')}>` : '';
+      const args = t.typeArgs.length ? `<${t.typeArgs.map((a) => typeToString(a, withPrefix)).join(withPrefix ? ', ' : ',')}>` : '';
       const addr = withPrefix ? shortAddress(t.def.address) : t.def.address;
       return `${addr}::${t.def.module}::${t.def.name}${args}`;
     }
