@@ -1,0 +1,13 @@
+// Sui's cryptography natives (module crypto/*), keyed as natives.ts keys its own:
+// `<64 hex address>::module::function`. They sit apart from natives.ts because they carry the curve
+// libraries and Sui's byte formats; the interpreter merges them with the others.
+import { SUI, type NativeFunction } from '../natives.ts';
+import type { CryptoNatives } from './common.ts';
+import { ECDSA_NATIVES } from './ecdsa.ts';
+import { GROUP_OPS_NATIVES } from './group-ops.ts';
+
+const all: CryptoNatives[] = [GROUP_OPS_NATIVES, ECDSA_NATIVES];
+
+export const CRYPTO_NATIVES: ReadonlyMap<string, NativeFunction> = new Map(
+  all.flat().map(([module, name, f]) => [`${SUI}::${module}::${name}`, f] as const),
+);
