@@ -3,10 +3,11 @@
 // libraries and Sui's byte formats; the interpreter merges them with the others.
 import { SUI, type NativeFunction } from '../natives.ts';
 import type { CryptoNatives } from './common.ts';
+import { BLS_SIGNATURE_NATIVES } from './bls-signatures.ts';
 import { ECDSA_NATIVES } from './ecdsa.ts';
 import { GROUP_OPS_NATIVES } from './group-ops.ts';
 
-const all: CryptoNatives[] = [GROUP_OPS_NATIVES, ECDSA_NATIVES];
+const all: CryptoNatives[] = [GROUP_OPS_NATIVES, BLS_SIGNATURE_NATIVES, ECDSA_NATIVES];
 
 export const CRYPTO_NATIVES: ReadonlyMap<string, NativeFunction> = new Map(
   all.flat().map(([module, name, f]) => [`${SUI}::${module}::${name}`, f] as const),
