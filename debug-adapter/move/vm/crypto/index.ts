@@ -5,9 +5,10 @@ import { SUI, type NativeFunction } from '../natives.ts';
 import type { CryptoNatives } from './common.ts';
 import { BLS_SIGNATURE_NATIVES } from './bls-signatures.ts';
 import { ECDSA_NATIVES } from './ecdsa.ts';
+import { ECVRF_NATIVES } from './ecvrf.ts';
 import { GROUP_OPS_NATIVES } from './group-ops.ts';
 
-const all: CryptoNatives[] = [GROUP_OPS_NATIVES, BLS_SIGNATURE_NATIVES, ECDSA_NATIVES];
+const all: CryptoNatives[] = [GROUP_OPS_NATIVES, BLS_SIGNATURE_NATIVES, ECDSA_NATIVES, ECVRF_NATIVES];
 
 export const CRYPTO_NATIVES: ReadonlyMap<string, NativeFunction> = new Map(
   all.flat().map(([module, name, f]) => [`${SUI}::${module}::${name}`, f] as const),
