@@ -118,6 +118,9 @@ const VALID = [
   ristretto255.Point.BASE.toBytes(),
   Uint8Array.of(...new Uint8Array(64).fill(1), 0),
   Uint8Array.of(2, ...Buffer.from('79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798', 'hex')),
+  // BN254 G1 generator (1, 2) in arkworks' compressed form, and a BLS12-381 proof's shape (A ‖ B ‖ C).
+  Uint8Array.of(1, ...new Uint8Array(31)),
+  Uint8Array.of(...G1_BYTES, ...G2_BYTES, ...G1_BYTES),
 ];
 
 function fuzzBytes(next: () => number): Uint8Array {
@@ -158,12 +161,13 @@ const SHAPES: Record<string, { params: ('u8' | 'bytes' | 'bool' | 'list')[]; cod
   'ecdsa_r1::secp256r1_verify': { params: ['bytes', 'bytes', 'bytes', 'u8'], codes: [] },
   'ecdsa_r1::secp256r1_ecrecover': { params: ['bytes', 'bytes', 'u8'], codes: [0n, 1n] },
   'ecvrf::ecvrf_verify': { params: ['bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n, 3n] },
+  'groth16::verify_groth16_proof_internal': { params: ['u8', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n] },
 };
 
 test('every crypto native is covered by the fuzz below', () => {
   const fuzzed = new Set(Object.keys(SHAPES).map((k) => `${SUI}::${k}`));
-  // keypair_from_seed needs the framework's KeyPair type; the framework tests run it.
-  const untested = [...CRYPTO_NATIVES.keys()].filter((k) => !fuzzed.has(k) && !k.endsWith('::secp256k1_keypair_from_seed'));
+  // keypair_from_seed and prepare_verifying_key return framework structs; the framework tests run them.
+  const untested = [...CRYPTO_NATIVES.keys()].filter((k) => !fuzzed.has(k) && !/::(secp256k1_keypair_from_seed|prepare_verifying_key_internal)$/.test(k));
   assert.deepEqual(untested, []);
 });
 
@@ -175,7 +179,7 @@ test('fuzz: crypto natives return or abort with Sui\'s codes on random and mutat
     const native = CRYPTO_NATIVES.get(`${SUI}::${name}`);
     assert.ok(native, name);
     // Pairings, GT and G2 arithmetic take milliseconds each in JavaScript: fewer rounds for group_ops.
-    const rounds = name.startsWith('group_ops') || name.startsWith('bls12381') ? 40 : 150;
+    const rounds = /^(group_ops|bls12381|groth16)/.test(name) ? 40 : 150;
     for (let i = 0; i < rounds; i++) {
       const args: Value[] = shape.params.map((p) => {
         if (p === 'u8') return u8(Math.floor(next() * 8));

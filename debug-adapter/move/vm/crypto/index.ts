@@ -6,9 +6,10 @@ import type { CryptoNatives } from './common.ts';
 import { BLS_SIGNATURE_NATIVES } from './bls-signatures.ts';
 import { ECDSA_NATIVES } from './ecdsa.ts';
 import { ECVRF_NATIVES } from './ecvrf.ts';
+import { GROTH16_NATIVES } from './groth16.ts';
 import { GROUP_OPS_NATIVES } from './group-ops.ts';
 
-const all: CryptoNatives[] = [GROUP_OPS_NATIVES, BLS_SIGNATURE_NATIVES, ECDSA_NATIVES, ECVRF_NATIVES];
+const all: CryptoNatives[] = [GROUP_OPS_NATIVES, BLS_SIGNATURE_NATIVES, ECDSA_NATIVES, ECVRF_NATIVES, GROTH16_NATIVES];
 
 export const CRYPTO_NATIVES: ReadonlyMap<string, NativeFunction> = new Map(
   all.flat().map(([module, name, f]) => [`${SUI}::${module}::${name}`, f] as const),
