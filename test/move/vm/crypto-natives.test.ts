@@ -141,7 +141,7 @@ function fuzzBytes(next: () => number): Uint8Array {
 }
 
 /** Each native's parameters ('u8' a small type number or hash flag, 'bytes', 'bool', 'list' a vector of byte vectors) and the abort codes Sui gives it. */
-const SHAPES: Record<string, { params: ('u8' | 'bytes' | 'bool' | 'list')[]; codes: bigint[] }> = {
+const SHAPES: Record<string, { params: ('u8' | 'bytes' | 'bool' | 'list' | 'address' | 'u256')[]; codes: bigint[] }> = {
   'group_ops::internal_validate': { params: ['u8', 'bytes'], codes: [] },
   'group_ops::internal_add': { params: ['u8', 'bytes', 'bytes'], codes: [1n] },
   'group_ops::internal_sub': { params: ['u8', 'bytes', 'bytes'], codes: [1n] },
@@ -162,6 +162,7 @@ const SHAPES: Record<string, { params: ('u8' | 'bytes' | 'bool' | 'list')[]; cod
   'ecdsa_r1::secp256r1_ecrecover': { params: ['bytes', 'bytes', 'u8'], codes: [0n, 1n] },
   'ecvrf::ecvrf_verify': { params: ['bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n, 3n] },
   'groth16::verify_groth16_proof_internal': { params: ['u8', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n] },
+  'zklogin_verified_issuer::check_zklogin_issuer_internal': { params: ['address', 'u256', 'bytes'], codes: [0n] },
 };
 
 test('every crypto native is covered by the fuzz below', () => {
@@ -184,6 +185,8 @@ test('fuzz: crypto natives return or abort with Sui\'s codes on random and mutat
       const args: Value[] = shape.params.map((p) => {
         if (p === 'u8') return u8(Math.floor(next() * 8));
         if (p === 'bool') return next() < 0.5;
+        if (p === 'address') return Buffer.from(fuzzBytes(next)).toString('hex').padStart(64, '0').slice(0, 64);
+        if (p === 'u256') return new UInt(256, BigInt('0x' + (Buffer.from(fuzzBytes(next)).toString('hex').slice(0, 64) || '0')));
         if (p === 'list') return new VectorValue({ kind: 'vector', element: T.u8 }, Array.from({ length: Math.floor(next() * 4) }, () => byteVector(fuzzBytes(next))));
         return byteVector(fuzzBytes(next));
       });
