@@ -19,25 +19,23 @@ function nonIdentity<P extends { is0(): boolean }>(decode: (b: Uint8Array) => P,
   }
 }
 
-const minSigVerify: NativeFunction = (_c, [signature, publicKey, message]) => {
-  const msg = bytesOf(message!);
-  const cost = perMessage(S.bls12381MinSigVerify, msg.length, 64);
-  const sig = nonIdentity(decodeG1, bytesOf(signature!));
-  const pk = nonIdentity(decodeG2, bytesOf(publicKey!));
-  if (!sig || !pk) return ret(cost, false);
-  const scheme = bls12_381.shortSignatures;
-  return ret(cost, scheme.verify(sig, scheme.hash(msg, DST_G1), pk));
-};
+/** A verify native: the signature decoded with `decodeSig`, the key with `decodePk`, the message hashed with `dst`. */
+function verifier<S extends { is0(): boolean }, P extends { is0(): boolean }>(
+  base: number, decodeSig: (b: Uint8Array) => S, decodePk: (b: Uint8Array) => P,
+  scheme: { verify(sig: S, msg: S, pk: P): boolean; hash(msg: Uint8Array, dst: string): S }, dst: string,
+): NativeFunction {
+  return (_c, [signature, publicKey, message]) => {
+    const msg = bytesOf(message!);
+    const cost = perMessage(base, msg.length, 64);
+    const sig = nonIdentity(decodeSig, bytesOf(signature!));
+    const pk = nonIdentity(decodePk, bytesOf(publicKey!));
+    if (!sig || !pk) return ret(cost, false);
+    return ret(cost, scheme.verify(sig, scheme.hash(msg, dst), pk));
+  };
+}
 
-const minPkVerify: NativeFunction = (_c, [signature, publicKey, message]) => {
-  const msg = bytesOf(message!);
-  const cost = perMessage(S.bls12381MinPkVerify, msg.length, 64);
-  const sig = nonIdentity(decodeG2, bytesOf(signature!));
-  const pk = nonIdentity(decodeG1, bytesOf(publicKey!));
-  if (!sig || !pk) return ret(cost, false);
-  const scheme = bls12_381.longSignatures;
-  return ret(cost, scheme.verify(sig, scheme.hash(msg, DST_G2), pk));
-};
+const minSigVerify = verifier(S.bls12381MinSigVerify, decodeG1, decodeG2, bls12_381.shortSignatures as never, DST_G1);
+const minPkVerify = verifier(S.bls12381MinPkVerify, decodeG2, decodeG1, bls12_381.longSignatures as never, DST_G2);
 
 export const BLS_SIGNATURE_NATIVES: CryptoNatives = [
   ['bls12381', 'bls12381_min_sig_verify', minSigVerify],

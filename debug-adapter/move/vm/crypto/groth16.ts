@@ -18,6 +18,7 @@ import { abortError, invariant } from '../status.ts';
 import { StructValue, UInt, type Value } from '../values.ts';
 import { InvalidInput, littleEndian, toLittleEndian, type CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S } from './costs.ts';
+import { decodeG1, decodeG2, encodeG1, encodeG2 } from './group-ops.ts';
 
 const E_INVALID_VERIFYING_KEY = 0n;
 const E_INVALID_CURVE = 1n;
@@ -79,25 +80,15 @@ function pairingProduct<G1 extends { is0(): boolean }, G2 extends { is0(): boole
 type BlsG1 = InstanceType<typeof bls12_381.G1.Point>;
 type BlsG2 = InstanceType<typeof bls12_381.G2.Point>;
 const blsFp12 = fp12Codec(bls12_381.fields as never, 48);
-function blsPoint<P extends BlsG1 | BlsG2>(cons: { fromBytes(b: Uint8Array): P }, size: number) {
-  return (b: Uint8Array): P => {
-    if (b.length !== size || (b[0]! & 0x80) === 0) throw new InvalidInput('not a compressed BLS12-381 point');
-    return attempt(() => {
-      const p = cons.fromBytes(b);
-      p.assertValidity();
-      return p;
-    });
-  };
-}
 const BLS: PairingCurve<BlsG1, BlsG2, unknown> = {
   g1Size: 48,
   g2Size: 96,
   fpSize: 48,
   order: bls12_381.fields.Fr.ORDER,
-  decodeG1: blsPoint(bls12_381.G1.Point, 48),
-  decodeG2: blsPoint(bls12_381.G2.Point, 96),
-  encodeG1: (p) => (p.is0() ? bls12_381.G1.Point.ZERO : p).toBytes(true),
-  encodeG2: (p) => (p.is0() ? bls12_381.G2.Point.ZERO : p).toBytes(true),
+  decodeG1,
+  decodeG2,
+  encodeG1,
+  encodeG2,
   decodeGt: blsFp12.decode,
   encodeGt: blsFp12.encode,
   combine: (points, scalars) => scalars.reduce((acc, k, i) => (k === 0n ? acc : acc.add(points[i + 1]!.multiplyUnsafe(k))), points[0]!),
@@ -124,45 +115,39 @@ function bnFp(b: Uint8Array): bigint {
   return x;
 }
 
-function bnG1(b: Uint8Array): BnG1 {
-  if (b.length !== 32) throw new InvalidInput('a BN254 G1 point is 32 bytes');
-  const flags = b[31]! & 0xc0;
+/**
+ * An arkworks-compressed BN254 point of `size` bytes: the flags sit in the last byte; `fromX` finds the
+ * point from its x coordinate (flags cleared) and whether y is the "negative" root.
+ */
+function bnPoint<P>(size: number, zero: P, b: Uint8Array, fromX: (raw: Uint8Array, negative: boolean) => P): P {
+  if (b.length !== size) throw new InvalidInput(`a BN254 point here is ${size} bytes`);
+  const flags = b[size - 1]! & 0xc0;
   const raw = Uint8Array.from(b);
-  raw[31]! &= 0x3f;
+  raw[size - 1]! &= 0x3f;
   if (flags & INFINITY) {
     if (flags & Y_IS_NEGATIVE || raw.some((x) => x !== 0)) throw new InvalidInput('malformed BN254 infinity');
-    return bn254.G1.Point.ZERO;
+    return zero;
   }
-  return attempt(() => {
-    const x = bnFp(raw);
-    const root = BnFp.sqrt(BnFp.add(BnFp.pow(x, 3n), bn254.G1.Point.CURVE().b));
-    const y = fpNegative(root) === ((flags & Y_IS_NEGATIVE) !== 0) ? root : BnFp.neg(root);
-    const p = bn254.G1.Point.fromAffine({ x, y });
-    p.assertValidity();
-    return p;
-  });
+  return attempt(() => fromX(raw, (flags & Y_IS_NEGATIVE) !== 0));
 }
 
-function bnG2(b: Uint8Array): BnG2 {
-  if (b.length !== 64) throw new InvalidInput('a BN254 G2 point is 64 bytes');
-  const flags = b[63]! & 0xc0;
-  const raw = Uint8Array.from(b);
-  raw[63]! &= 0x3f;
-  if (flags & INFINITY) {
-    if (flags & Y_IS_NEGATIVE || raw.some((x) => x !== 0)) throw new InvalidInput('malformed BN254 infinity');
-    return bn254.G2.Point.ZERO;
-  }
-  return attempt(() => {
-    const x = { c0: bnFp(raw.subarray(0, 32)), c1: bnFp(raw.subarray(32, 64)) };
-    const root = BnFp2.sqrt(BnFp2.add(BnFp2.pow(x, 3n), bn254.G2.Point.CURVE().b));
-    const y = fp2Negative(root) === ((flags & Y_IS_NEGATIVE) !== 0) ? root : BnFp2.neg(root);
-    const p = bn254.G2.Point.fromAffine({ x, y });
-    // fromAffine does not check the subgroup; arkworks' validated deserialization does.
-    p.assertValidity();
-    if (!p.isTorsionFree()) throw new InvalidInput('BN254 G2 point outside the prime-order subgroup');
-    return p;
-  });
-}
+const bnG1 = (b: Uint8Array): BnG1 => bnPoint(32, bn254.G1.Point.ZERO, b, (raw, negative) => {
+  const x = bnFp(raw);
+  const root = BnFp.sqrt(BnFp.add(BnFp.pow(x, 3n), bn254.G1.Point.CURVE().b));
+  const p = bn254.G1.Point.fromAffine({ x, y: fpNegative(root) === negative ? root : BnFp.neg(root) });
+  p.assertValidity();
+  return p;
+});
+
+const bnG2 = (b: Uint8Array): BnG2 => bnPoint(64, bn254.G2.Point.ZERO, b, (raw, negative) => {
+  const x = { c0: bnFp(raw.subarray(0, 32)), c1: bnFp(raw.subarray(32, 64)) };
+  const root = BnFp2.sqrt(BnFp2.add(BnFp2.pow(x, 3n), bn254.G2.Point.CURVE().b));
+  const p = bn254.G2.Point.fromAffine({ x, y: fp2Negative(root) === negative ? root : BnFp2.neg(root) });
+  // fromAffine does not check the subgroup; arkworks' validated deserialization does.
+  p.assertValidity();
+  if (!p.isTorsionFree()) throw new InvalidInput('BN254 G2 point outside the prime-order subgroup');
+  return p;
+});
 
 function bnEncodeG1(p: BnG1): Uint8Array {
   if (p.is0()) return Uint8Array.of(...new Uint8Array(31), INFINITY);

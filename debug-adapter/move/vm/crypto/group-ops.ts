@@ -110,9 +110,11 @@ function blsPoint<P extends G1Point | G2Point>(name: string, cons: { fromBytes(b
 const blsScalar = scalarField(BLS_ORDER, 32, bigEndian, toBigEndian, C.scalar);
 const g1 = blsPoint<G1Point>('G1', G1.Point, 48, C.g1);
 const g2 = blsPoint<G2Point>('G2', G2.Point, 96, C.g2);
-/** Compressed G1/G2 points from untrusted bytes (throw InvalidInput), for the BLS signature natives. */
+/** Compressed G1/G2 points, from untrusted bytes (throw InvalidInput), for the BLS signature and Groth16 natives. */
 export const decodeG1 = (bytes: Uint8Array): G1Point => g1.decode(bytes);
 export const decodeG2 = (bytes: Uint8Array): G2Point => g2.decode(bytes);
+export const encodeG1 = (p: G1Point): Uint8Array => g1.encode(p);
+export const encodeG2 = (p: G2Point): Uint8Array => g2.encode(p);
 /**
  * fastcrypto (blst) writes the twelve Fp of a GT element with the two Fp6 halves interleaved by Fp2
  * coefficient: c0.c0, c1.c0, c0.c1, c1.c1, c0.c2, c1.c2 (each Fp2 as c0, c1); noble writes c0 whole, then
