@@ -1,8 +1,8 @@
 // `chainstep move test` on the Sui framework's cryptography unit tests (../shared/fixtures/move/
 // sui-framework-src), which the real `sui move test` passes and which carry known-answer vectors from
 // fastcrypto: BLS12-381 group operations and signatures, ristretto255, ECDSA over secp256k1 and
-// secp256r1, ECVRF, Groth16 on BLS12-381 and BN254, zkLogin issuers. Every one of them runs in our
-// interpreter and passes, with one exception named below.
+// secp256r1, ECVRF, Groth16 on BLS12-381 and BN254, Poseidon, zkLogin issuers. Every one of them runs
+// in our interpreter and passes, with one exception named below.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { runPackageTests } from '../../../debug-adapter/move/build/test-runner.t
 import { frameworkSrc } from '../../language/move/corpus.ts';
 
 const framework = path.join(frameworkSrc, 'sui-framework');
-const MODULES = ['bls12381_tests', 'ristretto255_tests', 'ecdsa_k1_tests', 'ecdsa_r1_tests', 'ecvrf_tests', 'groth16_tests', 'zklogin_verified_issuer_tests'];
+const MODULES = ['bls12381_tests', 'ristretto255_tests', 'ecdsa_k1_tests', 'ecdsa_r1_tests', 'ecvrf_tests', 'groth16_tests', 'poseidon_tests', 'zklogin_verified_issuer_tests'];
 /**
  * Builds 1201 uncompressed G1 points before summing them: with Sui's native costs, our gas meter (which
  * counts native costs as instructions past 700 native calls, tiered) runs it out of the unit-test budget

@@ -163,6 +163,7 @@ const SHAPES: Record<string, { params: ('u8' | 'bytes' | 'bool' | 'list' | 'addr
   'ecvrf::ecvrf_verify': { params: ['bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n, 3n] },
   'groth16::verify_groth16_proof_internal': { params: ['u8', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes'], codes: [1n, 2n] },
   'zklogin_verified_issuer::check_zklogin_issuer_internal': { params: ['address', 'u256', 'bytes'], codes: [0n] },
+  'poseidon::poseidon_bn254_internal': { params: ['list'], codes: [0n] },
 };
 
 test('every crypto native is covered by the fuzz below', () => {
