@@ -48,9 +48,16 @@ function u8Arg(v: Value | undefined): number {
 /** Sui's `crypto_invalid_arguments_cost` (an unknown hash function). */
 const INVALID_ARGUMENTS_COST = 100;
 
-/** A SEC1 public key (33 or 65 bytes) on the curve, or undefined. */
+/**
+ * A SEC1 public key (33 or 65 bytes) on the curve, or undefined. libsecp256k1 also reads the "hybrid"
+ * form (0x06/0x07: uncompressed with y's parity in the tag), the p256 crate does not.
+ */
 function publicKey(curve: Curve, bytes: Uint8Array) {
   if (bytes.length !== 33 && bytes.length !== 65) return undefined;
+  if (curve === secp256k1 && bytes.length === 65 && (bytes[0] === 6 || bytes[0] === 7)) {
+    if ((bytes[64]! & 1) !== (bytes[0]! & 1)) return undefined;
+    bytes = Uint8Array.of(4, ...bytes.subarray(1));
+  }
   try {
     const p = curve.Point.fromBytes(bytes);
     p.assertValidity();
