@@ -3,7 +3,8 @@
 // one unit more than its parameter (what the fixture traces show for natives of known base cost).
 //
 // ristretto255's group operations have no published parameters in the sources we could consult; they
-// charge the common base (52) and may differ from a real run.
+// charge the common base (52) and may differ from a real run. Poseidon's are the devnet values that
+// enabled it (base 260, 10 per input), the zkLogin issuer check's its version-28 base (200).
 const charged = (n: number) => n + 1;
 const RISTRETTO = charged(52);
 
@@ -25,6 +26,7 @@ export function perMessage(base: number, length: number, blockSize: number): num
   return charged(base) + 2 * length + 2 * Math.ceil(length / blockSize);
 }
 
+/** Costs of the signature, VRF, zk-proof and hash natives (base units; `perMessage` adds the message's). */
 export const SIGNATURE_COSTS = {
   bls12381MinSigVerify: 44064,
   bls12381MinPkVerify: 49282,
@@ -38,4 +40,6 @@ export const SIGNATURE_COSTS = {
   groth16PrepareBls12381: charged(53838),
   groth16VerifyBn254: { base: charged(115502), perInput: 9484 },
   groth16VerifyBls12381: { base: charged(72090), perInput: 8213 },
+  poseidon: { base: charged(260), perInput: 10 },
+  zkloginIssuer: charged(200),
 } as const;

@@ -4,14 +4,13 @@
 // constants and MDS matrix of the reference Grain generator; the hash is the first state element.
 // Inputs and output are 32-byte little-endian field elements (the BCS of a u256); an input that is not
 // 32 bytes or not below the field order, or a count out of range, aborts with ENonCanonicalInput (0).
-//
-// The cost is the common base: Sui's poseidon parameters are not in the sources we could consult.
 import { grainGenConstants, poseidon } from '@noble/curves/abstract/poseidon.js';
 import { bn254 } from '@noble/curves/bn254.js';
 import { byteVector, bytesOf, deref, ret, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { VectorValue } from '../values.ts';
 import { littleEndian, toLittleEndian, type CryptoNatives } from './common.ts';
+import { SIGNATURE_COSTS as S } from './costs.ts';
 
 const E_NON_CANONICAL_INPUT = 0n;
 const MAX_INPUTS = 16;
@@ -47,7 +46,7 @@ const hash: NativeFunction = (_c, [data]) => {
     return n;
   });
   if (inputs.length === 0 || inputs.length > MAX_INPUTS) throw abortError(E_NON_CANONICAL_INPUT, `poseidon_bn254: ${inputs.length} inputs (ENonCanonicalInput)`);
-  return ret(53, byteVector(toLittleEndian(poseidonBn254(inputs), 32)));
+  return ret(S.poseidon.base + S.poseidon.perInput * inputs.length, byteVector(toLittleEndian(poseidonBn254(inputs), 32)));
 };
 
 export const POSEIDON_NATIVES: CryptoNatives = [['poseidon', 'poseidon_bn254_internal', hash]];

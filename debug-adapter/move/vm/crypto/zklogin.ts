@@ -3,13 +3,13 @@
 // (0x05), the issuer's length as one byte, the issuer, and the seed as 32 big-endian bytes. An issuer
 // that is not UTF-8 aborts with EInvalidInput (0), as Sui's zklogin.rs does.
 //
-// The seed is taken as its 32 bytes whatever its size (Sui's comment: any u256 converts); the cost is the
-// common base, Sui's `check_zklogin_issuer_cost_base` not being in the sources we could consult.
+// The seed is taken as its 32 bytes whatever its size (Sui's comment: any u256 converts).
 import { blake2b } from '@noble/hashes/blake2.js';
 import { addressArg, bytesOf, deref, hex, ret, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { UInt } from '../values.ts';
 import { toBigEndian, type CryptoNatives } from './common.ts';
+import { SIGNATURE_COSTS as S } from './costs.ts';
 
 const E_INVALID_INPUT = 0n;
 const ZKLOGIN_FLAG = 0x05;
@@ -25,7 +25,7 @@ const checkIssuer: NativeFunction = (_c, [address, seed, issuer]) => {
   const s = deref(seed!);
   if (!(s instanceof UInt)) throw invariant('expected a u256 address seed');
   const preimage = Uint8Array.of(ZKLOGIN_FLAG, iss.length & 0xff, ...iss, ...toBigEndian(s.v, 32));
-  return ret(53, hex(blake2b(preimage, { dkLen: 32 })) === addressArg(address!));
+  return ret(S.zkloginIssuer, hex(blake2b(preimage, { dkLen: 32 })) === addressArg(address!));
 };
 
 export const ZKLOGIN_NATIVES: CryptoNatives = [['zklogin_verified_issuer', 'check_zklogin_issuer_internal', checkIssuer]];
