@@ -13,9 +13,10 @@ import { GasMeter, DEFAULT_GAS_BUDGET, type CostTable } from './gas.ts';
 import { Loader, normalizeAddress, type LoadedFunction, type LoadedModule, type ModuleProvider } from './loader.ts';
 import { NATIVES, ObjectRuntime, GlobalStorage, type NativeFunction, type NativeServices } from './natives.ts';
 import { TEST_NATIVES } from './test-natives.ts';
+import { CRYPTO_NATIVES } from './crypto/index.ts';
 
 /** Published code's natives and the test-only ones (their modules exist only in test builds). */
-const ALL_NATIVES: ReadonlyMap<string, NativeFunction> = new Map([...NATIVES, ...TEST_NATIVES]);
+const ALL_NATIVES: ReadonlyMap<string, NativeFunction> = new Map([...NATIVES, ...TEST_NATIVES, ...CRYPTO_NATIVES]);
 import { Op } from './opcodes.ts';
 import { StatusCode, VMError, VectorSubStatus, abortError, invariant, type StatusName } from './status.ts';
 import type { TracedFrame, Tracer } from './tracer.ts';
