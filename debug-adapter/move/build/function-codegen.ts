@@ -19,6 +19,7 @@ import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 import { forEachNode } from '../../../language/move/ast-walk.ts';
 import { moveAtLastUse, releaseDeadReferences, removeUnreachable } from './last-use.ts';
+import { removeNopStores, usedLocals } from './peephole.ts';
 import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -162,12 +163,16 @@ export class FunctionCodegen {
     const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
     const reachable = removeUnreachable(this.code, jumpTables);
     const explicitCopies = new Set(reachable.origin.flatMap((old, pc) => (this.explicitCopies.has(old) ? [pc] : [])));
-    moveAtLastUse(reachable.code, jumpTables, explicitCopies);
+    moveAtLastUse(reachable.code, jumpTables, explicitCopies, (l) => l < this.paramCount || !this.localNames[l - this.paramCount].name.startsWith('%'));
     const released = releaseDeadReferences(reachable.code, jumpTables, (l) => this.localType(l).kind === 'ref');
-    const codeMap = released.origin.map((pc) => this.codeMap[reachable.origin[pc]]);
-    const order = this.localOrder();
+    const cleaned = removeNopStores(released.code, jumpTables);
+    const codeMap = cleaned.origin.map((pc) => this.codeMap[reachable.origin[released.origin[pc]]]);
+    const used = usedLocals(cleaned.code);
+    const order = this.localOrder().filter((i) => used.has(this.paramCount + i));
+    // Checked on the final code: locals the clean-up dropped do not count, as in the Move compiler.
+    if (this.paramCount + order.length > 256) throw new CodegenError(`this function needs ${this.paramCount + order.length} locals, more than the 256 bytecode allows`);
     return {
-      code: renumberLocals(released.code, this.paramCount, order),
+      code: renumberLocals(cleaned.code, this.paramCount, order),
       locals: order.map((i) => this.locals[i]),
       codeMap,
       localNames: order.map((i) => this.localNames[i]),
@@ -252,7 +257,6 @@ export class FunctionCodegen {
     this.localNames.push({ name, loc: { file: this.ctx.module.file.path, loc } });
     const index = this.paramCount + this.locals.length - 1;
     this.slotLoopDepth.set(index, this.loops.length);
-    if (index > 255) throw new CodegenError('this function needs more than 255 locals');
     return index;
   }
   private temp(t: Ty): number {
