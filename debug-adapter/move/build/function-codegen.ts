@@ -19,7 +19,7 @@ import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 import { forEachNode } from '../../../language/move/ast-walk.ts';
 import { moveAtLastUse, releaseDeadReferences, removeUnreachable } from './last-use.ts';
-import { removeNopStores, usedLocals } from './peephole.ts';
+import { cleanUp, usedLocals } from './peephole.ts';
 import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -165,7 +165,7 @@ export class FunctionCodegen {
     const explicitCopies = new Set(reachable.origin.flatMap((old, pc) => (this.explicitCopies.has(old) ? [pc] : [])));
     moveAtLastUse(reachable.code, jumpTables, explicitCopies, (l) => l < this.paramCount || !this.localNames[l - this.paramCount].name.startsWith('%'));
     const released = releaseDeadReferences(reachable.code, jumpTables, (l) => this.localType(l).kind === 'ref');
-    const cleaned = removeNopStores(released.code, jumpTables);
+    const cleaned = cleanUp(released.code, jumpTables, this.paramCount);
     const codeMap = cleaned.origin.map((pc) => this.codeMap[reachable.origin[released.origin[pc]]]);
     const used = usedLocals(cleaned.code);
     const order = this.localOrder().filter((i) => used.has(this.paramCount + i));
@@ -706,8 +706,18 @@ export class FunctionCodegen {
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
   }
 
-  private callArgs(args: A.Exp[]): void {
-    for (const a of args) this.exp(a);
+  /**
+   * Pushes call arguments; with the parameters known, a `&mut` passed where `&` is expected is frozen right
+   * after it is pushed, as the Move compiler does (the verifier rejects a `&mut` for a `&` parameter).
+   */
+  private callArgs(args: A.Exp[], params?: readonly { type: Ty }[]): void {
+    args.forEach((a, i) => {
+      this.exp(a);
+      const param = params?.[i]?.type;
+      if (param?.kind !== 'ref' || param.mut) return;
+      const t = this.typeIfKnown(a);
+      if (t?.kind === 'ref' && t.mut) this.emit({ op: 'FreezeRef' });
+    });
   }
 
   private emitCall(fn: FunctionInfo, typeArgs: Ty[]): void {
@@ -762,7 +772,7 @@ export class FunctionCodegen {
     if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
     if (call) {
       const { fn, typeArgs } = this.resolved(e, 'this call');
-      this.callArgs(e.args);
+      this.callArgs(e.args, fn.params);
       this.emitCall(fn, typeArgs);
       return;
     }
@@ -1005,7 +1015,7 @@ export class FunctionCodegen {
       if (first?.kind === 'ref' && recvType.kind === 'ref' && recvType.mut && !first.mut) this.emit({ op: 'FreezeRef' });
       else if (first && first.kind !== 'ref' && recvType.kind === 'ref') this.emit({ op: 'ReadRef' });
     }
-    this.callArgs(e.args);
+    this.callArgs(e.args, fn.params.slice(1));
     this.emitCall(fn, typeArgs);
   }
 
@@ -1068,9 +1078,9 @@ export class FunctionCodegen {
         const index = dt.fields.findIndex((f) => f.name === e.field.value);
         // A mutable borrow of the base is needed only for a mutable field borrow.
         if (baseType.kind === 'ref') {
+          // The Move compilers (Sui's and Aptos') borrow a field immutably straight from a `&mut`, which
+          // the verifier allows: no FreezeRef (checked against the framework's real bytecode).
           this.exp(e.base);
-          // The Aptos compiler borrows a field immutably straight from a `&mut` (its verifier allows it).
-          if (baseType.mut && !mut && this.target !== 'aptos') this.emit({ op: 'FreezeRef' });
         } else this.borrowPlace(e.base, mut);
         this.borrowField(dt.name, index, structType.args, mut);
         return;

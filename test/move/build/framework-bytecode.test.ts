@@ -23,7 +23,9 @@ test('framework functions: compiled by us and equal to the real compiler\'s inst
     equal += r.filter((x) => x.equal).length;
     // Simple accessors come out instruction for instruction as the real compiler writes them.
     if (pkg === 'sui-framework') {
-      for (const fn of ['coin::value', 'balance::value', 'tx_context::sender', 'tx_context::digest']) {
+      // A `&mut` passed for a `&` parameter is frozen after it is pushed; a field is borrowed immutably
+      // straight from a `&mut` (no freeze first).
+      for (const fn of ['coin::value', 'balance::value', 'tx_context::sender', 'tx_context::digest', 'dynamic_field::remove_opt', 'vec_map::pop']) {
         assert.ok(r.find((x) => `${x.module}::${x.name}` === fn)?.equal, `${fn} equals the real bytecode`);
       }
     }
@@ -37,5 +39,5 @@ test('framework functions: compiled by us and equal to the real compiler\'s inst
   }
   t.diagnostic(`${total} functions with code: ${compiled} compiled (${((100 * compiled) / total).toFixed(1)}%), ${equal} equal to the real compiler's (${((100 * equal) / total).toFixed(1)}%)`);
   assert.equal(compiled, total, 'every framework function compiles');
-  assert.ok(equal / total > 0.68, `${equal} of ${total} equal`);
+  assert.ok(equal / total > 0.78, `${equal} of ${total} equal`);
 });
