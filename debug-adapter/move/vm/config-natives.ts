@@ -102,7 +102,11 @@ function optionContent(option: Value): Value | undefined {
   return vec.items[0];
 }
 
-/** Legacy abstract size of a value (Sui's `legacy_size`), for the per-byte part of read_setting_impl's cost. */
+/**
+ * The size read_setting_impl's per-byte cost is charged for: one unit per primitive in the value read, an
+ * approximation of Sui's `legacy_size` (which weighs containers and wide integers differently), so this
+ * native's gas may differ slightly from a real run.
+ */
 function legacySize(v: Value): number {
   if (v instanceof StructValue) return v.fields.reduce((n, f) => n + legacySize(f), 0);
   if (v instanceof VectorValue) return v.items.reduce((n, e) => n + legacySize(e), 0);

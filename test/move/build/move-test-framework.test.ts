@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runPackageTests } from '../../../debug-adapter/move/build/test-runner.ts';
+import { NATIVES, byteVector, type NativeContext } from '../../../debug-adapter/move/vm/natives.ts';
 import { frameworkSrc } from '../../language/move/corpus.ts';
 
 const sui = path.join(frameworkSrc, 'sui-framework');
@@ -40,4 +41,17 @@ test('Sui framework unit tests: none fails; every one that cannot run names a mi
   }
   const passed = run.tests.filter((x) => x.status === 'pass').length;
   t.diagnostic(`${passed} of ${run.tests.length} pass, ${run.tests.length - passed} cannot run (crypto natives)`);
+});
+
+test('protocol_config::is_feature_enabled: flags on in protocol version 140 are on; others, unknown names and non-UTF-8 are off', () => {
+  const native = NATIVES.get(`${'0'.repeat(63)}2::protocol_config::is_feature_enabled`);
+  assert.ok(native, 'registered with the built-in natives');
+  const ask = (bytes: Uint8Array) => native({} as NativeContext, [byteVector(bytes)]).returns[0];
+  const text = (s: string) => new TextEncoder().encode(s);
+  // Oracle: crates/sui-protocol-config/src/snapshots/sui_protocol_config__test__version_140.snap.
+  assert.equal(ask(text('enable_vdf')), true);
+  assert.equal(ask(text('enable_accumulators')), true);
+  assert.equal(ask(text('per_command_shared_object_transfer_rules')), false);
+  assert.equal(ask(text('no_such_flag')), false);
+  assert.equal(ask(Uint8Array.of(0xff, 0xfe)), false);
 });
