@@ -528,9 +528,15 @@ export class FunctionCodegen {
       case 'pack':
         return this.pack(e);
       case 'vector': {
-        for (const x of e.elems) this.exp(x);
         const t = this.typeOf(e);
         if (t.kind !== 'vector') throw new CodegenError('vector literal without a vector type');
+        // A vector of literals (`vector[]`, `vector[1, 2]`) is folded into a constant, as the Move
+        // compiler's constant folding does, when its type can be a constant.
+        if (isLiteralVector(e) && isConstantType(t)) {
+          this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(e, t, this.program, this.ctx.module)) });
+          return;
+        }
+        for (const x of e.elems) this.exp(x);
         this.emit({ op: 'VecPack', signature: this.t.signature([t.elem]), count: BigInt(e.elems.length) });
         return;
       }
@@ -1277,6 +1283,18 @@ function matchType(pattern: Ty, actual: Ty, out: Ty[]): boolean {
   if (pattern.kind === 'vector' && actual.kind === 'vector') return matchType(pattern.elem, actual.elem, out);
   if (pattern.kind === 'ref' && actual.kind === 'ref') return matchType(pattern.to, actual.to, out);
   return true;
+}
+
+/** A vector literal whose elements are all literals (or such vectors). */
+function isLiteralVector(e: A.Exp): boolean {
+  if (e.kind === 'vector') return e.elems.every(isLiteralVector);
+  return e.kind === 'number' || e.kind === 'bool' || e.kind === 'address' || e.kind === 'byteString' || e.kind === 'hexString';
+}
+
+/** Types a constant can have: integers, bool, address and vectors of them. */
+function isConstantType(t: Ty): boolean {
+  if (t.kind === 'vector') return isConstantType(t.elem);
+  return t.kind === 'prim' && t.name !== 'signer';
 }
 
 /** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */
