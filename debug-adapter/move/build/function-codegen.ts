@@ -19,6 +19,7 @@ import { substitute } from '../../../language/move/typing.ts';
 import { ScopeStack } from '../../../language/move/scopes.ts';
 import { forEachNode } from '../../../language/move/ast-walk.ts';
 import { moveAtLastUse, releaseDeadReferences, removeUnreachable } from './last-use.ts';
+import { cleanUp, usedLocals } from './peephole.ts';
 import { MatchCodegen, type Label, type MatchHost } from './match-codegen.ts';
 
 /** A source location in a given file (macro bodies inlined from other files keep their own file). */
@@ -162,12 +163,16 @@ export class FunctionCodegen {
     const jumpTables = this.switches.map((sw) => ({ headEnum: sw.headEnum, offsets: sw.targets.map((l) => l.pc!) }));
     const reachable = removeUnreachable(this.code, jumpTables);
     const explicitCopies = new Set(reachable.origin.flatMap((old, pc) => (this.explicitCopies.has(old) ? [pc] : [])));
-    moveAtLastUse(reachable.code, jumpTables, explicitCopies);
+    moveAtLastUse(reachable.code, jumpTables, explicitCopies, (l) => l < this.paramCount || !this.localNames[l - this.paramCount].name.startsWith('%'));
     const released = releaseDeadReferences(reachable.code, jumpTables, (l) => this.localType(l).kind === 'ref');
-    const codeMap = released.origin.map((pc) => this.codeMap[reachable.origin[pc]]);
-    const order = this.localOrder();
+    const cleaned = cleanUp(released.code, jumpTables, this.paramCount);
+    const codeMap = cleaned.origin.map((pc) => this.codeMap[reachable.origin[released.origin[pc]]]);
+    const used = usedLocals(cleaned.code);
+    const order = this.localOrder().filter((i) => used.has(this.paramCount + i));
+    // Checked on the final code: locals the clean-up dropped do not count, as in the Move compiler.
+    if (this.paramCount + order.length > 256) throw new CodegenError(`this function needs ${this.paramCount + order.length} locals, more than the 256 bytecode allows`);
     return {
-      code: renumberLocals(released.code, this.paramCount, order),
+      code: renumberLocals(cleaned.code, this.paramCount, order),
       locals: order.map((i) => this.locals[i]),
       codeMap,
       localNames: order.map((i) => this.localNames[i]),
@@ -252,7 +257,6 @@ export class FunctionCodegen {
     this.localNames.push({ name, loc: { file: this.ctx.module.file.path, loc } });
     const index = this.paramCount + this.locals.length - 1;
     this.slotLoopDepth.set(index, this.loops.length);
-    if (index > 255) throw new CodegenError('this function needs more than 255 locals');
     return index;
   }
   private temp(t: Ty): number {
@@ -524,9 +528,15 @@ export class FunctionCodegen {
       case 'pack':
         return this.pack(e);
       case 'vector': {
-        for (const x of e.elems) this.exp(x);
         const t = this.typeOf(e);
         if (t.kind !== 'vector') throw new CodegenError('vector literal without a vector type');
+        // A vector of literals (`vector[]`, `vector[1, 2]`) is folded into a constant, as the Move
+        // compiler's constant folding does, when its type can be a constant.
+        if (isLiteralVector(e) && isConstantType(t)) {
+          this.emit({ op: 'LdConst', index: this.t.constant(this.t.token(t), constantBytes(e, t, this.program, this.ctx.module)) });
+          return;
+        }
+        for (const x of e.elems) this.exp(x);
         this.emit({ op: 'VecPack', signature: this.t.signature([t.elem]), count: BigInt(e.elems.length) });
         return;
       }
@@ -702,8 +712,18 @@ export class FunctionCodegen {
     throw new CodegenError(`'${segs.map((s) => s.value).join('::')}' is not compiled yet here`);
   }
 
-  private callArgs(args: A.Exp[]): void {
-    for (const a of args) this.exp(a);
+  /**
+   * Pushes call arguments; with the parameters known, a `&mut` passed where `&` is expected is frozen right
+   * after it is pushed, as the Move compiler does (the verifier rejects a `&mut` for a `&` parameter).
+   */
+  private callArgs(args: A.Exp[], params?: readonly { type: Ty }[]): void {
+    args.forEach((a, i) => {
+      this.exp(a);
+      const param = params?.[i]?.type;
+      if (param?.kind !== 'ref' || param.mut) return;
+      const t = this.typeIfKnown(a);
+      if (t?.kind === 'ref' && t.mut) this.emit({ op: 'FreezeRef' });
+    });
   }
 
   private emitCall(fn: FunctionInfo, typeArgs: Ty[]): void {
@@ -758,7 +778,7 @@ export class FunctionCodegen {
     if (e.macro) throw new CodegenError(`macro '${segs.map((s) => s.value).join('::')}!' is not compiled yet`);
     if (call) {
       const { fn, typeArgs } = this.resolved(e, 'this call');
-      this.callArgs(e.args);
+      this.callArgs(e.args, fn.params);
       this.emitCall(fn, typeArgs);
       return;
     }
@@ -989,7 +1009,7 @@ export class FunctionCodegen {
       if (first?.kind === 'ref' && recvType.kind === 'ref' && recvType.mut && !first.mut) this.emit({ op: 'FreezeRef' });
       else if (first && first.kind !== 'ref' && recvType.kind === 'ref') this.emit({ op: 'ReadRef' });
     }
-    this.callArgs(e.args);
+    this.callArgs(e.args, fn.params.slice(1));
     this.emitCall(fn, typeArgs);
   }
 
@@ -1052,9 +1072,9 @@ export class FunctionCodegen {
         const index = dt.fields.findIndex((f) => f.name === e.field.value);
         // A mutable borrow of the base is needed only for a mutable field borrow.
         if (baseType.kind === 'ref') {
+          // The Move compilers (Sui's and Aptos') borrow a field immutably straight from a `&mut`, which
+          // the verifier allows: no FreezeRef (checked against the framework's real bytecode).
           this.exp(e.base);
-          // The Aptos compiler borrows a field immutably straight from a `&mut` (its verifier allows it).
-          if (baseType.mut && !mut && this.target !== 'aptos') this.emit({ op: 'FreezeRef' });
         } else this.borrowPlace(e.base, mut);
         this.borrowField(dt.name, index, structType.args, mut);
         return;
@@ -1251,6 +1271,18 @@ function matchType(pattern: Ty, actual: Ty, out: Ty[]): boolean {
   if (pattern.kind === 'vector' && actual.kind === 'vector') return matchType(pattern.elem, actual.elem, out);
   if (pattern.kind === 'ref' && actual.kind === 'ref') return matchType(pattern.to, actual.to, out);
   return true;
+}
+
+/** A vector literal whose elements are all literals (or such vectors). */
+function isLiteralVector(e: A.Exp): boolean {
+  if (e.kind === 'vector') return e.elems.every(isLiteralVector);
+  return e.kind === 'number' || e.kind === 'bool' || e.kind === 'address' || e.kind === 'byteString' || e.kind === 'hexString';
+}
+
+/** Types a constant can have: integers, bool, address and vectors of them. */
+function isConstantType(t: Ty): boolean {
+  if (t.kind === 'vector') return isConstantType(t.elem);
+  return t.kind === 'prim' && t.name !== 'signer';
 }
 
 /** Whether a type still mentions a macro's `$T` parameter (it was not substituted: not inlined code). */

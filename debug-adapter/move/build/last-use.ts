@@ -157,12 +157,20 @@ export function removeUnreachable(code: readonly M.Instruction[], tables: M.Vari
     reached[pc] = true;
     work.push(...successors(code, pc, tables));
   }
+  return keepOnly(code, tables, reached);
+}
+
+/**
+ * The code without the instructions `keep` says false for; jumps to a dropped instruction land on the next
+ * kept one. Returns the new code and, per new pc, the old pc it comes from (for locations).
+ */
+export function keepOnly(code: readonly M.Instruction[], tables: M.VariantJumpTable[], keep: readonly boolean[]): { code: M.Instruction[]; origin: number[] } {
   const newPc: number[] = [];
   const out: M.Instruction[] = [];
   const origin: number[] = [];
   for (let pc = 0; pc < code.length; pc++) {
     newPc[pc] = out.length;
-    if (!reached[pc]) continue;
+    if (!keep[pc]) continue;
     out.push(code[pc]);
     origin.push(pc);
   }
@@ -175,17 +183,39 @@ export function removeUnreachable(code: readonly M.Instruction[], tables: M.Vari
   return { code: out, origin };
 }
 
-/** Rewrites `code` in place; `explicitCopies` are the pcs of copies written as `copy x` (kept). */
-export function moveAtLastUse(code: M.Instruction[], tables: readonly M.VariantJumpTable[], explicitCopies: ReadonlySet<number>): void {
+/** Pcs some jump or variant switch lands on: where a basic block starts. */
+export function jumpTargets(code: readonly M.Instruction[], tables: readonly M.VariantJumpTable[]): Set<number> {
+  const out = new Set<number>();
+  for (const i of code) if (i.op === 'Branch' || i.op === 'BrTrue' || i.op === 'BrFalse') out.add(i.offset);
+  for (const t of tables) for (const o of t.offsets) out.add(o);
+  return out;
+}
+
+/**
+ * Rewrites `code` in place, as the Move compiler's last-usage pass does: a CopyLoc after which the local is
+ * dead becomes a MoveLoc (`explicitCopies`, the pcs of copies written `copy x`, are kept), and a store into
+ * a named local that nothing reads afterwards (`let _r = ...;` never used, a value overwritten before any
+ * read) becomes a Pop. The second matters for references: a reference parked in an unread local keeps its
+ * target borrowed until the function returns, so moving that target later is refused by the verifier (and
+ * by our interpreter); the Move compiler pops it at once. `isNamed` tells the source's locals from the code
+ * generator's temporaries, whose stores the Move compiler leaves as they are.
+ */
+export function moveAtLastUse(
+  code: M.Instruction[],
+  tables: readonly M.VariantJumpTable[],
+  explicitCopies: ReadonlySet<number>,
+  isNamed: (local: number) => boolean,
+): void {
   const borrowed = new Set<number>();
   for (const i of code) if (i.op === 'ImmBorrowLoc' || i.op === 'MutBorrowLoc') borrowed.add(i.local);
   const n = code.length;
   const succ = code.map((_, pc) => successors(code, pc, tables));
   const liveIn = liveness(code, succ);
+  const liveAfter = (pc: number, local: number) => succ[pc].some((s) => liveIn[s]?.has(local));
   for (let pc = 0; pc < n; pc++) {
     const i = code[pc];
+    if (i.op === 'StLoc' && isNamed(i.local) && !liveAfter(pc, i.local)) code[pc] = { op: 'Pop' };
     if (i.op !== 'CopyLoc' || borrowed.has(i.local) || explicitCopies.has(pc)) continue;
-    const liveAfter = succ[pc].some((s) => liveIn[s]?.has(i.local));
-    if (!liveAfter) code[pc] = { op: 'MoveLoc', local: i.local };
+    if (!liveAfter(pc, i.local)) code[pc] = { op: 'MoveLoc', local: i.local };
   }
 }

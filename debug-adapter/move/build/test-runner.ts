@@ -375,6 +375,11 @@ export function runPackageTests(root: string, options: TestOptions = {}): TestRu
       let crashed: string | undefined;
       for (let i = 0; i < (random ? RANDOM_TEST_RUNS : 1); i++) {
         const vm = new MoveVM(modules, { output: (text) => output.push(text), gasBudget: UNIT_TEST_GAS_BUDGET });
+        // The Sui unit-test runner's transaction context: sender 0x0, epoch 0, and no gas price, reference
+        // gas price or budget (test_scenario::begin reads them back through tx_context's natives).
+        vm.objects.gasPrice = 0n;
+        vm.objects.rgp = 0n;
+        vm.objects.gasBudget = 0n;
         try {
           result = vm.run(vm.resolveFunction(`${m.key}::${fn.name}`), [], random ? paramTypes.map((t) => randomValue(t!, bits)) : signers);
         } catch (e) {

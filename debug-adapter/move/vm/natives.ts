@@ -12,6 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256, sha3_256 } from '@noble/hashes/sha3.js';
 import { createHmac, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { decodeBcs, encodeBcs } from './bcs.ts';
+import { CONFIG_NATIVES } from './config-natives.ts';
 import type { LoadedFunction, Loader } from './loader.ts';
 import { VMError, abortError, invariant } from './status.ts';
 import type { Tracer } from './tracer.ts';
@@ -583,6 +584,8 @@ def(STD, 'type_info', 'type_of', (ctx) => {
   const text = (x: string) => byteVector(new TextEncoder().encode(x));
   return ret(53, new StructValue({ kind: 'datatype', def: info, typeArgs: [] }, [t.def.address, text(t.def.module), text(typeToString(t, true).split('::').slice(2).join('::'))]));
 });
+
+for (const [key, f] of CONFIG_NATIVES) table.set(key, f);
 
 /** All built-in natives, keyed `<64 hex address>::module::function`. */
 export const NATIVES: ReadonlyMap<string, NativeFunction> = table;

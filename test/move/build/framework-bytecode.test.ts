@@ -23,12 +23,21 @@ test('framework functions: compiled by us and equal to the real compiler\'s inst
     equal += r.filter((x) => x.equal).length;
     // Simple accessors come out instruction for instruction as the real compiler writes them.
     if (pkg === 'sui-framework') {
-      for (const fn of ['coin::value', 'balance::value', 'tx_context::sender', 'tx_context::digest']) {
+      // A `&mut` passed for a `&` parameter is frozen after it is pushed; a field is borrowed immutably
+      // straight from a `&mut` (no freeze first).
+      for (const fn of ['coin::value', 'balance::value', 'tx_context::sender', 'tx_context::digest', 'dynamic_field::remove_opt', 'vec_map::pop']) {
+        assert.ok(r.find((x) => `${x.module}::${x.name}` === fn)?.equal, `${fn} equals the real bytecode`);
+      }
+    }
+    // The compiler's clean-up: a value stored only to be moved straight back out stays on the stack, and
+    // the local it would have used is dropped (`let Option { vec } = t; vec.destroy_empty()`).
+    if (pkg === 'move-stdlib') {
+      for (const fn of ['option::destroy_none', 'fixed_point32::multiply_u64', 'u64::checked_add']) {
         assert.ok(r.find((x) => `${x.module}::${x.name}` === fn)?.equal, `${fn} equals the real bytecode`);
       }
     }
   }
   t.diagnostic(`${total} functions with code: ${compiled} compiled (${((100 * compiled) / total).toFixed(1)}%), ${equal} equal to the real compiler's (${((100 * equal) / total).toFixed(1)}%)`);
   assert.equal(compiled, total, 'every framework function compiles');
-  assert.ok(equal / total > 0.6, `${equal} of ${total} equal`);
+  assert.ok(equal / total > 0.79, `${equal} of ${total} equal`);
 });
