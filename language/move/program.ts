@@ -15,6 +15,7 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
+import { checkFunctionBorrows, lineIndex } from './borrow-check.ts';
 import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
@@ -334,10 +335,27 @@ class ProgramBuilder {
         for (const [e, t] of types) builder.expTypes.set(e, t);
       },
     };
+    let lineOf: ((offset: number) => number) | undefined;
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;
+      const before = this.diagnostics.length;
       new FunctionTyper(host, m, useFuns).function(fn);
+      // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
+      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) {
+        lineOf ??= lineIndex(m.file.source);
+        for (const d of checkFunctionBorrows(fn, m, { modules: this.modules, expTypes: this.expTypes, calls: this.calls }, lineOf)) this.report(d.loc, d.code, d.message);
+      }
     }
+  }
+
+  /** Whether an error lies in `range` of the current file (typing errors from index `since`, earlier phases all). */
+  private hasErrorsIn(range: A.Loc, since: number): boolean {
+    for (let i = this.diagnostics.length - 1; i >= 0; i--) {
+      const d = this.diagnostics[i];
+      if (i < since && d.file !== this.file.path) continue;
+      if (d.severity === 'error' && d.file === this.file.path && d.range.start >= range.start && d.range.end <= range.end) return true;
+    }
+    return false;
   }
 
   functionQuiet(m: ModuleInfo, path: A.Path): FunctionInfo | undefined {
