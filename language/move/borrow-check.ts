@@ -100,11 +100,18 @@ function overlap(p: readonly string[], q: readonly string[]): boolean {
   return true;
 }
 
+const MAX_PATH = 12;
+
 function extend(base: readonly string[], ext: readonly string[]): string[] {
   const out: string[] = [];
   for (const s of [...base, ...ext]) {
+    // Repeated unknown parts say no more than one; a cap keeps paths bounded around loops.
+    if (s === '*' && out[out.length - 1] === '*') continue;
+    if (out.length === MAX_PATH - 1) {
+      out.push('*');
+      break;
+    }
     out.push(s);
-    if (s === '*') break; // anything under an unknown part is unknown too: paths stay bounded in loops
   }
   return out;
 }
@@ -319,7 +326,10 @@ class BorrowChecker {
     return out;
   }
 
-  private op(op: Op, site: number, s: State, live: Set<number>): void {
+  private op(op: Op, site: number, s: State, liveAfter: Set<number>): void {
+    // What the op defines is not live yet while it runs (a temporary may still hold an earlier iteration's loans).
+    const defs = this.defs(op);
+    const live = defs.some((d) => liveAfter.has(d)) ? new Set([...liveAfter].filter((v) => !defs.includes(v))) : liveAfter;
     switch (op.k) {
       case 'use': {
         this.available(s, op.v, op.loc, site);
@@ -384,7 +394,10 @@ class BorrowChecker {
         const full = (rel: readonly string[]) => rel.length === 0 || rel[0] === '*';
         const atField = (rel: readonly string[]) => full(rel) || field === undefined || field === '*' || rel[0] === field;
         let c: Loan | undefined;
-        if (op.mode === 'read' || op.mode === 'imm') c = mutRef ? d.find(([l, rel]) => l.mut && atField(rel))?.[0] : undefined;
+        // Through a reference local that is used again, Move works on a fresh copy of it, which nothing
+        // borrows yet: only a reference's last use (a move) meets the borrows derived from it.
+        if (this.vars[op.r].local && live.has(op.r)) c = undefined;
+        else if (op.mode === 'read' || op.mode === 'imm') c = mutRef ? d.find(([l, rel]) => l.mut && atField(rel))?.[0] : undefined;
         else if (op.mode === 'write' && op.path.length === 0) c = d[0]?.[0];
         else c = d.find(([, rel]) => full(rel))?.[0];
         if (c) {

@@ -5,7 +5,7 @@
 // references produced while an expression is evaluated (temporaries) are variables here.
 //
 // Lowering is conservative where Move's semantics are not modelled exactly: a macro call's lambdas run
-// at most once (the real compiler checks the inlined body), references whose origin is unknown
+// once (the real compiler checks the inlined body), references whose origin is unknown
 // (`borrow_global`, lambda parameters, macro results) borrow from nothing, and an argument given to a
 // macro by name is read, not moved. Each choice can only make the checker miss an error, never report
 // one the Move compiler accepts.
@@ -414,11 +414,14 @@ class Lowerer {
     return [result];
   }
 
-  /** The loop or labelled block a `break`/`continue`/`return 'a` leaves (never across a lambda). */
+  /** The loop or labelled block a `break`/`continue`/`return 'a` leaves (only a label reaches out of a lambda). */
   private target(label: string | undefined, isContinue: boolean): Target {
     for (let i = this.targets.length - 1; i >= 0; i--) {
       const t = this.targets[i];
-      if (t.lambda) break;
+      if (t.lambda) {
+        if (label) continue; // `return 'a v` in a lambda leaves a block around the macro call
+        break;
+      }
       if (label ? t.label === label : t.continueTo !== undefined) {
         if (isContinue && t.continueTo === undefined) break;
         return t;
@@ -643,7 +646,8 @@ class Lowerer {
   /**
    * A macro call: arguments are evaluated in order as for a function (the receiver borrowed as the first
    * parameter needs; a local given by name is read, since the macro decides whether it is moved), then
-   * each lambda body runs once or not at all. References produced by the arguments stay alive until the
+   * each lambda body runs once (a macro that calls it
+   * in a loop or not at all is checked by Move on its expansion; here that can only hide an error). References produced by the arguments stay alive until the
    * end of the call; the macro's own references are unknown borrows.
    */
   private macroCall(e: A.Exp, resolved: ResolvedCall, args: { exp: A.Exp; receiver: boolean }[]): Slot[] {
@@ -671,11 +675,7 @@ class Lowerer {
   }
 
   private lambdaOnce(l: Extract<A.Exp, { kind: 'lambda' }>): void {
-    const body = this.newBlock();
     const end = this.newBlock();
-    this.goto(body);
-    this.goto(end);
-    this.startAt(body);
     const lt = this.typeOf(l);
     this.scopes.scoped(() => {
       l.params.forEach((p, i) => {
