@@ -70,21 +70,6 @@ export function checkFunctionBorrows(fn: FunctionInfo, m: ModuleInfo, cx: Loweri
   return checkBorrows(cfg, lineOf);
 }
 
-/** 1-based line of a byte offset, for messages that point at another place in the same file. */
-export function lineIndex(source: Uint8Array): (offset: number) => number {
-  const starts: number[] = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
 
 function loanKey(l: Loan): string {
   return `${l.root}|${l.path.join('.')}|${l.mut ? 1 : 0}|${l.site}|${l.anc.join(',')}`;

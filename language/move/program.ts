@@ -15,7 +15,8 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
-import { checkFunctionBorrows, lineIndex } from './borrow-check.ts';
+import { checkFunctionBorrows } from './borrow-check.ts';
+import { LineIndex } from '../text/line-index.ts';
 import { FunctionTyper, showType, substitute, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
@@ -342,7 +343,10 @@ class ProgramBuilder {
       new FunctionTyper(host, m, useFuns).function(fn);
       // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
       if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) {
-        lineOf ??= lineIndex(m.file.source);
+        if (!lineOf) {
+          const index = new LineIndex(m.file.source);
+          lineOf = (offset) => index.line(offset);
+        }
         for (const d of checkFunctionBorrows(fn, m, { modules: this.modules, expTypes: this.expTypes, calls: this.calls }, lineOf)) this.report(d.loc, d.code, d.message);
       }
     }

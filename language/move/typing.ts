@@ -66,8 +66,6 @@ export class FunctionTyper {
   private readonly pendingMatches: { e: Extract<A.Exp, { kind: 'match' }>; subject: Ty }[] = [];
   /** Values that must have an ability, checked once types are solved: discarded values, `copy x`. */
   private readonly pendingAbilities: { loc: A.Loc; type: Ty; ability: 'copy' | 'drop'; message: string; code: string }[] = [];
-  /** Depth of lambda bodies being typed (a `return` there leaves the lambda, not the function). */
-  private lambdaDepth = 0;
   private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
   /** `use fun` aliases visible in this module: type key (`0x2::coin::Coin`, `vector`, `u64`) -> method -> function. */
@@ -307,7 +305,6 @@ export class FunctionTyper {
     this.scopes.reset(outer);
     this.returnType = this.fresh();
     e.params.forEach((p, i) => this.bindPattern(p.pattern, paramTypes[i] ?? this.fresh()));
-    this.lambdaDepth++;
     this.exp(e.body);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const [x, t] of this.expTypes) this.expTypes.set(x, this.zonk(t, true));
@@ -828,9 +825,7 @@ export class FunctionTyper {
       const saved = this.returnType;
       this.returnType = ret;
       this.loopTypes.push(ret);
-      this.lambdaDepth++;
       const body = this.exp(e.body);
-      this.lambdaDepth--;
       this.loopTypes.pop();
       this.returnType = saved;
       this.unify(body, ret);
