@@ -6,10 +6,13 @@
 // Rules checked (each reported at the offending use):
 // - a local used after it was moved (on every path, on some path, or in an earlier loop iteration) or
 //   before it was assigned (E06002);
-// - a local copied, read (`x.f`) or immutably borrowed while a live `&mut` borrows it (E07002); borrowed
-//   mutably while any live reference borrows an overlapping part (E07001); moved or assigned while
-//   borrowed (E07003); the same through references: reading through `&mut r` while a live reference
-//   derived from it is mutable, writing or mutably borrowing while one borrows the whole, `freeze`;
+// - a local copied or read (`x.f`) while a live `&mut` borrows it (E07002), immutably borrowed then
+//   (E07001), moved or assigned while borrowed (E07003); taking `&mut x` is not itself an error: the borrows
+//   of `x` alive then borrow the new reference, as in Move's borrow graph, so what is checked is its use;
+// - through a reference: reading through a `&mut` while a live mutable reference borrows it, writing
+//   while any does, mutably borrowing a field while one borrows it whole, `freeze` (E07002/E07003); a
+//   copy of a reference, or a reference taken through it, is borrowed by the borrows of what it points to
+//   that are alive when it is made;
 // - a `&mut` reference passed to a function while a live reference derived from it exists (E07004);
 // - returning a reference that borrows a local instead of a reference parameter (E03018).
 //
@@ -35,6 +38,12 @@ interface Loan {
   readonly site: number;
   /** Sites of the references it was derived from. */
   readonly anc: readonly number[];
+  /**
+   * Sites of the borrows of the same local that were alive when this one was taken: as in Move's borrow
+   * graph, they borrow the newer reference, so using it to write (or to read, when one of them is
+   * mutable) while one of them is still used later is the error, not taking it.
+   */
+  readonly older: readonly number[];
 }
 
 const YES = 0;
@@ -72,7 +81,7 @@ export function checkFunctionBorrows(fn: FunctionInfo, m: ModuleInfo, cx: Loweri
 
 
 function loanKey(l: Loan): string {
-  return `${l.root}|${l.path.join('.')}|${l.mut ? 1 : 0}|${l.site}|${l.anc.join(',')}`;
+  return `${l.root}|${l.path.join('.')}|${l.mut ? 1 : 0}|${l.site}|${l.anc.join(',')}|${l.older.join(',')}`;
 }
 
 /** Whether two paths from the same root can name overlapping memory (one is a prefix of the other). */
@@ -323,7 +332,10 @@ class BorrowChecker {
           const loans = this.loansOf(s, op.v);
           // A reference's last use moves it; an earlier one copies it (the copy is derived from it).
           if (op.mode === 'move' || !live.has(op.v)) this.setLoans(s, op.dst, loans);
-          else this.setLoans(s, op.dst, loans.map((l) => ({ ...l, site, anc: withAncestor(l.anc, l.site) })));
+          else {
+            const older = this.olderOf(s, live, loans, [], op.dst);
+            this.setLoans(s, op.dst, loans.map((l) => ({ ...l, site, anc: withAncestor(l.anc, l.site), older })));
+          }
         } else if (!info.isRef) {
           const move = op.mode === 'move';
           const c = this.rootConflicts(s, live, op.v, [], !move);
@@ -344,12 +356,12 @@ class BorrowChecker {
       }
       case 'borrow': {
         this.available(s, op.v, op.loc, site);
-        const c = this.rootConflicts(s, live, op.v, op.path, !op.mut, op.dst);
-        if (c) {
-          if (op.mut) this.report(op.loc, 'E07001', `Invalid mutable borrow of '${this.place(op.v, op.path)}': it is still being borrowed ${this.by(c)}.`);
-          else this.report(op.loc, 'E07002', `Invalid borrow of '${this.place(op.v, op.path)}': it is still being mutably borrowed ${this.by(c)}.`);
-        }
-        this.setLoans(s, op.dst, [{ root: op.v, path: op.path, mut: op.mut, site, anc: [] }]);
+        // Taking `&x` while a `&mut` to it is used later is an error here; taking `&mut x` is checked
+        // where the new reference is used (the borrows alive now borrow it).
+        const c = op.mut ? undefined : this.rootConflicts(s, live, op.v, op.path, true, op.dst);
+        if (c) this.report(op.loc, 'E07001', `Invalid borrow of '${this.place(op.v, op.path)}': it is still being mutably borrowed ${this.by(c)}.`);
+        const older = this.live(s, live, op.dst).filter((l) => l.root === op.v && overlap(op.path, l.path)).map((l) => l.site);
+        this.setLoans(s, op.dst, [{ root: op.v, path: op.path, mut: op.mut, site, anc: [], older: [...new Set(older)].sort((a, b) => a - b) }]);
         return;
       }
       case 'assign': {
@@ -373,16 +385,13 @@ class BorrowChecker {
       case 'deref': {
         if (this.vars[op.r].local) this.available(s, op.r, op.loc, site);
         const loans = this.loansOf(s, op.r);
-        const d = this.descendants(s, live, loans, op.dst);
+        const d = this.borrowers(s, live, loans, op.dst);
         const mutRef = loans.some((l) => l.mut);
         const field = op.path[0];
         const full = (rel: readonly string[]) => rel.length === 0 || rel[0] === '*';
         const atField = (rel: readonly string[]) => full(rel) || field === undefined || field === '*' || rel[0] === field;
         let c: Loan | undefined;
-        // Through a reference local that is used again, Move works on a fresh copy of it, which nothing
-        // borrows yet: only a reference's last use (a move) meets the borrows derived from it.
-        if (this.vars[op.r].local && live.has(op.r)) c = undefined;
-        else if (op.mode === 'read' || op.mode === 'imm') c = mutRef ? d.find(([l, rel]) => l.mut && atField(rel))?.[0] : undefined;
+        if (op.mode === 'read' || op.mode === 'imm') c = mutRef ? d.find(([l, rel]) => l.mut && atField(rel))?.[0] : undefined;
         else if (op.mode === 'write' && op.path.length === 0) c = d[0]?.[0];
         else c = d.find(([, rel]) => full(rel))?.[0];
         if (c) {
@@ -394,7 +403,8 @@ class BorrowChecker {
         }
         if (op.dst !== undefined) {
           const mut = op.mode === 'mut';
-          this.setLoans(s, op.dst, loans.map((l) => ({ root: l.root, path: extend(l.path, op.path), mut, site, anc: withAncestor(l.anc, l.site) })));
+          const older = this.olderOf(s, live, loans, op.path, op.dst);
+          this.setLoans(s, op.dst, loans.map((l) => ({ root: l.root, path: extend(l.path, op.path), mut, site, anc: withAncestor(l.anc, l.site), older })));
         }
         return;
       }
@@ -406,29 +416,31 @@ class BorrowChecker {
           all.push(...loans);
           if (loans.some((l) => l.mut)) {
             muts.push(...loans);
-            const c = this.descendants(s, live, loans)[0]?.[0];
+            // The call's other arguments are alive while it takes this one.
+            const others = new Set([...live, ...op.args.filter((x) => x !== a)]);
+            const c = this.borrowers(s, others, loans)[0]?.[0];
             if (c) this.report(this.opLoc[site], 'E07004', `Invalid argument to '${op.name}': a mutable reference cannot be passed while it is still being borrowed ${this.by(c)}.`);
           }
         }
         op.results.forEach((r, i) => {
           const parents = r.mut ? muts : all;
           const rsite = site + i / 8;
-          if (parents.length === 0) this.setLoans(s, r.dst, [{ root: -1 - site, path: [], mut: r.mut, site: rsite, anc: [] }]);
-          else this.setLoans(s, r.dst, parents.map((l) => ({ root: l.root, path: extend(l.path, ['*']), mut: r.mut, site: rsite, anc: withAncestor(l.anc, l.site) })));
+          if (parents.length === 0) this.setLoans(s, r.dst, [{ root: -1 - site, path: [], mut: r.mut, site: rsite, anc: [], older: [] }]);
+          else this.setLoans(s, r.dst, parents.map((l) => ({ root: l.root, path: extend(l.path, ['*']), mut: r.mut, site: rsite, anc: withAncestor(l.anc, l.site), older: [] })));
         });
         return;
       }
       case 'freeze': {
         const loans = this.loansOf(s, op.src);
         if (loans.some((l) => l.mut)) {
-          const c = this.descendants(s, live, loans, op.dst).find(([l]) => l.mut)?.[0];
+          const c = this.borrowers(s, live, loans, op.dst).find(([l]) => l.mut)?.[0];
           if (c) this.report(op.loc, 'E07002', `Invalid freeze: the reference is still being mutably borrowed ${this.by(c)}.`);
         }
-        this.setLoans(s, op.dst, loans.map((l) => ({ ...l, mut: false, site, anc: withAncestor(l.anc, l.site) })));
+        this.setLoans(s, op.dst, loans.map((l) => ({ ...l, mut: false, site, anc: withAncestor(l.anc, l.site), older: [] })));
         return;
       }
       case 'fresh':
-        this.setLoans(s, op.dst, [{ root: op.root ?? -1 - site, path: [], mut: op.mut, site, anc: [] }]);
+        this.setLoans(s, op.dst, [{ root: op.root ?? -1 - site, path: [], mut: op.mut, site, anc: [], older: [] }]);
         return;
       case 'mov':
         s.loans[op.dst] = s.loans[op.src];
@@ -447,12 +459,18 @@ class BorrowChecker {
     return this.live(s, live, exclude).find((l) => l.root === v && (!onlyMut || l.mut) && overlap(path, l.path));
   }
 
-  /** Live loans derived from any of `loans`, with their path relative to it. */
-  private descendants(s: State, live: Set<number>, loans: readonly Loan[], exclude?: VarId): [Loan, string[]][] {
+  /** Sites of the live borrowers of `loans` at parts overlapping `path`: they borrow a reference taken there. */
+  private olderOf(s: State, live: Set<number>, loans: readonly Loan[], path: readonly string[], exclude: VarId): number[] {
+    const sites = this.borrowers(s, live, loans, exclude).filter(([, rel]) => overlap(rel, path)).map(([l]) => l.site);
+    return [...new Set(sites)].sort((a, b) => a - b);
+  }
+
+  /** Live loans borrowing any of `loans` (derived from it, or older borrows of its local), with their path relative to it. */
+  private borrowers(s: State, live: Set<number>, loans: readonly Loan[], exclude?: VarId): [Loan, string[]][] {
     const out: [Loan, string[]][] = [];
     for (const d of this.live(s, live, exclude)) {
       for (const a of loans) {
-        if (d.root === a.root && d.site !== a.site && d.anc.includes(a.site)) {
+        if (d.root === a.root && d.site !== a.site && (d.anc.includes(a.site) || a.older.includes(d.site))) {
           out.push([d, d.path.slice(a.path.length)]);
           break;
         }

@@ -66,6 +66,8 @@ export interface LoweringContext {
   readonly modules: Map<string, ModuleInfo>;
   readonly expTypes: Map<A.Exp, Ty>;
   readonly calls: Map<A.Exp, ResolvedCall>;
+  /** The inferred type of each local, by the byte offset of its declaration (absent: unknown). */
+  readonly localTypes?: ReadonlyMap<number, Ty>;
 }
 
 /** Thrown for a construct lowering does not model: the function is then not checked (never a false error). */
@@ -201,7 +203,9 @@ class Lowerer {
     return this.scopes.lookup(e.path.segments[0].value);
   }
   private declare(name: A.Name, isRef: boolean): VarId {
-    const v = this.newVar(name.value, isRef, true, false, name.loc);
+    const t = this.cx.localTypes?.get(name.loc.start);
+    const v = this.newVar(name.value, isRef || t?.kind === 'ref', true, false, name.loc);
+    if (t?.kind === 'ref') this.refMutOf.set(v, t.mut);
     if (name.value !== '_') this.scopes.declare(name.value, v);
     return v;
   }
@@ -342,8 +346,16 @@ class Lowerer {
   /** Moves the references of a value into a result variable (the value of an `if`, loop or block). */
   private into(slots: Slot[], result: VarId | undefined, loc: A.Loc): void {
     if (result === undefined) return;
-    const s = slots.find((x) => x !== undefined);
+    const s = this.coerce(slots.find((x) => x !== undefined), this.refMutOf.get(result), loc);
     if (s !== undefined) this.emit({ k: 'mov', src: s, dst: result, loc });
+  }
+
+  /** A `&mut` value stored where the type is `&` is frozen there (Move's typing inserts the freeze). */
+  private coerce(s: Slot, wantMut: boolean | undefined, loc: A.Loc): Slot {
+    if (s === undefined || wantMut !== false || !this.refMut(s)) return s;
+    const dst = this.temp(loc, false);
+    this.emit({ k: 'freeze', src: s, dst, loc });
+    return dst;
   }
 
   private resultVar(t: Ty, loc: A.Loc): VarId | undefined {
@@ -444,7 +456,7 @@ class Lowerer {
       for (const s of b.statements) {
         if (s.kind === 'let') {
           const slots = s.value ? this.value(s.value) : undefined;
-          this.bind(s.bind, slots, s.value === undefined, s.loc, s.type?.kind === 'ref');
+          this.bind(s.bind, slots, s.value === undefined, s.loc, s.type?.kind === 'ref' ? s.type.mut : undefined);
         } else if (s.kind === 'exp') this.value(s.exp);
       }
       return b.result ? this.value(b.result) : [];
@@ -452,12 +464,15 @@ class Lowerer {
   }
 
   /** Binds a `let` pattern (or lambda parameter) to the value's slots; `unassigned`: `let x;`. */
-  private bind(b: A.Bind, slots: Slot[] | undefined, unassigned: boolean, loc: A.Loc, declaredRef = false): void {
+  private bind(b: A.Bind, slots: Slot[] | undefined, unassigned: boolean, loc: A.Loc, declaredRef?: boolean): void {
     switch (b.kind) {
       case 'var': {
         const s = slots?.[0];
-        const v = this.declare(b.name, s !== undefined || declaredRef);
-        if (!unassigned) this.emit({ k: 'assign', v, src: s, loc: b.loc });
+        const v = this.declare(b.name, s !== undefined || declaredRef !== undefined);
+        // The local's reference type: as annotated, else the value's.
+        const mut = declaredRef ?? (s !== undefined ? this.refMut(s) : undefined);
+        if (mut !== undefined) this.refMutOf.set(v, mut);
+        if (!unassigned) this.emit({ k: 'assign', v, src: this.coerce(s, mut, b.loc), loc: b.loc });
         return;
       }
       case 'tuple': {
@@ -506,6 +521,8 @@ class Lowerer {
       }
       case 'unary':
         if (e.op === '*') {
+          const v = this.local(e.operand);
+          if (v !== undefined && this.vars[v].isRef) return { kind: 'ref', r: v, path: [] };
           const [s] = this.value(e.operand);
           return s === undefined ? { kind: 'value' } : { kind: 'ref', r: s, path: [] };
         }
@@ -542,7 +559,8 @@ class Lowerer {
       const v = this.local(t);
       if (v !== undefined) {
         if (compound) this.emit({ k: 'use', v, mode: 'copy', loc: t.loc });
-        this.emit({ k: 'assign', v, src: s, loc: t.loc });
+        if (s !== undefined && !this.refMutOf.has(v)) this.refMutOf.set(v, this.refMut(s)); // `let x; x = &..`
+        this.emit({ k: 'assign', v, src: this.coerce(s, this.refMutOf.get(v), t.loc), loc: t.loc });
         return;
       }
       const p = this.place(t);

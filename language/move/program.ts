@@ -336,20 +336,21 @@ class ProgramBuilder {
         for (const [e, t] of types) builder.expTypes.set(e, t);
       },
     };
-    let lineOf: ((offset: number) => number) | undefined;
+    const typesFrom = this.types.length;
+    const clean: FunctionInfo[] = [];
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;
       const before = this.diagnostics.length;
       new FunctionTyper(host, m, useFuns).function(fn);
-      // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
-      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) {
-        if (!lineOf) {
-          const index = new LineIndex(m.file.source);
-          lineOf = (offset) => index.line(offset);
-        }
-        for (const d of checkFunctionBorrows(fn, m, { modules: this.modules, expTypes: this.expTypes, calls: this.calls }, lineOf)) this.report(d.loc, d.code, d.message);
-      }
+      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) clean.push(fn);
     }
+    // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
+    if (clean.length === 0) return;
+    const localTypes = new Map<number, Ty>();
+    for (let i = typesFrom; i < this.types.length; i++) localTypes.set(this.types[i]!.loc.start, this.types[i]!.type);
+    const index = new LineIndex(m.file.source);
+    const cx = { modules: this.modules, expTypes: this.expTypes, calls: this.calls, localTypes };
+    for (const fn of clean) for (const d of checkFunctionBorrows(fn, m, cx, (offset) => index.line(offset))) this.report(d.loc, d.code, d.message);
   }
 
   /** Whether an error lies in `range` of the current file (typing errors from index `since`, earlier phases all). */

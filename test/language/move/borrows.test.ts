@@ -57,15 +57,17 @@ const cases: Case[] = [
   { name: 'unassigned local', body: 'fun f(): u64 {\n    let x: u64;\n    x\n}', at: 'x', after: ';\n    ', code: 'E06002', message: /^Invalid usage of local 'x': it has no value here \(declared without one at line 9\)\.$/ },
   { name: 'assigned on one path only', body: 'fun f(c: bool): u64 { let x: u64; if (c) x = 1; x }', at: 'x', after: '= 1; ', code: 'E06002', message: /might not have a value here/ },
   { name: 'copy while mutably borrowed', body: 'fun f(): u64 {\n    let mut x = 1;\n    let r = &mut x;\n    let y = x;\n    *r = 2;\n    y\n}', at: 'x', after: 'let y = ', code: 'E07002', message: /^Invalid copy of local 'x': it is still being mutably borrowed by the reference taken at line 10, which is used later\.$/ },
-  { name: 'mutable borrow while borrowed', body: 'fun f(): u64 { let mut x = 1; let r = &x; let w = &mut x; *w = 2; *r }', at: '&mut x', code: 'E07001', message: /^Invalid mutable borrow of 'x': it is still being borrowed/ },
-  { name: 'immutable borrow while mutably borrowed', body: 'fun f(): u64 { let mut p = P { a: 1, b: 2 }; let a = &mut p.a; let q = &p; *a = 3; q.b }', at: '&p', code: 'E07002', message: /^Invalid borrow of 'p': it is still being mutably borrowed/ },
-  { name: 'the same field borrowed mutably twice for one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; two(&mut p.a, &mut p.a); }', at: '&mut p.a', after: '&mut p.a, ', code: 'E07001', message: /Invalid mutable borrow of 'p.a'/ },
-  { name: 'a value and its mutable borrow given to one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; both(&mut p, &p); }', at: '&p', code: 'E07002', message: /Invalid borrow of 'p'/ },
+  { name: 'writing through a new &mut while an older borrow is used later', body: 'fun f(): u64 { let mut x = 1; let r = &x; let w = &mut x; *w = 2; *r }', at: '*w', code: 'E07003', message: /^Invalid write through 'w': it is still being borrowed by the reference taken at line 8, which is used later\.$/ },
+  { name: 'reading through a new &mut while an older &mut is used later', body: 'fun f(): u64 { let mut x = 1; let a = &mut x; let b = &mut x; let v = *b; *a = v; x }', at: '*b', code: 'E07002', message: /^Invalid read through 'b': it is still being mutably borrowed/ },
+  { name: 'immutable borrow while mutably borrowed', body: 'fun f(): u64 { let mut p = P { a: 1, b: 2 }; let a = &mut p.a; let q = &p; *a = 3; q.b }', at: '&p', code: 'E07001', message: /^Invalid borrow of 'p': it is still being mutably borrowed/ },
+  { name: 'the same field borrowed mutably twice for one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; two(&mut p.a, &mut p.a); }', at: 'two(&mut p.a, &mut p.a)', code: 'E07004', message: /^Invalid argument to 'two': a mutable reference cannot be passed while it is still being borrowed/ },
+  { name: 'a value and its mutable borrow given to one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; both(&mut p, &p); }', at: '&p', code: 'E07001', message: /Invalid borrow of 'p'/ },
+  { name: 'a reference parameter passed along with a frozen copy of it', body: 'fun f(p: &mut P) { let q = freeze(p); both(p, q); }', at: 'both(p, q)', code: 'E07004', message: /Invalid argument to 'both'/ },
   { name: 'assignment to a field while the struct is borrowed', body: 'fun f(): u64 { let mut p = P { a: 1, b: 2 }; let r = &mut p; p.a = 5; r.b }', at: 'p.a', code: 'E07003', message: /^Invalid assignment to 'p.a': it is still being borrowed/ },
   { name: 'assignment to a borrowed local', body: 'fun f(): u64 { let mut x = 1; let r = &x; x = 2; *r }', at: 'x', after: '&x; ', code: 'E07003', message: /Invalid assignment to local 'x'/ },
   { name: 'move while borrowed', body: 'fun f(s: S): u64 { let r = &s; let t = s; let v = r.v; eat(t) + v }', at: 's', after: 'let t = ', code: 'E07003', message: /^Invalid move of local 's': it is still being borrowed/ },
-  { name: 'read through a reference while a field is mutably borrowed', body: 'fun f(p: &mut P): P { let a = &mut p.a; let c = *p; *a = 1; c }', at: '*p', code: 'E07002', message: /Invalid read through this reference: it is still being mutably borrowed/ },
-  { name: 'write through a reference while a field is borrowed', body: 'fun f(p: &mut P) { let a = &mut p.a; *p = P { a: 0, b: 0 }; *a = 1; }', at: '*p', code: 'E07003', message: /Invalid write through this reference/ },
+  { name: 'read through a reference while a field is mutably borrowed', body: 'fun f(p: &mut P): P { let a = &mut p.a; let c = *p; *a = 1; c }', at: '*p', code: 'E07002', message: /^Invalid read through 'p': it is still being mutably borrowed/ },
+  { name: 'write through a reference while a field is borrowed', body: 'fun f(p: &mut P) { let a = &mut p.a; *p = P { a: 0, b: 0 }; *a = 1; }', at: '*p', code: 'E07003', message: /^Invalid write through 'p': it is still being borrowed/ },
   { name: 'freeze while mutably borrowed', body: 'fun f(p: &mut P): u64 { let a = field_a(p); let q = freeze(p); *a = 1; q.b }', at: 'freeze(p)', code: 'E07002', message: /^Invalid freeze: the reference is still being mutably borrowed/ },
   { name: 'passing a mutable reference that is still borrowed', body: 'fun f(p: &mut P) { let a = &mut p.a; let _b = field_a(p); *a = 1; }', at: 'field_a(p)', code: 'E07004', message: /^Invalid argument to 'field_a': a mutable reference cannot be passed while it is still being borrowed/ },
   { name: 'vector element borrowed while the vector is changed', body: 'fun f(v: &mut vector<u64>) { let e = &mut v[0]; v.push_back(1); *e = 2; }', at: 'v.push_back(1)', code: 'E07004', message: /Invalid argument to 'push_back'/ },
@@ -95,6 +97,9 @@ test('valid borrows and moves are accepted (liveness, disjoint fields, branches,
 // A borrow whose reference is not used again does not count.
 fun dead_ref(): u64 { let mut x = 1; let r = &mut x; *r = 2; let y = x; let _w = &mut x; y }
 fun dead_ref2(): u64 { let mut x = 1; let _r = &x; x = 3; x }
+// Two borrows of one local: using the older while the newer is alive is allowed (as in Move).
+fun older_first(): u64 { let mut x = 1; let a = &mut x; let b = &mut x; *a = 2; *b = 3; x }
+fun imm_then_mut(): u64 { let mut x = 1; let a = &x; let b = &mut x; let v = *b; let w = *a; v + w + *b }
 // Different fields of one local.
 fun disjoint(): u64 { let mut p = P { a: 1, b: 2 }; let a = &mut p.a; let b = p.b; *a = b; two(&mut p.a, &mut p.b); p.a }
 // Moved on one branch, returned or aborted on it.
