@@ -494,6 +494,10 @@ class BorrowChecker {
     }
     const at = moves[0];
     const line = this.lineOf(this.opLoc[at].start);
+    if (why.includes(UNASSIGNED)) {
+      this.report(loc, 'E06002', `Invalid usage of local '${name}': it might not have a value here (declared without one at line ${this.lineOf(info.loc.start)}, moved at line ${line}).`);
+      return;
+    }
     const earlierIteration = moves.every((m) => this.opLoc[m].start >= loc.start) || at === site;
     const tail = earlierIteration ? `, in an earlier iteration of the loop` : maybe ? ' on some paths to here' : '';
     this.report(loc, 'E06002', `Invalid usage of local '${name}': it ${maybe && !earlierIteration ? 'might have been' : 'was'} moved at line ${line}${tail}.`);
