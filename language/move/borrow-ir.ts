@@ -625,7 +625,11 @@ class Lowerer {
   private methodCall(e: Extract<A.Exp, { kind: 'methodCall' }>): Slot[] {
     const resolved = this.cx.calls.get(e);
     if (!resolved) {
-      this.value(e.receiver);
+      // An unresolved method (no diagnostic when its module is not in the program): the receiver is read,
+      // never assumed moved.
+      const v = this.local(e.receiver);
+      if (v !== undefined && !this.vars[v].isRef) this.emit({ k: 'use', v, mode: 'copy', loc: e.receiver.loc });
+      else this.value(e.receiver);
       for (const a of e.args) if (a.kind !== 'lambda') this.value(a);
       return this.slotsOf(this.typeOf(e)).map((m) => (m === undefined ? undefined : this.freshTemp(m, e.loc)));
     }
