@@ -59,6 +59,7 @@ const cases: Case[] = [
   { name: 'copy while mutably borrowed', body: 'fun f(): u64 {\n    let mut x = 1;\n    let r = &mut x;\n    let y = x;\n    *r = 2;\n    y\n}', at: 'x', after: 'let y = ', code: 'E07002', message: /^Invalid copy of local 'x': it is still being mutably borrowed by the reference taken at line 10, which is used later\.$/ },
   { name: 'writing through a new &mut while an older borrow is used later', body: 'fun f(): u64 { let mut x = 1; let r = &x; let w = &mut x; *w = 2; *r }', at: '*w', code: 'E07003', message: /^Invalid write through 'w': it is still being borrowed by the reference taken at line 8, which is used later\.$/ },
   { name: 'reading through a new &mut while an older &mut is used later', body: 'fun f(): u64 { let mut x = 1; let a = &mut x; let b = &mut x; let v = *b; *a = v; x }', at: '*b', code: 'E07002', message: /^Invalid read through 'b': it is still being mutably borrowed/ },
+  { name: 'a field borrowed mutably through a parameter while an older borrow of it is used later', body: 'fun f(p: &mut P): u64 { let a = &p.a; let b = &mut p.a; *b = 1; *a }', at: '*b', code: 'E07003', message: /^Invalid write through 'b': it is still being borrowed by the reference taken at line 8, which is used later\.$/ },
   { name: 'immutable borrow while mutably borrowed', body: 'fun f(): u64 { let mut p = P { a: 1, b: 2 }; let a = &mut p.a; let q = &p; *a = 3; q.b }', at: '&p', code: 'E07001', message: /^Invalid borrow of 'p': it is still being mutably borrowed/ },
   { name: 'the same field borrowed mutably twice for one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; two(&mut p.a, &mut p.a); }', at: 'two(&mut p.a, &mut p.a)', code: 'E07004', message: /^Invalid argument to 'two': a mutable reference cannot be passed while it is still being borrowed/ },
   { name: 'a value and its mutable borrow given to one call', body: 'fun f() { let mut p = P { a: 1, b: 2 }; both(&mut p, &p); }', at: '&p', code: 'E07001', message: /Invalid borrow of 'p'/ },
@@ -113,6 +114,7 @@ fun split(c: bool): u64 { let mut x = 1; let r = &mut x; if (c) { x = 2 } else {
 fun walk(v: &mut vector<u64>): u64 { let mut i = 0; while (i < v.length()) { let e = &mut v[i]; *e = *e + 1; i = i + 1 }; v.length() }
 // References derived from parameters may be returned; copies of a parameter reference may be used alike.
 fun param_ref(p: &mut P, c: bool): &mut u64 { let q = p; if (c) &mut q.a else field_a(q) }
+fun fields_of_param(p: &mut P): u64 { let a = &mut p.a; let b = &mut p.b; *a = 1; *b = 2; let c = &p.a; *c + p.b }
 fun read_both(p: &P): u64 { let a = &p.a; let b = &p.b; *a + *b + p.a }
 fun freeze_ok(p: &mut P): u64 { let q: &P = p; q.a }
 // A macro's lambda borrows what the macro's argument borrows.
