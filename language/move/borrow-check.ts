@@ -5,7 +5,8 @@
 //
 // Rules checked (each reported at the offending use):
 // - a local used after it was moved (on every path, on some path, or in an earlier loop iteration) or
-//   before it was assigned (E06002);
+//   before it was assigned (E06002); a value without `drop` still in a local when the function returns,
+//   or overwritten by an assignment (E06001);
 // - a local copied or read (`x.f`) while a live `&mut` borrows it (E07002), immutably borrowed then
 //   (E07001), moved or assigned while borrowed (E07003); taking `&mut x` is not itself an error: the borrows
 //   of `x` alive then borrow the new reference, as in Move's borrow graph, so what is checked is its use;
@@ -370,6 +371,9 @@ class BorrowChecker {
           const c = this.rootConflicts(s, live, op.v, [], false);
           if (c) this.report(op.loc, 'E07003', `Invalid assignment to local '${info.name}': it is still being borrowed ${this.by(c)}.`);
         }
+        if (info.noDrop && s.avail[op.v] !== NO) {
+          this.report(op.loc, 'E06001', `Invalid assignment to '${info.name}': it ${s.avail[op.v] === MAYBE ? 'might still hold' : 'still holds'} a value of type '${info.noDrop}', which does not have 'drop'. Move it somewhere or destroy it first.`);
+        }
         s.avail[op.v] = YES;
         s.why[op.v] = undefined;
         if (op.src !== undefined) s.loans[op.v] = s.loans[op.src];
@@ -446,6 +450,11 @@ class BorrowChecker {
         s.loans[op.dst] = s.loans[op.src];
         return;
       case 'ret':
+        this.vars.forEach((info, v) => {
+          if (info.noDrop && s.avail[v] !== NO) {
+            this.report(op.loc, 'E06001', `The local '${info.name}' ${s.avail[v] === MAYBE ? 'might still hold' : 'still holds'} a value of type '${info.noDrop}', which does not have 'drop', when the function returns: move it somewhere or destroy it (declared at line ${this.lineOf(info.loc.start)}).`);
+          }
+        });
         for (const { v, loc } of op.vals) {
           const local = this.loansOf(s, v).find((l) => l.root >= 0 && !(this.vars[l.root].param && this.vars[l.root].isRef));
           if (local) this.report(loc, 'E03018', `Cannot return a reference to the local '${this.vars[local.root].name}': it no longer exists when the function returns.`);

@@ -12,7 +12,7 @@
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo } from './program.ts';
 import type { ResolvedCall } from './typing.ts';
-import { substitute } from './typing.ts';
+import { showType, substitute } from './typing.ts';
 import { ScopeStack } from './scopes.ts';
 import type { Ty } from './types.ts';
 
@@ -27,6 +27,11 @@ export interface VarInfo {
   readonly param: boolean;
   /** Where the local is declared (for "declared without a value"). */
   readonly loc: A.Loc;
+  /**
+   * The local's type certainly lacks `drop`, so a value left in it when the function returns is an error;
+   * as written for the message. Unset where a macro may consume it unseen (given by name, a lambda parameter).
+   */
+  noDrop?: string;
 }
 
 export type Op =
@@ -116,12 +121,14 @@ class Lowerer {
     this.fn.params.forEach((p, i) => {
       const isRef = p.type.kind === 'ref';
       const v = this.newVar(p.name, isRef, true, true, f.params[i].name.loc);
+      this.vars[v].noDrop = this.noDrop(p.type);
       this.scopes.declare(p.name, v);
       if (p.type.kind === 'ref') this.emit({ k: 'fresh', dst: v, mut: p.type.mut, root: v, loc: f.params[i].name.loc });
     });
     const body = f.body!;
     const slots = this.blockExp(body);
-    if (this.reachable()) this.ret(slots, f.body!.result, body.result?.loc ?? body.loc);
+    // Falling off the end returns at the closing brace (where a value left in a local is reported).
+    if (this.reachable()) this.ret(slots, f.body!.result, body.result?.loc ?? body.loc, { start: body.loc.end - 1, end: body.loc.end });
     return { vars: this.vars, blocks: this.blocks };
   }
 
@@ -190,6 +197,30 @@ class Lowerer {
     }
   }
 
+  /**
+   * The type as written, when a value of it certainly cannot be dropped (nor copied: Move moves a copyable
+   * value at its last use, which this lowering does not infer, so those are left alone).
+   */
+  private noDrop(t: Ty): string | undefined {
+    return this.lacksDrop(t) && !this.copyable(t) ? showType(t, this.m) : undefined;
+  }
+  private lacksDrop(t: Ty): boolean {
+    switch (t.kind) {
+      case 'vector':
+        return this.lacksDrop(t.elem);
+      case 'param':
+        return ((this.fn.typeParams[t.index]?.constraints ?? 2) & 2) === 0;
+      case 'datatype': {
+        const dt = this.cx.modules.get(t.module)?.datatypes.get(t.name);
+        if (!dt) return false;
+        if (!(dt.abilities & 2)) return true;
+        return t.args.some((a, i) => !dt.typeParams[i]?.phantom && this.lacksDrop(a));
+      }
+      default:
+        return false;
+    }
+  }
+
   /** The number of values an expression of type `t` produces, with which are references (mut or not). */
   private slotsOf(t: Ty): (boolean | undefined)[] {
     if (t.kind === 'tuple') return t.elems.map((x) => (x.kind === 'ref' ? x.mut : undefined));
@@ -207,6 +238,7 @@ class Lowerer {
     const v = this.newVar(name.value, isRef || t?.kind === 'ref', true, false, name.loc);
     if (t?.kind === 'ref') this.refMutOf.set(v, t.mut);
     if (name.value !== '_') this.scopes.declare(name.value, v);
+    if (t && name.value !== '_') this.vars[v].noDrop = this.noDrop(t);
     return v;
   }
 
@@ -336,11 +368,11 @@ class Lowerer {
     }
   }
 
-  private ret(slots: Slot[], value: A.Exp | undefined, loc: A.Loc): void {
+  private ret(slots: Slot[], value: A.Exp | undefined, loc: A.Loc, at: A.Loc = loc): void {
     const elems = value?.kind === 'tuple' && value.elems.length === slots.length ? value.elems : undefined;
     const vals: { v: VarId; loc: A.Loc }[] = [];
     slots.forEach((s, i) => s !== undefined && vals.push({ v: s, loc: elems ? elems[i].loc : loc }));
-    this.emit({ k: 'ret', vals, loc });
+    this.emit({ k: 'ret', vals, loc: at });
   }
 
   /** Moves the references of a value into a result variable (the value of an `if`, loop or block). */
@@ -628,7 +660,10 @@ class Lowerer {
       // An unresolved method (no diagnostic when its module is not in the program): the receiver is read,
       // never assumed moved.
       const v = this.local(e.receiver);
-      if (v !== undefined && !this.vars[v].isRef) this.emit({ k: 'use', v, mode: 'copy', loc: e.receiver.loc });
+      if (v !== undefined && !this.vars[v].isRef) {
+        this.emit({ k: 'use', v, mode: 'copy', loc: e.receiver.loc });
+        this.vars[v].noDrop = undefined;
+      }
       else this.value(e.receiver);
       for (const a of e.args) if (a.kind !== 'lambda') this.value(a);
       return this.slotsOf(this.typeOf(e)).map((m) => (m === undefined ? undefined : this.freshTemp(m, e.loc)));
@@ -686,6 +721,7 @@ class Lowerer {
       if (a.receiver && p?.kind === 'ref' && this.typeOf(a.exp).kind !== 'ref') s = this.borrow(a.exp, p.mut, a.exp.loc);
       else if (this.local(a.exp) !== undefined && !this.vars[this.local(a.exp)!].isRef) {
         this.emit({ k: 'use', v: this.local(a.exp)!, mode: 'copy', loc: a.exp.loc });
+        this.vars[this.local(a.exp)!].noDrop = undefined; // the macro may consume it
         s = undefined;
       } else s = this.value(a.exp)[0];
       if (s !== undefined) held.push(s);
@@ -716,6 +752,7 @@ class Lowerer {
   private bindLambdaParam(b: A.Bind, s: Slot, t: Ty | undefined): void {
     if (b.kind === 'var') {
       const v = this.declare(b.name, s !== undefined);
+      this.vars[v].noDrop = undefined;
       this.emit({ k: 'assign', v, src: s, loc: b.loc });
       return;
     }

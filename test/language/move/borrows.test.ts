@@ -55,10 +55,13 @@ interface Case {
 const cases: Case[] = [
   { name: 'use after move', body: 'fun f(s: S): u64 { eat(s) + eat(s) }', at: 's', after: 'eat(s) + eat(', code: 'E06002', message: /^Invalid usage of local 's': it was moved at line 8\.$/ },
   { name: 'moved in one branch, used after the join', body: 'fun f(s: S, c: bool): u64 {\n    if (c) { eat(s); };\n    eat(s)\n}', at: 's', after: '};\n    eat(', code: 'E06002', message: /^Invalid usage of local 's': it might have been moved at line 9 on some paths to here\.$/ },
-  { name: 'moved in a loop', body: 'fun f(s: S): u64 {\n    let mut n = 0;\n    while (n < 10) { n = n + eat(s) };\n    n\n}', at: 's', after: 'n + eat(', code: 'E06002', message: /^Invalid usage of local 's': it was moved at line 10, in an earlier iteration of the loop\.$/ },
+  { name: 'moved in a loop', body: 'fun f(s: S): u64 {\n    let mut n = 0;\n    loop { n = n + eat(s); if (n > 10) abort n }\n}', at: 's', after: 'n + eat(', code: 'E06002', message: /^Invalid usage of local 's': it was moved at line 10, in an earlier iteration of the loop\.$/ },
   { name: 'explicit move of a copyable local', body: 'fun f(): u64 { let x = 1; let y = move x; x + y }', at: 'x', after: 'move x; ', code: 'E06002', message: /it was moved at line 8/ },
   { name: 'unassigned local', body: 'fun f(): u64 {\n    let x: u64;\n    x\n}', at: 'x', after: ';\n    ', code: 'E06002', message: /^Invalid usage of local 'x': it has no value here \(declared without one at line 9\)\.$/ },
   { name: 'assigned on one path only', body: 'fun f(c: bool): u64 { let x: u64; if (c) x = 1; x }', at: 'x', after: '= 1; ', code: 'E06002', message: /might not have a value here/ },
+  { name: 'a value without drop left in a parameter', body: 'fun f(s: S): u64 {\n    s.v\n}', at: '}', after: 's.v\n', code: 'E06001', message: /^The local 's' still holds a value of type 'S', which does not have 'drop', when the function returns: move it somewhere or destroy it \(declared at line 8\)\.$/ },
+  { name: 'a value without drop left on one path', body: 'fun f(c: bool): u64 { let s = S { v: 1 }; if (c) return eat(s); 0 }', at: '}', after: ' 0 ', code: 'E06001', message: /^The local 's' still holds a value of type 'S'/ },
+  { name: 'a value without drop overwritten', body: 'fun f(): u64 { let mut s = S { v: 1 }; s = S { v: 2 }; eat(s) }', at: 's', after: '1 }; ', code: 'E06001', message: /^Invalid assignment to 's': it still holds a value of type 'S', which does not have 'drop'\. Move it somewhere or destroy it first\.$/ },
   { name: 'copy while mutably borrowed', body: 'fun f(): u64 {\n    let mut x = 1;\n    let r = &mut x;\n    let y = x;\n    *r = 2;\n    y\n}', at: 'x', after: 'let y = ', code: 'E07002', message: /^Invalid copy of local 'x': it is still being mutably borrowed by the reference taken at line 10, which is used later\.$/ },
   { name: 'writing through a new &mut while an older borrow is used later', body: 'fun f(): u64 { let mut x = 1; let r = &x; let w = &mut x; *w = 2; *r }', at: '*w', code: 'E07003', message: /^Invalid write through 'w': it is still being borrowed by the reference taken at line 8, which is used later\.$/ },
   { name: 'reading through a new &mut while an older &mut is used later', body: 'fun f(): u64 { let mut x = 1; let a = &mut x; let b = &mut x; let v = *b; *a = v; x }', at: '*b', code: 'E07002', message: /^Invalid read through 'b': it is still being mutably borrowed/ },
@@ -106,6 +109,9 @@ fun older_first(): u64 { let mut x = 1; let a = &mut x; let b = &mut x; *a = 2; 
 fun imm_then_mut(): u64 { let mut x = 1; let a = &x; let b = &mut x; let v = *b; let w = *a; v + w + *b }
 // Different fields of one local.
 fun disjoint(): u64 { let mut p = P { a: 1, b: 2 }; let a = &mut p.a; let b = p.b; *a = b; two(&mut p.a, &mut p.b); p.a }
+// Values without drop consumed on every path that returns (aborting paths need not).
+fun consumed(s: S, c: bool): u64 { if (s.v > 9) abort 1; let t = S { v: 2 }; if (c) { eat(t); return eat(s) }; eat(t) + eat(s) }
+fun consumed_in_loop(): u64 { let mut n = 0; while (n < 3) { let s = S { v: n }; n = n + eat(s) }; n }
 // Moved on one branch, returned or aborted on it.
 fun branch(s: S, c: bool): u64 { if (c) return eat(s); eat(s) }
 fun branch2(s: S, c: bool): u64 { if (c) { eat(s); abort 1 }; eat(s) }
