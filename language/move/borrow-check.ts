@@ -263,26 +263,21 @@ class BorrowChecker {
     return s;
   }
 
+  /** The sets and maps in a state are never changed in place (ops and joins replace them), so a copy shares them. */
   private clone(s: State): State {
-    return { avail: s.avail.slice(), why: s.why.map((w) => w && new Set(w)), loans: s.loans.map((l) => l && new Map(l)) };
+    return { avail: s.avail.slice(), why: s.why.slice(), loans: s.loans.slice() };
   }
 
   private join(a: State, b: State): State {
     const out = this.clone(a);
     for (let i = 0; i < out.avail.length; i++) {
       if (a.avail[i] !== b.avail[i]) out.avail[i] = MAYBE;
+      const wa = a.why[i];
       const wb = b.why[i];
-      if (wb) {
-        const w = out.why[i] ?? new Set<number>();
-        for (const x of wb) w.add(x);
-        out.why[i] = w;
-      }
+      if (wb && wb !== wa && [...wb].some((x) => !wa?.has(x))) out.why[i] = new Set([...(wa ?? []), ...wb]);
+      const la = a.loans[i];
       const lb = b.loans[i];
-      if (lb) {
-        const l = out.loans[i] ?? new Map<string, Loan>();
-        for (const [k, v] of lb) l.set(k, v);
-        out.loans[i] = l;
-      }
+      if (lb && lb !== la && [...lb.keys()].some((k) => !la?.has(k))) out.loans[i] = new Map([...(la ?? []), ...lb]);
     }
     return out;
   }
