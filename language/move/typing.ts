@@ -7,8 +7,8 @@
 // signature, a feature not modelled) the type is `error`, which unifies with everything, so the
 // checker never reports a mistake it is not sure of. Checked: operand and argument types, `if`
 // branches, conditions, assignments, `let` annotations, returns, field access, method existence,
-// struct/variant field types, dereferencing. Not checked here: drop at scope end; borrow and move
-// rules are borrow-check.ts's, on the typed body.
+// struct/variant field types, dereferencing. Not checked here: the borrow, move and drop-at-return
+// rules (borrow-check.ts, on the typed body).
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo, TypeParamInfo } from './program.ts';
 import { ABILITY_BIT, typeSome, type Ty } from './types.ts';
