@@ -15,6 +15,8 @@ import type { Diagnostic, Severity } from './diagnostics.ts';
 import { parse } from './parser.ts';
 import { fileInterface, planReuse, type BodyResults, type IncrementalState } from './incremental.ts';
 import { ScopeStack } from './scopes.ts';
+import { checkFunctionBorrows } from './borrow-check.ts';
+import { LineIndex } from '../text/line-index.ts';
 import { FunctionTyper, showType, substitute, type LambdaResult, type ResolvedCall, type TypingHost } from './typing.ts';
 import { ABILITY_BIT, ALL_ABILITIES, PRIMS, abilityNames, canonicalAddress, type Abilities, type Prim, type Ty } from './types.ts';
 
@@ -365,10 +367,31 @@ class ProgramBuilder {
       macroResultType: (fn, targs, argTypes, lambdas) => this.macroResultType(fn, targs, argTypes, lambdas, useFuns),
       lambdaResultType: (mod, e, paramTypes, outer, typeParams) => this.lambdaResultType(mod, e, paramTypes, outer, typeParams, useFuns),
     };
+    const typesFrom = this.types.length;
+    const clean: FunctionInfo[] = [];
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;
+      const before = this.diagnostics.length;
       new FunctionTyper(host, m, useFuns).function(fn);
+      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) clean.push(fn);
     }
+    // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
+    if (clean.length === 0) return;
+    const localTypes = new Map<number, Ty>();
+    for (let i = typesFrom; i < this.types.length; i++) localTypes.set(this.types[i]!.loc.start, this.types[i]!.type);
+    const index = new LineIndex(m.file.source);
+    const cx = { modules: this.modules, expTypes: this.expTypes, calls: this.calls, localTypes };
+    for (const fn of clean) for (const d of checkFunctionBorrows(fn, m, cx, (offset) => index.line(offset))) this.report(d.loc, d.code, d.message);
+  }
+
+  /** Whether an error lies in `range` of the current file (typing errors from index `since`, earlier phases all). */
+  private hasErrorsIn(range: A.Loc, since: number): boolean {
+    for (let i = this.diagnostics.length - 1; i >= 0; i--) {
+      const d = this.diagnostics[i];
+      if (i < since && d.file !== this.file.path) continue;
+      if (d.severity === 'error' && d.file === this.file.path && d.range.start >= range.start && d.range.end <= range.end) return true;
+    }
+    return false;
   }
 
   functionQuiet(m: ModuleInfo, path: A.Path): FunctionInfo | undefined {

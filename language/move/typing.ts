@@ -7,8 +7,8 @@
 // signature, a feature not modelled) the type is `error`, which unifies with everything, so the
 // checker never reports a mistake it is not sure of. Checked: operand and argument types, `if`
 // branches, conditions, assignments, `let` annotations, returns, field access, method existence,
-// struct/variant field types, dereferencing. Not checked here: abilities of values in bodies (copy,
-// drop at scope end), borrow rules, exhaustiveness of `match`.
+// struct/variant field types, dereferencing. Not checked here: the borrow, move and drop-at-return
+// rules (borrow-check.ts, on the typed body).
 import type * as A from './ast.ts';
 import type { FunctionInfo, ModuleInfo, TypeParamInfo } from './program.ts';
 import { ABILITY_BIT, typeSome, type Ty } from './types.ts';
@@ -76,10 +76,6 @@ export class FunctionTyper {
   private readonly pendingMatches: { e: Extract<A.Exp, { kind: 'match' }>; subject: Ty }[] = [];
   /** Values that must have an ability, checked once types are solved: discarded values, `copy x`. */
   private readonly pendingAbilities: { loc: A.Loc; type: Ty; ability: 'copy' | 'drop'; message: string; code: string }[] = [];
-  /** `&x` / `&mut x.f` borrowing a local value (not a reference): returning one leaves it dangling. */
-  private readonly borrowsOfLocals = new Map<A.Exp, string>();
-  /** Depth of lambda bodies being typed (a `return` there leaves the lambda, not the function). */
-  private lambdaDepth = 0;
   private readonly calls = new Map<A.Exp, ResolvedCall>();
   private typeParams: readonly TypeParamInfo[] = [];
   /** In an expansion typed for a call (see macroResult): what the call's lambda arguments yield, by parameter. */
@@ -242,7 +238,6 @@ export class FunctionTyper {
     this.returnType = fn.returns.length === 1 ? fn.returns[0] : { kind: 'tuple', elems: fn.returns };
     const body = this.block(f.body);
     this.expect(body, this.returnType, f.body.result?.loc ?? f.body.loc, f.body.result ? 'The function returns the wrong type' : 'The function must return a value');
-    if (f.body.result) this.checkNotDangling(f.body.result);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
     for (const p of this.pendingAbilities) {
       const t = this.zonk(p.type, true);
@@ -349,28 +344,6 @@ export class FunctionTyper {
     }
   }
 
-  /** The local a borrow expression starts from (`&x`, `&mut x.f.g`) when that local holds a value. */
-  private borrowedLocal(e: A.Exp): string | undefined {
-    let cur = e;
-    while (cur.kind === 'field') cur = cur.base;
-    if (cur.kind !== 'name' || cur.path.segments.length !== 1) return undefined;
-    const t = this.lookup(cur.path.segments[0].value);
-    if (!t) return undefined;
-    const s = this.shallow(t) as TyV;
-    // An unsolved integer literal type is a value; another unsolved type might still become a reference.
-    const unknown = s.kind === 'var' ? !this.intVars.has(s.id) : s.kind === 'error';
-    return s.kind === 'ref' || unknown ? undefined : cur.path.segments[0].value;
-  }
-
-  /** A function cannot return a reference to one of its own locals: the local is gone after the call. */
-  private checkNotDangling(e: A.Exp): void {
-    const values = e.kind === 'tuple' ? e.elems : [e];
-    for (const v of values) {
-      const local = this.borrowsOfLocals.get(v);
-      if (local) this.host.report(v.loc, 'E03018', `Cannot return a reference to the local '${local}': it no longer exists when the function returns.`);
-    }
-  }
-
   /**
    * Types a lambda's body for one call, with its parameters' actual types and the types of the names it
    * sees around it: a lambda passed to a macro with `_` parameter types (`$f: |_, _|`) only learns them
@@ -382,7 +355,6 @@ export class FunctionTyper {
     this.scopes.reset(outer);
     this.returnType = e.ret ? this.resolve(e.ret) : resultType && resultType.kind !== 'error' ? resultType : this.fresh();
     e.params.forEach((p, i) => this.bindPattern(p.pattern, paramTypes[i] ?? this.fresh()));
-    this.lambdaDepth++;
     this.loopTypes.push(this.returnType);
     this.unify(this.exp(e.body), this.returnType);
     for (const h of this.pendingHover) this.host.recordType(h.loc, this.zonk(h.type, true));
@@ -605,8 +577,6 @@ export class FunctionTyper {
         }
         if (e.op === '&' || e.op === '&mut') {
           const inner = this.exp(e.operand);
-          const root = this.borrowedLocal(e.operand);
-          if (root) this.borrowsOfLocals.set(e, root);
           const s = this.shallow(inner);
           // `&r.f` where r.f is already typed as a value of the field: one reference.
           if (s.kind === 'ref' && e.operand.kind !== 'field' && e.operand.kind !== 'index') {
@@ -681,7 +651,6 @@ export class FunctionTyper {
         return { kind: 'any' };
       case 'return': {
         const v = e.value ? this.exp(e.value) : UNIT;
-        if (e.value && !e.label && this.lambdaDepth === 0) this.checkNotDangling(e.value);
         if (!e.label) this.expect(v, this.returnType, e.value?.loc ?? e.loc, 'The returned value');
         return { kind: 'any' };
       }
@@ -910,9 +879,7 @@ export class FunctionTyper {
       const saved = this.returnType;
       this.returnType = ret;
       this.loopTypes.push(ret);
-      this.lambdaDepth++;
       const body = this.exp(e.body);
-      this.lambdaDepth--;
       this.loopTypes.pop();
       this.returnType = saved;
       this.unify(body, ret);

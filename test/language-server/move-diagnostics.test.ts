@@ -77,3 +77,22 @@ test('a syntax error in a Move file outside any package is reported by the parse
   assert.equal(d!.range.start.line, 1, JSON.stringify(d));
   client.close(uri);
 });
+
+test('a use after move typed into MoveStdlib option.move shows where the value is used again, with the line it moved at', { skip }, async () => {
+  const file = path.join(stdlib, 'sources/option.move');
+  const original = readFileSync(file, 'utf8');
+  const uri = client.open(file, original, 'move');
+  assert.deepEqual(await client.waitForDiagnostics(uri, (d) => d.length === 0, 120_000), []);
+  // `e: Element` (no `copy`) is pushed twice: the second push uses a moved value.
+  const broken = original.replace('    vec_ref.push_back(e);\n    old_value\n}', '    vec_ref.push_back(e);\n    vec_ref.push_back(e /* again */);\n    old_value\n}');
+  assert.notEqual(broken, original);
+  client.change(uri, broken);
+  const [d, ...rest] = await client.waitForDiagnostics(uri, (x) => x.length > 0, 120_000);
+  assert.equal(rest.length, 0, `one diagnostic, got ${JSON.stringify([d, ...rest])}`);
+  const movedLine = positionOf(broken, 'vec_ref.push_back(e);').line + 1;
+  assert.equal(typeof d!.message === 'string' ? d!.message : d!.message.value, `Invalid usage of local 'e': it was moved at line ${movedLine}.`);
+  assert.deepEqual(d!.range.start, positionOf(broken, 'e /* again */'));
+  client.change(uri, original);
+  assert.deepEqual(await client.waitForDiagnostics(uri, (x) => x.length === 0, 120_000), []);
+  client.close(uri);
+});

@@ -48,6 +48,19 @@ test('chainstep move build reports an error at its line and column and exits 1',
   }
 });
 
+test('chainstep move build refuses a borrow error (a vector changed while an element reference is used later)', (t) => {
+  if (!existsSync(frameworkSrc)) return t.skip('../shared/fixtures/move/sui-framework-src not found');
+  const dir = pkg('module cli::m;\npublic fun bump(v: &mut vector<u64>) {\n    let e = &mut v[0];\n    v.push_back(1);\n    *e = 2;\n}\n');
+  try {
+    const r = chainstep('move', 'build', dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /m\.move:4:5: error\[E07004\]: Invalid argument to 'push_back': a mutable reference cannot be passed while it is still being borrowed by the reference taken at line 3, which is used later\./);
+    assert.ok(!existsSync(path.join(dir, 'build')));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test('chainstep move build without a Move.toml says what is missing', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-cli-'));
   try {
