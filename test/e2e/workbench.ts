@@ -38,6 +38,8 @@ export interface Workbench {
   readonly page: Page;
   /** Takes a screenshot into test-results/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** The user settings.json (written before start; rewriting it changes settings while the workbench runs). */
+  readonly settingsPath: string;
   /** The code-server log so far (for failure messages). */
   log(): string;
   close(): Promise<void>;
@@ -125,6 +127,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
 
   return {
     page,
+    settingsPath: join(userData, 'User', 'settings.json'),
     async screenshot(name) {
       const path = join(resultsDir, `${name}.png`);
       await page.screenshot({ path });
