@@ -4,9 +4,9 @@
 // The git dependency resolves offline from the Move toolchain's cache folder ($MOVE_HOME), where the Sui
 // repository's checkout is the framework sources of ../shared (linked, never copied), as a machine that has
 // run `sui move build` once has it.
-// - Move: the Testing view lists "Move (Chainstep)" > coin > gold_tests > its four #[test] functions. Running
-//   them all passes three; `mint_past_max_supply` fails, and its reason (ESupplyExceeded with its message)
-//   shows in sources/gold.move on the line that aborted. "Debug Test" on it starts a session that stops on that
+// - Move: the Testing view lists "Move (Chainstep)" > Coin (the package's name, its folder beside) >
+//   gold_tests > its four #[test] functions. Running them all passes three; `mint_past_max_supply` fails, and
+//   its reason (ESupplyExceeded with its message) shows in sources/gold.move on the line that aborted. "Debug Test" on it starts a session that stops on that
 //   line with the abort in the exception widget, the test function in the Call Stack, and the parameters and
 //   locals of `gold::mint` in the Variables view.
 // - Foundry: "Foundry (Chainstep)" > vault/test/Vault.t.sol > VaultTest > its tests. Running them passes four;
@@ -50,8 +50,13 @@ const lineOf = (file: string, text: string, from = 0): number => {
   return index + 1;
 };
 
-/** The Test Explorer's row of an item; its aria-label is "<label> (<state>)". */
-const testRow = (page: Page, label: string): Locator => page.locator(`.test-explorer .monaco-list-row[aria-label^="${label} ("]`);
+/**
+ * The Test Explorer's row of an item, by its label (the label's own text: a description follows it in a span),
+ * optionally in a state (the row's aria-label ends with it).
+ */
+const testRow = (page: Page, label: string, state?: 'Passed' | 'Failed'): Locator =>
+  page.locator(`.test-explorer .monaco-list-row${state ? `[aria-label$=" (${state})"]` : ''}`)
+    .filter({ has: page.locator(`xpath=.//div[contains(concat(" ", @class, " "), " label ")][normalize-space(text()[1])="${label}"]`) });
 
 /** Opens the Testing view; its command exists once the extension has activated and registered its tests. */
 async function showTestExplorer(page: Page, root: string): Promise<void> {
@@ -141,8 +146,10 @@ test('Test Explorer, Move: the coin package\'s tests run (the failing one shows 
     const abortLine = lineOf(gold, 'assert!(new_supply <= treasury.max_supply, ESupplyExceeded);');
 
     await showTestExplorer(page, 'Move (Chainstep)');
-    await expand(page, 'Move (Chainstep)', 'coin');
-    await expand(page, 'coin', 'gold_tests');
+    // The package by its Move.toml name, its folder beside it.
+    await expand(page, 'Move (Chainstep)', 'Coin');
+    assert.equal((await testRow(page, 'Coin').locator('.test-label-description').innerText()).trim(), 'coin');
+    await expand(page, 'Coin', 'gold_tests');
     await expand(page, 'gold_tests', 'mint_past_max_supply');
     const passing = ['mint_split_join', 'burn_reduces_supply', 'split_too_much'];
     for (const name of passing) await testRow(page, name).waitFor();
@@ -150,9 +157,9 @@ test('Test Explorer, Move: the coin package\'s tests run (the failing one shows 
     // Run every Move test (the controller's row): our compiler builds the package with the framework in test
     // mode and our interpreter runs each test.
     await rowAction(page, 'Move (Chainstep)', 'Run Test');
-    await page.locator('.test-explorer .monaco-list-row[aria-label="mint_past_max_supply (Failed)"]').waitFor({ timeout: 240_000 });
-    for (const name of passing) await page.locator(`.test-explorer .monaco-list-row[aria-label="${name} (Passed)"]`).waitFor({ timeout: 60_000 });
-    await page.locator('.test-explorer .monaco-list-row[aria-label="coin (Failed)"]').waitFor();
+    await testRow(page, 'mint_past_max_supply', 'Failed').waitFor({ timeout: 240_000 });
+    for (const name of passing) await testRow(page, name, 'Passed').waitFor({ timeout: 60_000 });
+    await testRow(page, 'Coin', 'Failed').waitFor();
 
     // The failure's reason, in the module's source at the assert! that aborted.
     await openPath(page, 'coin/sources/gold.move');
@@ -204,8 +211,8 @@ test('Test Explorer, Foundry: the vault\'s tests run (test_WithdrawAll shows its
     // message is in Test Results only. Move's failure lands in a module, not a test file, and shows either way.)
     await openPath(page, 'vault/test/Vault.t.sol');
     await rowAction(page, 'Foundry (Chainstep)', 'Run Test');
-    await page.locator('.test-explorer .monaco-list-row[aria-label="test_WithdrawAll (Failed)"]').waitFor({ timeout: 300_000 });
-    for (const name of passing) await page.locator(`.test-explorer .monaco-list-row[aria-label="${name} (Passed)"]`).waitFor({ timeout: 60_000 });
+    await testRow(page, 'test_WithdrawAll', 'Failed').waitFor({ timeout: 300_000 });
+    for (const name of passing) await testRow(page, name, 'Passed').waitFor({ timeout: 60_000 });
 
     // The decoded reason at the test's line whose call failed.
     const message = await failureAt(page, failingCall, /panic/);
