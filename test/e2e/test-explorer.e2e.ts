@@ -133,6 +133,20 @@ async function expandScope(page: Page, name: string): Promise<void> {
   if ((await scope.getAttribute('aria-expanded')) === 'false') await scope.locator('.monaco-tl-twistie').click();
 }
 
+/**
+ * Checks a stop: the file and line in the editor, a frame in the Call Stack, a parameter (the first scope,
+ * expanded by VS Code) and a local (its scope expanded as a user does) in the Variables view.
+ */
+async function stoppedAt(page: Page, at: { file: string; line: number; frame: string; parameter: RegExp; local: RegExp }): Promise<void> {
+  await page.locator('.tabs-container .tab.active', { hasText: at.file }).waitFor({ timeout: 30_000 });
+  assert.equal(await cursorLine(page), at.line);
+  await page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: at.frame }).first().waitFor({ timeout: 30_000 });
+  const variables = page.locator('.debug-variables .monaco-list-row');
+  await variables.filter({ hasText: at.parameter }).first().waitFor({ timeout: 30_000 });
+  await expandScope(page, 'Locals');
+  await variables.filter({ hasText: at.local }).first().waitFor({ timeout: 30_000 });
+}
+
 /** Waits for the debug session to end after Shift+F5. */
 async function stopDebugging(page: Page): Promise<void> {
   await page.keyboard.press('Shift+F5');
@@ -155,14 +169,16 @@ test('Test Explorer, Move: the coin package\'s tests run (the failing one shows 
     for (const name of passing) await testRow(page, name).waitFor();
 
     // Run every Move test (the controller's row): our compiler builds the package with the framework in test
-    // mode and our interpreter runs each test.
+    // mode and our interpreter runs each test. The module is open, as when working on it: code-server 4.100
+    // draws a failure's inline message reliably only in an editor open when the result comes (opened after
+    // the run, the message was missing in 2 runs of 3 here; it is in Test Results either way).
+    await openPath(page, 'coin/sources/gold.move');
     await rowAction(page, 'Move (Chainstep)', 'Run Test');
     await testRow(page, 'mint_past_max_supply', 'Failed').waitFor({ timeout: 240_000 });
     for (const name of passing) await testRow(page, name, 'Passed').waitFor({ timeout: 60_000 });
     await testRow(page, 'Coin', 'Failed').waitFor();
 
     // The failure's reason, in the module's source at the assert! that aborted.
-    await openPath(page, 'coin/sources/gold.move');
     const message = await failureAt(page, abortLine, /ESupplyExceeded/);
     assert.match(message, /aborted with code 0xc0ff002a00010002 \(ESupplyExceeded: "Minting would exceed the maximum supply"\)/);
     assert.match(message, /sources\/gold\.move:42/);
@@ -174,16 +190,9 @@ test('Test Explorer, Move: the coin package\'s tests run (the failing one shows 
     const widget = page.locator('.exception-widget', { hasText: 'ESupplyExceeded' }).first();
     await widget.waitFor({ timeout: 180_000 });
     assert.match(await widget.innerText(), /"Minting would exceed the maximum supply"/);
-    await page.locator('.tabs-container .tab.active', { hasText: 'gold.move' }).waitFor({ timeout: 30_000 });
-    assert.equal(await cursorLine(page), abortLine);
-    const frames = page.locator('.debug-call-stack .monaco-list-row');
-    await frames.first().filter({ hasText: '0x0::gold::mint' }).waitFor({ timeout: 30_000 });
-    await frames.filter({ hasText: 'mint_past_max_supply' }).first().waitFor({ timeout: 30_000 });
     // Variables of gold::mint: the amount the test mints the second time, and the supply it would reach.
-    const variables = page.locator('.debug-variables .monaco-list-row');
-    await variables.filter({ hasText: /\bvalue =\s*600\b/ }).first().waitFor({ timeout: 30_000 });
-    await expandScope(page, 'Locals');
-    await variables.filter({ hasText: /\bnew_supply =\s*1200\b/ }).first().waitFor({ timeout: 30_000 });
+    await stoppedAt(page, { file: 'gold.move', line: abortLine, frame: 'mint_past_max_supply', parameter: /\bvalue =\s*600\b/, local: /\bnew_supply =\s*1200\b/ });
+    await page.locator('.debug-call-stack .monaco-list-row').first().filter({ hasText: '0x0::gold::mint' }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('test-explorer-move-debug');
     await stopDebugging(page);
   });
@@ -206,9 +215,8 @@ test('Test Explorer, Foundry: the vault\'s tests run (test_WithdrawAll shows its
     for (const name of passing) await testRow(page, name).waitFor();
 
     // Run every Foundry test: `chainstep test --json` in our EVM with forge's semantics (fuzzing included),
-    // with the test file open as one has it while working on the tests. (code-server 4.100 draws a failure's
-    // inline message in a test file only when the file was open as the result came; opened later, the
-    // message is in Test Results only. Move's failure lands in a module, not a test file, and shows either way.)
+    // with the test file open as one has it while working on the tests (opened after the run, code-server
+    // 4.100 never drew the inline message here; see the Move test).
     await openPath(page, 'vault/test/Vault.t.sol');
     await rowAction(page, 'Foundry (Chainstep)', 'Run Test');
     await testRow(page, 'test_WithdrawAll', 'Failed').waitFor({ timeout: 300_000 });
@@ -225,15 +233,8 @@ test('Test Explorer, Foundry: the vault\'s tests run (test_WithdrawAll shows its
     const widget = page.locator('.exception-widget').first();
     await widget.waitFor({ timeout: 240_000 });
     assert.match(await widget.innerText(), /Panic\(0x11\): arithmetic overflow or underflow/);
-    await page.locator('.tabs-container .tab.active', { hasText: 'Vault.sol' }).waitFor({ timeout: 30_000 });
-    assert.equal(await cursorLine(page), underflow);
-    const frames = page.locator('.debug-call-stack .monaco-list-row');
-    await frames.filter({ hasText: 'test_WithdrawAll' }).first().waitFor({ timeout: 30_000 });
-    // withdraw's locals: all of alice's 2 ether, and the 1% fee taken twice.
-    const variables = page.locator('.debug-variables .monaco-list-row');
-    await variables.filter({ hasText: /\bamount =\s*2000000000000000000\b/ }).first().waitFor({ timeout: 30_000 });
-    await expandScope(page, 'Locals');
-    await variables.filter({ hasText: /\bfee =\s*20000000000000000\b/ }).first().waitFor({ timeout: 30_000 });
+    // withdraw's amount (all of alice's 2 ether) and its local fee (1%, taken twice).
+    await stoppedAt(page, { file: 'Vault.sol', line: underflow, frame: 'test_WithdrawAll', parameter: /\bamount =\s*2000000000000000000\b/, local: /\bfee =\s*20000000000000000\b/ });
     await workbench.screenshot('test-explorer-foundry-debug');
     await stopDebugging(page);
   });
