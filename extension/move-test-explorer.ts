@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { movePackageOf } from './launch-config.ts';
-import { buildErrors, moveTestLaunch, moveTests, parseMoveTestJson, type MoveTest } from './move-tests.ts';
+import { buildErrors, movePackageName, moveTestLaunch, moveTests, parseMoveTestJson, type MoveTest } from './move-tests.ts';
 import { ensureTrusted } from './trust.ts';
 
 interface TestData { readonly packageDir: string; readonly test: MoveTest }
@@ -20,7 +20,11 @@ export function registerMoveTests(context: vscode.ExtensionContext): void {
     const id = vscode.Uri.file(packageDir).toString();
     const tests = moveTests(packageDir);
     if (tests.length === 0) { controller.items.delete(id); return; }
-    const pkg = controller.createTestItem(id, vscode.workspace.asRelativePath(packageDir), vscode.Uri.file(packageDir));
+    // Named as Move.toml names it, with its folder beside (unless it is the workspace folder itself, whose
+    // "relative" path VS Code gives as the absolute one).
+    const folder = vscode.workspace.asRelativePath(packageDir);
+    const pkg = controller.createTestItem(id, movePackageName(packageDir) ?? folder, vscode.Uri.file(packageDir));
+    if (folder !== packageDir) pkg.description = folder;
     for (const module of [...new Set(tests.map((t) => t.module))]) {
       const m = controller.createTestItem(`${id}#${module}`, module);
       for (const t of tests.filter((x) => x.module === module)) {

@@ -38,6 +38,8 @@ export interface Workbench {
   readonly page: Page;
   /** Takes a screenshot into test-results/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** The user settings.json (written before start; rewriting it changes settings while the workbench runs). */
+  readonly settingsPath: string;
   /** The code-server log so far (for failure messages). */
   log(): string;
   close(): Promise<void>;
@@ -50,6 +52,8 @@ export interface WorkbenchOptions {
   readonly settings?: Record<string, unknown>;
   /** Settings of the machine the extension host runs on (where `machine`-scoped settings live in code-server). */
   readonly machineSettings?: Record<string, unknown>;
+  /** Extra environment of code-server, and so of the extension host and what it starts (e.g. MOVE_HOME). */
+  readonly env?: Record<string, string>;
 }
 
 /** Starts code-server with the .vsix installed, opens `folder` in Chromium and waits for the workbench. */
@@ -105,7 +109,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       '--extensions-dir', extensions,
       options.folder,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   server.stdout?.on('data', (chunk) => (output += chunk));
   server.stderr?.on('data', (chunk) => (output += chunk));
@@ -123,6 +127,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
 
   return {
     page,
+    settingsPath: join(userData, 'User', 'settings.json'),
     async screenshot(name) {
       const path = join(resultsDir, `${name}.png`);
       await page.screenshot({ path });
@@ -188,4 +193,34 @@ export async function goToLine(page: Page, line: number): Promise<void> {
 export async function cursorLine(page: Page): Promise<number> {
   const text = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
   return Number(/Ln (\d+)/.exec(text)![1]);
+}
+
+/**
+ * The error to throw when a step failed: its message with what a reader of a CI log needs to see why, the
+ * screenshot (test-results/<name>.png), the notifications shown and the tail of code-server's log.
+ */
+export async function failureReport(workbench: Workbench, name: string, error: unknown): Promise<Error> {
+  const shot = await workbench.screenshot(name).catch(() => 'no screenshot');
+  const notices = await workbench.page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
+  const log = workbench.log().split('\n').slice(-40).join('\n');
+  return new Error(
+    `${(error as Error).message}\n--- screenshot: ${shot}\n--- notifications ---\n${notices.join('\n')}\n--- code-server log (tail) ---\n${log}`,
+    { cause: error },
+  );
+}
+
+/**
+ * Repeats `attempt` (which opens something: a menu, a view, a command) until it succeeds, for what appears only
+ * once the extension has activated; the last failure is thrown.
+ */
+export async function retry<T>(page: Page, attempt: () => Promise<T>, times = 12, pauseMs = 5_000): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (i >= times) throw e;
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await page.waitForTimeout(pauseMs);
+    }
+  }
 }

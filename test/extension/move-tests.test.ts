@@ -5,10 +5,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildErrors, moveTestLaunch, moveTests, parseMoveTestJson } from '../../extension/move-tests.ts';
+import { buildErrors, movePackageName, moveTestLaunch, moveTests, parseMoveTestJson } from '../../extension/move-tests.ts';
 import { frameworkSrc, repoRoot } from '../language/move/corpus.ts';
 
 const sample = path.join(repoRoot, 'samples/move/coin');
@@ -23,6 +23,21 @@ test('the Test Explorer lists the #[test] functions of a Move package at their l
     assert.match(lines[t.line]!, new RegExp(`fun ${t.name}\\(`));
   }
   assert.deepEqual(moveTestLaunch(sample, tests[0]!), { type: 'chainstep', request: 'launch', name: 'Debug gold_tests::mint_split_join', program: sample, function: 'gold_tests::mint_split_join' });
+});
+
+test('the Test Explorer names a package as its Move.toml does, not by its folder', () => {
+  assert.equal(movePackageName(sample), 'Coin');
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainstep-move-name-'));
+  try {
+    // Only [package]'s own name counts (a dependency table's entries come later), comments and quotes as TOML has them.
+    writeFileSync(path.join(dir, 'Move.toml'), "# a package\n[package] # the package\nedition = '2024'\nname = 'Demo' # its name\n\n[dependencies]\nname = \"Other\"\n");
+    assert.equal(movePackageName(dir), 'Demo');
+    writeFileSync(path.join(dir, 'Move.toml'), '[addresses]\nname = "0x1"\n');
+    assert.equal(movePackageName(dir), undefined);
+    assert.equal(movePackageName(path.join(dir, 'missing')), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the Test Explorer reads chainstep move test --json: statuses and the abort at the failing line', (t) => {
