@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
+import { IMPORT_HOOK } from './import-module.ts';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'language-server-main.cjs');
 const source = readFileSync(main, 'utf8');
@@ -24,15 +25,14 @@ try {
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: main,
   ...(cachedData ? { cachedData } : {}),
-  // The server imports Slang (an ES module) dynamically; resolve it as the main context would (the constant
-  // came in Node 20.12; VS Code 1.90's Electron has Node 20.9, where a loader function does the same).
-  importModuleDynamically: (constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier))) as never,
 });
 if (!cachedData || script.cachedDataRejected) {
   // Written once the server has answered `initialize` and warmed up, so the cache also holds the functions
   // compiled on the way (V8 compiles most functions lazily, on first call).
   setTimeout(writeCache, 1_000).unref();
 }
+// The server's dynamic imports (Slang) go through this module's import(): see import-module.ts.
+(globalThis as Record<symbol, unknown>)[IMPORT_HOOK] = (specifier: string) => import(specifier);
 const module = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(main), module, main, dirname(main));
 

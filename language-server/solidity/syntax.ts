@@ -3,6 +3,8 @@
 // file's pragma allows, so a 0.5 file is not flagged for what 0.8 changed.
 // Slang is WebAssembly compiled when its module loads (~150 ms), so it is imported after the server has
 // answered `initialize`, never on the start-up path.
+import { importModule } from '../import-module.ts';
+
 type SlangParser = typeof import('@nomicfoundation/slang/parser');
 type SlangUtils = typeof import('@nomicfoundation/slang/utils');
 type SlangCst = typeof import('@nomicfoundation/slang/cst');
@@ -14,7 +16,11 @@ let loading: Promise<void> | undefined;
 
 /** Loads the parser (once); syntax checks are possible when it resolves. */
 export function loadSyntax(): Promise<void> {
-  loading ??= Promise.all([import('@nomicfoundation/slang/parser'), import('@nomicfoundation/slang/utils'), import('@nomicfoundation/slang/cst')])
+  loading ??= Promise.all([
+    importModule<SlangParser>('@nomicfoundation/slang/parser'),
+    importModule<SlangUtils>('@nomicfoundation/slang/utils'),
+    importModule<SlangCst>('@nomicfoundation/slang/cst'),
+  ])
     .then(([p, u, c]) => { slang = { Parser: p.Parser, LanguageFacts: u.LanguageFacts, NonterminalKind: c.NonterminalKind }; });
   return loading;
 }

@@ -58,7 +58,11 @@ test('dist/language-server.mjs writes its V8 code cache after a start, starts fr
       const uri = client.open(join(home, 'Box.sol'));
       const hover = await eventually(() => client.hover(uri, positionOf(TEXT, 'stored = v', 1)), 120_000, 'hover');
       assert.match((hover.contents as { value: string }).value, /storage slot `0`/);
+      // Syntax errors come (Slang loads on the request thread too: its import must work from the cache).
+      client.change(uri, TEXT.replace('stored = v;', 'stored = ;'));
+      await client.waitForDiagnostics(uri, (d) => d.some((x) => x.source === 'solidity'), 60_000);
       await eventually(async () => until() || undefined, 30_000, 'the code cache');
+      assert.deepEqual(client.logs.filter((l) => /fail/i.test(l)), [], 'the server reported no failure');
     } finally {
       await client.stop();
     }

@@ -8,7 +8,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter,
   CodeLensRequest, CompletionRequest, DefinitionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, DocumentSymbolRequest, ExitNotification, HoverRequest,
-  InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, ReferencesRequest, ShutdownRequest, WorkspaceSymbolRequest,
+  InitializedNotification, InitializeRequest, LogMessageNotification, PublishDiagnosticsNotification, ReferencesRequest, ShutdownRequest, WorkspaceSymbolRequest,
   type CodeLens, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location, type Position,
   type ProtocolConnection, type SymbolInformation,
 } from 'vscode-languageserver/node';
@@ -26,9 +26,12 @@ export class LspClient {
   private readonly waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   private readonly versions = new Map<string, number>();
   readonly events: DiagnosticsEvent[] = [];
+  /** The server's window/logMessage texts (its own reports of what failed). */
+  readonly logs: string[] = [];
   stderr = '';
 
   private constructor(readonly process: ChildProcess | undefined, readonly connection: ProtocolConnection) {
+    connection.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.events.push({ uri: p.uri, diagnostics: p.diagnostics, at: performance.now() });
