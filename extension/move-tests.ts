@@ -1,8 +1,7 @@
 // Move tests for the Test Explorer: the #[test] functions of a Move package (sources/ and tests/), what
 // `chainstep move test --json` says about each, and the launch configuration that debugs one. No vscode
 // import (unit-testable); extension/move-test-explorer.ts is the VS Code side.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { declaredPackageName } from '../language/move/manifest.ts';
 import { scanMove } from './function-scan.ts';
 import { DEBUG_TYPE, movePackageFunctions } from './launch-config.ts';
 
@@ -25,24 +24,7 @@ export function moveTests(packageDir: string): MoveTest[] {
  * The package's name as its Move.toml gives it (`[package] name`): what the Test Explorer calls the package
  * (its folder's path says nothing when the package is the workspace folder). Undefined when unreadable.
  */
-export function movePackageName(packageDir: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(packageDir, 'Move.toml'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The lines of the [package] table, up to the next table header.
-  const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((l) => /^\s*\[package\]\s*(#.*)?$/.test(l));
-  if (start < 0) return undefined;
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*\[/.test(line)) break;
-    const name = /^\s*name\s*=\s*["']([^"']+)["']/.exec(line)?.[1];
-    if (name) return name;
-  }
-  return undefined;
-}
+export const movePackageName = declaredPackageName;
 
 /** A place in a file: 0-based line and character, as VS Code counts them. */
 export interface TestPosition {

@@ -51,15 +51,29 @@ function table(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export function readManifest(root: string): Manifest {
+/** The parsed Move.toml of the package at `root`. */
+function readToml(root: string): Record<string, unknown> {
   const file = path.join(root, 'Move.toml');
   if (!existsSync(file)) throw new ManifestError(`No Move.toml in ${root}: a Move package directory has one.`);
-  let toml: Record<string, unknown>;
   try {
-    toml = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     throw new ManifestError(`${file} is not valid TOML: ${(e as Error).message}`);
   }
+}
+
+/** The name Move.toml's `[package]` table gives, or undefined when it gives none or cannot be read. */
+export function declaredPackageName(root: string): string | undefined {
+  try {
+    const name = table(readToml(root).package).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readManifest(root: string): Manifest {
+  const toml = readToml(root);
   const pkg = table(toml.package);
   const name = typeof pkg.name === 'string' ? pkg.name : path.basename(root);
   const addresses = new Map<string, string | undefined>();
