@@ -371,9 +371,8 @@ class ProgramBuilder {
     const clean: FunctionInfo[] = [];
     for (const fn of m.functions.values()) {
       if (!included(fn.decl.attributes, this.test)) continue;
-      const before = this.diagnostics.length;
       new FunctionTyper(host, m, useFuns).function(fn);
-      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc, before)) clean.push(fn);
+      if (fn.decl.body && !fn.decl.macro && !this.hasErrorsIn(fn.decl.loc)) clean.push(fn);
     }
     // Borrow and locals safety, on bodies without errors (as Move checks them after typing succeeds).
     if (clean.length === 0) return;
@@ -384,14 +383,9 @@ class ProgramBuilder {
     for (const fn of clean) for (const d of checkFunctionBorrows(fn, m, cx, (offset) => index.line(offset))) this.report(d.loc, d.code, d.message);
   }
 
-  /** Whether an error lies in `range` of the current file (typing errors from index `since`, earlier phases all). */
-  private hasErrorsIn(range: A.Loc, since: number): boolean {
-    for (let i = this.diagnostics.length - 1; i >= 0; i--) {
-      const d = this.diagnostics[i];
-      if (i < since && d.file !== this.file.path) continue;
-      if (d.severity === 'error' && d.file === this.file.path && d.range.start >= range.start && d.range.end <= range.end) return true;
-    }
-    return false;
+  /** Whether an error (of any phase so far) lies in `range` of the current file. */
+  private hasErrorsIn(range: A.Loc): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error' && d.file === this.file.path && d.range.start >= range.start && d.range.end <= range.end);
   }
 
   functionQuiet(m: ModuleInfo, path: A.Path): FunctionInfo | undefined {
