@@ -20,7 +20,8 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { SUI, byteVector, bytesOf, deref, ret, type NativeContext, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { StructValue, UInt, type Value } from '../values.ts';
-import { bigEndian, type CryptoNatives } from './common.ts';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import type { CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S, perMessage } from './costs.ts';
 
 const E_FAIL_TO_RECOVER_PUBKEY = 0n;
@@ -84,8 +85,8 @@ function compactSignature(curve: Curve, bytes: Uint8Array) {
 function recoverableParses(curve: Curve, bytes: Uint8Array): boolean {
   if (bytes.length !== 65 || bytes[64]! > 3) return false;
   const n = curve.Point.Fn.ORDER;
-  const r = bigEndian(bytes.subarray(0, 32));
-  const s = bigEndian(bytes.subarray(32, 64));
+  const r = bytesToNumberBE(bytes.subarray(0, 32));
+  const s = bytesToNumberBE(bytes.subarray(32, 64));
   const zeroOk = curve === secp256k1;
   return r < n && s < n && (zeroOk || (r !== 0n && s !== 0n));
 }

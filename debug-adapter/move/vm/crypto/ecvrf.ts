@@ -8,7 +8,8 @@ import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesOf, ret, type NativeFunction } from '../natives.ts';
 import { abortError } from '../status.ts';
-import { littleEndian, type CryptoNatives } from './common.ts';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
+import type { CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S, perMessage } from './costs.ts';
 
 const E_INVALID_HASH_LENGTH = 1n;
@@ -64,7 +65,7 @@ const verify: NativeFunction = (_c, [hashArg, alphaArg, publicKeyArg, proofArg])
   if (!pk) throw abortError(E_INVALID_PUBLIC_KEY_ENCODING, 'ecvrf_verify: not a ristretto255 public key (EInvalidPublicKeyEncoding)');
   const proof = bytesOf(proofArg!);
   const gamma = proof.length === 80 ? point(proof.subarray(0, 32)) : undefined;
-  const s = littleEndian(proof.subarray(48, 80));
+  const s = bytesToNumberLE(proof.subarray(48, 80));
   if (!gamma || s >= ORDER) throw abortError(E_INVALID_PROOF_ENCODING, 'ecvrf_verify: malformed proof (EInvalidProofEncoding)');
   const c = proof.subarray(32, 48);
 
@@ -72,7 +73,7 @@ const verify: NativeFunction = (_c, [hashArg, alphaArg, publicKeyArg, proofArg])
   const output = sha512(concat(SUITE, Uint8Array.of(0x03), proof.subarray(0, 32), Uint8Array.of(0x00)));
   if (pk.is0() || !output.every((b, i) => b === hash[i])) return ret(cost, false);
   const h = ristretto255_hasher.hashToCurve(concat(pk.toBytes(), alpha), { DST });
-  const cScalar = littleEndian(c);
+  const cScalar = bytesToNumberLE(c);
   const u = combine(s, Point.BASE, cScalar, pk);
   const v = combine(s, h, cScalar, gamma);
   const expected = challenge(pk.toBytes(), [h, gamma, u, v]);

@@ -16,7 +16,8 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { SUI, byteVector, bytesOf, deref, ret, type NativeContext, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { StructValue, UInt, type Value } from '../values.ts';
-import { InvalidInput, littleEndian, toLittleEndian, type CryptoNatives } from './common.ts';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { InvalidInput, type CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S } from './costs.ts';
 import { decodeG1, decodeG2, encodeG1, encodeG2 } from './group-ops.ts';
 
@@ -110,7 +111,7 @@ const fp2Negative = (y: { c0: bigint; c1: bigint }) => (y.c1 !== 0n ? fpNegative
 
 /** A canonical Fp element from 32 little-endian bytes (flags already cleared). */
 function bnFp(b: Uint8Array): bigint {
-  const x = littleEndian(b);
+  const x = bytesToNumberLE(b);
   if (x >= BnFp.ORDER) throw new InvalidInput('BN254 coordinate not below the field modulus');
   return x;
 }
@@ -152,7 +153,7 @@ const bnG2 = (b: Uint8Array): BnG2 => bnPoint(64, bn254.G2.Point.ZERO, b, (raw, 
 function bnEncodeG1(p: BnG1): Uint8Array {
   if (p.is0()) return Uint8Array.of(...new Uint8Array(31), INFINITY);
   const { x, y } = p.toAffine();
-  const out = toLittleEndian(x, 32);
+  const out = numberToBytesLE(x, 32);
   if (fpNegative(y)) out[31]! |= Y_IS_NEGATIVE;
   return out;
 }
@@ -160,7 +161,7 @@ function bnEncodeG1(p: BnG1): Uint8Array {
 function bnEncodeG2(p: BnG2): Uint8Array {
   if (p.is0()) return Uint8Array.of(...new Uint8Array(63), INFINITY);
   const { x, y } = p.toAffine();
-  const out = Uint8Array.of(...toLittleEndian(x.c0, 32), ...toLittleEndian(x.c1, 32));
+  const out = Uint8Array.of(...numberToBytesLE(x.c0, 32), ...numberToBytesLE(x.c1, 32));
   if (fp2Negative(y)) out[63]! |= Y_IS_NEGATIVE;
   return out;
 }
@@ -199,7 +200,7 @@ function g1List<G1>(c: PairingCurve<G1, unknown, unknown>, b: Uint8Array): G1[] 
 function preparedKey<G1, G2>(c: PairingCurve<G1, G2, unknown>, vk: Uint8Array): Uint8Array[] {
   const head = c.g1Size + 3 * c.g2Size;
   if (vk.length < head + 8) throw new InvalidInput('verifying key too short');
-  const count = littleEndian(vk.subarray(head, head + 8));
+  const count = bytesToNumberLE(vk.subarray(head, head + 8));
   if (count === 0n || BigInt(vk.length - head - 8) !== count * BigInt(c.g1Size)) throw new InvalidInput('verifying key length does not match its point count');
   const alpha = c.decodeG1(vk.subarray(0, c.g1Size));
   const [beta, gamma, delta] = [0, 1, 2].map((i) => c.decodeG2(vk.subarray(c.g1Size + i * c.g2Size, c.g1Size + (i + 1) * c.g2Size)));
@@ -238,7 +239,7 @@ function verifies<G1, G2>(c: PairingCurve<G1, G2, unknown>, parts: Uint8Array[],
   const [abcBytes, alphaBeta, gammaNeg, deltaNeg] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   const gammaAbc = g1List(c, abcBytes);
   if (inputs.length % 32 !== 0 || inputs.length / 32 !== gammaAbc.length - 1) return false;
-  const scalars = Array.from({ length: inputs.length / 32 }, (_, i) => littleEndian(inputs.subarray(32 * i, 32 * i + 32)));
+  const scalars = Array.from({ length: inputs.length / 32 }, (_, i) => bytesToNumberLE(inputs.subarray(32 * i, 32 * i + 32)));
   if (scalars.some((k) => k >= c.order)) return false;
   if (proof.length !== 2 * c.g1Size + c.g2Size) return false;
   const a = c.decodeG1(proof.subarray(0, c.g1Size));

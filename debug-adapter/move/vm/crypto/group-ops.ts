@@ -14,7 +14,8 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { byteVector, bytesOf, deref, ret, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { UInt, VectorValue, type Value } from '../values.ts';
-import { InvalidInput, bigEndian, littleEndian, toBigEndian, toLittleEndian, type CryptoNatives } from './common.ts';
+import { bytesToNumberBE, bytesToNumberLE, numberToBytesBE, numberToBytesLE } from '@noble/curves/utils.js';
+import { InvalidInput, type CryptoNatives } from './common.ts';
 import { GROUP_OPS_COSTS as C } from './costs.ts';
 
 const E_INVALID_INPUT = 1n;
@@ -107,7 +108,7 @@ function blsPoint<P extends G1Point | G2Point>(name: string, cons: { fromBytes(b
   };
 }
 
-const blsScalar = scalarField(BLS_ORDER, 32, bigEndian, toBigEndian, C.scalar);
+const blsScalar = scalarField(BLS_ORDER, 32, bytesToNumberBE, numberToBytesBE, C.scalar);
 const g1 = blsPoint<G1Point>('G1', G1.Point, 48, C.g1);
 const g2 = blsPoint<G2Point>('G2', G2.Point, 96, C.g2);
 /** Compressed G1/G2 points, from untrusted bytes (throw InvalidInput), for the BLS signature and Groth16 natives. */
@@ -144,7 +145,7 @@ const gt: Group<GtElement> = {
 };
 
 const RISTRETTO_ORDER = ristretto255.Point.Fn.ORDER;
-const ristrettoScalar = scalarField(RISTRETTO_ORDER, 32, littleEndian, toLittleEndian, C.ristretto);
+const ristrettoScalar = scalarField(RISTRETTO_ORDER, 32, bytesToNumberLE, numberToBytesLE, C.ristretto);
 const ristrettoPoint: Group<RistrettoPoint> = {
   size: 32,
   order: RISTRETTO_ORDER,

@@ -9,7 +9,8 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { byteVector, bytesOf, deref, ret, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { VectorValue } from '../values.ts';
-import { littleEndian, toLittleEndian, type CryptoNatives } from './common.ts';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import type { CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S } from './costs.ts';
 
 const E_NON_CANONICAL_INPUT = 0n;
@@ -41,12 +42,12 @@ const hash: NativeFunction = (_c, [data]) => {
   if (!(list instanceof VectorValue)) throw invariant('expected &vector<vector<u8>>');
   const inputs = list.items.map((item) => {
     const b = bytesOf(item);
-    const n = b.length === 32 ? littleEndian(b) : Fr.ORDER;
+    const n = b.length === 32 ? bytesToNumberLE(b) : Fr.ORDER;
     if (n >= Fr.ORDER) throw abortError(E_NON_CANONICAL_INPUT, 'poseidon_bn254: an input is not a canonical field element (ENonCanonicalInput)');
     return n;
   });
   if (inputs.length === 0 || inputs.length > MAX_INPUTS) throw abortError(E_NON_CANONICAL_INPUT, `poseidon_bn254: ${inputs.length} inputs (ENonCanonicalInput)`);
-  return ret(S.poseidon.base + S.poseidon.perInput * inputs.length, byteVector(toLittleEndian(poseidonBn254(inputs), 32)));
+  return ret(S.poseidon.base + S.poseidon.perInput * inputs.length, byteVector(numberToBytesLE(poseidonBn254(inputs), 32)));
 };
 
 export const POSEIDON_NATIVES: CryptoNatives = [['poseidon', 'poseidon_bn254_internal', hash]];

@@ -8,7 +8,8 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { addressArg, bytesOf, deref, hex, ret, type NativeFunction } from '../natives.ts';
 import { abortError, invariant } from '../status.ts';
 import { UInt } from '../values.ts';
-import { toBigEndian, type CryptoNatives } from './common.ts';
+import { numberToBytesBE } from '@noble/curves/utils.js';
+import type { CryptoNatives } from './common.ts';
 import { SIGNATURE_COSTS as S } from './costs.ts';
 
 const E_INVALID_INPUT = 0n;
@@ -24,7 +25,7 @@ const checkIssuer: NativeFunction = (_c, [address, seed, issuer]) => {
   }
   const s = deref(seed!);
   if (!(s instanceof UInt)) throw invariant('expected a u256 address seed');
-  const preimage = Uint8Array.of(ZKLOGIN_FLAG, iss.length & 0xff, ...iss, ...toBigEndian(s.v, 32));
+  const preimage = Uint8Array.of(ZKLOGIN_FLAG, iss.length & 0xff, ...iss, ...numberToBytesBE(s.v, 32));
   return ret(S.zkloginIssuer, hex(blake2b(preimage, { dkLen: 32 })) === addressArg(address!));
 };
 
