@@ -120,8 +120,9 @@ const table = new Map<string, NativeFunction>();
  * the setting's value as of `current_epoch`: the newer value once an epoch later than the one it was
  * written for has started, else the older one; none when the config has no such field (or one of another
  * type). Sui reads the field as committed before the transaction; our object runtime keeps one current
- * copy of each dynamic field, which gives the same answer because a value written for the next epoch is
- * never the one read in the epoch it was written.
+ * copy of each dynamic field. That gives the same answer for a value written in this transaction (one
+ * written for the next epoch is never the one read in the epoch it was written), but not for a setting
+ * removed earlier in the same transaction: Sui still returns its committed value, we return none.
  */
 table.set(`${SUI}::config::read_setting_impl`, (ctx, [config, name, epoch]) => {
   const [fieldType, , , valueType] = ctx.typeArgs as [RuntimeType, RuntimeType, RuntimeType, RuntimeType];
