@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { missingPrerequisites, openWorkbench, repoRoot } from './workbench.ts';
+import { failureReport, missingPrerequisites, openWorkbench, repoRoot, retry } from './workbench.ts';
 
 const missing = missingPrerequisites();
 
@@ -27,21 +27,14 @@ test('Open Recording… opens a saved recording as a session in its sources, wit
     await row.waitFor({ timeout: 60_000 });
     const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Open Recording' });
     // The menu item acts on Enter once the pointer has focused it (a synthetic click on a menu that is still
-    // laying itself out can be lost, leaving the menu open); retry until the menu has closed on the command.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await row.click({ button: 'right' });
-        await entry.waitFor({ timeout: 5_000 });
-        await entry.hover();
-        await page.keyboard.press('Enter');
-        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
-        break;
-      } catch (e) {
-        if (attempt === 12) throw e;
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(3_000);
-      }
-    }
+    // laying itself out can be lost, leaving the menu open); retried until the menu has closed on the command.
+    await retry(page, async () => {
+      await row.click({ button: 'right' });
+      await entry.waitFor({ timeout: 5_000 });
+      await entry.hover();
+      await page.keyboard.press('Enter');
+      await entry.waitFor({ state: 'hidden', timeout: 5_000 });
+    }, 12, 3_000);
     await page.locator('.debug-toolbar').waitFor({ timeout: 120_000 });
     // Stopped on entry in the recorded source, opened from the recording's folder.
     await page.locator('.tabs-container .tab.active', { hasText: 'Vault.sol' }).waitFor({ timeout: 60_000 });
@@ -51,9 +44,7 @@ test('Open Recording… opens a saved recording as a session in its sources, wit
     // test/evm/recording-file.test.ts; through code-server's simple save dialog it was not reliable here).
     await page.locator('.debug-toolbar .action-label.codicon-save').waitFor({ timeout: 30_000 });
   } catch (error) {
-    await workbench.screenshot('failure-recording').catch(() => undefined);
-    const notices = await page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
-    throw new Error(`${(error as Error).message}\n--- notifications ---\n${notices.join('\n')}\n--- code-server log (tail) ---\n${workbench.log().split('\n').slice(-30).join('\n')}`, { cause: error });
+    throw await failureReport(workbench, 'failure-recording', error);
   } finally {
     await workbench.close();
     rmSync(folder, { recursive: true, force: true });
